@@ -1,0 +1,114 @@
+/**
+ * The backward pass: order the nodes that need a gradient so that every node
+ * comes after all the nodes computed from it, then run each op's backward rule
+ * once, from the root down. No recursion (a graph a million nodes deep works)
+ * and no Set: a node's VISITED and ORDERED bits mark it, and are cleared again
+ * as the pass goes.
+ */
+import { describe } from './describe.js';
+import { OP_MASK, ORDERED, REQUIRES_GRAD as RG, VISITED } from './flags.js';
+import { AnomalyError, anomalyEnabled } from './grad-mode.js';
+import { OPS, type Op } from './ops.js';
+import { operandsOf, type Value } from './value.js';
+
+const MARKS = VISITED | ORDERED;
+
+// Reused across calls so a small graph's backward allocates nothing.
+const stack: Value[] = [];
+const order: Value[] = [];
+
+/** Only interior nodes that need a gradient are ordered; leaves just receive. */
+function pending(node: Value): boolean {
+  const f = node._f;
+  return (f & (RG | VISITED)) === RG && (f & OP_MASK) !== 0;
+}
+
+/**
+ * Depth-first post-order without recursion. A node is expanded (its pending
+ * operands pushed) the first time it is on top of the stack and placed in the
+ * order the second time; a node pushed twice is placed once.
+ */
+function topologicalOrder(root: Value): number {
+  let n = 0;
+  let top = 0;
+  stack[top++] = root;
+  while (top > 0) {
+    const node = stack[top - 1] as Value;
+    const f = node._f;
+    if ((f & VISITED) === 0) {
+      node._f = f | VISITED;
+      const a = node._a;
+      if (Array.isArray(a)) {
+        const list = a as readonly Value[];
+        for (let i = 0; i < list.length; i++) {
+          const c = list[i] as Value;
+          if (pending(c)) stack[top++] = c;
+        }
+      } else if (a !== null && pending(a as Value)) {
+        stack[top++] = a as Value;
+      }
+      const b = node._b;
+      if (b !== null && pending(b)) stack[top++] = b;
+    } else {
+      top--;
+      if ((f & ORDERED) === 0) {
+        node._f = f | ORDERED;
+        node.grad = 0;
+        order[n++] = node;
+      }
+    }
+  }
+  stack.length = 0;
+  return n;
+}
+
+export function runBackward(root: Value): void {
+  if ((root._f & RG) === 0) {
+    throw new Error(
+      'backward(): this Value does not require a gradient: it was computed from constants or ' +
+        'leaves with requiresGrad false only, or inside noGrad()',
+    );
+  }
+  if ((root._f & OP_MASK) === 0) {
+    root.grad += 1; // a leaf root: ∂root/∂root = 1, accumulated like any leaf
+    return;
+  }
+  const n = topologicalOrder(root);
+  root.grad = 1;
+  let i = n - 1;
+  try {
+    if (anomalyEnabled) {
+      for (; i >= 0; i--) {
+        const node = order[i] as Value;
+        node._f &= ~MARKS;
+        const op = OPS[node._f & OP_MASK] as Op;
+        op.backward(node);
+        checkGradients(node, op);
+      }
+    } else {
+      for (; i >= 0; i--) {
+        const node = order[i] as Value;
+        node._f &= ~MARKS;
+        (OPS[node._f & OP_MASK] as Op).backward(node);
+      }
+    }
+  } finally {
+    // After a throw (anomaly mode) the rest still carry marks: clear them.
+    for (; i >= 0; i--) (order[i] as Value)._f &= ~MARKS;
+    order.length = 0;
+  }
+}
+
+function checkGradients(node: Value, op: Op): void {
+  const operands = operandsOf(node);
+  for (const operand of operands) {
+    if (!Number.isFinite(operand.grad)) {
+      throw new AnomalyError(
+        op.name,
+        'backward',
+        operands.map((v) => v.data),
+        `a gradient of ${describe(operand.grad).replace('number ', '')}`,
+      );
+    }
+  }
+}

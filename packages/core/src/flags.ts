@@ -1,0 +1,14 @@
+/**
+ * A node's `_f` field packs its op code and three flags into one small integer,
+ * so a node is five fields (data, grad, _f, _a, _b) and no Set or Map is needed
+ * to walk the graph.
+ */
+
+/** Low bits: the index of the node's op in the op table (0 is a leaf). */
+export const OP_MASK = 0b11_1111;
+/** The node wants a gradient: a leaf marked so, or a node with such an operand. */
+export const REQUIRES_GRAD = 1 << 6;
+/** Set while a backward pass has entered the node (visited in the sort). */
+export const VISITED = 1 << 7;
+/** Set while a backward pass has placed the node in its order. */
+export const ORDERED = 1 << 8;

@@ -1,0 +1,17 @@
+/**
+ * @ag/core: scalar automatic differentiation. A `Value` records the op that
+ * made it and its operands; `backward()` fills every node's `grad`.
+ */
+export { Value, value, type ValueOptions } from './value.js';
+export { add, sub, mul, div, pow, max, min } from './functions.js';
+export { sum, dot } from './nary.js';
+export {
+  noGrad,
+  isGradEnabled,
+  detectAnomaly,
+  setAnomalyDetection,
+  isAnomalyDetectionEnabled,
+  AnomalyError,
+} from './grad-mode.js';
+export { gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckEntry } from './gradcheck.js';
+export { toDot, toGraph, type DotOptions, type GraphJSON, type GraphNode } from './graph-export.js';

@@ -1,0 +1,318 @@
+/**
+ * `Value`: a scalar node of the graph. It holds its number (`data`), the
+ * gradient of the last `backward()` root with respect to it (`grad`), the op
+ * that made it and that op's operands. The ops' forward and backward rules
+ * live together in ops.ts; this file turns them into methods.
+ */
+import { runBackward } from './backward.js';
+import { describe } from './describe.js';
+import { OP_MASK, REQUIRES_GRAD as RG } from './flags.js';
+import { AnomalyError, anomalyEnabled, gradEnabled } from './grad-mode.js';
+import {
+  ABS,
+  ADD,
+  DIV,
+  EXP,
+  LOG,
+  MAX,
+  MIN,
+  MUL,
+  NEG,
+  OPS,
+  POW,
+  RELU,
+  SIGMOID,
+  SOFTPLUS,
+  SQRT,
+  SQUARE,
+  SUB,
+  TANH,
+  type BinaryOp,
+  type Op,
+  type UnaryOp,
+} from './ops.js';
+
+export interface ValueOptions {
+  /** A name shown by `toDot`, `toGraph` and error messages. */
+  label?: string;
+  /** Whether `backward()` computes a gradient for this leaf (default true). */
+  requiresGrad?: boolean;
+}
+
+// Labels are rare and only read for display, so they live beside the nodes
+// rather than costing every node a field.
+const labels = new WeakMap<Value, string>();
+
+export class Value {
+  /** The node's number. */
+  data: number;
+  /** ∂root/∂this after `root.backward()`; leaves accumulate it across calls. */
+  grad: number;
+  /** @internal The op code and flags (flags.ts). */
+  _f: number;
+  /** @internal First operand; the operand array of an n-ary node. */
+  _a: Value | readonly Value[] | null;
+  /** @internal Second operand; the bias of `dot`. */
+  _b: Value | null;
+
+  /**
+   * A leaf holding `data`.
+   *
+   * @example
+   * const w = new Value(0.5, { label: 'w' });
+   * const x = new Value(2, { requiresGrad: false }); // an input, not tuned
+   */
+  constructor(data: number, options?: ValueOptions) {
+    if (typeof data !== 'number') {
+      throw new TypeError(`new Value(data): expected a number, received ${describe(data)}`);
+    }
+    this.data = data;
+    this.grad = 0;
+    this._f = RG;
+    this._a = null;
+    this._b = null;
+    if (options !== undefined) applyOptions(this, options);
+  }
+
+  /** The label given at construction or set later, if any. */
+  get label(): string | undefined {
+    return labels.get(this);
+  }
+  set label(label: string | undefined) {
+    if (label === undefined) {
+      labels.delete(this);
+      return;
+    }
+    if (typeof label !== 'string') {
+      throw new TypeError(`Value.label: expected a string, received ${describe(label)}`);
+    }
+    labels.set(this, label);
+  }
+
+  /** The op that made this node: `''` for a leaf, else `'+'`, `'*'`, `'tanh'`, `'dot'`, … */
+  get op(): string {
+    return (OPS[this._f & OP_MASK] as Op).name;
+  }
+
+  /** The nodes this one was made from, in order (a new array each call). */
+  get operands(): Value[] {
+    return operandsOf(this);
+  }
+
+  /** Whether this node is a leaf (made by the user, not by an op). */
+  get isLeaf(): boolean {
+    return (this._f & OP_MASK) === 0;
+  }
+
+  /** Whether `backward()` computes a gradient for this node. Settable on leaves. */
+  get requiresGrad(): boolean {
+    return (this._f & RG) !== 0;
+  }
+  set requiresGrad(requiresGrad: boolean) {
+    if (typeof requiresGrad !== 'boolean') {
+      throw new TypeError(`Value.requiresGrad: expected a boolean, received ${describe(requiresGrad)}`);
+    }
+    if (!this.isLeaf) {
+      throw new Error(
+        `Value.requiresGrad: can only be set on a leaf, but this node was made by '${this.op}'; use detach() to cut it from its history`,
+      );
+    }
+    this._f = requiresGrad ? this._f | RG : this._f & ~RG;
+  }
+
+  /** this + other */
+  add(other: Value | number): Value {
+    return binary(ADD, this, asOperand(other, 'add', 'other'));
+  }
+  /** this − other */
+  sub(other: Value | number): Value {
+    return binary(SUB, this, asOperand(other, 'sub', 'other'));
+  }
+  /** this · other */
+  mul(other: Value | number): Value {
+    return binary(MUL, this, asOperand(other, 'mul', 'other'));
+  }
+  /** this / other */
+  div(other: Value | number): Value {
+    return binary(DIV, this, asOperand(other, 'div', 'other'));
+  }
+  /** this ** exponent; a finite number or a `Value` (see ops.ts for ∂/∂exponent where this ≤ 0) */
+  pow(exponent: Value | number): Value {
+    return binary(POW, this, asExponent(exponent, 'pow'));
+  }
+  /** max(this, other) */
+  max(other: Value | number): Value {
+    return binary(MAX, this, asOperand(other, 'max', 'other'));
+  }
+  /** min(this, other) */
+  min(other: Value | number): Value {
+    return binary(MIN, this, asOperand(other, 'min', 'other'));
+  }
+  /** −this */
+  neg(): Value {
+    return unary(NEG, this);
+  }
+  /** this² */
+  square(): Value {
+    return unary(SQUARE, this);
+  }
+  /** e^this */
+  exp(): Value {
+    return unary(EXP, this);
+  }
+  /** ln this */
+  log(): Value {
+    return unary(LOG, this);
+  }
+  /** √this */
+  sqrt(): Value {
+    return unary(SQRT, this);
+  }
+  /** tanh this */
+  tanh(): Value {
+    return unary(TANH, this);
+  }
+  /** max(this, 0) */
+  relu(): Value {
+    return unary(RELU, this);
+  }
+  /** |this| */
+  abs(): Value {
+    return unary(ABS, this);
+  }
+  /** 1/(1 + e^−this), stable for large |this| */
+  sigmoid(): Value {
+    return unary(SIGMOID, this);
+  }
+  /** ln(1 + e^this), stable for large |this| */
+  softplus(): Value {
+    return unary(SOFTPLUS, this);
+  }
+
+  /**
+   * Fills `grad` of every node this one was computed from with ∂this/∂node.
+   * Leaves accumulate (add) into `grad` until zeroed; interior nodes' `grad`
+   * is recomputed from zero on every call. Iterative: any depth works.
+   *
+   * @example
+   * const y = x.mul(x); y.backward();
+   * x.grad; // 2·x.data
+   */
+  backward(): void {
+    runBackward(this);
+  }
+
+  /** Sets `grad` to 0. */
+  zeroGrad(): void {
+    this.grad = 0;
+  }
+
+  /** A new leaf with the same data that needs no gradient: the history is cut. */
+  detach(): Value {
+    const leaf = new Value(this.data);
+    leaf._f = 0;
+    return leaf;
+  }
+
+  /** `Value(data=…, grad=…)`, as micrograd prints it. */
+  toString(): string {
+    return `Value(data=${this.data}, grad=${this.grad})`;
+  }
+}
+
+/**
+ * A leaf holding `data`; the same as `new Value(data, options)`.
+ *
+ * @example
+ * const m = value(0, { label: 'm' });
+ */
+export function value(data: number, options?: ValueOptions): Value {
+  return new Value(data, options);
+}
+
+function applyOptions(leaf: Value, options: ValueOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`new Value(data, options): expected options to be an object, received ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'label' && key !== 'requiresGrad') {
+      throw new TypeError(`new Value(data, options): unknown option '${key}' (expected 'label' or 'requiresGrad')`);
+    }
+  }
+  const { label, requiresGrad } = options;
+  if (requiresGrad !== undefined && typeof requiresGrad !== 'boolean') {
+    throw new TypeError(`new Value(data, options): expected options.requiresGrad to be a boolean, received ${describe(requiresGrad)}`);
+  }
+  if (label !== undefined && typeof label !== 'string') {
+    throw new TypeError(`new Value(data, options): expected options.label to be a string, received ${describe(label)}`);
+  }
+  if (requiresGrad === false) leaf._f = 0;
+  if (label !== undefined) labels.set(leaf, label);
+}
+
+/** A `Value` as it is, or a plain number as a constant leaf (no gradient). */
+export function asOperand(x: unknown, fn: string, arg: string): Value {
+  if (x instanceof Value) return x;
+  if (typeof x !== 'number') {
+    throw new TypeError(`${fn}(${arg}): expected a Value or a number, received ${describe(x)}`);
+  }
+  return constant(x);
+}
+
+export function asExponent(x: unknown, fn: string): Value {
+  const e = asOperand(x, fn, 'exponent');
+  if (!Number.isFinite(e.data)) {
+    throw new RangeError(`${fn}(exponent): expected a finite exponent, received ${e.data}`);
+  }
+  return e;
+}
+
+/** A leaf that needs no gradient. */
+export function constant(data: number): Value {
+  const c = new Value(data);
+  c._f = 0;
+  return c;
+}
+
+export function binary(op: BinaryOp, a: Value, b: Value): Value {
+  const data = op.forward(a.data, b.data);
+  if (anomalyEnabled && !Number.isFinite(data)) throw forwardAnomaly(op, [a, b], data);
+  const out = new Value(data);
+  if (gradEnabled) {
+    out._f = op.code | ((a._f | b._f) & RG);
+    out._a = a;
+    out._b = b;
+  } else {
+    out._f = 0;
+  }
+  return out;
+}
+
+export function unary(op: UnaryOp, a: Value): Value {
+  const data = op.forward(a.data);
+  if (anomalyEnabled && !Number.isFinite(data)) throw forwardAnomaly(op, [a], data);
+  const out = new Value(data);
+  if (gradEnabled) {
+    out._f = op.code | (a._f & RG);
+    out._a = a;
+  } else {
+    out._f = 0;
+  }
+  return out;
+}
+
+export function forwardAnomaly(op: Op, operands: readonly Value[], data: number): AnomalyError {
+  return new AnomalyError(op.name, 'forward', operands.map((v) => v.data), String(data));
+}
+
+/** The operands of a node, in the order its op takes them. */
+export function operandsOf(node: Value): Value[] {
+  const a = node._a;
+  if (a === null) return [];
+  if (Array.isArray(a)) {
+    const list = (a as readonly Value[]).slice();
+    if (node._b !== null) list.push(node._b);
+    return list;
+  }
+  return node._b === null ? [a as Value] : [a as Value, node._b];
+}
