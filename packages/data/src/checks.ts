@@ -1,0 +1,112 @@
+/**
+ * Argument checks shared by every entry point. Each throws before anything is
+ * changed, with a message that names the argument, the value received and what
+ * was expected: TypeError for a wrong type, RangeError for a value out of range.
+ */
+
+/** A short, readable rendering of a received value for error messages. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || value === undefined || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === 'function') return 'a function';
+  return 'an object';
+}
+
+export function checkNumber(name: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number') {
+    throw new TypeError(`${name} must be a number, received ${show(value)}`);
+  }
+}
+
+export function checkFinite(name: string, value: unknown): asserts value is number {
+  checkNumber(name, value);
+  if (!Number.isFinite(value)) {
+    throw new RangeError(`${name} must be a finite number, received ${show(value)}`);
+  }
+}
+
+export function checkNonNegative(name: string, value: unknown): asserts value is number {
+  checkNumber(name, value);
+  if (!(value >= 0) || value === Infinity) {
+    throw new RangeError(`${name} must be a finite number >= 0, received ${show(value)}`);
+  }
+}
+
+export function checkInteger(
+  name: string,
+  value: unknown,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): asserts value is number {
+  checkNumber(name, value);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
+    throw new RangeError(`${name} must be an integer ${range}, received ${show(value)}`);
+  }
+}
+
+/** A sample count: an integer >= 0. */
+export function checkCount(name: string, value: unknown): asserts value is number {
+  checkInteger(name, value, 0);
+}
+
+export function checkBoolean(name: string, value: unknown): asserts value is boolean {
+  if (typeof value !== 'boolean') {
+    throw new TypeError(`${name} must be true or false, received ${show(value)}`);
+  }
+}
+
+export function checkOneOf<T extends string>(
+  name: string,
+  value: unknown,
+  allowed: readonly T[],
+): asserts value is T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    const list = allowed.map((a) => JSON.stringify(a)).join(' or ');
+    const Err = typeof value === 'string' ? RangeError : TypeError;
+    throw new Err(`${name} must be ${list}, received ${show(value)}`);
+  }
+}
+
+/** A range `[low, high]` of two finite numbers with low < high. */
+export function checkRange(
+  name: string,
+  value: unknown,
+): asserts value is readonly [number, number] {
+  if (!Array.isArray(value) || value.length !== 2) {
+    throw new TypeError(`${name} must be an array [low, high], received ${show(value)}`);
+  }
+  const [low, high] = value as unknown[];
+  checkFinite(`${name}[0]`, low);
+  checkFinite(`${name}[1]`, high);
+  if (!(low < high) || !Number.isFinite(high - low)) {
+    throw new RangeError(
+      `${name} must satisfy low < high with a finite width, received [${show(low)}, ${show(high)}]`,
+    );
+  }
+}
+
+/**
+ * Options must be a plain object (or omitted), holding only known keys: a typo
+ * such as `sample` for `samples` would otherwise be silently ignored.
+ */
+export function checkOptions(
+  name: string,
+  value: unknown,
+  known: readonly string[],
+): asserts value is Record<string, unknown> | undefined {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${name} must be an options object, received ${show(value)}`);
+  }
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      throw new TypeError(
+        `${name} has an unknown option ${JSON.stringify(key)}; known options: ${known.join(', ')}`,
+      );
+    }
+  }
+}
