@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import {
+  GRAPH_USAGE,
+  LINE_USAGE,
+  MAIN_USAGE,
+  MOONS_USAGE,
+  UsageError,
+  parseCommand,
+} from './args.js';
+
+function usageError(argv: string[]): UsageError {
+  try {
+    parseCommand(argv);
+  } catch (error) {
+    if (error instanceof UsageError) return error;
+    throw error;
+  }
+  throw new Error(`expected a UsageError for ${argv.join(' ')}`);
+}
+
+describe('parseCommand', () => {
+  it('runs the line story with its defaults when no command is given', () => {
+    const command = parseCommand([]);
+    expect(command.name).toBe('line');
+    if (command.name !== 'line') return;
+    expect(command.options).toMatchObject({
+      slope: 3,
+      intercept: 4,
+      seed: 0,
+      out: './out',
+      mode: 'online',
+      json: false,
+    });
+  });
+
+  it('reads flags of the default command without naming it', () => {
+    const command = parseCommand(['--slope', '5', '--intercept=7', '--json']);
+    expect(command).toMatchObject({
+      name: 'line',
+      options: { slope: 5, intercept: 7, json: true },
+    });
+  });
+
+  it('takes negative numbers as values', () => {
+    const command = parseCommand(['--slope', '-2', '--intercept', '-.5']);
+    expect(command).toMatchObject({ name: 'line', options: { slope: -2, intercept: -0.5 } });
+  });
+
+  it('treats classify as moons and reads the hidden sizes', () => {
+    const command = parseCommand([
+      'classify',
+      '--hidden',
+      '8,4,2',
+      '--dataset',
+      'circles',
+      '--seed',
+      '3',
+    ]);
+    expect(command).toMatchObject({
+      name: 'moons',
+      options: { hidden: [8, 4, 2], dataset: 'circles', seed: 3 },
+    });
+  });
+
+  it.each([
+    [['--help'], MAIN_USAGE],
+    [['-h'], MAIN_USAGE],
+    [['line', '--help'], LINE_USAGE],
+    [['moons', '-h'], MOONS_USAGE],
+    [['classify', '--help'], MOONS_USAGE],
+    [['graph', '--help'], GRAPH_USAGE],
+    [['help', 'graph'], GRAPH_USAGE],
+  ])('%j shows its help', (argv, text) => {
+    expect(parseCommand(argv)).toEqual({ name: 'help', text });
+  });
+
+  it.each([
+    [['--bogus'], 'unknown option --bogus', LINE_USAGE],
+    [['moons', '--slope', '2'], 'unknown option --slope', MOONS_USAGE],
+    [['--lr', 'fast'], "--lr: expected a positive number up to 10, received 'fast'", LINE_USAGE],
+    [['--lr', '0'], "--lr: expected a positive number up to 10, received '0'", LINE_USAGE],
+    [
+      ['--epochs', '2.5'],
+      "--epochs: expected an integer from 1 to 1000000, received '2.5'",
+      LINE_USAGE,
+    ],
+    [
+      ['--seed', '-1'],
+      "--seed: expected an integer from 0 to 4294967295, received '-1'",
+      LINE_USAGE,
+    ],
+    [['--seed'], '--seed: a value is required', LINE_USAGE],
+    [
+      ['--mode', 'sideways'],
+      "--mode: expected one of online, batch, minibatch, received 'sideways'",
+      LINE_USAGE,
+    ],
+    [
+      ['--samples', '10', '--batch-size', '11'],
+      '--batch-size: expected at most --samples (10)',
+      LINE_USAGE,
+    ],
+    [['moons', '--hidden', '16,,4'], '--hidden: expected comma-separated layer sizes', MOONS_USAGE],
+    [
+      ['moons', '--dataset', 'iris'],
+      '--dataset: expected one of moons, circles, spirals, xor, blobs',
+      MOONS_USAGE,
+    ],
+    [['graph', '--expression', 'x'], '--expression: expected one of readme, neuron', GRAPH_USAGE],
+    [['graph', 'extra'], "unexpected argument 'extra'", GRAPH_USAGE],
+    [['fly'], "unknown command 'fly'", MAIN_USAGE],
+    [['--json=yes'], '--json takes no value', LINE_USAGE],
+  ])('%j is a usage error', (argv, message, usage) => {
+    const error = usageError(argv);
+    expect(error.message).toContain(message);
+    expect(error.message).not.toContain('\n');
+    expect(error.usage).toBe(usage);
+  });
+});
