@@ -78,12 +78,19 @@ export function runBackward(root: Value): void {
   let i = n - 1;
   try {
     if (anomalyEnabled) {
-      for (; i >= 0; i--) {
-        const node = order[i] as Value;
-        node._f &= ~MARKS;
-        const op = OPS[node._f & OP_MASK] as Op;
-        op.backward(node);
-        checkGradients(node, op);
+      // A pass that throws must leave the leaves' gradients as they were.
+      const saved = leafGradients(n);
+      try {
+        for (; i >= 0; i--) {
+          const node = order[i] as Value;
+          node._f &= ~MARKS;
+          const op = OPS[node._f & OP_MASK] as Op;
+          op.backward(node);
+          checkGradients(node, op);
+        }
+      } catch (error) {
+        for (const [leaf, grad] of saved) leaf.grad = grad;
+        throw error;
       }
     } else {
       for (; i >= 0; i--) {
@@ -97,6 +104,17 @@ export function runBackward(root: Value): void {
     for (; i >= 0; i--) (order[i] as Value)._f &= ~MARKS;
     order.length = 0;
   }
+}
+
+/** The trainable leaves fed by the first n ordered nodes, with their gradients now. */
+function leafGradients(n: number): Map<Value, number> {
+  const saved = new Map<Value, number>();
+  for (let k = 0; k < n; k++) {
+    for (const operand of operandsOf(order[k] as Value)) {
+      if (operand.isLeaf && operand.requiresGrad) saved.set(operand, operand.grad);
+    }
+  }
+  return saved;
 }
 
 function checkGradients(node: Value, op: Op): void {

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { dot, sum, Value } from './index.js';
+
+describe('sum', () => {
+  it('is one node whose operands each get the full gradient', () => {
+    const a = new Value(1.5);
+    const b = new Value(-2);
+    const s = sum([a, b, 4, a]);
+    expect(s.op).toBe('sum');
+    expect(s.operands).toHaveLength(4);
+    expect(s.data).toBe(1.5 - 2 + 4 + 1.5);
+    s.backward();
+    expect(a.grad).toBe(2); // used twice
+    expect(b.grad).toBe(1);
+  });
+
+  it('adds left to right, as ((v0 + v1) + v2) + …', () => {
+    const xs = [0.1, 0.2, 0.3, 1e16, -1e16];
+    let expected = 0.1;
+    for (const x of xs.slice(1)) expected = expected + x;
+    expect(sum(xs).data).toBe(expected);
+  });
+
+  it('rejects an empty array and non-numbers', () => {
+    expect(() => sum([])).toThrow(RangeError);
+    expect(() => sum([])).toThrow(/empty array/);
+    expect(() => sum([1, 'x' as unknown as number])).toThrow(/values\[1\] to be a Value or a number, received string "x"/);
+    expect(() => sum(3 as unknown as number[])).toThrow(TypeError);
+  });
+});
+
+describe('dot', () => {
+  it('is one node with ∂/∂w = x, ∂/∂x = w and ∂/∂bias = 1', () => {
+    const w = [new Value(2), new Value(-1), new Value(0.5)];
+    const x = [new Value(3), new Value(4, { requiresGrad: false }), new Value(-2)];
+    const b = new Value(0.25);
+    const y = dot(w, x, b);
+    expect(y.op).toBe('dot');
+    expect(y.data).toBe(2 * 3 + -1 * 4 + 0.5 * -2 + 0.25);
+    y.backward();
+    expect(w.map((v) => v.grad)).toEqual([3, 4, -2]);
+    expect(x.map((v) => v.grad)).toEqual([2, 0, 0.5]); // x[1] needs no gradient
+    expect(b.grad).toBe(1);
+  });
+
+  it('takes plain numbers as constant inputs', () => {
+    const w = [new Value(2), new Value(3)];
+    const y = dot(w, [5, 7]);
+    y.backward();
+    expect(y.data).toBe(31);
+    expect(w.map((v) => v.grad)).toEqual([5, 7]);
+  });
+
+  it('rejects mismatched lengths and bad items, and builds nothing', () => {
+    expect(() => dot([1, 2], [1])).toThrow(RangeError);
+    expect(() => dot([1, 2], [1])).toThrow(/2 weights and 1 inputs/);
+    expect(() => dot([], [])).toThrow(RangeError);
+    expect(() => dot([1], [undefined as unknown as number])).toThrow(/inputs\[0\] to be a Value or a number, received undefined/);
+    expect(() => dot([1], [1], 'b' as unknown as number)).toThrow(TypeError);
+  });
+});
+
+describe('exactness', () => {
+  it('a neuron equals the same arithmetic written out by hand, bit for bit', () => {
+    // A tanh neuron feeding a relu neuron, as in a small MLP, with awkward numbers.
+    const wIn = [0.7310585786300049, -1.2345678901234567, 0.3333333333333333];
+    const xIn = [0.1, -2.718281828459045, 1e-3];
+    const bIn = -0.4142135623730951;
+    const v = 1.618033988749895;
+
+    const w = wIn.map((d) => new Value(d));
+    const b = new Value(bIn);
+    const out = new Value(v);
+    const h = dot(w, xIn, b).tanh();
+    const y = h.mul(out).relu();
+    y.backward();
+
+    // By hand, in the order documented for dot: ((w0x0 + w1x1) + w2x2) + b.
+    let s = (wIn[0] as number) * (xIn[0] as number);
+    s = s + (wIn[1] as number) * (xIn[1] as number);
+    s = s + (wIn[2] as number) * (xIn[2] as number);
+    s = s + bIn;
+    const hh = Math.tanh(s);
+    const yy = hh * v;
+    const relu = yy > 0 ? yy : 0;
+    const dy = yy > 0 ? 1 : 0;
+    const dOut = hh * dy;
+    const dh = v * dy;
+    const ds = (1 - hh * hh) * dh;
+
+    expect(Object.is(y.data, relu)).toBe(true);
+    expect(Object.is(out.grad, dOut)).toBe(true);
+    expect(Object.is(b.grad, ds)).toBe(true);
+    w.forEach((wi, i) => expect(Object.is(wi.grad, (xIn[i] as number) * ds)).toBe(true));
+  });
+});
