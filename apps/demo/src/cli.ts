@@ -1,0 +1,43 @@
+import { parseCommand, UsageError } from './args.js';
+import { runGraph } from './graph-command.js';
+import { RunOutput, type Streams } from './run-output.js';
+
+/**
+ * Runs the program on `argv` (without `node` and the script) and returns the exit code:
+ * 0 done, 1 the run failed, 2 a bad flag or value.
+ *
+ * @example
+ * await main(['graph', '--out', '/tmp/g'], process); // prints the graph story, returns 0
+ * await main(['--bogus'], process);                  // one-line error and usage on stderr, returns 2
+ */
+export async function main(argv: readonly string[], streams: Streams): Promise<number> {
+  try {
+    const command = parseCommand(argv);
+    if (command.name === 'help') {
+      streams.stdout.write(`${command.text}\n`);
+      return 0;
+    }
+    const out = new RunOutput(streams, command.options);
+    switch (command.name) {
+      case 'graph':
+        await runGraph(command.options, out);
+        break;
+      default:
+        throw new Error(`the ${command.name} command is not wired yet`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      streams.stderr.write(`ag-demo: ${error.message}\n\n${error.usage}\n`);
+      return 2;
+    }
+    // A failed run says what failed in one line; AG_DEBUG=1 shows the stack for a bug report.
+    const message = error instanceof Error ? error.message : String(error);
+    streams.stderr.write(`ag-demo: ${message}\n`);
+    if (process.env.AG_DEBUG === '1' && error instanceof Error)
+      streams.stderr.write(`${error.stack ?? ''}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2), process);
