@@ -1,6 +1,7 @@
 import { parseCommand, UsageError } from './args.js';
 import { runGraph } from './graph-command.js';
-import { RunOutput, type Streams } from './run-output.js';
+import { runLine } from './line-command.js';
+import { invocationDir, RunOutput, type Streams } from './run-output.js';
 
 /**
  * Runs the program on `argv` (without `node` and the script) and returns the exit code:
@@ -17,8 +18,11 @@ export async function main(argv: readonly string[], streams: Streams): Promise<n
       streams.stdout.write(`${command.text}\n`);
       return 0;
     }
-    const out = new RunOutput(streams, command.options);
+    const out = new RunOutput(streams, command.options, invocationDir(process.env));
     switch (command.name) {
+      case 'line':
+        runLine(command.options, out);
+        break;
       case 'graph':
         await runGraph(command.options, out);
         break;

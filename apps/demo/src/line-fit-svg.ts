@@ -1,3 +1,4 @@
+import { lineEquation } from './line-equation.js';
 import { createFrame, escapeXml, px } from './svg-frame.js';
 
 export interface LineFitPicture {
@@ -41,9 +42,9 @@ export function lineFitSvg(picture: LineFitPicture): string {
   const legendX = frame.left + 12;
   const legend = [
     `<line x1="${px(legendX)}" y1="${px(frame.top + 16)}" x2="${px(legendX + 24)}" y2="${px(frame.top + 16)}" stroke="#999" stroke-width="2" stroke-dasharray="6 4"/>`,
-    `<text x="${px(legendX + 30)}" y="${px(frame.top + 20)}">${escapeXml(`true   y = ${fmt(truth.m)}x + ${fmt(truth.c)}`)}</text>`,
+    `<text x="${px(legendX + 30)}" y="${px(frame.top + 20)}">${escapeXml(`true    ${lineEquation(truth.m, truth.c)}`)}</text>`,
     `<line x1="${px(legendX)}" y1="${px(frame.top + 34)}" x2="${px(legendX + 24)}" y2="${px(frame.top + 34)}" stroke="#d62728" stroke-width="2"/>`,
-    `<text x="${px(legendX + 30)}" y="${px(frame.top + 38)}">${escapeXml(`fitted y = ${fmt(fitted.m)}x + ${fmt(fitted.c)}`)}</text>`,
+    `<text x="${px(legendX + 30)}" y="${px(frame.top + 38)}">${escapeXml(`fitted ${lineEquation(fitted.m, fitted.c)}`)}</text>`,
   ];
   return frame.document(
     [
@@ -54,8 +55,4 @@ export function lineFitSvg(picture: LineFitPicture): string {
       ...legend,
     ].join('\n'),
   );
-}
-
-function fmt(n: number): string {
-  return Number(n.toFixed(4)).toString();
 }

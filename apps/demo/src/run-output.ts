@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createProgress, progressStyle, type Progress } from './progress.js';
 import { terminalChart } from './terminal-chart.js';
 
@@ -19,6 +19,8 @@ export class RunOutput {
   constructor(
     private readonly streams: Streams,
     private readonly options: { json: boolean; quiet: boolean; out: string },
+    /** Directory a relative --out is taken from: where the user typed the command. */
+    private readonly baseDir: string = process.cwd(),
   ) {}
 
   /** A line of the story (dropped under --json, whose stdout is the summary only). */
@@ -26,11 +28,12 @@ export class RunOutput {
     if (!this.options.json) this.streams.stdout.write(`${line}\n`);
   }
 
-  /** Writes `<out>/<name>` and prints its path. */
+  /** Writes `<out>/<name>` and prints its path as the user would type it. */
   writeFile(name: string, text: string): string {
-    mkdirSync(this.options.out, { recursive: true });
     const path = join(this.options.out, name);
-    writeFileSync(path, text);
+    const absolute = resolve(this.baseDir, path);
+    mkdirSync(dirname(absolute), { recursive: true });
+    writeFileSync(absolute, text);
     this.files.push(path);
     this.say(`  wrote ${path}`);
     return path;
@@ -56,4 +59,20 @@ export class RunOutput {
     if (this.options.json)
       this.streams.stdout.write(`${JSON.stringify({ ...data, files: this.files }, null, 2)}\n`);
   }
+}
+
+/**
+ * The directory the user ran the program from. Under `pnpm demo` the script runs in
+ * apps/demo, and the package manager passes the user's directory as INIT_CWD; `--out ./out`
+ * should land there, not inside the app.
+ *
+ * @example
+ * invocationDir({ INIT_CWD: '/repo', npm_lifecycle_event: 'start', npm_package_name: '@ag/demo' }); // '/repo'
+ * invocationDir({});                                                                               // process.cwd()
+ */
+export function invocationDir(env: NodeJS.ProcessEnv): string {
+  const asOurScript = env.npm_lifecycle_event === 'start' && env.npm_package_name === '@ag/demo';
+  return asOurScript && env.INIT_CWD !== undefined && env.INIT_CWD !== ''
+    ? env.INIT_CWD
+    : process.cwd();
 }

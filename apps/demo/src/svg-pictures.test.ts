@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decisionBoundarySvg } from './decision-boundary-svg.js';
+import { lineEquation } from './line-equation.js';
 import { lineFitSvg } from './line-fit-svg.js';
 import { lossCurveSvg } from './loss-curve-svg.js';
 import { escapeXml, niceTicks } from './svg-frame.js';
@@ -52,6 +53,7 @@ describe('SVG pictures', () => {
     expect(xmlRoot(svg)).toBe('svg');
     expect(svg.match(/<circle /g)).toHaveLength(3);
     expect(svg).toContain('fitted y = 3x + 4');
+    expect(lineEquation(-2, -0.5)).toBe('y = -2x - 0.5');
   });
 
   it('the decision boundary colours each cell by the sign of the score', () => {
