@@ -6,9 +6,9 @@
  * as the pass goes.
  */
 import { describe } from './describe.js';
-import { OP_MASK, ORDERED, REQUIRES_GRAD as RG, VISITED } from './flags.js';
+import { INTERIOR_FIRST, INTERIOR_SECOND, OP_MASK, ORDERED, REQUIRES_GRAD as RG, VISITED } from './flags.js';
 import { AnomalyError, anomalyEnabled } from './grad-mode.js';
-import { OPS, type Op } from './ops.js';
+import { DOT, OPS, type Op } from './ops.js';
 import { operandsOf, type Value } from './value.js';
 
 const MARKS = VISITED | ORDERED;
@@ -39,10 +39,20 @@ function topologicalOrder(root: Value): number {
       node._f = f | VISITED;
       const a = node._a;
       if (Array.isArray(a)) {
+        // sum: the terms, stride 1; dot: weights at even, inputs at odd indices.
         const list = a as readonly Value[];
-        for (let i = 0; i < list.length; i++) {
-          const c = list[i] as Value;
-          if (pending(c)) stack[top++] = c;
+        const stride = (f & OP_MASK) === DOT.code ? 2 : 1;
+        if (f & INTERIOR_FIRST) {
+          for (let i = 0; i < list.length; i += stride) {
+            const c = list[i] as Value;
+            if (pending(c)) stack[top++] = c;
+          }
+        }
+        if (f & INTERIOR_SECOND) {
+          for (let i = 1; i < list.length; i += 2) {
+            const c = list[i] as Value;
+            if (pending(c)) stack[top++] = c;
+          }
         }
       } else if (a !== null && pending(a as Value)) {
         stack[top++] = a as Value;

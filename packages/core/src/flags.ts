@@ -12,3 +12,11 @@ export const REQUIRES_GRAD = 1 << 6;
 export const VISITED = 1 << 7;
 /** Set while a backward pass has placed the node in its order. */
 export const ORDERED = 1 << 8;
+/**
+ * Hints on n-ary nodes, set when the node is built: some operand in the first
+ * group (dot's weights, sum's terms) or the second group (dot's inputs) was made
+ * by an op. The backward sort skips a group whose operands are all leaves, so a
+ * layer's weights cost nothing to order.
+ */
+export const INTERIOR_FIRST = 1 << 9;
+export const INTERIOR_SECOND = 1 << 10;

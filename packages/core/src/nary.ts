@@ -3,7 +3,7 @@
  * not a chain of n binary nodes, so a neuron costs one node.
  */
 import { describe } from './describe.js';
-import { REQUIRES_GRAD as RG } from './flags.js';
+import { INTERIOR_FIRST, INTERIOR_SECOND, OP_MASK, REQUIRES_GRAD as RG } from './flags.js';
 import { AnomalyError, anomalyEnabled, gradEnabled } from './grad-mode.js';
 import { DOT, SUM, type Op } from './ops.js';
 import { constant, Value } from './value.js';
@@ -44,7 +44,7 @@ export function sum(values: readonly Operand[]): Value {
     flags |= t._f;
     s = i === 0 ? t.data : s + t.data;
   }
-  return finish(SUM, s, terms, null, flags);
+  return finish(SUM, s, terms, null, (flags & RG) | (flags & OP_MASK ? INTERIOR_FIRST : 0));
 }
 
 /**
@@ -55,8 +55,8 @@ export function sum(values: readonly Operand[]): Value {
  * const neuron = dot(weights, inputs, bias).tanh();
  */
 export function dot(weights: readonly Operand[], inputs: readonly Operand[], bias?: Operand): Value {
-  checkList(weights, 'dot', 'weights');
-  checkList(inputs, 'dot', 'inputs');
+  if (!Array.isArray(weights)) throw notAnArray(weights, 'weights');
+  if (!Array.isArray(inputs)) throw notAnArray(inputs, 'inputs');
   const n = weights.length;
   if (n !== inputs.length) {
     throw new RangeError(
@@ -64,24 +64,44 @@ export function dot(weights: readonly Operand[], inputs: readonly Operand[], bia
     );
   }
   if (n === 0) throw new RangeError('dot(weights, inputs): expected at least one weight, received empty arrays');
-  if (bias !== undefined && !(bias instanceof Value) && typeof bias !== 'number') {
+  let b: Value | null = null;
+  if (bias instanceof Value) b = bias;
+  else if (typeof bias === 'number') b = constant(bias);
+  else if (bias !== undefined) {
     throw new TypeError(`dot(bias): expected a Value, a number or undefined, received ${describe(bias)}`);
   }
-  const b = bias === undefined ? null : toValue(bias);
-  const pairs: Value[] = [];
+  // Checked and converted in one pass; a throw midway leaves only unreachable
+  // constants behind, never a node in anyone's graph.
+  const pairs = new Array<Value>(2 * n);
   let flags = b === null ? 0 : b._f;
+  let wOps = 0;
+  let xOps = 0;
   let s = 0;
   for (let i = 0; i < n; i++) {
-    const w = toValue(weights[i] as Operand);
-    const x = toValue(inputs[i] as Operand);
-    pairs.push(w, x);
+    const wi: unknown = weights[i];
+    const xi: unknown = inputs[i];
+    const w = wi instanceof Value ? wi : typeof wi === 'number' ? constant(wi) : badItem(wi, 'weights', i);
+    const x = xi instanceof Value ? xi : typeof xi === 'number' ? constant(xi) : badItem(xi, 'inputs', i);
+    pairs[2 * i] = w;
+    pairs[2 * i + 1] = x;
     flags |= w._f | x._f;
+    wOps |= w._f & OP_MASK;
+    xOps |= x._f & OP_MASK;
     s = i === 0 ? w.data * x.data : s + w.data * x.data;
   }
   if (b !== null) s += b.data;
-  return finish(DOT, s, pairs, b, flags);
+  return finish(DOT, s, pairs, b, (flags & RG) | (wOps ? INTERIOR_FIRST : 0) | (xOps ? INTERIOR_SECOND : 0));
 }
 
+function notAnArray(list: unknown, arg: string): TypeError {
+  return new TypeError(`dot(${arg}): expected an array of Values or numbers, received ${describe(list)}`);
+}
+
+function badItem(item: unknown, arg: string, i: number): never {
+  throw new TypeError(`dot(${arg}): expected ${arg}[${i}] to be a Value or a number, received ${describe(item)}`);
+}
+
+/** `flags`: REQUIRES_GRAD and the INTERIOR_* hints. */
 function finish(op: Op, data: number, operands: Value[], b: Value | null, flags: number): Value {
   if (anomalyEnabled && !Number.isFinite(data)) {
     const all = b === null ? operands : [...operands, b];
@@ -89,7 +109,7 @@ function finish(op: Op, data: number, operands: Value[], b: Value | null, flags:
   }
   const out = new Value(data);
   if (gradEnabled) {
-    out._f = op.code | (flags & RG);
+    out._f = op.code | flags;
     out._a = operands;
     out._b = b;
   } else {
