@@ -1,0 +1,107 @@
+/**
+ * Argument checks shared by the package's public boundaries. Every message names
+ * the argument, the value received and what was expected.
+ */
+
+/** A short, readable description of any value for an error message. */
+export function describe(x: unknown): string {
+  if (typeof x === 'number') return String(x);
+  if (typeof x === 'string') return JSON.stringify(x);
+  if (x === null) return 'null';
+  if (x === undefined) return 'undefined';
+  if (Array.isArray(x)) return `an array of length ${x.length}`;
+  if (typeof x === 'function') return 'a function';
+  if (typeof x === 'object') {
+    const name = (x as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' && name !== 'Object' ? `a ${name}` : 'an object';
+  }
+  return `a ${typeof x}`;
+}
+
+function checkNumber(x: unknown, arg: string): number {
+  if (typeof x !== 'number')
+    throw new TypeError(`${arg}: expected a number, received ${describe(x)}`);
+  return x;
+}
+
+/** A finite number. */
+export function checkFinite(x: unknown, arg: string): number {
+  const n = checkNumber(x, arg);
+  if (!Number.isFinite(n)) throw new RangeError(`${arg}: expected a finite number, received ${n}`);
+  return n;
+}
+
+/** A positive finite number (a learning rate, a Huber delta, ...). */
+export function checkPositive(x: unknown, arg: string): number {
+  const n = checkNumber(x, arg);
+  if (!(Number.isFinite(n) && n > 0)) {
+    throw new RangeError(`${arg}: expected a positive finite number, received ${n}`);
+  }
+  return n;
+}
+
+/** A finite number ≥ 0. */
+export function checkNonNegative(x: unknown, arg: string): number {
+  const n = checkNumber(x, arg);
+  if (!(Number.isFinite(n) && n >= 0)) {
+    throw new RangeError(`${arg}: expected a finite number >= 0, received ${n}`);
+  }
+  return n;
+}
+
+/** A number in [lo, hi) (`hiOpen`) or [lo, hi]. */
+export function checkInRange(
+  x: unknown,
+  arg: string,
+  lo: number,
+  hi: number,
+  hiOpen: boolean,
+): number {
+  const n = checkNumber(x, arg);
+  if (!(n >= lo && (hiOpen ? n < hi : n <= hi))) {
+    throw new RangeError(
+      `${arg}: expected a number in [${lo}, ${hi}${hiOpen ? ')' : ']'}, received ${n}`,
+    );
+  }
+  return n;
+}
+
+/** An integer ≥ `min`. */
+export function checkInteger(x: unknown, arg: string, min: number): number {
+  const n = checkNumber(x, arg);
+  if (!(Number.isInteger(n) && n >= min)) {
+    throw new RangeError(`${arg}: expected an integer >= ${min}, received ${n}`);
+  }
+  return n;
+}
+
+/** A boolean. */
+export function checkBoolean(x: unknown, arg: string): boolean {
+  if (typeof x !== 'boolean')
+    throw new TypeError(`${arg}: expected a boolean, received ${describe(x)}`);
+  return x;
+}
+
+/** A plain object (options bag), or undefined. */
+export function checkOptions(x: unknown, arg: string): Record<string, unknown> {
+  if (x === undefined) return {};
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) {
+    throw new TypeError(`${arg}: expected an options object, received ${describe(x)}`);
+  }
+  return x as Record<string, unknown>;
+}
+
+/** Rejects keys of an options bag that the function does not know (catches typos like `learningRate`). */
+export function checkKnownKeys(
+  options: Record<string, unknown>,
+  arg: string,
+  known: readonly string[],
+): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new TypeError(
+        `${arg}: unknown option '${key}' (expected one of ${known.map((k) => `'${k}'`).join(', ')})`,
+      );
+    }
+  }
+}

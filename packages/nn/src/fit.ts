@@ -1,0 +1,441 @@
+/**
+ * Training and evaluation loops: `fit` runs zeroGrad → forward → loss →
+ * backward → step over the data, online, in mini-batches or in full batches;
+ * `evaluate` measures loss and accuracy without building a graph.
+ */
+import { noGrad, Value } from '@ag/core';
+import { checkInteger, checkKnownKeys, checkOptions, describe } from './argument-checks.js';
+import type { Model } from './module.js';
+import { checkRandom, DEFAULT_SEED, draw, seededRandom, type Random } from './random.js';
+import type { Schedule } from './schedules.js';
+
+/** Samples: inputs `x[i]` and their targets `y[i]` (a number each: a value, a label or a class index). */
+export interface Dataset {
+  x: readonly (readonly number[])[];
+  y: readonly number[];
+}
+
+/**
+ * A loss over a group of samples: each sample's model outputs (an array, one
+ * entry per output) and their targets. Every loss of this package fits:
+ * `loss: mse`, or `loss: (out, y) => mse(out, y, { reduction: 'sum' })`.
+ */
+export type FitLoss = (outputs: Value[][], targets: number[]) => Value;
+
+/** What `fit` needs of an optimizer (every optimizer of this package has it). */
+export interface Steppable {
+  zeroGrad(): void;
+  step(): void;
+  lr: number;
+}
+
+/**
+ * `online`: one update per sample (the notebook's default). `batch`: one update
+ * per pass, with the loss over the whole pass. `{ batchSize }`: one update per
+ * group of that many samples (the last group may be smaller).
+ */
+export type FitMode = 'online' | 'batch' | { batchSize: number };
+
+export interface StepInfo {
+  /** The epoch in progress, 1-based. */
+  epoch: number;
+  epochs: number;
+  /** This update within the epoch, 1-based. */
+  step: number;
+  stepsPerEpoch: number;
+  /** Updates made so far, this one included. */
+  globalStep: number;
+  totalSteps: number;
+  /** globalStep / totalSteps, in (0, 1]: enough for a progress bar. */
+  progress: number;
+  /** This update's loss, computed before the update. */
+  loss: number;
+  /** The number of samples in this update. */
+  samples: number;
+  /** The learning rate this update used. */
+  lr: number;
+  /** Ends training after this update. */
+  stop(): void;
+}
+
+export interface EpochInfo {
+  /** The epoch just finished, 1-based. */
+  epoch: number;
+  epochs: number;
+  /** This epoch's loss (see {@link FitResult.history}). */
+  loss: number;
+  /** The losses of every epoch so far, this one included. */
+  history: readonly number[];
+  globalStep: number;
+  totalSteps: number;
+  /** epoch / epochs. */
+  progress: number;
+  /** Ends training now. */
+  stop(): void;
+}
+
+export interface FitOptions {
+  /** The model (its `forward` and `parameters`); or give `forward` (and `parameters`) instead. */
+  model?: Model;
+  /** A forward function for one sample, instead of `model`. */
+  forward?: (x: readonly number[]) => Value | readonly Value[];
+  /** Parameters of `forward` whose gradients are zeroed before each update along with the optimizer's. */
+  parameters?: readonly Value[];
+  data: Dataset;
+  loss: FitLoss;
+  optimizer: Steppable;
+  /** Default `online`. */
+  mode?: FitMode;
+  /** Passes over the data (an integer ≥ 1). */
+  epochs: number;
+  /**
+   * Shuffle the samples at the start of every epoch: a random source, a seed for
+   * `seededRandom`, or `true` (seed 1337). Default: in order, as the notebook.
+   */
+  shuffle?: boolean | number | Random;
+  /** Sets `optimizer.lr = schedule(k)` before update k (k = 0, 1, …, counted over the whole run). */
+  schedule?: Schedule;
+  onStep?: (info: StepInfo) => void;
+  onEpoch?: (info: EpochInfo) => void;
+}
+
+export interface FitResult {
+  /**
+   * The loss of each epoch: the losses of its updates, each weighted by its
+   * number of samples, divided by the epoch's samples. Each update's loss is taken
+   * before that update. In `batch` mode it is exactly the pass's loss.
+   */
+  history: number[];
+  /** Epochs run (the last may be partial if training stopped during it). */
+  epochs: number;
+  /** Updates made. */
+  steps: number;
+  /** Whether a callback stopped training early. */
+  stopped: boolean;
+}
+
+const FIT_KEYS = [
+  'model',
+  'forward',
+  'parameters',
+  'data',
+  'loss',
+  'optimizer',
+  'mode',
+  'epochs',
+  'shuffle',
+  'schedule',
+  'onStep',
+  'onEpoch',
+];
+
+interface Forward {
+  forward: (x: readonly number[]) => Value[];
+  parameters: readonly Value[];
+}
+
+function resolveForward(o: Record<string, unknown>, fn: string): Forward {
+  const { model, forward, parameters } = o;
+  if ((model === undefined) === (forward === undefined)) {
+    throw new TypeError(`${fn}(options): expected exactly one of options.model or options.forward`);
+  }
+  let f: (x: readonly number[]) => Value | readonly Value[];
+  let params: readonly Value[] = [];
+  if (model !== undefined) {
+    const m = model as Partial<Model>;
+    if (
+      typeof m !== 'object' ||
+      m === null ||
+      typeof m.forward !== 'function' ||
+      typeof m.parameters !== 'function'
+    ) {
+      throw new TypeError(
+        `${fn}(options.model): expected an object with forward() and parameters(), received ${describe(model)}`,
+      );
+    }
+    f = (x) => (m as Model).forward(x);
+    params = (m as Model).parameters();
+  } else {
+    if (typeof forward !== 'function')
+      throw new TypeError(
+        `${fn}(options.forward): expected a function, received ${describe(forward)}`,
+      );
+    f = forward as typeof f;
+  }
+  if (parameters !== undefined) {
+    if (!Array.isArray(parameters) || !parameters.every((p) => p instanceof Value)) {
+      throw new TypeError(
+        `${fn}(options.parameters): expected an array of Values, received ${describe(parameters)}`,
+      );
+    }
+    params = [...params, ...parameters];
+  }
+  return {
+    forward: (x) => {
+      const out = f(x);
+      if (out instanceof Value) return [out];
+      if (Array.isArray(out) && out.every((v) => v instanceof Value)) return out;
+      throw new TypeError(
+        `${fn}: the forward pass must return a Value or an array of Values, it returned ${describe(out)}`,
+      );
+    },
+    parameters: params,
+  };
+}
+
+function checkData(data: unknown, fn: string): Dataset {
+  if (typeof data !== 'object' || data === null)
+    throw new TypeError(`${fn}(options.data): expected { x, y }, received ${describe(data)}`);
+  const { x, y } = data as Partial<Dataset>;
+  if (!Array.isArray(x))
+    throw new TypeError(
+      `${fn}(options.data.x): expected an array of inputs, received ${describe(x)}`,
+    );
+  if (!Array.isArray(y))
+    throw new TypeError(
+      `${fn}(options.data.y): expected an array of targets, received ${describe(y)}`,
+    );
+  if (x.length !== y.length) {
+    throw new RangeError(
+      `${fn}(options.data): x and y must have the same length, received ${x.length} inputs and ${y.length} targets`,
+    );
+  }
+  if (x.length === 0)
+    throw new RangeError(`${fn}(options.data): expected at least one sample, received 0`);
+  x.forEach((row: unknown, i) => {
+    if (!Array.isArray(row))
+      throw new TypeError(
+        `${fn}(options.data.x[${i}]): expected an array of numbers, received ${describe(row)}`,
+      );
+  });
+  y.forEach((t: unknown, i) => {
+    if (typeof t !== 'number' || !Number.isFinite(t)) {
+      throw new TypeError(
+        `${fn}(options.data.y[${i}]): expected a finite number, received ${describe(t)}`,
+      );
+    }
+  });
+  return { x, y };
+}
+
+function batchSizeOf(mode: unknown, n: number): number {
+  if (mode === undefined || mode === 'online') return 1;
+  if (mode === 'batch') return n;
+  if (typeof mode === 'object' && mode !== null && 'batchSize' in mode) {
+    const b = mode.batchSize;
+    if (typeof b !== 'number' || !Number.isInteger(b) || b < 1 || b > n) {
+      throw new RangeError(
+        `fit(options.mode.batchSize): expected an integer in [1, ${n}] (the data size), received ${describe(b)}`,
+      );
+    }
+    return b;
+  }
+  throw new TypeError(
+    `fit(options.mode): expected 'online', 'batch' or { batchSize }, received ${describe(mode)}`,
+  );
+}
+
+function shuffleSource(shuffle: unknown): Random | null {
+  if (shuffle === undefined || shuffle === false) return null;
+  if (shuffle === true) return seededRandom(DEFAULT_SEED);
+  if (typeof shuffle === 'number') return seededRandom(shuffle);
+  return checkRandom(shuffle, 'fit(options.shuffle)');
+}
+
+function callLoss(loss: FitLoss, outputs: Value[][], targets: number[], fn: string): Value {
+  const l = loss(outputs, targets);
+  if (!(l instanceof Value))
+    throw new TypeError(
+      `${fn}(options.loss): the loss must return a Value, it returned ${describe(l)}`,
+    );
+  return l;
+}
+
+/**
+ * Trains with zeroGrad → forward → loss → backward → step, and returns the loss
+ * of every epoch.
+ *
+ * @example
+ * const optimizer = new SGD(model.parameters(), { lr: 0.02 });
+ * const { history } = fit({ model, data: { x, y }, loss: mse, optimizer, epochs: 500 });
+ */
+export function fit(options: FitOptions): FitResult {
+  const o = checkOptions(options, 'fit(options)');
+  checkKnownKeys(o, 'fit(options)', FIT_KEYS);
+  const { forward, parameters } = resolveForward(o, 'fit');
+  const data = checkData(o.data, 'fit');
+  if (typeof o.loss !== 'function')
+    throw new TypeError(`fit(options.loss): expected a function, received ${describe(o.loss)}`);
+  const loss = o.loss as FitLoss;
+  const optimizer = o.optimizer as Steppable;
+  if (
+    typeof optimizer !== 'object' ||
+    optimizer === null ||
+    typeof optimizer.step !== 'function' ||
+    typeof optimizer.zeroGrad !== 'function'
+  ) {
+    throw new TypeError(
+      `fit(options.optimizer): expected an optimizer with zeroGrad() and step(), received ${describe(o.optimizer)}`,
+    );
+  }
+  const epochs = checkInteger(o.epochs, 'fit(options.epochs)', 1);
+  const n = data.x.length;
+  const batchSize = batchSizeOf(o.mode, n);
+  const random = shuffleSource(o.shuffle);
+  const schedule = o.schedule as Schedule | undefined;
+  if (schedule !== undefined && typeof schedule !== 'function') {
+    throw new TypeError(
+      `fit(options.schedule): expected a function of the step, received ${describe(schedule)}`,
+    );
+  }
+  const onStep = o.onStep as FitOptions['onStep'];
+  const onEpoch = o.onEpoch as FitOptions['onEpoch'];
+  for (const [key, f] of [
+    ['onStep', onStep],
+    ['onEpoch', onEpoch],
+  ] as const) {
+    if (f !== undefined && typeof f !== 'function')
+      throw new TypeError(`fit(options.${key}): expected a function, received ${describe(f)}`);
+  }
+
+  const stepsPerEpoch = Math.ceil(n / batchSize);
+  const totalSteps = stepsPerEpoch * epochs;
+  const history: number[] = [];
+  let globalStep = 0;
+  let stopped = false;
+  const stop = (): void => {
+    stopped = true;
+  };
+  const order = Array.from({ length: n }, (_, i) => i);
+
+  for (let epoch = 1; epoch <= epochs && !stopped; epoch++) {
+    for (let i = 0; i < n; i++) order[i] = i;
+    if (random !== null) {
+      // Fisher–Yates: every permutation equally likely.
+      for (let i = n - 1; i > 0; i--) {
+        const j = Math.floor(draw(random, 'fit(options.shuffle)') * (i + 1));
+        const t = order[i] as number;
+        order[i] = order[j] as number;
+        order[j] = t;
+      }
+    }
+    let weighted = 0;
+    let seen = 0;
+    for (let s = 0; s < stepsPerEpoch; s++) {
+      const idx = order.slice(s * batchSize, Math.min(n, (s + 1) * batchSize));
+      if (schedule !== undefined) optimizer.lr = schedule(globalStep);
+      optimizer.zeroGrad();
+      for (const p of parameters) p.grad = 0;
+      const outputs = idx.map((i) => forward(data.x[i] as readonly number[]));
+      const l = callLoss(
+        loss,
+        outputs,
+        idx.map((i) => data.y[i] as number),
+        'fit',
+      );
+      l.backward();
+      optimizer.step();
+      globalStep++;
+      weighted += l.data * idx.length;
+      seen += idx.length;
+      onStep?.({
+        epoch,
+        epochs,
+        step: s + 1,
+        stepsPerEpoch,
+        globalStep,
+        totalSteps,
+        progress: globalStep / totalSteps,
+        loss: l.data,
+        samples: idx.length,
+        lr: optimizer.lr,
+        stop,
+      });
+      if (stopped) break;
+    }
+    history.push(weighted / seen);
+    if (!stopped && seen === n) {
+      onEpoch?.({
+        epoch,
+        epochs,
+        loss: weighted / seen,
+        history: history.slice(),
+        globalStep,
+        totalSteps,
+        progress: epoch / epochs,
+        stop,
+      });
+    }
+  }
+  return { history, epochs: history.length, steps: globalStep, stopped };
+}
+
+export interface EvaluateOptions {
+  model?: Model;
+  forward?: (x: readonly number[]) => Value | readonly Value[];
+  data: Dataset;
+  loss: FitLoss;
+  /**
+   * Whether a sample's outputs count as right. Default: with one output,
+   * (output > 0) === (target > 0), which fits ±1 labels with scores and 0/1 labels
+   * with logits; with several, argmax === target (a class index).
+   */
+  isCorrect?: (outputs: readonly number[], target: number) => boolean;
+}
+
+export interface Evaluation {
+  /** The loss over all samples, in one call of `loss`. */
+  loss: number;
+  /** Fraction of samples judged correct, in [0, 1]. */
+  accuracy: number;
+}
+
+function defaultIsCorrect(outputs: readonly number[], target: number): boolean {
+  if (outputs.length === 1) return (outputs[0] as number) > 0 === target > 0;
+  let best = 0;
+  for (let i = 1; i < outputs.length; i++)
+    if ((outputs[i] as number) > (outputs[best] as number)) best = i;
+  return best === target;
+}
+
+/**
+ * Loss and accuracy over a data set, without building a graph (under `noGrad`).
+ *
+ * @example
+ * const { loss, accuracy } = evaluate({ model, data: { x, y }, loss: hinge });
+ * console.log(`${(accuracy * 100).toFixed(0)}%`);
+ */
+export function evaluate(options: EvaluateOptions): Evaluation {
+  const o = checkOptions(options, 'evaluate(options)');
+  checkKnownKeys(o, 'evaluate(options)', ['model', 'forward', 'data', 'loss', 'isCorrect']);
+  const { forward } = resolveForward(o, 'evaluate');
+  const data = checkData(o.data, 'evaluate');
+  if (typeof o.loss !== 'function')
+    throw new TypeError(
+      `evaluate(options.loss): expected a function, received ${describe(o.loss)}`,
+    );
+  const isCorrect = (o.isCorrect ?? defaultIsCorrect) as (
+    outputs: readonly number[],
+    target: number,
+  ) => boolean;
+  if (typeof isCorrect !== 'function') {
+    throw new TypeError(
+      `evaluate(options.isCorrect): expected a function, received ${describe(o.isCorrect)}`,
+    );
+  }
+  return noGrad(() => {
+    const outputs = data.x.map((x) => forward(x));
+    const l = callLoss(o.loss as FitLoss, outputs, data.y.slice(), 'evaluate');
+    let correct = 0;
+    outputs.forEach((out, i) => {
+      if (
+        isCorrect(
+          out.map((v) => v.data),
+          data.y[i] as number,
+        )
+      )
+        correct++;
+    });
+    return { loss: l.data, accuracy: correct / outputs.length };
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * @ag/nn: modules, losses, optimizers, learning-rate schedules and training
+ * loops on top of @ag/core.
+ */
+export { seededRandom, DEFAULT_SEED, type Random } from './random.js';
+export { ACTIVATIONS, type Activation } from './activation.js';
+export { INIT_SCHEMES, type InitScheme } from './init.js';
+export {
+  Module,
+  type Model,
+  type ModuleEntry,
+  type ParameterTensor,
+  type StateDict,
+  type StateTensor,
+} from './module.js';
+export { Neuron, type NeuronOptions } from './neuron.js';
+export { Layer, type LayerOptions } from './layer.js';
+export { MLP, type MLPOptions } from './mlp.js';
+export { Linear, type LinearOptions } from './linear.js';
+export {
+  mse,
+  mae,
+  huber,
+  hinge,
+  binaryCrossEntropyWithLogits,
+  softmaxCrossEntropy,
+  l2Penalty,
+  type HuberOptions,
+  type LossOptions,
+  type Prediction,
+  type Reduction,
+  type Scalar,
+} from './losses.js';
+export { Optimizer, type OptimizerState } from './optimizers/optimizer.js';
+export { SGD, type SGDOptions, type SGDState } from './optimizers/sgd.js';
+export { Adam, AdamW, type AdamOptions, type AdamState } from './optimizers/adam.js';
+export {
+  constantLR,
+  linearDecay,
+  stepDecay,
+  exponentialDecay,
+  cosineDecay,
+  type Schedule,
+  type LinearDecayOptions,
+  type StepDecayOptions,
+  type ExponentialDecayOptions,
+  type CosineDecayOptions,
+} from './schedules.js';
+export {
+  fit,
+  evaluate,
+  type Dataset,
+  type EpochInfo,
+  type EvaluateOptions,
+  type Evaluation,
+  type FitLoss,
+  type FitMode,
+  type FitOptions,
+  type FitResult,
+  type StepInfo,
+  type Steppable,
+} from './fit.js';

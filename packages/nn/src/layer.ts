@@ -1,0 +1,82 @@
+/** `Layer`: `nout` neurons reading the same input. */
+import type { Value } from '@ag/core';
+import { checkActivation, type Activation } from './activation.js';
+import { checkInteger, checkKnownKeys, checkOptions } from './argument-checks.js';
+import type { InitScheme } from './init.js';
+import { checkInput, Module, type ModuleEntry } from './module.js';
+import { Neuron, resolveInit } from './neuron.js';
+import type { Random } from './random.js';
+
+export interface LayerOptions {
+  /** Applied by every neuron (default `relu`, as micrograd). */
+  activation?: Activation;
+  /** How the weights are drawn (default `uniform`). */
+  init?: InitScheme;
+  /** Source of the initial weights (default `seededRandom()`, seed 1337). */
+  random?: Random;
+}
+
+export class Layer extends Module {
+  readonly neurons: Neuron[];
+  readonly activation: Activation;
+
+  /**
+   * A fully connected layer, `nin` inputs to `nout` outputs.
+   *
+   * @example
+   * const layer = new Layer(2, 3, { activation: 'tanh', random: seededRandom(7) });
+   * const [a, b, c] = layer.forward([1, 2]);
+   */
+  constructor(nin: number, nout: number, options?: LayerOptions) {
+    super();
+    checkInteger(nin, 'new Layer(nin)', 1);
+    checkInteger(nout, 'new Layer(nin, nout)', 1);
+    const o = checkOptions(options, 'new Layer(nin, nout, options)');
+    checkKnownKeys(o, 'new Layer(nin, nout, options)', ['activation', 'init', 'random']);
+    this.activation =
+      o.activation === undefined
+        ? 'relu'
+        : checkActivation(o.activation, 'new Layer(options.activation)');
+    const { init, random } = resolveInit(o, 'new Layer');
+    this.neurons = [];
+    for (let i = 0; i < nout; i++) {
+      this.neurons.push(
+        new Neuron(nin, { activation: this.activation, init, random, fanOut: nout }),
+      );
+    }
+    this.labelParameters();
+  }
+
+  get nin(): number {
+    return (this.neurons[0] as Neuron).nin;
+  }
+
+  get nout(): number {
+    return this.neurons.length;
+  }
+
+  protected entries(): readonly ModuleEntry[] {
+    return this.neurons.map((n, i) => [`neurons.${i}`, n] as const);
+  }
+
+  /**
+   * Every neuron's output, in order.
+   *
+   * @example
+   * const outputs = layer.forward([1, 2]);
+   * outputs.length === layer.nout;
+   */
+  forward(x: readonly (number | Value)[]): Value[] {
+    checkInput(x, this.nin, 'Layer.forward(x)');
+    return this.apply(x);
+  }
+
+  /** @internal forward without the input check. */
+  apply(x: readonly (number | Value)[]): Value[] {
+    return this.neurons.map((n) => n.apply(x));
+  }
+
+  override toString(): string {
+    return `Layer of [${this.neurons.map(String).join(', ')}]`;
+  }
+}

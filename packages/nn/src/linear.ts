@@ -1,0 +1,81 @@
+/**
+ * `Linear`: y = W·x + c, PyTorch's shapes (weight nout × nin, bias nout). The
+ * notebook's `y = m·x + c` is `new Linear(1, 1)`, with m = weight[0][0] and
+ * c = bias[0].
+ */
+import { dot, Value } from '@ag/core';
+import { checkInteger, checkKnownKeys, checkOptions } from './argument-checks.js';
+import { drawWeight, initBound, type InitScheme } from './init.js';
+import { checkInput, Module, type ModuleEntry } from './module.js';
+import { resolveInit } from './neuron.js';
+import type { Random } from './random.js';
+
+export interface LinearOptions {
+  /** How the weights are drawn (default `uniform`: U(−1, 1)); the bias starts at 0. */
+  init?: InitScheme;
+  /** Source of the initial weights (default `seededRandom()`, seed 1337). */
+  random?: Random;
+}
+
+export class Linear extends Module {
+  /** weight[o][i] multiplies input i for output o. */
+  readonly weight: Value[][];
+  readonly bias: Value[];
+
+  /**
+   * A linear map from `nin` inputs to `nout` outputs.
+   *
+   * @example
+   * const model = new Linear(1, 1); // y = m·x + c
+   * model.loadStateDict({ weight: [[0]], bias: [5] }); // m = 0, c = 5
+   */
+  constructor(nin = 1, nout = 1, options?: LinearOptions) {
+    super();
+    checkInteger(nin, 'new Linear(nin)', 1);
+    checkInteger(nout, 'new Linear(nin, nout)', 1);
+    const o = checkOptions(options, 'new Linear(nin, nout, options)');
+    checkKnownKeys(o, 'new Linear(nin, nout, options)', ['init', 'random']);
+    const { init, random } = resolveInit(o, 'new Linear');
+    const bound = initBound(init, nin, nout);
+    this.weight = [];
+    for (let r = 0; r < nout; r++) {
+      const row: Value[] = [];
+      for (let i = 0; i < nin; i++)
+        row.push(new Value(drawWeight(random, bound, 'new Linear(options.random)')));
+      this.weight.push(row);
+    }
+    this.bias = Array.from({ length: nout }, () => new Value(0));
+    this.labelParameters();
+  }
+
+  get nin(): number {
+    return (this.weight[0] as Value[]).length;
+  }
+
+  get nout(): number {
+    return this.weight.length;
+  }
+
+  protected entries(): readonly ModuleEntry[] {
+    return [
+      ['weight', this.weight],
+      ['bias', this.bias],
+    ];
+  }
+
+  /**
+   * [W₀·x + c₀, W₁·x + c₁, …], one `dot` node per output.
+   *
+   * @example
+   * const [y] = new Linear(1, 1).forward([2]);
+   * y.backward();
+   */
+  forward(x: readonly (number | Value)[]): Value[] {
+    checkInput(x, this.nin, 'Linear.forward(x)');
+    return this.weight.map((row, o) => dot(row, x, this.bias[o] as Value));
+  }
+
+  override toString(): string {
+    return `Linear(${this.nin}, ${this.nout})`;
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * `Module`: something that owns parameters. It knows nothing of optimizers or
+ * losses (as torch.nn): it lists its parameters, zeroes their gradients and
+ * saves/loads their numbers.
+ */
+import { Value } from '@ag/core';
+import { describe } from './argument-checks.js';
+
+/** A parameter tensor as a module holds it: a scalar, a vector or a matrix of `Value`s. */
+export type ParameterTensor = Value | readonly Value[] | readonly (readonly Value[])[];
+
+/** A tensor as saved: the `data` of a {@link ParameterTensor}, same shape. */
+export type StateTensor = number | number[] | number[][];
+
+/** Plain JSON: tensor name → numbers, e.g. `{ 'layers.0.neurons.0.w': [0.1, -0.3], ... }`. */
+export type StateDict = Record<string, StateTensor>;
+
+/** What a module lists: its own tensors and its sub-modules, each under a name. */
+export type ModuleEntry = readonly [name: string, item: ParameterTensor | Module];
+
+/** A model's forward pass as `fit` and `evaluate` need it. */
+export interface Model {
+  forward(x: readonly (number | Value)[]): Value | readonly Value[];
+  parameters(): Value[];
+}
+
+export abstract class Module {
+  /**
+   * The module's tensors and sub-modules in a fixed order, each with a name
+   * (sub-modules' names become prefixes: `layers.0.neurons.3.w`).
+   */
+  protected abstract entries(): readonly ModuleEntry[];
+
+  /** The forward pass. */
+  abstract forward(x: readonly (number | Value)[]): Value | Value[];
+
+  /**
+   * Every tensor under its dotted name, sub-modules included, in a fixed order.
+   *
+   * @example
+   * new Neuron(2).namedTensors(); // [['w', [w0, w1]], ['b', b]]
+   */
+  namedTensors(): [string, ParameterTensor][] {
+    const out: [string, ParameterTensor][] = [];
+    // An explicit stack keeps deep nestings off the call stack (DESIGN: no recursion).
+    const stack: [string, Module][] = [['', this]];
+    while (stack.length > 0) {
+      const [prefix, module] = stack.pop() as [string, Module];
+      const children: [string, Module][] = [];
+      for (const [name, item] of module.entries()) {
+        if (item instanceof Module) children.push([prefix + name + '.', item]);
+        else out.push([prefix + name, item]);
+      }
+      // Reversed so the first child is popped first: depth-first in declaration order.
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as [string, Module]);
+    }
+    return out;
+  }
+
+  /**
+   * Every scalar parameter under its dotted name; vector and matrix entries get
+   * their indices appended (`w.0`, `weight.1.0`).
+   *
+   * @example
+   * const [[name, w0]] = new Neuron(2).namedParameters(); // name === 'w.0'
+   */
+  namedParameters(): [string, Value][] {
+    const out: [string, Value][] = [];
+    for (const [name, tensor] of this.namedTensors()) {
+      if (tensor instanceof Value) {
+        out.push([name, tensor]);
+        continue;
+      }
+      tensor.forEach((row, i) => {
+        if (row instanceof Value) out.push([`${name}.${i}`, row]);
+        else row.forEach((v, j) => out.push([`${name}.${i}.${j}`, v]));
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Every parameter, in the order of {@link namedParameters}; hand them to an optimizer.
+   *
+   * @example
+   * const optimizer = new SGD(model.parameters(), { lr: 0.05 });
+   */
+  parameters(): Value[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /** The number of scalar parameters. */
+  get numParameters(): number {
+    return this.namedParameters().length;
+  }
+
+  /** Alias of {@link numParameters}. */
+  get parameterCount(): number {
+    return this.numParameters;
+  }
+
+  /**
+   * Sets every parameter's gradient to 0 (grads accumulate across `backward()` calls).
+   *
+   * @example
+   * model.zeroGrad();
+   * loss.backward();
+   */
+  zeroGrad(): void {
+    for (const [, p] of this.namedParameters()) p.grad = 0;
+  }
+
+  /**
+   * Labels every parameter with its dotted name (for `toDot` and error messages),
+   * prefixed by `prefix`.
+   */
+  protected labelParameters(prefix = ''): void {
+    for (const [name, p] of this.namedParameters()) p.label = prefix + name;
+  }
+
+  /**
+   * The parameters' numbers as plain JSON, tensor by tensor.
+   *
+   * @example
+   * const saved = JSON.stringify(model.stateDict());
+   * other.loadStateDict(JSON.parse(saved));
+   */
+  stateDict(): StateDict {
+    const out: StateDict = {};
+    for (const [name, tensor] of this.namedTensors()) {
+      if (tensor instanceof Value) out[name] = tensor.data;
+      else
+        out[name] = tensor.map((row) =>
+          row instanceof Value ? row.data : row.map((v) => v.data),
+        ) as number[] | number[][];
+    }
+    return out;
+  }
+
+  /**
+   * Loads numbers saved by {@link stateDict}. Every name, shape and number is
+   * checked first (same names, no extra ones, same shapes, finite numbers); on any
+   * error it throws and no parameter changes. Gradients are left as they are.
+   *
+   * @example
+   * model.loadStateDict(JSON.parse(text));
+   */
+  loadStateDict(state: unknown): void {
+    const where = `${this.constructor.name}.loadStateDict(state)`;
+    if (typeof state !== 'object' || state === null || Array.isArray(state)) {
+      throw new TypeError(
+        `${where}: expected a plain object of tensors, received ${describe(state)}`,
+      );
+    }
+    const record = state as Record<string, unknown>;
+    const tensors = this.namedTensors();
+    const expected = new Set(tensors.map(([name]) => name));
+    for (const key of Object.keys(record)) {
+      if (!expected.has(key))
+        throw new RangeError(
+          `${where}: unexpected tensor '${key}' (this model has no such parameter)`,
+        );
+    }
+    // Stage every assignment, then apply them only once all have been checked.
+    const targets: Value[] = [];
+    const numbers: number[] = [];
+    const take = (v: Value, x: unknown, path: string): void => {
+      if (typeof x !== 'number')
+        throw new TypeError(`${where}: '${path}' must be a number, received ${describe(x)}`);
+      if (!Number.isFinite(x))
+        throw new RangeError(`${where}: '${path}' must be finite, received ${x}`);
+      targets.push(v);
+      numbers.push(x);
+    };
+    const row = (vs: readonly Value[], x: unknown, path: string): void => {
+      if (!Array.isArray(x) || x.length !== vs.length) {
+        throw new RangeError(
+          `${where}: '${path}' must be an array of length ${vs.length}, received ${describe(x)}`,
+        );
+      }
+      vs.forEach((v, i) => take(v, (x as unknown[])[i], `${path}[${i}]`));
+    };
+    for (const [name, tensor] of tensors) {
+      if (!(name in record)) throw new RangeError(`${where}: missing tensor '${name}'`);
+      const x = record[name];
+      if (tensor instanceof Value) take(tensor, x, name);
+      else if (tensor.length === 0 || tensor[0] instanceof Value)
+        row(tensor as readonly Value[], x, name);
+      else {
+        const rows = tensor as readonly (readonly Value[])[];
+        if (!Array.isArray(x) || x.length !== rows.length) {
+          throw new RangeError(
+            `${where}: '${name}' must be an array of ${rows.length} rows, received ${describe(x)}`,
+          );
+        }
+        rows.forEach((r, i) => row(r, (x as unknown[])[i], `${name}[${i}]`));
+      }
+    }
+    for (let i = 0; i < targets.length; i++) (targets[i] as Value).data = numbers[i] as number;
+  }
+}
+
+/** Checks a model input: an array of `nin` numbers or `Value`s. */
+export function checkInput(x: unknown, nin: number, where: string): readonly (number | Value)[] {
+  if (!Array.isArray(x))
+    throw new TypeError(
+      `${where}: expected x to be an array of ${nin} numbers or Values, received ${describe(x)}`,
+    );
+  if (x.length !== nin) {
+    throw new RangeError(
+      `${where}: expected x of length ${nin} (the model's nin), received length ${x.length}`,
+    );
+  }
+  return x as readonly (number | Value)[];
+}

@@ -1,0 +1,102 @@
+/** `Neuron`: act(w·x + b), one `dot` node (plus one activation node). */
+import { dot, Value } from '@ag/core';
+import { activate, checkActivation, type Activation } from './activation.js';
+import { checkInteger, checkKnownKeys, checkOptions } from './argument-checks.js';
+import { checkInit, drawWeight, initBound, type InitScheme } from './init.js';
+import { checkInput, Module, type ModuleEntry } from './module.js';
+import { checkRandom, seededRandom, type Random } from './random.js';
+
+export interface NeuronOptions {
+  /** Applied to w·x + b (default `relu`, as micrograd's `nonlin=True`). */
+  activation?: Activation;
+  /** How the weights are drawn (default `uniform`: U(−1, 1), as micrograd). */
+  init?: InitScheme;
+  /** Source of the initial weights (default `seededRandom()`, seed 1337: deterministic). */
+  random?: Random;
+  /** Fan-out used by `xavier` (default 1; a `Layer` passes its width). */
+  fanOut?: number;
+}
+
+const NEURON_KEYS = ['activation', 'init', 'random', 'fanOut'];
+
+/** Options as Neuron, Layer and MLP resolve them once. */
+export interface ResolvedInit {
+  init: InitScheme;
+  random: Random;
+}
+
+export function resolveInit(o: Record<string, unknown>, where: string): ResolvedInit {
+  return {
+    init: o.init === undefined ? 'uniform' : checkInit(o.init, `${where}(options.init)`),
+    random:
+      o.random === undefined ? seededRandom() : checkRandom(o.random, `${where}(options.random)`),
+  };
+}
+
+export class Neuron extends Module {
+  /** The weights, one per input. */
+  readonly w: Value[];
+  /** The bias (starts at 0). */
+  readonly b: Value;
+  readonly activation: Activation;
+
+  /**
+   * A neuron with `nin` inputs.
+   *
+   * @example
+   * const n = new Neuron(2, { activation: 'tanh', random: seededRandom(1) });
+   * const y = n.forward([1, -2]);
+   */
+  constructor(nin: number, options?: NeuronOptions) {
+    super();
+    checkInteger(nin, 'new Neuron(nin)', 1);
+    const o = checkOptions(options, 'new Neuron(nin, options)');
+    checkKnownKeys(o, 'new Neuron(nin, options)', NEURON_KEYS);
+    this.activation =
+      o.activation === undefined
+        ? 'relu'
+        : checkActivation(o.activation, 'new Neuron(options.activation)');
+    const fanOut =
+      o.fanOut === undefined ? 1 : checkInteger(o.fanOut, 'new Neuron(options.fanOut)', 1);
+    const { init, random } = resolveInit(o, 'new Neuron');
+    const bound = initBound(init, nin, fanOut);
+    this.w = [];
+    for (let i = 0; i < nin; i++)
+      this.w.push(new Value(drawWeight(random, bound, 'new Neuron(options.random)')));
+    this.b = new Value(0);
+    this.labelParameters();
+  }
+
+  /** The number of inputs. */
+  get nin(): number {
+    return this.w.length;
+  }
+
+  protected entries(): readonly ModuleEntry[] {
+    return [
+      ['w', this.w],
+      ['b', this.b],
+    ];
+  }
+
+  /**
+   * act(w·x + b).
+   *
+   * @example
+   * const y = neuron.forward([0.5, -1]);
+   * y.backward();
+   */
+  forward(x: readonly (number | Value)[]): Value {
+    checkInput(x, this.w.length, 'Neuron.forward(x)');
+    return this.apply(x);
+  }
+
+  /** @internal forward without the input check (the caller has checked it). */
+  apply(x: readonly (number | Value)[]): Value {
+    return activate(dot(this.w, x, this.b), this.activation);
+  }
+
+  override toString(): string {
+    return `${this.activation === 'linear' ? 'Linear' : this.activation[0]?.toUpperCase() + this.activation.slice(1)}Neuron(${this.w.length})`;
+  }
+}

@@ -1,0 +1,248 @@
+/** Adam and AdamW, as PyTorch's `torch.optim.Adam` and `torch.optim.AdamW`. */
+import type { Value } from '@ag/core';
+import {
+  checkBoolean,
+  checkInRange,
+  checkInteger,
+  checkKnownKeys,
+  checkNonNegative,
+  checkOptions,
+  describe,
+} from '../argument-checks.js';
+import { Optimizer, type OptimizerState } from './optimizer.js';
+
+export interface AdamOptions {
+  /** Learning rate (default 1e-3). */
+  lr?: number;
+  /** β₁, β₂: decay rates of the running mean and mean square (default [0.9, 0.999]). */
+  betas?: readonly [number, number];
+  /** ε added to the denominator after the bias correction (default 1e-8). */
+  eps?: number;
+  /** Weight decay λ: Adam adds λ·p to the gradient (default 0); AdamW decays p directly (default 0.01). */
+  weightDecay?: number;
+  /** Use the running maximum of the mean square (AMSGrad; default false). */
+  amsgrad?: boolean;
+}
+
+export interface AdamState extends OptimizerState {
+  type: 'Adam' | 'AdamW';
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  stepCount: number;
+  /** Per parameter: its step count t, running mean m, mean square v, and max v (AMSGrad). */
+  step: number[];
+  expAvg: number[];
+  expAvgSq: number[];
+  maxExpAvgSq: number[];
+}
+
+interface AdamHyper {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+}
+
+const KEYS = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'];
+
+export class Adam extends Optimizer {
+  #h: AdamHyper;
+  #decoupled: boolean;
+  #t: number[];
+  #m: number[];
+  #v: number[];
+  #vmax: number[];
+
+  /**
+   * PyTorch's rule, per parameter p with gradient ∇ at its step t = 1, 2, …:
+   *   Adam: g = ∇ + λ·p;  AdamW: g = ∇, p = p·(1 − lr·λ) first;
+   *   m = β₁·m + (1 − β₁)·g  (as PyTorch's lerp: m + (1 − β₁)·(g − m));
+   *   v = β₂·v + (1 − β₂)·g²;   v̂ = max(v̂, v) with AMSGrad, else v̂ = v;
+   *   p = p − (lr / (1 − β₁ᵗ)) · m / (√v̂ / √(1 − β₂ᵗ) + ε).
+   *
+   * @example
+   * const optimizer = new Adam(model.parameters(), { lr: 0.01 });
+   * optimizer.step();
+   */
+  constructor(params: readonly Value[], options?: AdamOptions) {
+    const name = new.target === Adam ? 'Adam' : 'AdamW';
+    super(params, lrOf(options, name), name);
+    this.#h = checkHyper(checkOptions(options, ''), `new ${name}(options`, 0);
+    this.#decoupled = false;
+    this.#t = this.params.map(() => 0);
+    this.#m = this.params.map(() => 0);
+    this.#v = this.params.map(() => 0);
+    this.#vmax = this.params.map(() => 0);
+  }
+
+  get name(): string {
+    return this.#decoupled ? 'AdamW' : 'Adam';
+  }
+
+  /** @internal AdamW's switch to decoupled weight decay. */
+  protected decouple(weightDecay: number): void {
+    this.#decoupled = true;
+    this.#h = { ...this.#h, weightDecay };
+  }
+
+  /** [β₁, β₂]. */
+  get betas(): [number, number] {
+    return [this.#h.beta1, this.#h.beta2];
+  }
+  /** ε. */
+  get eps(): number {
+    return this.#h.eps;
+  }
+  /** Weight decay λ. */
+  get weightDecay(): number {
+    return this.#h.weightDecay;
+  }
+  /** Whether AMSGrad is on. */
+  get amsgrad(): boolean {
+    return this.#h.amsgrad;
+  }
+
+  protected compute(next: Float64Array): () => void {
+    const { params, lr } = this;
+    const { beta1, beta2, eps, weightDecay, amsgrad } = this.#h;
+    const decoupled = this.#decoupled;
+    const t = this.#t.slice();
+    const m = this.#m.slice();
+    const v = this.#v.slice();
+    const vmax = this.#vmax.slice();
+    for (let i = 0; i < params.length; i++) {
+      const param = params[i] as Value;
+      let p = param.data;
+      next[i] = p;
+      if (!param.requiresGrad) continue;
+      let g = param.grad;
+      const step = (t[i] as number) + 1;
+      t[i] = step;
+      if (weightDecay !== 0) {
+        if (decoupled) p = p * (1 - lr * weightDecay);
+        else g = g + weightDecay * p;
+      }
+      const mi = (m[i] as number) + (1 - beta1) * (g - (m[i] as number));
+      const vi = beta2 * (v[i] as number) + (1 - beta2) * g * g;
+      m[i] = mi;
+      v[i] = vi;
+      let vhat = vi;
+      if (amsgrad) {
+        vhat = Math.max(vmax[i] as number, vi);
+        vmax[i] = vhat;
+      }
+      const stepSize = lr / (1 - beta1 ** step);
+      const denom = Math.sqrt(vhat) / Math.sqrt(1 - beta2 ** step) + eps;
+      next[i] = p - stepSize * (mi / denom);
+    }
+    return () => {
+      this.#t = t;
+      this.#m = m;
+      this.#v = v;
+      this.#vmax = vmax;
+    };
+  }
+
+  /**
+   * Hyperparameters and per-parameter moments as plain JSON.
+   *
+   * @example
+   * const saved = optimizer.stateDict();
+   * other.loadStateDict(saved);
+   */
+  stateDict(): AdamState {
+    return {
+      type: this.#decoupled ? 'AdamW' : 'Adam',
+      lr: this.lr,
+      betas: this.betas,
+      eps: this.eps,
+      weightDecay: this.weightDecay,
+      amsgrad: this.amsgrad,
+      stepCount: this.stepCount,
+      step: this.#t.slice(),
+      expAvg: this.#m.slice(),
+      expAvgSq: this.#v.slice(),
+      maxExpAvgSq: this.#vmax.slice(),
+    };
+  }
+
+  /**
+   * Restores {@link stateDict}; checks everything first, changes nothing on error.
+   *
+   * @example
+   * optimizer.loadStateDict(JSON.parse(text));
+   */
+  loadStateDict(state: unknown): void {
+    const s = this.checkState(state);
+    const where = `${this.name}.loadStateDict(state`;
+    const h = checkHyper(s, where, 0);
+    const t = this.checkVector(s.step, 'step', false) as number[];
+    t.forEach((x, i) => checkInteger(x, `${where}.step[${i}])`, 0));
+    const m = this.checkVector(s.expAvg, 'expAvg', false) as number[];
+    const v = this.checkVector(s.expAvgSq, 'expAvgSq', false) as number[];
+    const vmax = this.checkVector(s.maxExpAvgSq, 'maxExpAvgSq', false) as number[];
+    v.forEach((x, i) => checkNonNegative(x, `${where}.expAvgSq[${i}])`));
+    vmax.forEach((x, i) => checkNonNegative(x, `${where}.maxExpAvgSq[${i}])`));
+    this.lr = s.lr as number;
+    this.stepCount = s.stepCount as number;
+    this.#h = h;
+    this.#t = t;
+    this.#m = m;
+    this.#v = v;
+    this.#vmax = vmax;
+  }
+}
+
+export class AdamW extends Adam {
+  /**
+   * Adam with decoupled weight decay (PyTorch's AdamW; λ defaults to 0.01):
+   * p = p·(1 − lr·λ), then the Adam update with the plain gradient.
+   *
+   * @example
+   * const optimizer = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
+   * optimizer.step();
+   */
+  constructor(params: readonly Value[], options?: AdamOptions) {
+    const o = checkOptions(options, 'new AdamW(params, options)');
+    checkKnownKeys(o, 'new AdamW(params, options)', KEYS);
+    super(params, { ...o, weightDecay: 0 });
+    this.decouple(
+      o.weightDecay === undefined
+        ? 0.01
+        : checkNonNegative(o.weightDecay, 'new AdamW(options.weightDecay)'),
+    );
+  }
+}
+
+function lrOf(options: unknown, name: string): number {
+  const o = checkOptions(options, `new ${name}(params, options)`);
+  checkKnownKeys(o, `new ${name}(params, options)`, KEYS);
+  return o.lr === undefined ? 1e-3 : (o.lr as number);
+}
+
+function checkHyper(o: Record<string, unknown>, where: string, defaultDecay: number): AdamHyper {
+  let beta1 = 0.9;
+  let beta2 = 0.999;
+  if (o.betas !== undefined) {
+    if (!Array.isArray(o.betas) || o.betas.length !== 2) {
+      throw new TypeError(
+        `${where}.betas): expected [beta1, beta2], received ${describe(o.betas)}`,
+      );
+    }
+    beta1 = checkInRange(o.betas[0], `${where}.betas[0])`, 0, 1, true);
+    beta2 = checkInRange(o.betas[1], `${where}.betas[1])`, 0, 1, true);
+  }
+  return {
+    beta1,
+    beta2,
+    eps: o.eps === undefined ? 1e-8 : checkNonNegative(o.eps, `${where}.eps)`),
+    weightDecay:
+      o.weightDecay === undefined
+        ? defaultDecay
+        : checkNonNegative(o.weightDecay, `${where}.weightDecay)`),
+    amsgrad: o.amsgrad === undefined ? false : checkBoolean(o.amsgrad, `${where}.amsgrad)`),
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * `Optimizer`: moves a list of `Value`s against their gradients. It knows nothing
+ * of modules (as torch.optim): give it any array of `Value`s.
+ *
+ * A step is atomic. Every gradient is checked first; the new parameters and the
+ * new optimizer state are computed into scratch arrays and checked finite; only
+ * then is anything written. A step that throws has changed nothing.
+ */
+import { Value } from '@ag/core';
+import { checkInteger, checkPositive, describe } from '../argument-checks.js';
+
+/** An optimizer's state as plain JSON (see each optimizer for its fields). */
+export interface OptimizerState {
+  type: string;
+  lr: number;
+  [key: string]: unknown;
+}
+
+/** Names parameter i for an error message: its index and label, if it has one. */
+export function paramName(params: readonly Value[], i: number): string {
+  const label = (params[i] as Value).label;
+  return label === undefined ? `parameter ${i}` : `parameter ${i} ('${label}')`;
+}
+
+export abstract class Optimizer {
+  /** The parameters, in the order their state is kept. */
+  readonly params: readonly Value[];
+  #lr: number;
+  /** Steps taken so far. */
+  stepCount = 0;
+
+  protected constructor(params: readonly Value[], lr: number, name: string) {
+    if (!Array.isArray(params)) {
+      throw new TypeError(
+        `new ${name}(params): expected an array of Values, received ${describe(params)}`,
+      );
+    }
+    if (params.length === 0)
+      throw new RangeError(
+        `new ${name}(params): expected at least one parameter, received an empty array`,
+      );
+    const seen = new Set<Value>();
+    params.forEach((p, i) => {
+      if (!(p instanceof Value))
+        throw new TypeError(`new ${name}(params[${i}]): expected a Value, received ${describe(p)}`);
+      if (seen.has(p))
+        throw new RangeError(`new ${name}(params[${i}]): the same Value appears twice in params`);
+      seen.add(p);
+    });
+    this.params = params.slice();
+    this.#lr = checkPositive(lr, `new ${name}(options.lr)`);
+  }
+
+  /** The name used in messages and saved state. */
+  abstract get name(): string;
+
+  /** The learning rate; a schedule sets it before each step. Must be a positive finite number. */
+  get lr(): number {
+    return this.#lr;
+  }
+  set lr(lr: number) {
+    this.#lr = checkPositive(lr, `${this.name}.lr`);
+  }
+
+  /**
+   * Sets every parameter's gradient to 0.
+   *
+   * @example
+   * optimizer.zeroGrad();
+   * loss.backward();
+   */
+  zeroGrad(): void {
+    for (const p of this.params) p.grad = 0;
+  }
+
+  /**
+   * One update of every parameter that requires a gradient (frozen ones, with
+   * `requiresGrad` false, are skipped, as PyTorch skips parameters without a grad).
+   * Throws a RangeError naming the parameter if a gradient, or the result, is not
+   * finite; then nothing has changed.
+   *
+   * @example
+   * loss.backward();
+   * optimizer.step();
+   */
+  step(): void {
+    const params = this.params;
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i] as Value;
+      if (p.requiresGrad && !Number.isFinite(p.grad)) {
+        throw new RangeError(
+          `${this.name}.step: the gradient of ${paramName(params, i)} is ${p.grad}; no parameter was changed`,
+        );
+      }
+    }
+    const next = new Float64Array(params.length);
+    const commit = this.compute(next);
+    for (let i = 0; i < params.length; i++) {
+      if (!Number.isFinite(next[i])) {
+        throw new RangeError(
+          `${this.name}.step: the update would make ${paramName(params, i)} ${next[i]}; no parameter was changed (is lr too large?)`,
+        );
+      }
+    }
+    commit();
+    for (let i = 0; i < params.length; i++) (params[i] as Value).data = next[i] as number;
+    this.stepCount++;
+  }
+
+  /**
+   * Writes every parameter's new value into `next` (frozen ones: unchanged) without
+   * touching anything, and returns the function that commits the new state.
+   */
+  protected abstract compute(next: Float64Array): () => void;
+
+  /** The hyperparameters and state as plain JSON. */
+  abstract stateDict(): OptimizerState;
+
+  /**
+   * Restores state saved by {@link stateDict} from an optimizer of the same kind
+   * over as many parameters. Everything is checked first; on error nothing changes.
+   */
+  abstract loadStateDict(state: unknown): void;
+
+  /** Checks the common fields of a saved state and returns it as a record. */
+  protected checkState(state: unknown): Record<string, unknown> {
+    const where = `${this.name}.loadStateDict(state)`;
+    if (typeof state !== 'object' || state === null || Array.isArray(state)) {
+      throw new TypeError(`${where}: expected an object, received ${describe(state)}`);
+    }
+    const s = state as Record<string, unknown>;
+    if (s.type !== this.name)
+      throw new RangeError(
+        `${where}: expected state.type '${this.name}', received ${describe(s.type)}`,
+      );
+    checkPositive(s.lr, `${where}.lr`);
+    checkInteger(s.stepCount, `${where}.stepCount`, 0);
+    return s;
+  }
+
+  /** Checks a saved per-parameter array: one finite number (or null where `nullable`) per parameter. */
+  protected checkVector(x: unknown, arg: string, nullable: boolean): (number | null)[] {
+    const where = `${this.name}.loadStateDict(state.${arg})`;
+    if (!Array.isArray(x) || x.length !== this.params.length) {
+      throw new RangeError(
+        `${where}: expected an array of ${this.params.length} entries (one per parameter), received ${describe(x)}`,
+      );
+    }
+    return x.map((v: unknown, i) => {
+      if (v === null && nullable) return null;
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new RangeError(
+          `${where}[${i}]: expected a finite number${nullable ? ' or null' : ''}, received ${describe(v)}`,
+        );
+      }
+      return v;
+    });
+  }
+}
