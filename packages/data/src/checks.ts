@@ -93,11 +93,7 @@ export function checkRange(
  * Options must be a plain object (or omitted), holding only known keys: a typo
  * such as `sample` for `samples` would otherwise be silently ignored.
  */
-export function checkOptions(
-  name: string,
-  value: unknown,
-  known: readonly string[],
-): asserts value is Record<string, unknown> | undefined {
+export function checkOptions(name: string, value: unknown, known: readonly string[]): void {
   if (value === undefined) return;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`${name} must be an options object, received ${show(value)}`);

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { blobs } from './blobs.js';
+
+describe('blobs', () => {
+  it('draws each blob around its center with the given std', () => {
+    const centers = [
+      [0, 0],
+      [5, -3],
+      [-4, 6],
+    ];
+    const clusterStd = [0.5, 1, 2];
+    const data = blobs({ samples: 3000, centers, clusterStd, seed: 1 });
+    expect(data.classes).toBe(3);
+    expect(data.centers).toEqual(centers);
+    for (let j = 0; j < 3; j++) {
+      const rows = data.x.filter((_, i) => data.y[i] === j);
+      expect(rows).toHaveLength(1000);
+      for (let d = 0; d < 2; d++) {
+        const values = rows.map((r) => r[d]!);
+        const mean = values.reduce((a, b) => a + b, 0) / values.length;
+        const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+        // Standard errors: mean std/sqrt(1000), sd std/sqrt(2000); allow 5.
+        expect(Math.abs(mean - centers[j]![d]!)).toBeLessThan(
+          (5 * clusterStd[j]!) / Math.sqrt(1000),
+        );
+        expect(Math.abs(sd - clusterStd[j]!)).toBeLessThan((5 * clusterStd[j]!) / Math.sqrt(2000));
+      }
+    }
+  });
+
+  it('draws random centers inside centerBox, in the requested number of features', () => {
+    const data = blobs({ samples: 10, centers: 4, features: 3, centerBox: [-1, 1] });
+    expect(data.centers).toHaveLength(4);
+    for (const c of data.centers) {
+      expect(c).toHaveLength(3);
+      for (const v of c) expect(v >= -1 && v < 1).toBe(true);
+    }
+    for (const row of data.x) expect(row).toHaveLength(3);
+    // 10 samples over 4 blobs: 3, 3, 2, 2.
+    expect([0, 1, 2, 3].map((j) => data.y.filter((v) => v === j).length)).toEqual([3, 3, 2, 2]);
+  });
+
+  it('with std 0 puts every point on its center', () => {
+    const data = blobs({
+      samples: 6,
+      centers: [
+        [1, 2],
+        [3, 4],
+      ],
+      clusterStd: 0,
+    });
+    data.x.forEach((row, i) => expect(row).toEqual(data.y[i] === 0 ? [1, 2] : [3, 4]));
+  });
+
+  it('rejects bad centers and stds', () => {
+    expect(() => blobs({ centers: 0 })).toThrow(
+      /options\.centers must be an integer >= 1, received 0/,
+    );
+    expect(() => blobs({ centers: [] })).toThrow(TypeError);
+    expect(() => blobs({ centers: [[1, 2], [3]] })).toThrow(/options\.centers\[1\]/);
+    expect(() => blobs({ centers: [[1, NaN]] })).toThrow(
+      /options\.centers\[0\]\[1\] .*received NaN/,
+    );
+    expect(() => blobs({ centers: 2, clusterStd: [1] })).toThrow(/one std per center/);
+    expect(() => blobs({ clusterStd: -1 })).toThrow(/options\.clusterStd .*received -1/);
+    expect(() => blobs({ centerBox: [1, -1] })).toThrow(/options\.centerBox/);
+    expect(() => blobs({ centers: 3, labels: 'pm1' })).toThrow(
+      /"pm1" needs exactly 2 classes, received 3/,
+    );
+  });
+});

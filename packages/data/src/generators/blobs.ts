@@ -1,0 +1,118 @@
+import { checkFinite, checkInteger, checkNonNegative, checkRange, show } from '../checks.js';
+import type { ClassificationDataset } from '../dataset.js';
+import {
+  addNoise,
+  classSizes,
+  finish,
+  parseClassification,
+  type ClassificationOptions,
+} from './classification.js';
+
+export interface BlobsOptions extends ClassificationOptions {
+  /**
+   * The number of blobs, whose centers are drawn uniformly in `centerBox`, or
+   * the centers themselves, one row each (default 3).
+   */
+  centers?: number | number[][];
+  /** Standard deviation of each blob, one for all or one per center (default 1). */
+  clusterStd?: number | number[];
+  /** Number of features when `centers` is a count (default 2). */
+  features?: number;
+  /** The box [low, high] in which random centers are drawn (default [-10, 10]). */
+  centerBox?: [number, number];
+}
+
+/** A blobs data set, with the centers the points were drawn around. */
+export interface BlobsDataset extends ClassificationDataset {
+  centers: number[][];
+}
+
+/**
+ * Isotropic Gaussian blobs, scikit-learn's `make_blobs`: blob j gets n // k
+ * samples (the first n % k blobs one more), each drawn as center_j +
+ * clusterStd_j · N(0, I). Class j is blob j. `noise`, if given, adds further
+ * Gaussian noise to each coordinate.
+ *
+ * @example
+ * const { x, y, centers } = blobs({ samples: 150, centers: 3, clusterStd: 0.5 });
+ * const two = blobs({ centers: [[-2, 0], [2, 0]], labels: 'pm1' });
+ */
+export function blobs(options?: BlobsOptions): BlobsDataset {
+  const opts = options ?? {};
+  let k = 0;
+  let features = 0;
+  let stds: number[] = [];
+  let box: readonly [number, number] = [-10, 10];
+  const parsed = parseClassification(
+    'blobs',
+    options,
+    ['centers', 'clusterStd', 'features', 'centerBox'],
+    () => {
+      const centers = opts.centers ?? 3;
+      if (typeof centers === 'number') {
+        checkInteger('options.centers', centers, 1);
+        k = centers;
+        features = opts.features ?? 2;
+        checkInteger('options.features', features, 1);
+      } else {
+        if (!Array.isArray(centers) || centers.length === 0) {
+          throw new TypeError(
+            `options.centers must be a count or a non-empty array of rows, received ${show(centers)}`,
+          );
+        }
+        k = centers.length;
+        const first: unknown = centers[0];
+        features = Array.isArray(first) ? first.length : 0;
+        centers.forEach((row: unknown, j) => {
+          if (!Array.isArray(row) || row.length !== features || features === 0) {
+            throw new TypeError(
+              `options.centers[${j}] must be an array of ${features || 'one or more'} numbers, received ${show(row)}`,
+            );
+          }
+          row.forEach((v: unknown, d) => checkFinite(`options.centers[${j}][${d}]`, v));
+        });
+        if (opts.features !== undefined && opts.features !== features) {
+          throw new RangeError(
+            `options.features must match the centers' ${features} features, received ${show(opts.features)}`,
+          );
+        }
+      }
+      const std = opts.clusterStd ?? 1;
+      if (Array.isArray(std)) {
+        if (std.length !== k) {
+          throw new RangeError(
+            `options.clusterStd must hold one std per center (${k}), received ${show(std)}`,
+          );
+        }
+        std.forEach((s: unknown, j) => checkNonNegative(`options.clusterStd[${j}]`, s));
+        stds = std.slice();
+      } else {
+        checkNonNegative('options.clusterStd', std);
+        stds = new Array<number>(k).fill(std);
+      }
+      if (opts.centerBox !== undefined) {
+        checkRange('options.centerBox', opts.centerBox);
+        box = opts.centerBox;
+      }
+      return k;
+    },
+  );
+  const rng = parsed.dataRng;
+  const centers: number[][] = Array.isArray(opts.centers)
+    ? opts.centers.map((row) => row.slice())
+    : Array.from({ length: k }, () =>
+        Array.from({ length: features }, () => rng.uniform(box[0], box[1])),
+      );
+  const x: number[][] = [];
+  const c: number[] = [];
+  classSizes(parsed.samples, k).forEach((size, j) => {
+    const center = centers[j] as number[];
+    const std = stds[j] as number;
+    for (let i = 0; i < size; i++) {
+      x.push(center.map((m) => m + std * rng.standardNormal()));
+      c.push(j);
+    }
+  });
+  addNoise(x, parsed.noise, rng);
+  return { ...finish(x, c, k, parsed), centers };
+}
