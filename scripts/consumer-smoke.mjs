@@ -33,12 +33,13 @@ function check(label, cmd, args) {
 }
 
 // The same computation in every module system: f(x) = x·tanh(x) + x², at x = 0.7.
-// Its derivative by hand is tanh(x) + x·(1 − tanh²(x)) + 2x; the scripts also compare the
-// backward() gradient with a central difference of the forward pass.
+// Its derivative by hand is tanh(x) + x·(1 − tanh²(x)) + 2x; the ES module also compares
+// the backward() gradient with a central difference of the forward pass. Then the three
+// packages together: moons from @ag/data, an MLP seeded by an @ag/data Rng, an mse loss.
 const esm = `
 import { Value } from '@ag/core';
-import * as nn from '@ag/nn';
-import * as data from '@ag/data';
+import { MLP, mse } from '@ag/nn';
+import { Rng, moons } from '@ag/data';
 
 const f = (x) => x.mul(x.tanh()).add(x.mul(x));
 const x = new Value(0.7);
@@ -51,15 +52,22 @@ const numeric = (f(new Value(0.7 + h)).data - f(new Value(0.7 - h)).data) / (2 *
 if (Math.abs(y.data - (0.7 * t + 0.49)) > 1e-12) throw new Error('forward: ' + y.data);
 if (Math.abs(x.grad - byHand) > 1e-12) throw new Error('grad ' + x.grad + ', by hand ' + byHand);
 if (Math.abs(x.grad - numeric) > 1e-6) throw new Error('grad ' + x.grad + ', numeric ' + numeric);
-if (Object.keys(nn).length === 0) throw new Error('@ag/nn exports nothing');
-if (Object.keys(data).length === 0) throw new Error('@ag/data exports nothing');
-console.log('dy/dx =', x.grad, '(central difference', numeric + ')');
+
+const data = moons({ samples: 8, seed: 1 });
+const model = new MLP(2, [4, 1], { random: new Rng(7).toFunction() });
+const loss = mse(data.x.map((row) => model.forward(row)[0]), data.y);
+loss.backward();
+const grads = model.parameters().map((p) => p.grad);
+if (!grads.every(Number.isFinite) || grads.every((g) => g === 0)) {
+  throw new Error('MLP gradients: ' + grads.join(', '));
+}
+console.log('dy/dx =', x.grad, '(central difference', numeric + '); mse', loss.data);
 `;
 
 const cjs = `
 const { Value } = require('@ag/core');
-const nn = require('@ag/nn');
-const data = require('@ag/data');
+const { MLP, mse } = require('@ag/nn');
+const { Rng, moons } = require('@ag/data');
 
 const x = new Value(0.7);
 const y = x.mul(x.tanh()).add(x.mul(x));
@@ -67,7 +75,10 @@ y.backward();
 const t = Math.tanh(0.7);
 const byHand = t + 0.7 * (1 - t * t) + 2 * 0.7;
 if (Math.abs(x.grad - byHand) > 1e-12) throw new Error('grad ' + x.grad + ', by hand ' + byHand);
-if (Object.keys(nn).length === 0 || Object.keys(data).length === 0) throw new Error('empty exports');
+const data = moons({ samples: 4, seed: 1 });
+const model = new MLP(2, [3, 1], { random: new Rng(7).toFunction() });
+const loss = mse(data.x.map((row) => model.forward(row)[0]), data.y);
+if (!(loss instanceof Value)) throw new Error('the @ag/nn loss is not the required @ag/core Value');
 // require(esm) and import() must hand out the very same module, hence the same class.
 import('@ag/core').then((m) => {
   if (m.Value !== Value) throw new Error('require() and import() gave two Value classes');
@@ -75,54 +86,41 @@ import('@ag/core').then((m) => {
 });
 `;
 
-// A Value that @ag/nn creates from inputs it was given must be an @ag/core Value: a second
-// copy of core (a dual build, or a nested install) would break instanceof and mixing.
+// A Value that @ag/nn creates must be an @ag/core Value: a second copy of core (a dual
+// build, core bundled into nn, or a nested install) would break instanceof and mixing.
 const identity = `
 import { Value } from '@ag/core';
-import * as nn from '@ag/nn';
+import { MLP, mse, seededRandom } from '@ag/nn';
 import { createRequire } from 'node:module';
 
-const produced = [];
-if (typeof nn.MLP === 'function') {
-  let s = 1;
-  const random = () => ((s = (s * 16807) % 2147483647) - 1) / 2147483646;
-  const attempts = [
-    () => new nn.MLP(2, [3, 1], { random }),
-    () => new nn.MLP(2, [3, 1], { rng: random }),
-    () => new nn.MLP(2, [3, 1], random),
-  ];
-  for (const make of attempts) {
-    try {
-      const out = make().forward([0.5, -0.25]);
-      produced.push(['MLP forward', Array.isArray(out) ? out[0] : out]);
-      break;
-    } catch {}
-  }
+const model = new MLP(2, [3, 1], { random: seededRandom(3) });
+const [out] = model.forward([0.5, -0.25]);
+const produced = {
+  'MLP.forward output': out,
+  'MLP parameter': model.parameters()[0],
+  'mse loss': mse([out, new Value(0.5)], [1, 0]),
+};
+for (const [where, v] of Object.entries(produced)) {
+  if (!(v instanceof Value)) throw new Error(where + ' is not an instance of @ag/core Value');
 }
-for (const name of ['mse', 'mseLoss', 'meanSquaredError']) {
-  if (typeof nn[name] === 'function') {
-    produced.push([name, nn[name]([new Value(0.5), new Value(2)], [1, 1])]);
-    break;
-  }
-}
-if (produced.length === 0) throw new Error('found no @ag/nn function that returns a Value');
-for (const [where, v] of produced) {
-  if (!(v instanceof Value)) throw new Error(where + ' returned something that is not an @ag/core Value');
-  console.log(where, '-> instanceof Value');
-}
+// Mixing both ways: a core Value fed through nn, and an nn Value used in core ops.
+const mixed = out.mul(new Value(2)).add(1);
+mixed.backward();
+if (!(mixed instanceof Value)) throw new Error('mixing core and nn values failed');
 // npm must have installed one @ag/core, shared by the consumer and @ag/nn.
 const require = createRequire(import.meta.url);
 const fromNn = createRequire(require.resolve('@ag/nn'));
 if (fromNn.resolve('@ag/core') !== require.resolve('@ag/core')) {
   throw new Error('@ag/nn resolves its own copy of @ag/core');
 }
+console.log(Object.keys(produced).join(', '), '-> instanceof Value');
 `;
 
 // Type-level use: wrong types must be errors, so the declarations are not \`any\`.
 const consumerTs = `
 import { Value } from '@ag/core';
-import * as nn from '@ag/nn';
-import * as data from '@ag/data';
+import { MLP, mse, type MLPOptions } from '@ag/nn';
+import { Rng, moons, type Dataset } from '@ag/data';
 
 const x: Value = new Value(0.7, { label: 'x' });
 const y: Value = x.mul(x.tanh()).add(x.mul(x));
@@ -132,15 +130,25 @@ const grad: number = x.grad;
 const wrong: string = x.data;
 // @ts-expect-error the constructor takes a number
 new Value('0.7');
-export const used = [grad, wrong, Object.keys(nn).length, Object.keys(data).length];
+
+const data: Dataset = moons({ samples: 8, seed: 1 });
+const options: MLPOptions = { random: new Rng(7).toFunction(), activation: 'tanh' };
+const model = new MLP(2, [4, 1], options);
+const predictions: Value[] = data.x.map((row) => model.forward(row)[0] as Value);
+const loss: Value = mse(predictions, data.y);
+// @ts-expect-error an unknown activation
+new MLP(2, [1], { activation: 'swish' });
+export const used = [grad, wrong, loss.data];
 `;
 
 // A CommonJS TypeScript file: under nodenext, TypeScript 5.8+ types require(esm) too.
 const consumerCts = `
 import { Value } from '@ag/core';
+import { MLP } from '@ag/nn';
 const x: Value = new Value(0.7);
 x.tanh().backward();
-export = x.grad;
+const model: MLP = new MLP(1, [1]);
+export = [x.grad, model.parameters().length];
 `;
 
 const tsconfig = (module, moduleResolution, files) => ({
