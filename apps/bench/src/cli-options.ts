@@ -1,0 +1,77 @@
+/** The command line of `pnpm bench`: `--quick`, `--json [file]`, `--only W1,W3`. */
+
+export const WORKLOADS = ['W1', 'W2', 'W3', 'W4'] as const;
+export type WorkloadId = (typeof WORKLOADS)[number];
+
+export interface BenchOptions {
+  /** One run of each workload with few steps: proves it works, measures nothing. */
+  quick: boolean;
+  /** Where to write the results as JSON, or null for no file. */
+  jsonFile: string | null;
+  /** The workloads to run, in the order of {@link WORKLOADS}. */
+  only: WorkloadId[];
+}
+
+export const USAGE = `usage: pnpm bench [--quick] [--json [file]] [--only W1,W2,W3,W4]
+  --quick        each workload once with few steps (checks that it works, < 30 s)
+  --json [file]  also write the results as JSON (default bench-results.json)
+  --only list    run only these workloads`;
+
+/**
+ * Parses the arguments after `src/main.ts`; throws a RangeError naming the
+ * argument on anything it does not know.
+ *
+ * @example
+ * parseOptions(['--quick', '--only', 'W1,W2']);
+ * // { quick: true, jsonFile: null, only: ['W1', 'W2'] }
+ */
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  let quick = false;
+  let jsonFile: string | null = null;
+  let only: WorkloadId[] = [...WORKLOADS];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [flag, inline] = splitInline(arg);
+    if (flag === '--quick' && inline === undefined) {
+      quick = true;
+    } else if (flag === '--json') {
+      const next = argv[i + 1];
+      if (inline !== undefined) jsonFile = inline;
+      else if (next !== undefined && !next.startsWith('--')) jsonFile = argv[++i] as string;
+      else jsonFile = 'bench-results.json';
+      if (jsonFile === '')
+        throw new RangeError('--json: expected a file name, received an empty string');
+    } else if (flag === '--only') {
+      const list = inline ?? argv[++i];
+      if (list === undefined)
+        throw new RangeError('--only: expected a list such as W1,W3, received nothing');
+      only = parseOnly(list);
+    } else if (arg === '--') {
+      // pnpm passes a lone `--` through on some versions; it means nothing here.
+    } else {
+      throw new RangeError(
+        `unknown argument '${arg}' (expected --quick, --json [file] or --only W1,...)`,
+      );
+    }
+  }
+  return { quick, jsonFile, only };
+}
+
+function splitInline(arg: string): [string, string | undefined] {
+  const eq = arg.indexOf('=');
+  return arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+}
+
+function parseOnly(list: string): WorkloadId[] {
+  const wanted = new Set<WorkloadId>();
+  for (const raw of list.split(',')) {
+    const id = raw.trim().toUpperCase();
+    if (!(WORKLOADS as readonly string[]).includes(id)) {
+      throw new RangeError(
+        `--only: unknown workload '${raw}' (expected some of ${WORKLOADS.join(', ')})`,
+      );
+    }
+    wanted.add(id as WorkloadId);
+  }
+  return WORKLOADS.filter((w) => wanted.has(w));
+}
