@@ -98,8 +98,8 @@ Options:
   --slope <m>           true slope (default 3)
   --intercept <c>       true intercept (default 4)
   --noise <sd>          standard deviation of the Gaussian noise (default 0.1)
-  --samples <n>         number of noisy samples (default 100)
-  --epochs <n>          passes over the samples (default 40)
+  --samples <n>         number of noisy samples (default 200)
+  --epochs <n>          passes over the samples (default 30; 300 in batch mode)
   --lr <rate>           learning rate (default 0.1 online, 0.5 batch and minibatch)
   --mode <mode>         online | batch | minibatch (default online)
   --batch-size <n>      samples per update in minibatch mode (default 10)
@@ -400,7 +400,7 @@ function parseLine(args: string[]): Command {
   const samples = numberFlag(
     'samples',
     str(v, 'samples'),
-    100,
+    200,
     { integer: true, min: 2, max: 100000 },
     u,
   );
@@ -428,7 +428,7 @@ function parseLine(args: string[]): Command {
       epochs: numberFlag(
         'epochs',
         str(v, 'epochs'),
-        40,
+        mode === 'batch' ? 300 : 30,
         { integer: true, min: 1, max: 1000000 },
         u,
       ),

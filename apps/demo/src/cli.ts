@@ -1,6 +1,7 @@
 import { parseCommand, UsageError } from './args.js';
 import { runGraph } from './graph-command.js';
 import { runLine } from './line-command.js';
+import { runMoons } from './moons-command.js';
 import { invocationDir, RunOutput, type Streams } from './run-output.js';
 
 /**
@@ -23,11 +24,12 @@ export async function main(argv: readonly string[], streams: Streams): Promise<n
       case 'line':
         runLine(command.options, out);
         break;
+      case 'moons':
+        runMoons(command.options, out);
+        break;
       case 'graph':
         await runGraph(command.options, out);
         break;
-      default:
-        throw new Error(`the ${command.name} command is not wired yet`);
     }
     return 0;
   } catch (error) {

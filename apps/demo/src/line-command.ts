@@ -1,4 +1,17 @@
+import { Rng, linear } from '@ag/data';
+import {
+  Linear,
+  SGD,
+  constantLR,
+  fit,
+  linearDecay,
+  mse,
+  type FitMode,
+  type Schedule,
+} from '@ag/nn';
 import type { LineOptions } from './args.js';
+import { lineFitSvg } from './line-fit-svg.js';
+import { lossCurveSvg } from './loss-curve-svg.js';
 import { lineEquation } from './line-equation.js';
 import {
   formatEpoch,
@@ -81,6 +94,9 @@ export function runLine(options: LineOptions, out: RunOutput): void {
       : `   the hand-derived loop and backward() differ by at most ${difference.toExponential(2)} (relative)`,
   );
 
+  out.say();
+  const learned = sgdOnNoisySamples(options, out);
+
   out.summary({
     command: 'line',
     seed: options.seed,
@@ -91,5 +107,146 @@ export function runLine(options: LineOptions, out: RunOutput): void {
       batch: brief(lastOf(byValue.batch)),
       maxRelativeDifference: difference,
     },
+    fit: learned,
+    finalLoss: learned.finalLoss,
+    parameters: { m: learned.m, c: learned.c },
   });
+}
+
+interface LearnedLine {
+  mode: LineOptions['mode'];
+  samples: number;
+  epochs: number;
+  steps: number;
+  lr: number;
+  finalLoss: number;
+  m: number;
+  c: number;
+  leastSquares: { m: number; c: number };
+  history: number[];
+}
+
+/**
+ * Ordinary least squares for one feature: m = cov(x, y) / var(x), c = ȳ − m·x̄.
+ * The best any fit of these samples can do; the gap from it to the true line is the noise.
+ */
+function leastSquares(xs: readonly number[], ys: readonly number[]): { m: number; c: number } {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  xs.forEach((x, i) => {
+    sxy += (x - mx) * ((ys[i] ?? 0) - my);
+    sxx += (x - mx) * (x - mx);
+  });
+  const m = sxy / sxx;
+  return { m, c: my - m * mx };
+}
+
+/** Step 3: `Linear(1, 1)` trained by `fit` with SGD on noisy samples of the line. */
+function sgdOnNoisySamples(options: LineOptions, out: RunOutput): LearnedLine {
+  const { slope, intercept, samples, noise, epochs, lr, seed } = options;
+  // One stream per random choice, so changing one (say the shuffle) leaves the data as it was.
+  const rng = new Rng(seed);
+  const data = linear({
+    samples,
+    slope,
+    intercept,
+    noise,
+    noiseType: 'gaussian',
+    seed: rng.fork(),
+  });
+  const model = new Linear(1, 1, { random: rng.fork().toFunction() });
+  const optimizer = new SGD(model.parameters(), { lr });
+  const fitMode: FitMode =
+    options.mode === 'minibatch' ? { batchSize: options.batchSize } : options.mode;
+  const stepsPerEpoch =
+    options.mode === 'online'
+      ? samples
+      : options.mode === 'batch'
+        ? 1
+        : Math.ceil(samples / options.batchSize);
+  // Stochastic updates keep jittering around the minimum at a constant rate; a rate falling
+  // to 1/20 lets them settle. Full-batch gradients are exact, so batch keeps its rate.
+  const decays = options.mode !== 'batch';
+  const schedule: Schedule = decays
+    ? linearDecay(lr, { steps: stepsPerEpoch * epochs, endFactor: 0.05 })
+    : constantLR(lr);
+  const [m0, c0] = [model.weight[0]?.[0]?.data ?? 0, model.bias[0]?.data ?? 0];
+
+  const how = {
+    online: 'Online SGD',
+    batch: 'Batch gradient descent',
+    minibatch: `Mini-batch SGD (batches of ${options.batchSize})`,
+  }[options.mode];
+  out.say(`3. ${how} with @ag/nn on ${samples} noisy samples of ${lineEquation(slope, intercept)}`);
+  out.say(
+    `   Gaussian noise sd ${noise}, seed ${seed}; Linear(1, 1) from m = ${m0.toFixed(4)}, c = ${c0.toFixed(4)}; mean squared error;`,
+  );
+  out.say(
+    `   SGD lr ${lr}${decays ? `, falling linearly to ${num(lr * 0.05)}` : ''}; ${epochs} epochs of ${stepsPerEpoch} update${stepsPerEpoch === 1 ? '' : 's'}`,
+  );
+
+  const progress = out.progress('line', epochs, 'epoch');
+  let result;
+  try {
+    result = fit({
+      model,
+      data,
+      loss: (outputs, targets) => mse(outputs, targets),
+      optimizer,
+      mode: fitMode,
+      epochs,
+      schedule,
+      shuffle: rng.fork().toFunction(),
+      onEpoch: (info) => progress.update(info.epoch, info.loss),
+    });
+  } finally {
+    progress.stop();
+  }
+  const m = model.weight[0]?.[0]?.data ?? Number.NaN;
+  const c = model.bias[0]?.data ?? Number.NaN;
+  const xs = data.x.map((row) => row[0] ?? 0);
+  const best = leastSquares(xs, data.y);
+  const finalLoss = result.history[result.history.length - 1] ?? Number.NaN;
+  const cell = (n: number): string => n.toFixed(4).padStart(9);
+  out.say(`                        m         c`);
+  out.say(`   learned       ${cell(m)} ${cell(c)}   final loss ${formatLossShort(finalLoss)}`);
+  out.say(`   least squares ${cell(best.m)} ${cell(best.c)}   the best fit of these samples`);
+  out.say(`   true          ${cell(slope)} ${cell(intercept)}`);
+  out.writeFile(
+    'line-loss.svg',
+    lossCurveSvg(result.history, {
+      title: `Loss per epoch, ${how.toLowerCase()} on ${lineEquation(slope, intercept)}`,
+      yLabel: 'mean squared error',
+    }),
+  );
+  out.writeFile(
+    'line-fit.svg',
+    lineFitSvg({
+      xs,
+      ys: data.y,
+      fitted: { m, c },
+      truth: { m: slope, c: intercept },
+      title: `${samples} noisy samples and the fitted line`,
+    }),
+  );
+  out.chart('loss per epoch', result.history);
+  return {
+    mode: options.mode,
+    samples,
+    epochs: result.epochs,
+    steps: result.steps,
+    lr,
+    finalLoss,
+    m,
+    c,
+    leastSquares: best,
+    history: result.history,
+  };
+}
+
+function formatLossShort(loss: number): string {
+  return Math.abs(loss) < 1e-3 && loss !== 0 ? loss.toExponential(3) : loss.toFixed(6);
 }

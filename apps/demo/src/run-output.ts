@@ -35,7 +35,7 @@ export class RunOutput {
     mkdirSync(dirname(absolute), { recursive: true });
     writeFileSync(absolute, text);
     this.files.push(path);
-    this.say(`  wrote ${path}`);
+    this.say(`   wrote ${path}`);
     return path;
   }
 
