@@ -11,3 +11,10 @@ export { blobs, type BlobsOptions, type BlobsDataset } from './generators/blobs.
 export { spirals, type SpiralsOptions } from './generators/spirals.js';
 export { xor, type XorOptions } from './generators/xor.js';
 export { yinYang, yinYangClass, type YinYangOptions } from './generators/yin-yang.js';
+export {
+  trainTestSplit,
+  type TrainTestSplitOptions,
+  type TrainTestSplit,
+} from './train-test-split.js';
+export { batches, type BatchesOptions, type Batch } from './batches.js';
+export { Standardizer, type StandardizerState } from './standardizer.js';
