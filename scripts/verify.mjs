@@ -3,8 +3,10 @@
 // every problem; any failed step fails verify. The last line printed is the test count,
 // `N passed, M failed`, which CI reads.
 //
-// To add a step, append one line to `steps`: [name, command, ...args]. `pnpm` runs the
-// workspace's pinned pnpm and `node` this Node, whatever is on PATH.
+// To add a step, append one line to `steps`: [name, command, ...args], e.g.
+//   ['bench (quick)', 'pnpm', 'run', 'bench', '--quick'],
+// `pnpm` runs the workspace's pinned pnpm and `node` this Node, whatever is on PATH.
+// `pnpm verify <step> ...` runs only the steps named (quote names with spaces).
 import { spawnSync } from 'node:child_process';
 import { pnpmCommand, root } from './pack.mjs';
 import { summaryLine } from './run-tests.mjs';
@@ -18,6 +20,15 @@ const steps = [
   ['release flow', 'node', 'scripts/release-flow.mjs'],
 ];
 
+const only = process.argv.slice(2);
+const unknown = only.filter((name) => !steps.some(([step]) => step === name));
+if (unknown.length > 0) {
+  console.error(
+    `verify: no step named ${unknown.join(', ')}; steps: ${steps.map(([s]) => s).join(', ')}`,
+  );
+  process.exit(2);
+}
+
 function resolve(cmd, args) {
   if (cmd === 'node') return [process.execPath, args];
   if (cmd === 'pnpm') {
@@ -29,6 +40,7 @@ function resolve(cmd, args) {
 
 const outcomes = [];
 for (const [name, cmd, ...args] of steps) {
+  if (only.length > 0 && !only.includes(name)) continue;
   console.log(`\n=== verify: ${name} (${[cmd, ...args].join(' ')})`);
   const started = Date.now();
   const [file, argv] = resolve(cmd, args);
@@ -45,5 +57,5 @@ for (const { name, ok, seconds } of outcomes) {
 }
 const failed = outcomes.filter((o) => !o.ok).map((o) => o.name);
 if (failed.length > 0) console.error(`verify failed at: ${failed.join(', ')}`);
-console.log(summaryLine() ?? '0 passed, 1 failed');
+if (outcomes.some((o) => o.name === 'tests')) console.log(summaryLine() ?? '0 passed, 1 failed');
 process.exit(failed.length > 0 ? 1 : 0);
