@@ -184,7 +184,12 @@ export class Rng {
     return mean + std * this.standardNormal();
   }
 
-  /** A standard normal draw, unchecked (the generators' hot path). */
+  /**
+   * A standard normal draw, N(0, 1): `normal(0, 1)` without the argument checks.
+   * @example
+   * const rng = new Rng(9);
+   * const z = rng.standardNormal();
+   */
   standardNormal(): number {
     const u1 = 1 - this.next();
     const u2 = this.next();
@@ -262,7 +267,12 @@ export class Rng {
     return child;
   }
 
-  /** Alias of `fork()`, the name used by JAX and by Java's SplittableRandom. */
+  /**
+   * Alias of `fork()`, the name used by JAX and by Java's SplittableRandom.
+   * @example
+   * const rng = new Rng(42);
+   * const initRng = rng.split();
+   */
   split(): Rng {
     return this.fork();
   }
