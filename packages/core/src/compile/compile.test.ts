@@ -1,0 +1,418 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { add, div, dot, max, min, mul, pow, sub, sum, Value } from '../index.js';
+import { compile, type CompileMode } from './compile.js';
+
+const MODES: readonly CompileMode[] = ['codegen', 'interpreter'];
+
+// ---- random expression graphs ------------------------------------------------
+
+const OP_NAMES = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'powValue',
+  'max',
+  'min',
+  'neg',
+  'square',
+  'exp',
+  'log',
+  'sqrt',
+  'tanh',
+  'relu',
+  'abs',
+  'sigmoid',
+  'softplus',
+  'sum',
+  'dot',
+  'dotNoBias',
+  'numberLeft',
+] as const;
+
+interface Step {
+  op: (typeof OP_NAMES)[number];
+  i: number;
+  j: number;
+  k: number;
+  n: number;
+  c: number;
+}
+
+const step = fc.record({
+  op: fc.constantFrom(...OP_NAMES),
+  i: fc.nat(1000),
+  j: fc.nat(1000),
+  k: fc.nat(1000),
+  n: fc.integer({ min: 1, max: 5 }),
+  c: fc.double({ min: -3, max: 3, noNaN: true }),
+});
+/** Doubles with full mantissas, where a change in the order of additions shows in the bits. */
+const generic = fc.integer({ min: 1, max: 2 ** 30 }).map((n) => 2 * Math.sin(n));
+/** Those and fast-check's edge cases (0, −0, ±2, tiny numbers). */
+const finite = fc.oneof(generic, fc.double({ min: -2, max: 2, noNaN: true }));
+
+type Item = Value | number;
+
+/**
+ * Builds the same expression over any leaves: each step applies an op to
+ * earlier items (parameters, inputs, plain numbers or earlier results), so
+ * nodes are shared between many users. The root sums the last results and the
+ * first parameter (so it always requires a gradient).
+ */
+function build(
+  steps: readonly Step[],
+  params: readonly Value[],
+  inputs: readonly Value[],
+  constants: readonly number[],
+): Value {
+  const pool: Item[] = [...params, ...inputs, ...constants];
+  const pick = (i: number): Item => pool[i % pool.length] as Item;
+  const node = (i: number): Value => {
+    const x = pick(i);
+    return x instanceof Value ? x : new Value(x, { requiresGrad: false });
+  };
+  for (const s of steps) {
+    const x = node(s.i);
+    const y = pick(s.j);
+    let r: Value;
+    switch (s.op) {
+      case 'add':
+        r = x.add(y);
+        break;
+      case 'sub':
+        r = x.sub(y);
+        break;
+      case 'mul':
+        r = x.mul(y);
+        break;
+      case 'div':
+        r = x.div(y);
+        break;
+      case 'pow':
+        r = x.pow([2, 3, -1, 0.5][s.k % 4] as number);
+        break;
+      case 'powValue':
+        r = pow(x.abs().add(0.25), (params[s.j % params.length] as Value).tanh()); // a finite exponent, as pow requires
+        break;
+      case 'max':
+        r = s.k % 2 ? x.max(y) : max(y, x);
+        break;
+      case 'min':
+        r = s.k % 2 ? x.min(y) : min(y, x);
+        break;
+      case 'neg':
+        r = x.neg();
+        break;
+      case 'square':
+        r = x.square();
+        break;
+      case 'exp':
+        r = x.tanh().exp();
+        break;
+      case 'log':
+        r = x.log();
+        break;
+      case 'sqrt':
+        r = x.sqrt();
+        break;
+      case 'tanh':
+        r = x.tanh();
+        break;
+      case 'relu':
+        r = x.relu();
+        break;
+      case 'abs':
+        r = x.abs();
+        break;
+      case 'sigmoid':
+        r = x.sigmoid();
+        break;
+      case 'softplus':
+        r = x.softplus();
+        break;
+      case 'sum':
+        r = sum(Array.from({ length: s.n + 1 }, (_, t) => pick(s.i + t * (s.j + 1))));
+        break;
+      case 'dot':
+      case 'dotNoBias': {
+        const w = Array.from({ length: s.n }, (_, t) => pick(s.i + t * 7));
+        const v = Array.from({ length: s.n }, (_, t) => pick(s.j + t * 3));
+        r = s.op === 'dot' ? dot(w, v, pick(s.k)) : dot(w, v);
+        break;
+      }
+      case 'numberLeft': {
+        const fns = [add, sub, mul, div];
+        r = (fns[s.k % 4] as typeof add)(s.c, x);
+        break;
+      }
+    }
+    pool.push(r);
+  }
+  return sum([...pool.slice(-3), params[0] as Value]);
+}
+
+/** What eager backward() leaves: the output and each parameter's gradient, from the given starting gradients. */
+function eager(
+  steps: readonly Step[],
+  params: readonly Value[],
+  xs: readonly number[],
+  constants: readonly number[],
+  grads: readonly number[],
+) {
+  params.forEach((p, i) => (p.grad = grads[i] as number));
+  const inputs = xs.map((x) => new Value(x, { requiresGrad: false }));
+  const root = build(steps, params, inputs, constants);
+  root.backward();
+  return { out: root.data, grads: params.map((p) => p.grad) };
+}
+
+function expectSameBits(actual: readonly number[], expected: readonly number[]): void {
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((a, i) => {
+    if (!Object.is(a, expected[i]))
+      expect.fail(`entry ${i}: ${a} !== ${expected[i]} (bit for bit)`);
+  });
+}
+
+describe('compile: bit for bit equal to the eager engine', () => {
+  it('on random expression graphs over every op, forward and backward, in both modes', () => {
+    const graph = fc.record({
+      steps: fc.array(step, { minLength: 1, maxLength: 25 }),
+      params: fc.array(finite, { minLength: 1, maxLength: 4 }),
+      grads: fc.array(finite, { minLength: 4, maxLength: 4 }),
+      samples: fc.array(fc.array(finite, { minLength: 3, maxLength: 3 }), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+      constants: fc.array(fc.double({ min: -3, max: 3, noNaN: true }), {
+        minLength: 1,
+        maxLength: 2,
+      }),
+    });
+    fc.assert(
+      fc.property(graph, ({ steps, params: p0, grads, samples, constants }) => {
+        const params = p0.map((d) => new Value(d));
+        const expected = samples.map((xs) => eager(steps, params, xs, constants, grads));
+        for (const mode of MODES) {
+          const f = compile(({ x }) => build(steps, params, x, constants), {
+            inputs: { x: [0.5, -0.25, 1.5] },
+            mode,
+          });
+          samples.forEach((xs, s) => {
+            const e = expected[s] as { out: number; grads: number[] };
+            params.forEach((p, i) => (p.grad = grads[i] as number));
+            expectSameBits([f.run({ x: xs })], [e.out]);
+            expectSameBits([f.backward({ x: xs })], [e.out]);
+            expectSameBits(
+              params.map((p) => p.grad),
+              e.grads,
+            );
+          });
+        }
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+
+  it('accumulates across calls exactly as repeated eager backward() does', () => {
+    fc.assert(
+      fc.property(
+        fc.array(step, { minLength: 1, maxLength: 15 }),
+        fc.array(finite, { minLength: 2, maxLength: 3 }),
+        fc.array(fc.array(finite, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 4 }),
+        (steps, p0, samples) => {
+          const params = p0.map((d) => new Value(d));
+          // Eager: one graph per sample, backward() into the same leaves, then the
+          // first sample's graph a second time (backward() twice on one graph).
+          const inputs = samples.map((xs) => xs.map((x) => new Value(x, { requiresGrad: false })));
+          const roots = inputs.map((xs) => build(steps, params, xs, [1.5]));
+          let total = 0;
+          for (const r of roots) {
+            r.backward();
+            total += r.data;
+          }
+          (roots[0] as Value).backward();
+          const expected = params.map((p) => p.grad);
+          for (const mode of MODES) {
+            params.forEach((p) => (p.grad = 0));
+            const f = compile(({ x }) => build(steps, params, x, [1.5]), {
+              inputs: { x: [0, 0, 0] },
+              mode,
+            });
+            const sum = f.accumulate(samples.map((x) => ({ x })));
+            f.backward({ x: samples[0] as number[] });
+            expectSameBits([sum], [total]);
+            expectSameBits(
+              params.map((p) => p.grad),
+              expected,
+            );
+          }
+        },
+      ),
+      { seed: 42, numRuns: 150 },
+    );
+  });
+
+  it('adds a shared leaf gradient in eager order when dot weights and inputs are both computed', () => {
+    // p feeds four products; the order in which eager backward() visits them
+    // (set by its sort) decides the order of p's four additions.
+    fc.assert(
+      fc.property(fc.array(generic, { minLength: 6, maxLength: 6 }), (r) => {
+        const [p0, g0, a, b, c, d] = r as [number, number, number, number, number, number];
+        const p = new Value(p0);
+        const fn = ({ x }: { x: Value }) =>
+          dot([p.mul(a), p.mul(b).tanh()], [p.mul(x), p.mul(d).sigmoid()], p.mul(0.5));
+        p.grad = g0;
+        fn({ x: new Value(c, { requiresGrad: false }) }).backward();
+        const expected = p.grad;
+        for (const mode of MODES) {
+          p.grad = g0;
+          compile(fn, { inputs: ['x'], mode }).backward({ x: c });
+          expectSameBits([p.grad], [expected]);
+        }
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+
+  it('splits a tie of max and min in half and routes relu and abs at 0 as eager does', () => {
+    const a = new Value(2);
+    const b = new Value(2);
+    const fn = ({ x }: { x: Value }) =>
+      sum([a.max(b), a.min(x), x.sub(2).relu().mul(a), x.sub(2).abs().mul(b)]);
+    const e = fn({ x: new Value(2, { requiresGrad: false }) });
+    e.backward();
+    const expected = [a.grad, b.grad];
+    expect(expected).toEqual([0.5 + 0.5 + 0, 0.5 + 0]); // by hand: ties split, relu'(0) = abs'(0) = 0
+    for (const mode of MODES) {
+      a.grad = 0;
+      b.grad = 0;
+      compile(fn, { inputs: ['x'], mode }).backward({ x: 2 });
+      expectSameBits([a.grad, b.grad], expected);
+    }
+  });
+});
+
+// ---- the micrograd demo's MLP ---------------------------------------------------
+
+/** A seeded linear congruential generator: weights and data without Math.random. */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+interface Mlp {
+  layers: { w: Value[][]; b: Value[] }[];
+  params: Value[];
+}
+
+function mlp(sizes: readonly number[], random: () => number): Mlp {
+  const layers = [];
+  const params: Value[] = [];
+  for (let l = 1; l < sizes.length; l++) {
+    const w = Array.from({ length: sizes[l] as number }, () =>
+      Array.from({ length: sizes[l - 1] as number }, () => new Value(2 * random() - 1)),
+    );
+    const b = Array.from({ length: sizes[l] as number }, () => new Value(0));
+    w.forEach((row, i) => params.push(...row, b[i] as Value));
+    layers.push({ w, b });
+  }
+  return { layers, params };
+}
+
+/** relu hidden layers, linear output: micrograd's MLP(2, [16, 16, 1]), one dot node per neuron. */
+function score(model: Mlp, x: readonly (Value | number)[]): Value {
+  let h: readonly (Value | number)[] = x;
+  model.layers.forEach((layer, l) => {
+    const last = l === model.layers.length - 1;
+    h = layer.w.map((row, i) => {
+      const z = dot(row, h, layer.b[i]);
+      return last ? z : z.relu();
+    });
+  });
+  return h[0] as Value;
+}
+
+/** micrograd's demo loss: mean hinge loss plus 1e-4 × Σ p². */
+function demoLoss(
+  model: Mlp,
+  xs: readonly (readonly (Value | number)[])[],
+  ys: readonly (Value | number)[],
+): Value {
+  const losses = xs.map((x, i) =>
+    add(1, mul(ys[i] as Value | number, score(model, x)).neg()).relu(),
+  );
+  const dataLoss = sum(losses).mul(1 / xs.length);
+  const regLoss = sum(model.params.map((p) => p.mul(p))).mul(1e-4);
+  return dataLoss.add(regLoss);
+}
+
+describe('compile: the micrograd demo MLP (2-16-16-1, dot + relu + hinge loss)', () => {
+  const random = lcg(1337);
+  const n = 40;
+  const xs = Array.from({ length: n }, () => [2 * random() - 1, 2 * random() - 1]);
+  const ys = xs.map(([a, b]) => ((a as number) * (b as number) > 0 ? 1 : -1));
+
+  it('full batch in one graph: the loss and every gradient equal eager, in both modes', () => {
+    const model = mlp([2, 16, 16, 1], lcg(7));
+    const loss = demoLoss(model, xs, ys);
+    loss.backward();
+    const expected = model.params.map((p) => p.grad);
+    for (const mode of MODES) {
+      model.params.forEach((p) => (p.grad = 0));
+      const f = compile(
+        ({ x, y }) =>
+          demoLoss(
+            model,
+            Array.from({ length: n }, (_, i) => [x[2 * i] as Value, x[2 * i + 1] as Value]),
+            y,
+          ),
+        { inputs: { x: xs.flat(), y: ys }, parameters: model.params, mode },
+      );
+      expect(f.parameters).toHaveLength(337);
+      expectSameBits([f.backward({ x: xs.flat(), y: ys })], [loss.data]);
+      expectSameBits(
+        model.params.map((p) => p.grad),
+        expected,
+      );
+    }
+  });
+
+  it('per sample, accumulated over the batch: equals eager backward() sample by sample', () => {
+    const model = mlp([2, 16, 16, 1], lcg(9));
+    const perSample = (x: readonly (Value | number)[], y: Value | number) =>
+      add(1, mul(y, score(model, x)).neg())
+        .relu()
+        .mul(1 / n);
+    let total = 0;
+    xs.forEach((x, i) => {
+      const l = perSample(x, ys[i] as number);
+      l.backward();
+      total += l.data;
+    });
+    const expected = model.params.map((p) => p.grad);
+    for (const mode of MODES) {
+      model.params.forEach((p) => (p.grad = 0));
+      const f = compile(({ x, y }) => perSample(x, y), { inputs: { x: [0.5, 0.5], y: 1 }, mode });
+      const got = f.accumulate(xs.map((x, i) => ({ x, y: ys[i] as number })));
+      expectSameBits([got], [total]);
+      expectSameBits(
+        model.params.map((p) => p.grad),
+        expected,
+      );
+    }
+  });
+
+  it('reads the parameters live: after an update, the next call sees the new weights', () => {
+    const model = mlp([2, 4, 1], lcg(3));
+    const f = compile(({ x }) => score(model, x), { inputs: { x: [0, 0] } });
+    for (const p of model.params) p.data *= 0.5;
+    expectSameBits([f.run({ x: [0.3, -0.7] })], [score(model, [0.3, -0.7]).data]);
+  });
+});

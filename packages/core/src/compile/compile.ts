@@ -1,0 +1,288 @@
+/**
+ * `compile`: record the graph of a function once, over placeholder inputs,
+ * and replay it for new input values without building a graph: a tape of op
+ * codes and slots in typed arrays, run as generated straight-line JavaScript
+ * or, where generating code is forbidden, by a typed-array interpreter.
+ *
+ * The replay computes the same numbers as the eager engine, bit for bit: the
+ * same ops with the same operands, and every gradient summed from the same
+ * terms in the order eager `backward()` adds them.
+ *
+ * A recording holds only the decisions taken while recording. `relu`, `max`,
+ * `min` and `abs` are ops and choose afresh on every call; a JavaScript `if`
+ * on a node's `.data`, or a number computed from `.data` and fed back as a
+ * constant, is frozen at its recorded outcome. `compile` records twice (with
+ * the example inputs, then with NaN inputs, under which every comparison is
+ * false and every number computed from an input is NaN, or, if fn throws on
+ * NaN, with inputs of the other sign) and throws where the two graphs differ.
+ */
+import { describe } from '../describe.js';
+import { isAnomalyDetectionEnabled, isGradEnabled, setAnomalyDetection } from '../grad-mode.js';
+import { Value } from '../value.js';
+import { canGenerateCode, generate, type GeneratedFunctions } from './codegen.js';
+import {
+  checkSamples,
+  layoutOf,
+  makePlaceholders,
+  readSample,
+  type InputLayout,
+  type InputSpec,
+  type Placeholders,
+  type Sample,
+} from './inputs.js';
+import { TapeMachine } from './interpreter.js';
+import { buildTape, tapeDifference, type Tape } from './tape.js';
+
+/** `codegen`: generated JavaScript; `interpreter`: the typed-array replay; `auto`: codegen where allowed. */
+export type CompileMode = 'auto' | 'codegen' | 'interpreter';
+
+export interface CompileOptions<S extends InputSpec> {
+  /**
+   * The inputs, which change from call to call: names (scalars, recorded at
+   * 1, 2, 3, …), or example values by name: a number for a scalar, an array of
+   * numbers for a vector of that length.
+   */
+  inputs: S;
+  /**
+   * Leaves whose `data` is read at every call. Every leaf that requires a
+   * gradient is read live and receives its gradient whether listed or not; list
+   * here the leaves that need no gradient but change between calls. Any other
+   * leaf, and every plain number, is a constant baked in at recording.
+   */
+  parameters?: readonly Value[];
+  /** Default `auto`: generated code where `new Function` is allowed, else the interpreter. */
+  mode?: CompileMode;
+  /**
+   * Default true: record a second time with NaN inputs and throw if the graph
+   * differs (fn branched on, or computed a constant from, an input's `.data`).
+   * Turn off for a function with side effects that must run once.
+   */
+  check?: boolean;
+}
+
+/** Names given alone are scalar inputs. */
+type ShapeOf<S extends InputSpec> = S extends readonly (infer N extends string)[]
+  ? Record<N, number>
+  : S;
+
+export interface CompiledFunction<S extends InputSpec> {
+  /** How the tape is replayed. */
+  readonly mode: 'codegen' | 'interpreter';
+  /** The input names, in order. */
+  readonly inputs: readonly string[];
+  /** The leaves read live at every call; those that require a gradient receive it. */
+  readonly parameters: readonly Value[];
+  /** The number of op nodes replayed per call (constant subgraphs are folded away). */
+  readonly size: number;
+  /**
+   * The output for one sample (forward only; no gradient changes).
+   * @example
+   * const loss = f.run({ x: 2, y: 10 });
+   */
+  run(inputs: Sample<ShapeOf<S>>): number;
+  /**
+   * Forward and backward for one sample: adds ∂output/∂p into `p.grad` of every
+   * parameter, as `output.backward()` on the eager graph would; returns the output.
+   * @example
+   * model.zeroGrad(); f.backward({ x: 2, y: 10 }); optimizer.step();
+   */
+  backward(inputs: Sample<ShapeOf<S>>): number;
+  /**
+   * `backward` for every sample in turn, all samples checked first (a bad one
+   * throws before any gradient changes); returns the sum of the outputs, added
+   * left to right.
+   * @example
+   * const total = f.accumulate(batch); // gradients summed over the batch
+   */
+  accumulate(samples: readonly Sample<ShapeOf<S>>[]): number;
+}
+
+/**
+ * Records `fn` once over placeholder inputs and returns a compiled function
+ * that replays it, forward and backward, without building a graph per call.
+ *
+ * @example
+ * const f = compile(({ x, y }) => w.mul(x).add(b).sub(y).square(), { inputs: ['x', 'y'] });
+ * f.backward({ x: 2, y: 10 }); // w.grad and b.grad as after one eager backward()
+ */
+export function compile<const N extends string>(
+  fn: (inputs: Placeholders<Record<N, number>>) => Value,
+  options: CompileOptions<readonly N[]>,
+): CompiledFunction<readonly N[]>;
+export function compile<const S extends Readonly<Record<string, number | readonly number[]>>>(
+  fn: (inputs: Placeholders<S>) => Value,
+  options: CompileOptions<S>,
+): CompiledFunction<S>;
+export function compile(
+  fn: (inputs: never) => Value,
+  options: CompileOptions<InputSpec>,
+): CompiledFunction<InputSpec> {
+  const where = 'compile(fn, options)';
+  if (typeof fn !== 'function')
+    throw new TypeError(`${where}: expected fn to be a function, received ${describe(fn)}`);
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(
+      `${where}: expected options to be an object, received ${describe(options)}`,
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (!['inputs', 'parameters', 'mode', 'check'].includes(key)) {
+      throw new TypeError(
+        `${where}: unknown option '${key}' (expected inputs, parameters, mode, check)`,
+      );
+    }
+  }
+  const { mode = 'auto', check = true, parameters = [] } = options;
+  if (mode !== 'auto' && mode !== 'codegen' && mode !== 'interpreter') {
+    throw new RangeError(
+      `${where}: expected options.mode to be 'auto', 'codegen' or 'interpreter', received ${describe(mode)}`,
+    );
+  }
+  if (typeof check !== 'boolean')
+    throw new TypeError(
+      `${where}: expected options.check to be a boolean, received ${describe(check)}`,
+    );
+  if (!Array.isArray(parameters)) {
+    throw new TypeError(
+      `${where}: expected options.parameters to be an array of Values, received ${describe(parameters)}`,
+    );
+  }
+  parameters.forEach((p: unknown, i) => {
+    if (!(p instanceof Value)) {
+      throw new TypeError(
+        `${where}: expected options.parameters[${i}] to be a Value, received ${describe(p)}`,
+      );
+    }
+  });
+  const layout = layoutOf(options.inputs, where);
+  if (!isGradEnabled())
+    throw new Error(`${where}: called inside noGrad(), where no graph is recorded`);
+  const generateCode = mode === 'codegen' || (mode === 'auto' && canGenerateCode());
+  if (mode === 'codegen' && !canGenerateCode()) {
+    throw new Error(
+      `${where}: mode 'codegen' needs new Function, which this environment forbids; use mode 'interpreter' or 'auto'`,
+    );
+  }
+
+  const call = fn as (inputs: Record<string, Value | Value[]>) => unknown;
+  const tape = record(call, layout, parameters, (i) => layout.examples[i] as number, where);
+  if (check) {
+    // NaN first: every comparison on it is false and every number computed
+    // from it is NaN. Where fn refuses NaN (the engine itself rejects a NaN
+    // exponent), values of the other sign and magnitude stand in.
+    let again: Tape;
+    try {
+      again = record(call, layout, parameters, () => Number.NaN, where);
+    } catch {
+      try {
+        again = record(
+          call,
+          layout,
+          parameters,
+          (i) => otherValue(layout.examples[i] as number),
+          where,
+        );
+      } catch (error) {
+        throw new Error(
+          `${where}: fn threw when recorded again with other input values (${error instanceof Error ? error.message : String(error)}), ` +
+            'so its graph depends on the values of its inputs; pass check: false if that is intended.',
+          { cause: error },
+        );
+      }
+    }
+    const difference = tapeDifference(tape, again);
+    if (difference !== null) {
+      throw new Error(
+        `${where}: the graph of fn depends on the values of its inputs: recorded with the example inputs and with NaN inputs, ${difference}. ` +
+          'A compiled graph replays only the decisions made while recording: use the ops relu, max, min and abs rather than ' +
+          'a JavaScript if on .data, and do not turn .data into plain numbers; pass check: false if the difference is intended.',
+      );
+    }
+  }
+
+  const noGradient = (at: string): never => {
+    throw new Error(
+      `${at}: the output does not require a gradient: it was computed from inputs, constants and leaves with requiresGrad false only`,
+    );
+  };
+  const impl = generateCode
+    ? generate(tape, layout, noGradient)
+    : interpret(tape, layout, noGradient);
+  return {
+    mode: generateCode ? 'codegen' : 'interpreter',
+    inputs: layout.names,
+    parameters: tape.params,
+    size: tape.op.length,
+    run: impl.run,
+    backward: impl.backward,
+    accumulate: impl.accumulate,
+  };
+}
+
+/** A value of the other sign and at least 1 away: flips comparisons with 0 and with the example. */
+const otherValue = (x: number): number => (x >= 0 ? -x - 1 : 1 - x);
+
+/** Runs fn over fresh placeholders holding `values` and flattens its graph. */
+function record(
+  fn: (inputs: Record<string, Value | Value[]>) => unknown,
+  layout: InputLayout,
+  parameters: readonly Value[],
+  values: (slot: number) => number,
+  where: string,
+): Tape {
+  // NaN inputs are expected during the check: anomaly mode would stop the recording.
+  const anomaly = isAnomalyDetectionEnabled();
+  setAnomalyDetection(false);
+  try {
+    const { flat, byName } = makePlaceholders(layout, values);
+    const out = fn(byName);
+    if (!(out instanceof Value))
+      throw new TypeError(`${where}: expected fn to return a Value, received ${describe(out)}`);
+    return buildTape(out, flat, parameters);
+  } finally {
+    setAnomalyDetection(anomaly);
+  }
+}
+
+/** The interpreter behind the same three calls. */
+function interpret(
+  tape: Tape,
+  layout: InputLayout,
+  noGradient: (where: string) => never,
+): GeneratedFunctions {
+  const m = new TapeMachine(tape);
+  const scratch = new Float64Array(layout.width);
+  const trainable = tape.requiresGrad[tape.output] === 1;
+  return {
+    run(sample: unknown): number {
+      readSample(layout, sample, m.data, 0, 'run(inputs)');
+      m.loadParams();
+      return m.forward();
+    },
+    backward(sample: unknown): number {
+      if (!trainable) noGradient('backward(inputs)');
+      readSample(layout, sample, m.data, 0, 'backward(inputs)');
+      m.loadParams();
+      m.loadParamGrads();
+      const out = m.forward();
+      m.backward();
+      m.storeParamGrads();
+      return out;
+    },
+    accumulate(samples: unknown): number {
+      if (!trainable) noGradient('accumulate(samples)');
+      checkSamples(samples, 'accumulate(samples)');
+      for (let i = 0; i < samples.length; i++) readSample(layout, samples[i], scratch, 0, i);
+      m.loadParams();
+      m.loadParamGrads();
+      let total = 0;
+      for (let i = 0; i < samples.length; i++) {
+        readSample(layout, samples[i], m.data, 0, i);
+        total += m.forward();
+        m.backward();
+      }
+      m.storeParamGrads();
+      return total;
+    },
+  };
+}

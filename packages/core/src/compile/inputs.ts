@@ -1,0 +1,199 @@
+/**
+ * The inputs of a compiled function: named placeholders, each a scalar or a
+ * vector of fixed length, and the check of the samples given for them at
+ * every call (a failed check throws before anything is computed or added).
+ */
+import { describe } from '../describe.js';
+import { Value } from '../value.js';
+
+/**
+ * The inputs, by name: a name alone (a scalar), or an example value whose
+ * shape fixes the input's: a number for a scalar, an array of numbers for a
+ * vector of that length. Example values are used for the recording.
+ */
+export type InputSpec = readonly string[] | Readonly<Record<string, number | readonly number[]>>;
+
+/** The placeholders `fn` receives: a `Value` per scalar input, an array of them per vector input. */
+export type Placeholders<S> = {
+  readonly [K in keyof S]: S[K] extends readonly number[] ? readonly Value[] : Value;
+};
+
+/** What each call takes: a number per scalar input, an array (or typed array) of numbers per vector input. */
+export type Sample<S> = {
+  readonly [K in keyof S]: S[K] extends readonly number[] ? ArrayLike<number> : number;
+};
+
+/** The spec flattened: input i fills slots offsets[i] … offsets[i] + width(i) − 1. */
+export interface InputLayout {
+  readonly names: readonly string[];
+  /** −1 for a scalar, else the vector's length. */
+  readonly sizes: readonly number[];
+  readonly offsets: readonly number[];
+  /** Number of scalar slots over all inputs. */
+  readonly width: number;
+  /** The example values, one per slot. */
+  readonly examples: Float64Array;
+}
+
+/** Names fed to an `object` when names are given alone: 1, 2, 3, … (see compile.ts, the check). */
+const defaultExample = (i: number): number => i + 1;
+
+/** Reads and checks the `inputs` option of `compile`. */
+export function layoutOf(spec: unknown, where: string): InputLayout {
+  const names: string[] = [];
+  const sizes: number[] = [];
+  const offsets: number[] = [];
+  const examples: number[] = [];
+  const addName = (name: unknown, label: string): string => {
+    if (typeof name !== 'string' || name === '') {
+      throw new TypeError(
+        `${where}: expected ${label} to be a non-empty string, received ${describe(name)}`,
+      );
+    }
+    if (name === '__proto__') throw new RangeError(`${where}: '__proto__' cannot name an input`);
+    if (names.includes(name))
+      throw new RangeError(`${where}: the input name '${name}' appears twice`);
+    names.push(name);
+    offsets.push(examples.length);
+    return name;
+  };
+  if (Array.isArray(spec)) {
+    spec.forEach((name: unknown, i) => {
+      addName(name, `options.inputs[${i}]`);
+      sizes.push(-1);
+      examples.push(defaultExample(i));
+    });
+  } else if (typeof spec === 'object' && spec !== null) {
+    for (const [name, example] of Object.entries(spec as Record<string, unknown>)) {
+      addName(name, 'an input name');
+      if (typeof example === 'number') {
+        sizes.push(-1);
+        examples.push(example);
+      } else if (Array.isArray(example) && example.length > 0) {
+        example.forEach((e: unknown, j) => {
+          if (typeof e !== 'number') {
+            throw new TypeError(
+              `${where}: expected options.inputs.${name}[${j}] to be a number, received ${describe(e)}`,
+            );
+          }
+          examples.push(e);
+        });
+        sizes.push(example.length);
+      } else {
+        throw new TypeError(
+          `${where}: expected options.inputs.${name} to be an example number or a non-empty array of numbers, received ${describe(example)}`,
+        );
+      }
+    }
+  } else {
+    throw new TypeError(
+      `${where}: expected options.inputs to be an array of names or an object of example values, received ${describe(spec)}`,
+    );
+  }
+  if (names.length === 0)
+    throw new RangeError(`${where}: expected at least one input, received none`);
+  return { names, sizes, offsets, width: examples.length, examples: Float64Array.from(examples) };
+}
+
+/**
+ * Placeholders for one recording: leaves that need no gradient, holding
+ * `values` (one per slot), labelled with the input's name.
+ */
+export function makePlaceholders(
+  layout: InputLayout,
+  values: (slot: number) => number,
+): { flat: Value[]; byName: Record<string, Value | Value[]> } {
+  const flat: Value[] = [];
+  const byName: Record<string, Value | Value[]> = {};
+  layout.names.forEach((name, i) => {
+    const size = layout.sizes[i] as number;
+    const at = layout.offsets[i] as number;
+    if (size < 0) {
+      const v = new Value(values(at), { requiresGrad: false, label: name });
+      flat.push(v);
+      byName[name] = v;
+    } else {
+      const vs: Value[] = [];
+      for (let j = 0; j < size; j++)
+        vs.push(new Value(values(at + j), { requiresGrad: false, label: `${name}[${j}]` }));
+      flat.push(...vs);
+      byName[name] = vs;
+    }
+  });
+  return { flat, byName };
+}
+
+const isArrayLike = (x: unknown): x is ArrayLike<unknown> =>
+  typeof x === 'object' && x !== null && typeof (x as { length?: unknown }).length === 'number';
+
+/**
+ * Checks one sample and copies its numbers into `into` from `at` on.
+ * `call` names the call in messages: `'backward(inputs)'`, or the index of a sample of `accumulate`.
+ */
+export function readSample(
+  layout: InputLayout,
+  sample: unknown,
+  into: Float64Array,
+  at: number,
+  call: string | number,
+): void {
+  const { names, sizes, offsets } = layout;
+  // A number names a sample of accumulate; the message is only built on failure.
+  const where = typeof call === 'number' ? `accumulate(samples[${call}])` : call;
+  const expected = names.join(', ');
+  if (typeof sample !== 'object' || sample === null || Array.isArray(sample)) {
+    throw new TypeError(
+      `${where}: expected an object with the inputs ${expected}, received ${describe(sample)}`,
+    );
+  }
+  const s = sample as Record<string, unknown>;
+  for (const key in s) {
+    if (!names.includes(key))
+      throw new TypeError(`${where}: unknown input '${key}' (expected the inputs ${expected})`);
+  }
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    const size = sizes[i] as number;
+    const x = s[name];
+    if (x === undefined && !(name in s))
+      throw new TypeError(`${where}: missing input '${name}' (expected the inputs ${expected})`);
+    const offset = at + (offsets[i] as number);
+    if (size < 0) {
+      if (typeof x !== 'number')
+        throw new TypeError(
+          `${where}: expected input '${name}' to be a number, received ${describe(x)}`,
+        );
+      into[offset] = x;
+      continue;
+    }
+    if (!isArrayLike(x)) {
+      throw new TypeError(
+        `${where}: expected input '${name}' to be an array of ${size} numbers, received ${describe(x)}`,
+      );
+    }
+    if (x.length !== size) {
+      throw new RangeError(
+        `${where}: expected input '${name}' to hold ${size} numbers, received ${x.length}`,
+      );
+    }
+    for (let j = 0; j < size; j++) {
+      const e = x[j];
+      if (typeof e !== 'number') {
+        throw new TypeError(
+          `${where}: expected input '${name}'[${j}] to be a number, received ${describe(e)}`,
+        );
+      }
+      into[offset + j] = e;
+    }
+  }
+}
+
+/** Checks that `samples` is an array; each sample is checked by {@link readSample}. */
+export function checkSamples(
+  samples: unknown,
+  where: string,
+): asserts samples is readonly unknown[] {
+  if (!Array.isArray(samples)) {
+    throw new TypeError(`${where}: expected an array of samples, received ${describe(samples)}`);
+  }
+}

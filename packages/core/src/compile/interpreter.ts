@@ -1,0 +1,307 @@
+/**
+ * Replays a tape over typed arrays: the fallback where generating code is
+ * forbidden (a Content-Security-Policy without 'unsafe-eval'). Each op's
+ * forward and backward arithmetic is written exactly as in ops.ts, operand
+ * for operand, so the numbers are the eager engine's, bit for bit.
+ */
+import {
+  ABS,
+  ADD,
+  DIV,
+  DOT,
+  EXP,
+  LOG,
+  MAX,
+  MIN,
+  MUL,
+  NEG,
+  POW,
+  RELU,
+  SIGMOID,
+  SOFTPLUS,
+  SQRT,
+  SQUARE,
+  SUB,
+  SUM,
+  TANH,
+  stableSigmoid,
+} from '../ops.js';
+import type { Tape } from './tape.js';
+
+const C_ADD = ADD.code;
+const C_SUB = SUB.code;
+const C_MUL = MUL.code;
+const C_DIV = DIV.code;
+const C_POW = POW.code;
+const C_MAX = MAX.code;
+const C_MIN = MIN.code;
+const C_NEG = NEG.code;
+const C_SQUARE = SQUARE.code;
+const C_EXP = EXP.code;
+const C_LOG = LOG.code;
+const C_SQRT = SQRT.code;
+const C_TANH = TANH.code;
+const C_RELU = RELU.code;
+const C_ABS = ABS.code;
+const C_SIGMOID = SIGMOID.code;
+const C_SOFTPLUS = SOFTPLUS.code;
+const C_SUM = SUM.code;
+const C_DOT = DOT.code;
+
+/** The tape's numbers: one value and one gradient per slot, allocated once. */
+export class TapeMachine {
+  readonly tape: Tape;
+  readonly data: Float64Array;
+  readonly grad: Float64Array;
+
+  constructor(tape: Tape) {
+    this.tape = tape;
+    this.data = new Float64Array(tape.nSlots);
+    this.grad = new Float64Array(tape.nSlots);
+    this.data.set(tape.constants, tape.nInputs + tape.params.length);
+  }
+
+  /** Reads every parameter's `data` into its slot. */
+  loadParams(): void {
+    const { params, nInputs } = this.tape;
+    const data = this.data;
+    for (let i = 0; i < params.length; i++)
+      data[nInputs + i] = (params[i] as { data: number }).data;
+  }
+
+  /** Reads the gradients of the parameters that require one: backward adds to them. */
+  loadParamGrads(): void {
+    const { params, nInputs, paramRequiresGrad } = this.tape;
+    const grad = this.grad;
+    for (let i = 0; i < params.length; i++)
+      if (paramRequiresGrad[i]) grad[nInputs + i] = (params[i] as { grad: number }).grad;
+  }
+
+  /** Writes the accumulated gradients back into the parameters. */
+  storeParamGrads(): void {
+    const { params, nInputs, paramRequiresGrad } = this.tape;
+    const grad = this.grad;
+    for (let i = 0; i < params.length; i++)
+      if (paramRequiresGrad[i]) (params[i] as { grad: number }).grad = grad[nInputs + i] as number;
+  }
+
+  /** Computes every op node from its operands; returns the output. */
+  forward(): number {
+    const { op, a, b, n, args, firstNode } = this.tape;
+    const d = this.data;
+    const K = op.length;
+    for (let k = 0; k < K; k++) {
+      const ia = a[k] as number;
+      const ib = b[k] as number;
+      let r: number;
+      switch (op[k]) {
+        case C_ADD:
+          r = (d[ia] as number) + (d[ib] as number);
+          break;
+        case C_SUB:
+          r = (d[ia] as number) - (d[ib] as number);
+          break;
+        case C_MUL:
+          r = (d[ia] as number) * (d[ib] as number);
+          break;
+        case C_DIV:
+          r = (d[ia] as number) / (d[ib] as number);
+          break;
+        case C_POW:
+          r = Math.pow(d[ia] as number, d[ib] as number);
+          break;
+        case C_MAX:
+          r = Math.max(d[ia] as number, d[ib] as number);
+          break;
+        case C_MIN:
+          r = Math.min(d[ia] as number, d[ib] as number);
+          break;
+        case C_NEG:
+          r = -(d[ia] as number);
+          break;
+        case C_SQUARE: {
+          const x = d[ia] as number;
+          r = x * x;
+          break;
+        }
+        case C_EXP:
+          r = Math.exp(d[ia] as number);
+          break;
+        case C_LOG:
+          r = Math.log(d[ia] as number);
+          break;
+        case C_SQRT:
+          r = Math.sqrt(d[ia] as number);
+          break;
+        case C_TANH:
+          r = Math.tanh(d[ia] as number);
+          break;
+        case C_RELU: {
+          const x = d[ia] as number;
+          r = x <= 0 ? 0 : x;
+          break;
+        }
+        case C_ABS:
+          r = Math.abs(d[ia] as number);
+          break;
+        case C_SIGMOID:
+          r = stableSigmoid(d[ia] as number);
+          break;
+        case C_SOFTPLUS: {
+          const x = d[ia] as number;
+          r = Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+          break;
+        }
+        case C_SUM: {
+          // ((v₀ + v₁) + v₂) + …
+          const end = ia + (n[k] as number);
+          r = d[args[ia] as number] as number;
+          for (let i = ia + 1; i < end; i++) r = r + (d[args[i] as number] as number);
+          break;
+        }
+        case C_DOT: {
+          // ((w₀x₀ + w₁x₁) + …) + bias
+          const end = ia + 2 * (n[k] as number);
+          r = (d[args[ia] as number] as number) * (d[args[ia + 1] as number] as number);
+          for (let i = ia + 2; i < end; i += 2)
+            r = r + (d[args[i] as number] as number) * (d[args[i + 1] as number] as number);
+          if (ib >= 0) r += d[ib] as number;
+          break;
+        }
+        default:
+          throw new Error(`compile: no interpreter rule for op code ${op[k]}`);
+      }
+      d[firstNode + k] = r;
+    }
+    return d[this.tape.output] as number;
+  }
+
+  /**
+   * Adds ∂output/∂slot into the gradient of every slot that requires one,
+   * visiting the op nodes in eager `backward()`'s order. The caller has loaded
+   * the parameters' gradients (they accumulate) and run forward.
+   */
+  backward(): void {
+    const { op, a, b, n, args, firstNode, requiresGrad: rg, backward: order, output } = this.tape;
+    const d = this.data;
+    const g = this.grad;
+    if (output < firstNode) {
+      g[output] = (g[output] as number) + 1; // a leaf output: ∂root/∂root = 1, accumulated
+      return;
+    }
+    // Op nodes' gradients start from 0 on every pass, the output's at 1.
+    for (let i = 0; i < order.length; i++) g[firstNode + (order[i] as number)] = 0;
+    g[output] = 1;
+    for (let i = 0; i < order.length; i++) {
+      const k = order[i] as number;
+      const ia = a[k] as number;
+      const ib = b[k] as number;
+      const out = firstNode + k;
+      const go = g[out] as number;
+      switch (op[k]) {
+        case C_ADD:
+          if (rg[ia]) g[ia] = (g[ia] as number) + go;
+          if (rg[ib]) g[ib] = (g[ib] as number) + go;
+          break;
+        case C_SUB:
+          if (rg[ia]) g[ia] = (g[ia] as number) + go;
+          if (rg[ib]) g[ib] = (g[ib] as number) - go;
+          break;
+        case C_MUL:
+          if (rg[ia]) g[ia] = (g[ia] as number) + (d[ib] as number) * go;
+          if (rg[ib]) g[ib] = (g[ib] as number) + (d[ia] as number) * go;
+          break;
+        case C_DIV: {
+          const x = d[ia] as number;
+          const y = d[ib] as number;
+          if (rg[ia]) g[ia] = (g[ia] as number) + go / y;
+          if (rg[ib]) g[ib] = (g[ib] as number) - (go * x) / (y * y);
+          break;
+        }
+        case C_POW: {
+          const x = d[ia] as number;
+          const y = d[ib] as number;
+          if (rg[ia]) g[ia] = (g[ia] as number) + y * Math.pow(x, y - 1) * go;
+          if (rg[ib]) {
+            const lnA = x > 0 ? Math.log(x) : x === 0 ? 0 : Number.NaN;
+            g[ib] = (g[ib] as number) + (d[out] as number) * lnA * go;
+          }
+          break;
+        }
+        case C_MAX:
+        case C_MIN: {
+          const x = d[ia] as number;
+          const y = d[ib] as number;
+          if (x === y) {
+            if (rg[ia]) g[ia] = (g[ia] as number) + 0.5 * go;
+            if (rg[ib]) g[ib] = (g[ib] as number) + 0.5 * go;
+          } else if (op[k] === C_MAX ? x > y : x < y) {
+            if (rg[ia]) g[ia] = (g[ia] as number) + go;
+          } else if (rg[ib]) {
+            g[ib] = (g[ib] as number) + go;
+          }
+          break;
+        }
+        // Unary ops: the operand requires a gradient whenever the node does.
+        case C_NEG:
+          g[ia] = (g[ia] as number) - go;
+          break;
+        case C_SQUARE:
+          g[ia] = (g[ia] as number) + 2 * (d[ia] as number) * go;
+          break;
+        case C_EXP:
+          g[ia] = (g[ia] as number) + (d[out] as number) * go;
+          break;
+        case C_LOG:
+          g[ia] = (g[ia] as number) + go / (d[ia] as number);
+          break;
+        case C_SQRT:
+          g[ia] = (g[ia] as number) + (0.5 * go) / (d[out] as number);
+          break;
+        case C_TANH: {
+          const t = d[out] as number;
+          g[ia] = (g[ia] as number) + (1 - t * t) * go;
+          break;
+        }
+        case C_RELU:
+          if ((d[out] as number) > 0) g[ia] = (g[ia] as number) + go;
+          break;
+        case C_ABS: {
+          const x = d[ia] as number;
+          if (x > 0) g[ia] = (g[ia] as number) + go;
+          else if (x < 0) g[ia] = (g[ia] as number) - go;
+          break;
+        }
+        case C_SIGMOID: {
+          const s = d[out] as number;
+          g[ia] = (g[ia] as number) + s * (1 - s) * go;
+          break;
+        }
+        case C_SOFTPLUS:
+          g[ia] = (g[ia] as number) + stableSigmoid(d[ia] as number) * go;
+          break;
+        case C_SUM: {
+          const end = ia + (n[k] as number);
+          for (let j = ia; j < end; j++) {
+            const t = args[j] as number;
+            if (rg[t]) g[t] = (g[t] as number) + go;
+          }
+          break;
+        }
+        case C_DOT: {
+          const end = ia + 2 * (n[k] as number);
+          for (let j = ia; j < end; j += 2) {
+            const w = args[j] as number;
+            const x = args[j + 1] as number;
+            if (rg[w]) g[w] = (g[w] as number) + (d[x] as number) * go;
+            if (rg[x]) g[x] = (g[x] as number) + (d[w] as number) * go;
+          }
+          if (ib >= 0 && rg[ib]) g[ib] = (g[ib] as number) + go;
+          break;
+        }
+        default:
+          throw new Error(`compile: no interpreter rule for op code ${op[k]}`);
+      }
+    }
+  }
+}
