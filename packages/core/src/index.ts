@@ -15,3 +15,10 @@ export {
 } from './grad-mode.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckEntry } from './gradcheck.js';
 export { toDot, toGraph, type DotOptions, type GraphJSON, type GraphNode } from './graph-export.js';
+export {
+  compile,
+  type CompileMode,
+  type CompileOptions,
+  type CompiledFunction,
+} from './compile/compile.js';
+export type { InputSpec, Placeholders, Sample } from './compile/inputs.js';
