@@ -118,7 +118,8 @@ Options:
   --hidden <sizes>      hidden layer sizes, comma-separated (default 16,16)
   --activation <name>   relu | tanh | sigmoid | linear for hidden layers (default relu)
   --epochs <n>          passes over the data (default 100)
-  --lr <rate>           initial learning rate, decayed as 1 - 0.9*k/steps (default 1)
+  --lr <rate>           initial learning rate, decayed as lr*(1 - 0.9*k/steps)
+                        (default 1; 0.05 online, one update per point)
   --alpha <a>           L2 penalty weight (default 0.0001)
   --mode <mode>         batch | minibatch | online (default batch)
   --batch-size <n>      samples per update in minibatch mode (default 32)
@@ -449,6 +450,13 @@ function parseMoons(args: string[]): Command {
   const u = MOONS_USAGE;
   const v = parseFlags(args, MOONS_FLAGS, u);
   if (v.help === true) return { name: 'help', text: u };
+  const mode = choiceFlag<TrainMode>(
+    'mode',
+    str(v, 'mode'),
+    'batch',
+    ['online', 'batch', 'minibatch'],
+    u,
+  );
   const samples = numberFlag(
     'samples',
     str(v, 'samples'),
@@ -485,15 +493,15 @@ function parseMoons(args: string[]): Command {
         { integer: true, min: 1, max: 1000000 },
         u,
       ),
-      lr: numberFlag('lr', str(v, 'lr'), 1, { min: 0, exclusiveMin: true, max: 100 }, u),
-      alpha: numberFlag('alpha', str(v, 'alpha'), 1e-4, { min: 0 }, u),
-      mode: choiceFlag<TrainMode>(
-        'mode',
-        str(v, 'mode'),
-        'batch',
-        ['online', 'batch', 'minibatch'],
+      lr: numberFlag(
+        'lr',
+        str(v, 'lr'),
+        mode === 'online' ? 0.05 : 1,
+        { min: 0, exclusiveMin: true, max: 100 },
         u,
       ),
+      alpha: numberFlag('alpha', str(v, 'alpha'), 1e-4, { min: 0 }, u),
+      mode,
       batchSize,
     },
   };

@@ -38,7 +38,9 @@ export async function main(argv: readonly string[], streams: Streams): Promise<n
       return 2;
     }
     // A failed run says what failed in one line; AG_DEBUG=1 shows the stack for a bug report.
-    const message = error instanceof Error ? error.message : String(error);
+    let message = error instanceof Error ? error.message : String(error);
+    // A gradient that overflowed almost always means the steps were too long.
+    if (/gradient .* is (-?Infinity|NaN)/.test(message)) message += '; try a smaller --lr';
     streams.stderr.write(`ag-demo: ${message}\n`);
     if (process.env.AG_DEBUG === '1' && error instanceof Error)
       streams.stderr.write(`${error.stack ?? ''}\n`);
@@ -46,4 +48,9 @@ export async function main(argv: readonly string[], streams: Streams): Promise<n
   }
 }
 
+// `ag-demo | head` closes the pipe early; that is the reader's choice, not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 process.exitCode = await main(process.argv.slice(2), process);

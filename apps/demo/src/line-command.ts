@@ -212,7 +212,10 @@ function sgdOnNoisySamples(options: LineOptions, out: RunOutput): LearnedLine {
   const finalLoss = result.history[result.history.length - 1] ?? Number.NaN;
   const cell = (n: number): string => n.toFixed(4).padStart(9);
   out.say(`                        m         c`);
-  out.say(`   learned       ${cell(m)} ${cell(c)}   final loss ${formatLossShort(finalLoss)}`);
+  // With N(0, sd²) noise even the true line leaves a mean squared error of about sd².
+  out.say(
+    `   learned       ${cell(m)} ${cell(c)}   final loss ${formatLossShort(finalLoss)} (the noise alone: sd² = ${num(noise * noise)})`,
+  );
   out.say(`   least squares ${cell(best.m)} ${cell(best.c)}   the best fit of these samples`);
   out.say(`   true          ${cell(slope)} ${cell(intercept)}`);
   out.writeFile(
