@@ -1,45 +1,8 @@
-import { Value } from '@ag/core';
 import { describe, expect, it } from 'vitest';
 import { Layer } from './layer.js';
-import { Linear } from './linear.js';
 import { MLP } from './mlp.js';
 import { Neuron } from './neuron.js';
 import { seededRandom } from './random.js';
-
-describe('Neuron', () => {
-  it('is act(w·x + b) with one dot node under the activation', () => {
-    const n = new Neuron(3, { activation: 'tanh', random: seededRandom(5) });
-    n.loadStateDict({ w: [0.5, -1, 2], b: 0.25 });
-    const y = n.forward([1, 2, 3]);
-    // 0.5 − 2 + 6 + 0.25 = 4.75
-    expect(y.op).toBe('tanh');
-    expect(y.data).toBe(Math.tanh(4.75));
-    const [d] = y.operands;
-    expect(d?.op).toBe('dot');
-    expect(d?.data).toBe(4.75);
-    // relu(negative) = 0, linear is the dot node itself
-    const lin = new Neuron(3, { activation: 'linear' });
-    lin.loadStateDict({ w: [0.5, -1, 2], b: 0.25 });
-    expect(lin.forward([1, 2, 3]).op).toBe('dot');
-    const relu = new Neuron(1);
-    relu.loadStateDict({ w: [-1], b: 0 });
-    expect(relu.forward([3]).data).toBe(0);
-  });
-
-  it('accepts Value inputs and backpropagates into them', () => {
-    const n = new Neuron(2, { activation: 'linear' });
-    n.loadStateDict({ w: [3, -2], b: 1 });
-    const x = [new Value(1), new Value(4)];
-    const y = n.forward(x);
-    y.backward();
-    expect(y.data).toBe(3 - 8 + 1);
-    expect(x.map((v) => v.grad)).toEqual([3, -2]);
-    expect(n.w.map((w) => w.grad)).toEqual([1, 4]);
-    expect(n.b.grad).toBe(1);
-    n.zeroGrad();
-    expect([...n.w, n.b].map((p) => p.grad)).toEqual([0, 0, 0]);
-  });
-});
 
 describe('MLP', () => {
   it("has micrograd's structure: parameter count, names and labels", () => {
@@ -145,79 +108,5 @@ describe('MLP', () => {
     expect(() => new MLP(2, [3, 0])).toThrow(/sizes\[1\].*received 0/);
     expect(() => new MLP(2, [3], { random: () => 1 })).toThrow(/\[0, 1\).*returned 1/);
     expect(() => new MLP(2, [3], { random: 42 as never })).toThrow(TypeError);
-  });
-});
-
-describe('Linear', () => {
-  it('is y = m·x + c for Linear(1, 1), PyTorch shapes for more', () => {
-    const model = new Linear(1, 1);
-    model.loadStateDict({ weight: [[5]], bias: [7] });
-    expect(model.forward([2])[0]?.data).toBe(17);
-    expect(model.namedParameters().map(([n]) => n)).toEqual(['weight.0.0', 'bias.0']);
-    const wide = new Linear(3, 2);
-    wide.loadStateDict({
-      weight: [
-        [1, 2, 3],
-        [-1, 0, 1],
-      ],
-      bias: [0.5, -0.5],
-    });
-    expect(wide.forward([1, 1, 2]).map((v) => v.data)).toEqual([9.5, 0.5]);
-    expect(wide.numParameters).toBe(8);
-  });
-});
-
-describe('stateDict / loadStateDict', () => {
-  it('saves as plain JSON and loads into a fresh model: identical predictions', () => {
-    const trained = new MLP(2, [5, 3], { activation: 'tanh', random: seededRandom(1) });
-    const text = JSON.stringify(trained.stateDict());
-    const fresh = new MLP(2, [5, 3], { activation: 'tanh', random: seededRandom(2) });
-    const x = [0.3, -1.7];
-    expect(fresh.forward(x).map((v) => v.data)).not.toEqual(trained.forward(x).map((v) => v.data));
-    fresh.loadStateDict(JSON.parse(text));
-    expect(fresh.forward(x).map((v) => v.data)).toEqual(trained.forward(x).map((v) => v.data));
-    expect(fresh.parameters().map((p) => p.data)).toEqual(trained.parameters().map((p) => p.data));
-  });
-
-  it('a corrupt state throws and leaves every parameter untouched', () => {
-    const model = new MLP(2, [3, 1], { random: seededRandom(4) });
-    const before = model.parameters().map((p) => p.data);
-    const good = model.stateDict();
-    const w0 = 'layers.0.neurons.0.w';
-    // The bad entry comes last in the model's order, so everything before it was checked and staged.
-    const last = 'layers.1.neurons.0.b';
-    const changed = Object.fromEntries(
-      Object.entries(good).map(([k, v]) => [k, typeof v === 'number' ? 9 : v]),
-    );
-    const variants: [unknown, RegExp][] = [
-      [
-        { ...changed, [last]: Number.NaN },
-        /'layers\.1\.neurons\.0\.b' must be finite, received NaN/,
-      ],
-      [{ ...good, [last]: '1' }, /must be a number/],
-      [
-        { ...good, [w0]: [1, 2, 3] },
-        /'layers\.0\.neurons\.0\.w' must be an array of length 2, received an array of length 3/,
-      ],
-      [{ ...good, [w0]: 1 }, /array of length 2/],
-      [{ ...good, extra: [1] }, /unexpected tensor 'extra'/],
-      [
-        Object.fromEntries(Object.entries(good).filter(([k]) => k !== last)),
-        /missing tensor 'layers\.1\.neurons\.0\.b'/,
-      ],
-      [[1, 2], /plain object/],
-      [null, /plain object/],
-    ];
-    for (const [state, message] of variants) {
-      expect(() => model.loadStateDict(state)).toThrow(message);
-      expect(model.parameters().map((p) => p.data)).toEqual(before);
-    }
-    const linear = new Linear(2, 2);
-    expect(() => linear.loadStateDict({ weight: [[1, 2], [3]], bias: [0, 0] })).toThrow(
-      /'weight\[1\]' must be an array of length 2/,
-    );
-    expect(() => linear.loadStateDict({ weight: [[1, 2]], bias: [0, 0] })).toThrow(
-      /'weight' must be an array of 2 rows/,
-    );
   });
 });

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { Linear } from './linear.js';
+import { MLP } from './mlp.js';
+import { seededRandom } from './random.js';
+
+describe('stateDict / loadStateDict', () => {
+  it('saves as plain JSON and loads into a fresh model: identical predictions', () => {
+    const trained = new MLP(2, [5, 3], { activation: 'tanh', random: seededRandom(1) });
+    const text = JSON.stringify(trained.stateDict());
+    const fresh = new MLP(2, [5, 3], { activation: 'tanh', random: seededRandom(2) });
+    const x = [0.3, -1.7];
+    expect(fresh.forward(x).map((v) => v.data)).not.toEqual(trained.forward(x).map((v) => v.data));
+    fresh.loadStateDict(JSON.parse(text));
+    expect(fresh.forward(x).map((v) => v.data)).toEqual(trained.forward(x).map((v) => v.data));
+    expect(fresh.parameters().map((p) => p.data)).toEqual(trained.parameters().map((p) => p.data));
+  });
+
+  it('a corrupt state throws and leaves every parameter untouched', () => {
+    const model = new MLP(2, [3, 1], { random: seededRandom(4) });
+    const before = model.parameters().map((p) => p.data);
+    const good = model.stateDict();
+    const w0 = 'layers.0.neurons.0.w';
+    // The bad entry comes last in the model's order, so everything before it was checked and staged.
+    const last = 'layers.1.neurons.0.b';
+    const changed = Object.fromEntries(
+      Object.entries(good).map(([k, v]) => [k, typeof v === 'number' ? 9 : v]),
+    );
+    const variants: [unknown, RegExp][] = [
+      [
+        { ...changed, [last]: Number.NaN },
+        /'layers\.1\.neurons\.0\.b' must be finite, received NaN/,
+      ],
+      [{ ...good, [last]: '1' }, /must be a number/],
+      [
+        { ...good, [w0]: [1, 2, 3] },
+        /'layers\.0\.neurons\.0\.w' must be an array of length 2, received an array of length 3/,
+      ],
+      [{ ...good, [w0]: 1 }, /array of length 2/],
+      [{ ...good, extra: [1] }, /unexpected tensor 'extra'/],
+      [
+        Object.fromEntries(Object.entries(good).filter(([k]) => k !== last)),
+        /missing tensor 'layers\.1\.neurons\.0\.b'/,
+      ],
+      [[1, 2], /plain object/],
+      [null, /plain object/],
+    ];
+    for (const [state, message] of variants) {
+      expect(() => model.loadStateDict(state)).toThrow(message);
+      expect(model.parameters().map((p) => p.data)).toEqual(before);
+    }
+    const linear = new Linear(2, 2);
+    expect(() => linear.loadStateDict({ weight: [[1, 2], [3]], bias: [0, 0] })).toThrow(
+      /'weight\[1\]' must be an array of length 2/,
+    );
+    expect(() => linear.loadStateDict({ weight: [[1, 2]], bias: [0, 0] })).toThrow(
+      /'weight' must be an array of 2 rows/,
+    );
+  });
+});
