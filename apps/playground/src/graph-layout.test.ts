@@ -4,7 +4,7 @@ import { layoutGraph } from './graph-layout.js';
 const sizes = { nodeWidth: 100, nodeHeight: 20, columnGap: 50, rowGap: 10 };
 
 describe('layoutGraph', () => {
-  it('puts leaves in column 0 and each node one column right of its deepest operand', () => {
+  it('puts each node one column right of its deepest operand', () => {
     // d = (a * b) + a : a and b are leaves, m = a*b is column 1, d is column 2 (deepest operand m).
     const layout = layoutGraph(
       ['d', 'm', 'a', 'b'],
@@ -22,6 +22,21 @@ describe('layoutGraph', () => {
     expect(layout.width).toBe(400);
     expect(layout.height).toBe(50);
     expect(layout.nodes.get('d')).toMatchObject({ x: 300, y: 15 });
+  });
+
+  it('puts a leaf just left of its first user, not in column 0', () => {
+    // y = ((x + 1) * 2): the constant 2 is first used in column 2, so it sits in column 1.
+    const layout = layoutGraph(
+      ['x', 'one', 's', 'two', 'y'],
+      [
+        { from: 'x', to: 's' },
+        { from: 'one', to: 's' },
+        { from: 's', to: 'y' },
+        { from: 'two', to: 'y' },
+      ],
+      sizes,
+    );
+    expect(['x', 'one', 's', 'two', 'y'].map((id) => layout.nodes.get(id)?.column)).toEqual([0, 0, 1, 1, 2]);
   });
 
   it('never overlaps two boxes', () => {

@@ -1,6 +1,7 @@
 /**
  * A layered (Sugiyama-style) layout for a computation graph, drawn left to right:
- * leaves in column 0, each other node one column right of its deepest operand.
+ * each node one column right of its deepest operand, each leaf one column left of its
+ * first user.
  * Within a column, nodes are ordered by the mean position of their neighbours
  * (the barycenter heuristic), which removes most edge crossings in small graphs.
  * Everything is iterative, so a deep chain cannot overflow the stack.
@@ -82,6 +83,13 @@ export function layoutGraph(
     }
   }
   if (visited !== n) throw new RangeError('layoutGraph: the graph has a cycle');
+  // A leaf sits just left of its first user, so a constant used deep in the graph does not
+  // send a long edge across every column.
+  for (let i = 0; i < n; i++) {
+    const users = outputs[i] as number[];
+    if ((inputs[i] as number[]).length > 0 || users.length === 0) continue;
+    column[i] = users.reduce((m, j) => Math.min(m, column[j] as number), Infinity) - 1;
+  }
 
   const columnCount = column.reduce((m, c) => Math.max(m, c), -1) + 1;
   const columns: number[][] = Array.from({ length: columnCount }, () => []);
@@ -92,14 +100,15 @@ export function layoutGraph(
   const renumber = (list: number[]): void => list.forEach((i, r) => (row[i] = r));
   columns.forEach(renumber);
 
+  const key = new Float64Array(n);
   const sortByBarycenter = (list: number[], neighbours: number[][]): void => {
-    const key = new Map<number, number>();
+    if (list.length < 2) return;
     for (const i of list) {
       const ns = neighbours[i] as number[];
-      key.set(i, ns.length === 0 ? (row[i] as number) : ns.reduce((s, j) => s + (row[j] as number), 0) / ns.length);
+      key[i] = ns.length === 0 ? (row[i] as number) : ns.reduce((s, j) => s + (row[j] as number), 0) / ns.length;
     }
     // A stable sort keeps ties in their current order.
-    list.sort((a, b) => (key.get(a) as number) - (key.get(b) as number));
+    list.sort((a, b) => (key[a] as number) - (key[b] as number));
     renumber(list);
   };
   const sweeps = options.sweeps ?? 4;

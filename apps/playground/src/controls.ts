@@ -1,0 +1,145 @@
+import type { PlaygroundState } from './playground-state.js';
+import {
+  ACTIVATIONS,
+  CLASSIFICATION_LOSSES,
+  DATASETS,
+  LIMITS,
+  MODES,
+  OPTIMIZERS,
+  REGRESSION_LOSSES,
+  isRegression,
+} from './playground-state.js';
+
+/** The form fields, found by id in index.html. */
+interface Fields {
+  dataset: HTMLSelectElement;
+  m: HTMLInputElement;
+  c: HTMLInputElement;
+  samples: HTMLInputElement;
+  noise: HTMLInputElement;
+  testRatio: HTMLInputElement;
+  seed: HTMLInputElement;
+  hidden: HTMLInputElement;
+  activation: HTMLSelectElement;
+  loss: HTMLSelectElement;
+  optimizer: HTMLSelectElement;
+  mode: HTMLSelectElement;
+  batchSize: HTMLInputElement;
+  learningRate: HTMLInputElement;
+  l2: HTMLInputElement;
+}
+
+function byId<T extends HTMLElement>(id: string, type: new () => T): T {
+  const node = document.getElementById(id);
+  if (!(node instanceof type)) throw new Error(`index.html lacks the element #${id}`);
+  return node;
+}
+
+export function findFields(): Fields {
+  return {
+    dataset: byId('dataset', HTMLSelectElement),
+    m: byId('m', HTMLInputElement),
+    c: byId('c', HTMLInputElement),
+    samples: byId('samples', HTMLInputElement),
+    noise: byId('noise', HTMLInputElement),
+    testRatio: byId('testRatio', HTMLInputElement),
+    seed: byId('seed', HTMLInputElement),
+    hidden: byId('hidden', HTMLInputElement),
+    activation: byId('activation', HTMLSelectElement),
+    loss: byId('loss', HTMLSelectElement),
+    optimizer: byId('optimizer', HTMLSelectElement),
+    mode: byId('mode', HTMLSelectElement),
+    batchSize: byId('batchSize', HTMLInputElement),
+    learningRate: byId('learningRate', HTMLInputElement),
+    l2: byId('l2', HTMLInputElement),
+  };
+}
+
+/** Show a state in the form, and hide what does not apply to it. */
+export function writeControls(f: Fields, state: Readonly<PlaygroundState>): void {
+  f.dataset.value = state.dataset;
+  f.m.value = String(state.m);
+  f.c.value = String(state.c);
+  f.samples.value = String(state.samples);
+  f.noise.value = String(state.noise);
+  f.testRatio.value = String(state.testRatio);
+  f.seed.value = String(state.seed);
+  f.hidden.value = state.hidden.join(' ');
+  f.activation.value = state.activation;
+  const allowed = isRegression(state.dataset) ? REGRESSION_LOSSES : CLASSIFICATION_LOSSES;
+  for (const option of f.loss.options) option.disabled = !allowed.includes(option.value as never);
+  f.loss.value = state.loss;
+  f.optimizer.value = state.optimizer;
+  f.mode.value = state.mode;
+  f.batchSize.value = String(state.batchSize);
+  f.learningRate.value = String(state.learningRate);
+  f.l2.value = String(state.l2);
+  for (const input of Object.values(f) as HTMLElement[]) input.classList.remove('invalid');
+  showOutputs(f);
+  const form = f.dataset.form;
+  if (form !== null) {
+    form.classList.toggle('is-regression', isRegression(state.dataset));
+    form.classList.toggle('is-classification', !isRegression(state.dataset));
+    form.classList.toggle('not-minibatch', state.mode !== 'minibatch');
+  }
+  // The stats panel hides accuracy for regression through the same class on <body>.
+  document.body.classList.toggle('is-regression', isRegression(state.dataset));
+  document.body.classList.toggle('is-classification', !isRegression(state.dataset));
+}
+
+/** Print the sliders' values beside them. */
+export function showOutputs(f: Fields): void {
+  const noise = document.getElementById('noise-out');
+  const test = document.getElementById('test-out');
+  if (noise !== null) noise.textContent = Number(f.noise.value).toFixed(2);
+  if (test !== null) test.textContent = `${Math.round(Number(f.testRatio.value) * 100)}%`;
+}
+
+/** Read widths such as "16 16", "16,16" or "16-16"; `undefined` if malformed. */
+export function parseWidths(text: string): number[] | undefined {
+  const parts = text.trim().split(/[\s,;-]+/).filter((p) => p !== '');
+  if (parts.length > LIMITS.hiddenLayers.max) return undefined;
+  const widths = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : NaN));
+  return widths.every((w) => w >= LIMITS.width.min && w <= LIMITS.width.max) ? widths : undefined;
+}
+
+/**
+ * Read the form into a new state, starting from `current`. A field whose text is not a
+ * valid value is marked invalid and keeps its current value, so a half-typed number never
+ * starts a run.
+ */
+export function readControls(f: Fields, current: Readonly<PlaygroundState>): PlaygroundState {
+  const next: PlaygroundState = { ...current, hidden: [...current.hidden] };
+  const number = (input: HTMLInputElement, min: number, max: number, integer: boolean): number | undefined => {
+    const x = input.value.trim() === '' ? NaN : Number(input.value);
+    const ok = Number.isFinite(x) && x >= min && x <= max && (!integer || Number.isInteger(x));
+    input.classList.toggle('invalid', !ok);
+    return ok ? x : undefined;
+  };
+  const pick = <T extends string>(select: HTMLSelectElement, options: readonly T[]): T | undefined =>
+    (options as readonly string[]).includes(select.value) ? (select.value as T) : undefined;
+
+  next.dataset = pick(f.dataset, DATASETS) ?? next.dataset;
+  next.m = number(f.m, LIMITS.coefficient.min, LIMITS.coefficient.max, false) ?? next.m;
+  next.c = number(f.c, LIMITS.coefficient.min, LIMITS.coefficient.max, false) ?? next.c;
+  next.samples = number(f.samples, LIMITS.samples.min, LIMITS.samples.max, true) ?? next.samples;
+  next.noise = number(f.noise, LIMITS.noise.min, LIMITS.noise.max, false) ?? next.noise;
+  next.testRatio = number(f.testRatio, LIMITS.testRatio.min, LIMITS.testRatio.max, false) ?? next.testRatio;
+  next.seed = number(f.seed, LIMITS.seed.min, LIMITS.seed.max, true) ?? next.seed;
+  const widths = parseWidths(f.hidden.value);
+  f.hidden.classList.toggle('invalid', widths === undefined);
+  next.hidden = widths ?? next.hidden;
+  next.activation = pick(f.activation, ACTIVATIONS) ?? next.activation;
+  next.optimizer = pick(f.optimizer, OPTIMIZERS) ?? next.optimizer;
+  next.mode = pick(f.mode, MODES) ?? next.mode;
+  next.batchSize = number(f.batchSize, LIMITS.batchSize.min, LIMITS.batchSize.max, true) ?? next.batchSize;
+  next.learningRate =
+    number(f.learningRate, LIMITS.learningRate.min, LIMITS.learningRate.max, false) ?? next.learningRate;
+  next.l2 = number(f.l2, LIMITS.l2.min, LIMITS.l2.max, false) ?? next.l2;
+
+  // Switching between classification and regression switches to a loss that fits.
+  const allowed = isRegression(next.dataset) ? REGRESSION_LOSSES : CLASSIFICATION_LOSSES;
+  const chosen = f.loss.value as PlaygroundState['loss'];
+  next.loss = allowed.includes(chosen) ? chosen : (allowed[0] ?? next.loss);
+  return next;
+}

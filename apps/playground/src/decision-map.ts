@@ -1,0 +1,189 @@
+import { CLASS_COLORS, cssColor, heatColor } from './color-scale.js';
+import { setupCanvas } from './canvas-setup.js';
+import type { PlotDomain } from './plot-domain.js';
+import { fromPixelX, fromPixelY, toPixelX, toPixelY } from './plot-domain.js';
+import { formatTick, niceTicks } from './nice-ticks.js';
+
+/** Points to plot: inputs and, per point, a class (0 or 1) or a regression target. */
+export interface PlotPoints {
+  x: readonly (readonly number[])[];
+  y: readonly number[];
+}
+
+let scratch: HTMLCanvasElement | undefined;
+
+/**
+ * Paint the model's confidence over the plot: `confidence(x0, x1)` in [−1, 1] on a
+ * `resolution`² grid, scaled up with smoothing (the map is smooth; a coarse grid is enough).
+ * @example
+ *   drawHeatmap(canvas, 480, domain, (a, b) => Math.tanh(model(a, b)));
+ *   drawHeatmap(canvas, 480, domain, () => 0); // a blank, neutral map
+ */
+export function drawHeatmap(
+  canvas: HTMLCanvasElement,
+  size: number,
+  domain: PlotDomain,
+  confidence: (x0: number, x1: number) => number,
+  resolution = 64,
+): void {
+  scratch ??= document.createElement('canvas');
+  scratch.width = resolution;
+  scratch.height = resolution;
+  const small = scratch.getContext('2d');
+  if (small === null) return;
+  const image = small.createImageData(resolution, resolution);
+  const px = image.data;
+  for (let row = 0; row < resolution; row++) {
+    const y = fromPixelY(domain, resolution, row);
+    for (let col = 0; col < resolution; col++) {
+      const [r, g, b] = heatColor(confidence(fromPixelX(domain, resolution, col), y));
+      const k = 4 * (row * resolution + col);
+      px[k] = r;
+      px[k + 1] = g;
+      px[k + 2] = b;
+      px[k + 3] = 255;
+    }
+  }
+  small.putImageData(image, 0, 0);
+  const ctx = setupCanvas(canvas, size, size);
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.clearRect(0, 0, size, size);
+  ctx.drawImage(scratch, 0, 0, size, size);
+  drawAxes(ctx, size, size, domain);
+}
+
+/** Faint lines at x = 0 and y = 0, when they are in view. */
+function drawAxes(ctx: CanvasRenderingContext2D, width: number, height: number, domain: PlotDomain): void {
+  ctx.strokeStyle = 'rgba(0, 0, 0, 0.12)';
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  if (domain.xMin < 0 && domain.xMax > 0) {
+    const x = Math.round(toPixelX(domain, width, 0)) + 0.5;
+    ctx.moveTo(x, 0);
+    ctx.lineTo(x, height);
+  }
+  if (domain.yMin < 0 && domain.yMax > 0) {
+    const y = Math.round(toPixelY(domain, height, 0)) + 0.5;
+    ctx.moveTo(0, y);
+    ctx.lineTo(width, y);
+  }
+  ctx.stroke();
+}
+
+/**
+ * Draw classification points: training points filled, test points as rings.
+ * @example
+ *   drawClassPoints(canvas, 480, domain, train, test);
+ *   drawClassPoints(canvas, 480, domain, train, { x: [], y: [] }); // no test set
+ */
+export function drawClassPoints(
+  canvas: HTMLCanvasElement,
+  size: number,
+  domain: PlotDomain,
+  train: PlotPoints,
+  test: PlotPoints,
+): void {
+  const ctx = setupCanvas(canvas, size, size);
+  ctx.clearRect(0, 0, size, size);
+  const radius = train.x.length + test.x.length > 500 ? 3 : 4;
+  ctx.lineWidth = 1;
+  train.x.forEach((p, i) => {
+    const color = CLASS_COLORS[train.y[i] === 1 ? 1 : 0];
+    ctx.beginPath();
+    ctx.arc(toPixelX(domain, size, p[0] ?? 0), toPixelY(domain, size, p[1] ?? 0), radius, 0, 2 * Math.PI);
+    ctx.fillStyle = cssColor(color);
+    ctx.fill();
+    ctx.strokeStyle = '#fff';
+    ctx.stroke();
+  });
+  ctx.lineWidth = 2;
+  test.x.forEach((p, i) => {
+    const color = CLASS_COLORS[test.y[i] === 1 ? 1 : 0];
+    ctx.beginPath();
+    ctx.arc(toPixelX(domain, size, p[0] ?? 0), toPixelY(domain, size, p[1] ?? 0), radius, 0, 2 * Math.PI);
+    ctx.strokeStyle = cssColor(color);
+    ctx.stroke();
+  });
+}
+
+/**
+ * Draw 1-D regression data, the true line (dashed) and the model's fitted curve, with
+ * tick labels on both axes.
+ * @example
+ *   drawRegression(canvas, 480, domain, train, test, (x) => model(x), (x) => 5 * x + 7);
+ *   drawRegression(canvas, 480, domain, train, test, () => 0, undefined);
+ */
+export function drawRegression(
+  canvas: HTMLCanvasElement,
+  size: number,
+  domain: PlotDomain,
+  train: PlotPoints,
+  test: PlotPoints,
+  predict: (x: number) => number,
+  truth: ((x: number) => number) | undefined,
+): void {
+  const ctx = setupCanvas(canvas, size, size);
+  ctx.clearRect(0, 0, size, size);
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, size, size);
+  drawTicks(ctx, size, domain);
+
+  const curve = (f: (x: number) => number): void => {
+    ctx.beginPath();
+    for (let px = 0; px <= size; px += 2) {
+      const y = toPixelY(domain, size, f(fromPixelX(domain, size, px)));
+      if (px === 0) ctx.moveTo(px, y);
+      else ctx.lineTo(px, y);
+    }
+    ctx.stroke();
+  };
+  if (truth !== undefined) {
+    ctx.setLineDash([6, 5]);
+    ctx.strokeStyle = '#8c959f';
+    ctx.lineWidth = 1.5;
+    curve(truth);
+    ctx.setLineDash([]);
+  }
+  const dot = (p: readonly number[], y: number, filled: boolean): void => {
+    ctx.beginPath();
+    ctx.arc(toPixelX(domain, size, p[0] ?? 0), toPixelY(domain, size, y), 3.5, 0, 2 * Math.PI);
+    if (filled) {
+      ctx.fillStyle = cssColor(CLASS_COLORS[1]);
+      ctx.fill();
+    } else {
+      ctx.strokeStyle = cssColor(CLASS_COLORS[0]);
+      ctx.lineWidth = 1.5;
+      ctx.stroke();
+    }
+  };
+  train.x.forEach((p, i) => dot(p, train.y[i] ?? 0, true));
+  test.x.forEach((p, i) => dot(p, test.y[i] ?? 0, false));
+  ctx.strokeStyle = '#cf222e';
+  ctx.lineWidth = 2.5;
+  curve(predict);
+}
+
+function drawTicks(ctx: CanvasRenderingContext2D, size: number, domain: PlotDomain): void {
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.fillStyle = '#656d76';
+  ctx.strokeStyle = '#eaeef2';
+  ctx.lineWidth = 1;
+  for (const x of niceTicks(domain.xMin, domain.xMax, 6)) {
+    const px = Math.round(toPixelX(domain, size, x)) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(px, 0);
+    ctx.lineTo(px, size);
+    ctx.stroke();
+    ctx.fillText(formatTick(x), px + 3, size - 4);
+  }
+  for (const y of niceTicks(domain.yMin, domain.yMax, 6)) {
+    const py = Math.round(toPixelY(domain, size, y)) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(0, py);
+    ctx.lineTo(size, py);
+    ctx.stroke();
+    ctx.fillText(formatTick(y), 3, py - 3);
+  }
+}
+

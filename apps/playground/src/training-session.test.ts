@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_STATE } from './playground-state.js';
+import type { PlaygroundState } from './playground-state.js';
+import { TrainingSession } from './training-session.js';
+
+const state = (patch: Partial<PlaygroundState>): PlaygroundState => ({ ...DEFAULT_STATE, hidden: [8], ...patch });
+
+describe('TrainingSession', () => {
+  it('splits the samples into test and training sets by the test share', () => {
+    const s = new TrainingSession(state({ samples: 200, testRatio: 0.25 }));
+    expect(s.test.x).toHaveLength(50);
+    expect(s.train.x).toHaveLength(150);
+    // Every sample lands in exactly one set.
+    const key = (p: number[]) => p.join(',');
+    const all = new Set([...s.train.x, ...s.test.x].map(key));
+    expect(all.size).toBe(200);
+  });
+
+  it('is reproducible: the same state gives the same weights after the same updates', () => {
+    const a = new TrainingSession(state({}));
+    const b = new TrainingSession(state({}));
+    for (let i = 0; i < 20; i++) expect(a.step()).toBe(b.step());
+    expect(a.model.parameters().map((p) => p.data)).toEqual(b.model.parameters().map((p) => p.data));
+    const c = new TrainingSession(state({ seed: 2 }));
+    expect(c.model.parameters().map((p) => p.data)).not.toEqual(
+      new TrainingSession(state({})).model.parameters().map((p) => p.data),
+    );
+  });
+
+  it('counts an epoch after a pass: 150 online updates, ceil(150 / 16) = 10 mini-batches, 1 batch', () => {
+    const online = new TrainingSession(state({ mode: 'online' }));
+    for (let i = 0; i < 149; i++) online.step();
+    expect(online.epochs).toBe(0);
+    online.step();
+    expect(online.epochs).toBe(1);
+
+    const mini = new TrainingSession(state({ mode: 'minibatch', batchSize: 16 }));
+    for (let i = 0; i < 10; i++) mini.step();
+    expect([mini.steps, mini.epochs]).toEqual([10, 1]);
+
+    const batch = new TrainingSession(state({ mode: 'batch', optimizer: 'sgd' }));
+    batch.step();
+    expect([batch.batchSize, batch.epochs]).toEqual([150, 1]);
+  });
+
+  it('moves the weights against the gradient: one SGD step on a batch lowers that loss', () => {
+    const s = new TrainingSession(state({ mode: 'batch', optimizer: 'sgd', learningRate: 0.01, l2: 0 }));
+    const before = s.metrics().trainLoss;
+    const reported = s.step();
+    expect(reported).toBeCloseTo(before, 12); // the step reports the loss it started from
+    expect(s.metrics().trainLoss).toBeLessThan(before);
+  });
+
+  it('trains moons past 95% training accuracy with the default setup', () => {
+    const s = new TrainingSession(DEFAULT_STATE);
+    const start = s.metrics();
+    let m = start;
+    for (let i = 0; i < 60 && (m.trainAccuracy ?? 0) < 0.97; i++) {
+      for (let k = 0; k < 10; k++) s.step();
+      m = s.metrics();
+    }
+    expect(m.trainAccuracy).toBeGreaterThanOrEqual(0.95);
+    expect(m.trainLoss).toBeLessThan(start.trainLoss);
+  });
+
+  it('fits the line y = 5x + 7 with a linear model', () => {
+    const s = new TrainingSession(
+      state({ dataset: 'line', hidden: [], loss: 'mse', mode: 'batch', learningRate: 0.5, optimizer: 'adam', l2: 0, noise: 0 }),
+    );
+    for (let i = 0; i < 400; i++) s.step();
+    const [w, b] = s.model.parameters().map((p) => p.data);
+    expect(w).toBeCloseTo(5, 2);
+    expect(b).toBeCloseTo(7, 2);
+    expect(s.metrics().trainAccuracy).toBeUndefined();
+  });
+
+  it('takes one update per runFor when the budget is spent at once', () => {
+    const s = new TrainingSession(state({}));
+    let t = 0;
+    expect(s.runFor(5, () => (t += 10))).toBe(1);
+    t = 0;
+    // The clock reads 10 at the start and 10 more at each check: 10, 20, 30 ms after 1, 2, 3 updates.
+    expect(s.runFor(25, () => (t += 10))).toBe(3);
+  });
+});

@@ -1,0 +1,220 @@
+import type { Value } from '@ag/core';
+import { noGrad } from '@ag/core';
+import type { Dataset } from '@ag/data';
+import { Rng, blobs, circles, linear, moons, spirals, xor } from '@ag/data';
+import type { InitScheme, Optimizer } from '@ag/nn';
+import {
+  Adam,
+  MLP,
+  SGD,
+  binaryCrossEntropyWithLogits,
+  hinge,
+  huber,
+  l2Penalty,
+  mae,
+  mse,
+} from '@ag/nn';
+import type { PlainForward } from './mlp-snapshot.js';
+import { snapshotMLP } from './mlp-snapshot.js';
+import type { LossName, PlaygroundState } from './playground-state.js';
+import { isRegression } from './playground-state.js';
+
+/** Loss and accuracy on the training and the test set (accuracy only for classification). */
+export interface Metrics {
+  trainLoss: number;
+  testLoss: number;
+  trainAccuracy: number | undefined;
+  testAccuracy: number | undefined;
+}
+
+type LossFn = (predictions: readonly (Value | number)[], targets: readonly number[]) => Value;
+
+const LOSS_FUNCTIONS: Record<LossName, LossFn> = {
+  hinge: (p, t) => hinge(p, t),
+  bce: (p, t) => binaryCrossEntropyWithLogits(p, t),
+  mse: (p, t) => mse(p, t),
+  mae: (p, t) => mae(p, t),
+  huber: (p, t) => huber(p, t),
+};
+
+/** The data set a state asks for, with labels 0/1 for classification. */
+export function generateData(state: Readonly<PlaygroundState>, rng: Rng): Dataset {
+  const common = { samples: state.samples, noise: state.noise, seed: rng };
+  switch (state.dataset) {
+    case 'moons':
+      return moons(common);
+    case 'circles':
+      return circles({ ...common, factor: 0.5 });
+    case 'spirals':
+      return spirals(common);
+    case 'xor':
+      return xor(common);
+    case 'blobs':
+      // Two blobs on the diagonal; `noise` adds to their own spread of 0.5.
+      return blobs({ ...common, centers: [[-1, -1], [1, 1]], clusterStd: 0.5 });
+    case 'line':
+      return linear({ ...common, slope: state.m, intercept: state.c });
+  }
+}
+
+/** Weight initialization suited to the activation: Glorot for saturating ones, He for relu. */
+export function initFor(state: Readonly<PlaygroundState>): InitScheme {
+  return state.activation === 'relu' ? 'he' : 'xavier';
+}
+
+/**
+ * One training run: the data (split into train and test), the model and the optimizer, all
+ * derived from the state's seed. `step()` makes one update: one sample (online), one
+ * mini-batch, or one pass over the training set (batch).
+ */
+export class TrainingSession {
+  readonly state: Readonly<PlaygroundState>;
+  readonly regression: boolean;
+  readonly train: Dataset;
+  readonly test: Dataset;
+  readonly model: MLP;
+  readonly optimizer: Optimizer;
+  /** Updates made so far. */
+  steps = 0;
+  /** Passes over the training set completed so far. */
+  epochs = 0;
+  readonly batchSize: number;
+  readonly #loss: LossFn;
+  readonly #targets: number[];
+  readonly #shuffle: Rng;
+  #order: number[];
+  #cursor = 0;
+  #snapshot: PlainForward | undefined;
+
+  /**
+   * Build a run from a state; the same state always builds the same run.
+   * @example
+   *   const session = new TrainingSession(DEFAULT_STATE);
+   *   session.step(); // one Adam update on a mini-batch of 16 moons
+   */
+  constructor(state: Readonly<PlaygroundState>) {
+    this.state = { ...state, hidden: [...state.hidden] };
+    this.regression = isRegression(state.dataset);
+    // Separate streams, so changing e.g. the test share does not change the initial weights.
+    const root = new Rng(state.seed);
+    const dataRng = root.fork();
+    const splitRng = root.fork();
+    const initRng = root.fork();
+    this.#shuffle = root.fork();
+
+    const data = generateData(state, dataRng);
+    const n = data.x.length;
+    const nTest = Math.min(n - 1, Math.max(1, Math.round(n * state.testRatio)));
+    const order = splitRng.permutation(n);
+    const take = (indices: number[]): Dataset => ({
+      x: indices.map((i) => data.x[i] as number[]),
+      y: indices.map((i) => data.y[i] as number),
+    });
+    this.test = take(order.slice(0, nTest));
+    this.train = take(order.slice(nTest));
+
+    this.model = new MLP(data.x[0]?.length ?? 1, [...state.hidden, 1], {
+      activation: state.activation,
+      init: initFor(state),
+      random: initRng.toFunction(),
+    });
+    const params = this.model.parameters();
+    this.optimizer =
+      state.optimizer === 'adam'
+        ? new Adam(params, { lr: state.learningRate })
+        : new SGD(params, { lr: state.learningRate });
+
+    this.#loss = LOSS_FUNCTIONS[state.loss];
+    this.#targets = this.train.y.map((y) => this.target(y));
+    const nTrain = this.train.x.length;
+    this.batchSize = state.mode === 'online' ? 1 : state.mode === 'batch' ? nTrain : Math.min(state.batchSize, nTrain);
+    this.#order = this.#shuffle.permutation(nTrain);
+  }
+
+  /** What the loss compares the output with: the value itself, a 0/1 class, or a ±1 class. */
+  private target(y: number): number {
+    if (this.regression || this.state.loss === 'bce') return y;
+    return y === 1 ? 1 : -1;
+  }
+
+  /**
+   * One update: zeroGrad, forward on the next batch, loss (+ L2), backward, step.
+   * Returns the batch loss before the update. A non-finite gradient throws (from the
+   * optimizer, which then leaves every parameter as it was).
+   * @example
+   *   const loss = session.step();
+   *   session.steps; // 1
+   */
+  step(): number {
+    const nTrain = this.train.x.length;
+    if (this.#cursor >= nTrain) {
+      this.#order = this.#shuffle.permutation(nTrain);
+      this.#cursor = 0;
+    }
+    const batch = this.#order.slice(this.#cursor, this.#cursor + this.batchSize);
+    const outputs = batch.map((i) => (this.model.forward(this.train.x[i] as number[])[0] as Value));
+    let loss = this.#loss(
+      outputs,
+      batch.map((i) => this.#targets[i] as number),
+    );
+    if (this.state.l2 > 0) loss = loss.add(l2Penalty(this.model.parameters(), this.state.l2));
+    this.optimizer.zeroGrad();
+    loss.backward();
+    this.optimizer.step();
+    this.#snapshot = undefined;
+    this.steps++;
+    this.#cursor += batch.length;
+    if (this.#cursor >= nTrain) this.epochs++;
+    return loss.data;
+  }
+
+  /**
+   * Make updates until `budgetMs` has passed (at least one), so a frame stays short.
+   * @example
+   *   session.runFor(12); // as many updates as fit in 12 ms
+   *   session.runFor(0);  // exactly one update
+   */
+  runFor(budgetMs: number, now: () => number = () => performance.now()): number {
+    const start = now();
+    let done = 0;
+    do {
+      this.step();
+      done++;
+    } while (now() - start < budgetMs);
+    return done;
+  }
+
+  /** The model's output for one input, on plain numbers (no graph). */
+  get forward(): PlainForward {
+    this.#snapshot ??= snapshotMLP(this.model);
+    return this.#snapshot;
+  }
+
+  /**
+   * How sure the model is of class 1 at a point, in [−1, 1]: tanh of the margin for hinge
+   * and squared error, 2σ(z) − 1 = tanh(z/2) for cross-entropy logits.
+   */
+  confidence(x: readonly number[]): number {
+    const z = this.forward(x);
+    return this.state.loss === 'bce' ? Math.tanh(z / 2) : Math.tanh(z);
+  }
+
+  /** Loss (without the L2 term) and accuracy on both sets, computed without a graph. */
+  metrics(): Metrics {
+    const f = this.forward;
+    const measure = (data: Dataset): { loss: number; accuracy: number | undefined } => {
+      if (data.x.length === 0) return { loss: NaN, accuracy: undefined };
+      const outputs = data.x.map(f);
+      const loss = noGrad(() => this.#loss(outputs, data.y.map((y) => this.target(y))).data);
+      if (this.regression) return { loss, accuracy: undefined };
+      let correct = 0;
+      outputs.forEach((z, i) => {
+        if ((z > 0 ? 1 : 0) === data.y[i]) correct++;
+      });
+      return { loss, accuracy: correct / outputs.length };
+    };
+    const train = measure(this.train);
+    const test = measure(this.test);
+    return { trainLoss: train.loss, testLoss: test.loss, trainAccuracy: train.accuracy, testAccuracy: test.accuracy };
+  }
+}
