@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng, toRng, type RngState } from './rng.js';
+import { splitmix64 } from './seed.js';
 
 const at = (state: [number, number, number, number]): Rng =>
   Rng.fromState({ algorithm: 'xoshiro128**', state });
@@ -343,19 +344,43 @@ describe('Rng shuffle, permutation, choice', () => {
 });
 
 describe('Rng fork, clone, toFunction, state', () => {
-  it('fork hands the current stream to the child and jumps the parent 2^64 ahead', () => {
+  it('fork seeds the child with SplitMix64 of four parent draws', () => {
     const parent = new Rng(42);
     const reference = parent.clone();
     const child = parent.fork();
-    const childDraws = Array.from({ length: 5 }, () => child.nextUint32());
-    expect(childDraws).toEqual(Array.from({ length: 5 }, () => reference.nextUint32()));
-    const jumped = new Rng(42).jump();
-    expect(parent.getState()).toEqual(jumped.getState());
-    // Two forks in a row give different children.
-    const again = new Rng(42);
-    const c1 = again.fork();
-    const c2 = again.split();
-    expect(c1.next()).not.toBe(c2.next());
+    const [a, b, c, d] = [0, 1, 2, 3].map(() => BigInt(reference.nextUint32())) as [
+      bigint,
+      bigint,
+      bigint,
+      bigint,
+    ];
+    const [, z1] = splitmix64(a * 2n ** 32n + b);
+    const [, z2] = splitmix64(c * 2n ** 32n + d);
+    expect(child.getState().state).toEqual(
+      [z1 % 2n ** 32n, z1 / 2n ** 32n, z2 % 2n ** 32n, z2 / 2n ** 32n].map(Number),
+    );
+    // The parent moved on by exactly those four draws.
+    expect(parent.getState()).toEqual(reference.getState());
+  });
+
+  it('forks, forks of forks and their parents all give distinct streams', () => {
+    // A tree of depth 3, forking twice at every node, as nested generators do.
+    const streams: Rng[] = [];
+    const grow = (rng: Rng, depth: number) => {
+      if (depth === 0) return;
+      const left = rng.fork();
+      const right = rng.split();
+      grow(left, depth - 1);
+      grow(right, depth - 1);
+      streams.push(rng, left, right);
+    };
+    grow(new Rng(0), 3);
+    const heads = new Set(
+      streams.map((r) => r.clone()).map((r) => [0, 1, 2, 3].map(() => r.nextUint32()).join(',')),
+    );
+    // Distinct generator objects (nodes appear several times in `streams`).
+    const unique = new Set(streams);
+    expect(heads.size).toBe(unique.size);
   });
 
   it('drawing from a fork does not shift the parent', () => {

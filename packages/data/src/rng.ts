@@ -5,7 +5,7 @@
  * so the stream is bit-identical on every JavaScript engine.
  */
 import { checkFinite, checkInteger, show } from './checks.js';
-import { checkSeed, seedState, type Seed } from './seed.js';
+import { checkSeed, seedState, splitmix64, type Seed } from './seed.js';
 
 export type { Seed } from './seed.js';
 
@@ -253,17 +253,31 @@ export class Rng {
   /**
    * An independent generator for a separate purpose (shuffling, weight
    * initialization, ...), so that drawing from one does not shift the other.
-   * The child takes this generator's current state and this generator jumps
-   * 2^64 draws ahead (Vigna's recommended way to hand out non-overlapping
-   * streams). Forking is deterministic: the same sequence of calls gives the
-   * same children.
+   * The child's state is two SplitMix64 outputs of four draws of this
+   * generator (which advances by those four draws): a fresh pseudo-random
+   * point of the 2^128 - 1 cycle, so forks of forks do not line up with one
+   * another (a jump-based fork would: the parent's and the child's own forks
+   * would land on the same state). Forking is deterministic: the same sequence
+   * of calls gives the same children.
    * @example
    * const rng = new Rng(42);
    * const shuffleRng = rng.fork();
    */
   fork(): Rng {
-    const child = this.clone();
-    this.jump();
+    const a = BigInt(this.nextUint32());
+    const b = BigInt(this.nextUint32());
+    const c = BigInt(this.nextUint32());
+    const d = BigInt(this.nextUint32());
+    const [, z1] = splitmix64((a << 32n) | b);
+    const [, z2] = splitmix64((c << 32n) | d);
+    const child = new Rng(0);
+    child.s0 = Number(z1 & 0xffffffffn) | 0;
+    child.s1 = Number(z1 >> 32n) | 0;
+    child.s2 = Number(z2 & 0xffffffffn) | 0;
+    child.s3 = Number(z2 >> 32n) | 0;
+    // All four words zero would freeze the generator; SplitMix64 maps only one
+    // input to 0, so this needs two specific inputs at once, but stay safe.
+    if ((child.s0 | child.s1 | child.s2 | child.s3) === 0) child.s0 = 1;
     return child;
   }
 
@@ -294,6 +308,8 @@ export class Rng {
 
   /**
    * Advances the state by 2^64 draws (the reference `jump()`); returns this.
+   * Copies of one generator, each jumped a different number of times, give
+   * non-overlapping streams of 2^64 draws.
    * @example
    * const rng = new Rng(1);
    * rng.jump();
