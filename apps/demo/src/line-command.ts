@@ -221,7 +221,7 @@ function sgdOnNoisySamples(options: LineOptions, out: RunOutput): LearnedLine {
   out.writeFile(
     'line-loss.svg',
     lossCurveSvg(result.history, {
-      title: `Loss per epoch, ${how.toLowerCase()} on ${lineEquation(slope, intercept)}`,
+      title: `${how} on ${lineEquation(slope, intercept)}: loss per epoch`,
       yLabel: 'mean squared error',
     }),
   );
