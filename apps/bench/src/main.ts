@@ -10,11 +10,35 @@ import { canCollect } from './heap.js';
 import { formatTable, type ResultRow } from './result-row.js';
 import type { TimingPlan } from './timing.js';
 import { runW1 } from './w1-micrograd-demo.js';
+import { runW2 } from './w2-online-fit.js';
+import { runW3 } from './w3-depth.js';
+import { runW4 } from './w4-memory.js';
 
-function sizes(quick: boolean): { w1Steps: number; plan: TimingPlan } {
+/** How big each workload is: the full run, or `--quick` (once, few steps). */
+interface Sizes {
+  plan: TimingPlan;
+  w1Steps: number;
+  w2Steps: number;
+  w3Ops: number;
+  w4Nodes: number;
+}
+
+function sizes(quick: boolean): Sizes {
   return quick
-    ? { w1Steps: 5, plan: { warmups: 0, rounds: 1 } }
-    : { w1Steps: 100, plan: { warmups: 1, rounds: 7 } };
+    ? {
+        plan: { warmups: 0, rounds: 1 },
+        w1Steps: 5,
+        w2Steps: 20_000,
+        w3Ops: 100_000,
+        w4Nodes: 100_000,
+      }
+    : {
+        plan: { warmups: 1, rounds: 7 },
+        w1Steps: 100,
+        w2Steps: 200_000,
+        w3Ops: 1_000_000,
+        w4Nodes: 1_000_000,
+      };
 }
 
 function runWorkload(id: WorkloadId, options: BenchOptions): ResultRow[] {
@@ -22,8 +46,12 @@ function runWorkload(id: WorkloadId, options: BenchOptions): ResultRow[] {
   switch (id) {
     case 'W1':
       return runW1({ steps: s.w1Steps, plan: s.plan });
-    default:
-      return [];
+    case 'W2':
+      return runW2({ steps: s.w2Steps, plan: s.plan });
+    case 'W3':
+      return runW3({ ops: s.w3Ops, plan: s.plan });
+    case 'W4':
+      return runW4({ nodes: s.w4Nodes });
   }
 }
 

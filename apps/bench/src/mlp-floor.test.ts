@@ -1,7 +1,13 @@
 import { Rng } from '@ag/data';
 import { describe, expect, it } from 'vitest';
 import { FloorMlp, initialParameters, parameterCount } from './mlp-floor.js';
-import { eagerMicrograd, floorMicrograd, w1Setup } from './w1-micrograd-demo.js';
+import {
+  eagerIdiomatic,
+  eagerIdiomaticFit,
+  eagerMicrograd,
+  floorTraining,
+  w1Setup,
+} from './w1-micrograd-demo.js';
 
 const SIZES = [2, 3, 4, 1];
 
@@ -49,18 +55,27 @@ describe('FloorMlp', () => {
   });
 });
 
-describe('floorMicrograd', () => {
+describe('floorTraining', () => {
   it('reproduces the eager micrograd-style training bit for bit', () => {
     const setup = w1Setup(3);
-    const floor = floorMicrograd(setup, 'first');
+    const floor = floorTraining(setup, 'micrograd');
     const eager = eagerMicrograd(setup);
     expect(floor.loss).toBe(eager.loss);
     expect(floor.checks).toEqual(eager.checks);
   });
 
+  it('reproduces the @ag/nn training bit for bit, loop written out and through fit', () => {
+    const setup = w1Setup(3);
+    const floor = floorTraining(setup, 'nn');
+    for (const eager of [eagerIdiomatic(setup), eagerIdiomaticFit(setup)]) {
+      expect(eager.loss).toBe(floor.loss);
+      expect(eager.checks).toEqual(floor.checks);
+    }
+  });
+
   it('lowers the loss over the steps of micrograd’s schedule', () => {
-    const first = floorMicrograd(w1Setup(1));
-    const later = floorMicrograd(w1Setup(20));
+    const first = floorTraining(w1Setup(1), 'nn');
+    const later = floorTraining(w1Setup(20), 'nn');
     expect(later.loss).toBeLessThan(first.loss);
   });
 });

@@ -7,10 +7,11 @@
  * and returns the loss of its last step (computed before that step's update).
  */
 import { Value } from '@ag/core';
+import { fit, hinge, l2Penalty, linearDecay, MLP, SGD } from '@ag/nn';
 import { retainedBytes } from './heap.js';
 import { countNodes } from './graph-size.js';
 import { MicrogradMlp } from './micrograd-mlp.js';
-import { FloorMlp, initialParameters, type BiasOrder } from './mlp-floor.js';
+import { FloorMlp, initialParameters } from './mlp-floor.js';
 import { moons, type MoonsData } from './moons.js';
 import type { Outcome } from './outcome.js';
 import { formatBytes, ratioTarget, type ResultRow } from './result-row.js';
@@ -60,14 +61,22 @@ function parameterChecks(p: ArrayLike<number>): Record<string, number> {
 }
 
 /**
- * The floor of variant (a): micrograd's loss, written out. Per step:
- * S = ((L₀ + L₁) + …), Lᵢ = relu(scoreᵢ·(−yᵢ) + 1); R = ((p₀p₀ + p₁p₁) + …);
- * loss = S·(1/n) + R·α. The engine's backward reaches the samples in order and
- * the penalty last, and p·p gives p its gradient as two terms p·α, p·α.
+ * The arithmetic a W1 contender performs, written out by hand:
+ *
+ * - `micrograd`, variant (a): neuron sums bias first; per step
+ *   S = ((L₀ + L₁) + …), Lᵢ = relu(scoreᵢ·(−yᵢ) + 1), R = ((p₀p₀ + p₁p₁) + …),
+ *   loss = S·(1/n) + R·α; `p·p` hands p its gradient as two terms p·α, p·α.
+ * - `nn`, variant (b): neuron sums bias last (`dot`); `hinge` builds
+ *   relu(1 − yᵢ·scoreᵢ) and divides the sum by n; `l2Penalty` is (Σ p²)·α, whose
+ *   `square` hands p one term (2p)·α.
+ *
+ * In both, the engine's backward reaches the samples in order and the penalty
+ * last, which is the order of the sums below.
  */
-export function floorMicrograd(setup: W1Setup, biasOrder: BiasOrder = 'first'): Outcome {
+export function floorTraining(setup: W1Setup, style: 'micrograd' | 'nn'): Outcome {
   const { data, steps } = setup;
-  const net = new FloorMlp(W1_SIZES, setup.initial.slice(), biasOrder);
+  const micrograd = style === 'micrograd';
+  const net = new FloorMlp(W1_SIZES, setup.initial.slice(), micrograd ? 'first' : 'last');
   const p = net.params;
   const g = net.grads;
   const { n, xs, ys } = data;
@@ -78,7 +87,9 @@ export function floorMicrograd(setup: W1Setup, biasOrder: BiasOrder = 'first'): 
     let s = 0;
     for (let i = 0; i < n; i++) {
       const y = ys[i] as number;
-      const u = net.forward(xs, 2 * i) * -y + 1;
+      const score = net.forward(xs, 2 * i);
+      // 1 + score·(−y) and 1 − y·score are the same double
+      const u = micrograd ? score * -y + 1 : 1 - y * score;
       const l = u <= 0 ? 0 : u;
       s = i === 0 ? l : s + l;
       // ∂loss/∂score = (−y)·(1/n) where the hinge is active
@@ -86,10 +97,14 @@ export function floorMicrograd(setup: W1Setup, biasOrder: BiasOrder = 'first'): 
     }
     let r = (p[0] as number) * (p[0] as number);
     for (let j = 1; j < p.length; j++) r = r + (p[j] as number) * (p[j] as number);
-    loss = s * invN + r * W1_ALPHA;
-    for (let j = 0; j < p.length; j++) {
-      const pa = (p[j] as number) * W1_ALPHA;
-      g[j] = (g[j] as number) + pa + pa;
+    loss = (micrograd ? s * invN : s / n) + r * W1_ALPHA;
+    if (micrograd) {
+      for (let j = 0; j < p.length; j++) {
+        const pa = (p[j] as number) * W1_ALPHA;
+        g[j] = (g[j] as number) + pa + pa;
+      }
+    } else {
+      for (let j = 0; j < p.length; j++) g[j] = (g[j] as number) + 2 * (p[j] as number) * W1_ALPHA;
     }
     const lr = learningRate(k, steps);
     for (let j = 0; j < p.length; j++) p[j] = (p[j] as number) - lr * (g[j] as number);
@@ -135,6 +150,61 @@ export function eagerMicrograd(setup: W1Setup): Outcome {
   return { loss, checks: parameterChecks(params.map((p) => p.data)) };
 }
 
+/** An `@ag/nn` MLP holding the run's initial parameters. */
+function nnModel(setup: W1Setup): MLP {
+  const model = new MLP(W1_SIZES[0], W1_SIZES.slice(1));
+  const params = model.parameters();
+  if (params.length !== setup.initial.length)
+    throw new Error('W1: @ag/nn MLP has an unexpected parameter count');
+  params.forEach((p, i) => (p.data = setup.initial[i] as number));
+  return model;
+}
+
+/** One step's loss graph of variant (b): the library's model, hinge loss and L2 penalty. */
+export function idiomaticLoss(model: MLP, data: MoonsData): Value {
+  const scores = data.rows.map((x) => model.forward(x));
+  return hinge(scores, data.labels).add(l2Penalty(model.parameters(), W1_ALPHA));
+}
+
+/** Variant (b): `@ag/nn`'s MLP, hinge loss, L2 penalty, SGD and linear decay, the loop written out. */
+export function eagerIdiomatic(setup: W1Setup): Outcome {
+  const { data, steps } = setup;
+  const model = nnModel(setup);
+  const optimizer = new SGD(model.parameters(), { lr: 1 });
+  const schedule = linearDecay(1, { steps });
+  let loss = Number.NaN;
+  for (let k = 0; k < steps; k++) {
+    const total = idiomaticLoss(model, data);
+    loss = total.data;
+    optimizer.zeroGrad();
+    total.backward();
+    optimizer.lr = schedule(k);
+    optimizer.step();
+  }
+  return { loss, checks: parameterChecks(model.parameters().map((p) => p.data)) };
+}
+
+/** Variant (b) through `fit`: one full-batch update per epoch. */
+export function eagerIdiomaticFit(setup: W1Setup): Outcome {
+  const { data, steps } = setup;
+  const model = nnModel(setup);
+  const params = model.parameters();
+  let loss = Number.NaN;
+  fit({
+    model,
+    data: { x: data.rows, y: data.labels },
+    loss: (outputs, targets) => hinge(outputs, targets).add(l2Penalty(params, W1_ALPHA)),
+    optimizer: new SGD(params, { lr: 1 }),
+    schedule: linearDecay(1, { steps }),
+    mode: 'batch',
+    epochs: steps,
+    onStep: (info) => {
+      loss = info.loss;
+    },
+  });
+  return { loss, checks: parameterChecks(params.map((p) => p.data)) };
+}
+
 function graphMemory(build: () => { root: Value; existing: Set<Value> }): () => {
   text: string;
   figures: Record<string, number>;
@@ -158,12 +228,13 @@ function graphMemory(build: () => { root: Value; existing: Set<Value> }): () => 
 export function runW1(options: { steps: number; plan: TimingPlan }): ResultRow[] {
   const setup = w1Setup(options.steps);
   const floors: Record<string, () => Outcome> = {
-    'bias first': () => floorMicrograd(setup, 'first'),
+    micrograd: () => floorTraining(setup, 'micrograd'),
+    nn: () => floorTraining(setup, 'nn'),
   };
   const variants: Variant[] = [
     {
       name: '(a) micrograd style',
-      floor: 'bias first',
+      floor: 'micrograd',
       run: () => eagerMicrograd(setup),
       target: ratioTarget(15),
       memory: graphMemory(() => {
@@ -171,6 +242,23 @@ export function runW1(options: { steps: number; plan: TimingPlan }): ResultRow[]
         return { root: microgradLoss(model, setup.data), existing: new Set(model.parameters()) };
       }),
     },
+    {
+      name: '(b) idiomatic @ag/nn',
+      floor: 'nn',
+      run: () => eagerIdiomatic(setup),
+      target: ratioTarget(4),
+      memory: graphMemory(() => {
+        const model = nnModel(setup);
+        return { root: idiomaticLoss(model, setup.data), existing: new Set(model.parameters()) };
+      }),
+    },
+    {
+      name: '(b) idiomatic via fit',
+      floor: 'nn',
+      run: () => eagerIdiomaticFit(setup),
+      target: ratioTarget(4),
+    },
+    // (c) compiled (issue 8): add here once @ag/core exports `compile`, against floor 'nn'.
   ];
   return runTimedWorkload('W1', floors, variants, options.plan);
 }

@@ -1,0 +1,186 @@
+/**
+ * W2, the notebook's online fit: y = 3x + 4 (+ noise), single-sample SGD, step
+ * i on sample i mod N, loss (m·x + c − y)², learning rate 0.01.
+ *
+ * The floor is the notebook's hand-derived update: with e = y − (m·x + c),
+ * ∂L/∂m = −2·x·e and ∂L/∂c = −2·e. The engine computes d = (m·x + c) − y = −e,
+ * ∂L/∂m = x·(2d), ∂L/∂c = 2d: the same doubles (negation and doubling are exact).
+ */
+import { Value } from '@ag/core';
+import { linear } from '@ag/data';
+import { fit, Linear, mse, SGD } from '@ag/nn';
+import { countNodes } from './graph-size.js';
+import { retainedBytes } from './heap.js';
+import type { Outcome } from './outcome.js';
+import { formatBytes, ratioTarget, type ResultRow } from './result-row.js';
+import { runTimedWorkload, type Variant } from './timed-workload.js';
+import type { TimingPlan } from './timing.js';
+
+export const W2_SAMPLES = 100;
+export const W2_LR = 0.01;
+const M0 = 0;
+const C0 = 0;
+
+export interface W2Setup {
+  xs: Float64Array;
+  ys: Float64Array;
+  /** The same samples as rows, for `@ag/nn`. */
+  rows: number[][];
+  targets: number[];
+  steps: number;
+}
+
+export function w2Setup(steps: number): W2Setup {
+  const { x, y } = linear({ samples: W2_SAMPLES, slope: 3, intercept: 4, noise: 0.1, seed: 7 });
+  return { xs: Float64Array.from(x.flat()), ys: Float64Array.from(y), rows: x, targets: y, steps };
+}
+
+/** The notebook's loop, by hand. Returns the last step's loss (taken before its update). */
+export function floorOnlineFit(setup: W2Setup): Outcome {
+  const { xs, ys, steps } = setup;
+  const n = xs.length;
+  let m = M0;
+  let c = C0;
+  let loss = Number.NaN;
+  for (let k = 0, i = 0; k < steps; k++, i = i + 1 === n ? 0 : i + 1) {
+    const x = xs[i] as number;
+    const e = (ys[i] as number) - (m * x + c);
+    loss = e * e;
+    m -= W2_LR * (-2 * x * e);
+    c -= W2_LR * (-2 * e);
+  }
+  return { loss, checks: { m, c } };
+}
+
+/** One step's graph: (m·x + c − y)². */
+function stepLoss(m: Value, c: Value, x: number, y: number): Value {
+  return m.mul(x).add(c).sub(y).square();
+}
+
+/** Variant (a): a `Value` graph per step, backward, the update by hand. */
+export function eagerOnlineFit(setup: W2Setup): Outcome {
+  const { xs, ys, steps } = setup;
+  const n = xs.length;
+  const m = new Value(M0);
+  const c = new Value(C0);
+  let loss = Number.NaN;
+  for (let k = 0, i = 0; k < steps; k++, i = i + 1 === n ? 0 : i + 1) {
+    const l = stepLoss(m, c, xs[i] as number, ys[i] as number);
+    loss = l.data;
+    m.grad = 0;
+    c.grad = 0;
+    l.backward();
+    m.data -= W2_LR * m.grad;
+    c.data -= W2_LR * c.grad;
+  }
+  return { loss, checks: { m: m.data, c: c.data } };
+}
+
+/** A `Linear(1, 1)` whose weight is m and bias is c. */
+function lineModel(): Linear {
+  const model = new Linear(1, 1);
+  const [w, b] = model.parameters() as [Value, Value];
+  w.data = M0;
+  b.data = C0;
+  return model;
+}
+
+/** Variant (b): `@ag/nn`'s `Linear`, `mse` (summed, as the notebook) and `SGD`, the loop written out. */
+export function nnOnlineFit(setup: W2Setup): Outcome {
+  const { rows, targets, steps } = setup;
+  const n = rows.length;
+  const model = lineModel();
+  const optimizer = new SGD(model.parameters(), { lr: W2_LR });
+  let loss = Number.NaN;
+  for (let k = 0, i = 0; k < steps; k++, i = i + 1 === n ? 0 : i + 1) {
+    const l = mse([model.forward(rows[i] as number[])], [targets[i] as number], {
+      reduction: 'sum',
+    });
+    loss = l.data;
+    optimizer.zeroGrad();
+    l.backward();
+    optimizer.step();
+  }
+  const [w, b] = model.parameters() as [Value, Value];
+  return { loss, checks: { m: w.data, c: b.data } };
+}
+
+/** Variant (b) through `fit`, online mode, samples in order. */
+export function nnOnlineFitViaFit(setup: W2Setup): Outcome {
+  const { rows, targets, steps } = setup;
+  if (steps % rows.length !== 0)
+    throw new RangeError(
+      `W2 via fit: steps must be a multiple of ${rows.length}, received ${steps}`,
+    );
+  const model = lineModel();
+  let loss = Number.NaN;
+  fit({
+    model,
+    data: { x: rows, y: targets },
+    loss: (outputs, ys) => mse(outputs, ys, { reduction: 'sum' }),
+    optimizer: new SGD(model.parameters(), { lr: W2_LR }),
+    mode: 'online',
+    epochs: steps / rows.length,
+    onStep: (info) => {
+      loss = info.loss;
+    },
+  });
+  const [w, b] = model.parameters() as [Value, Value];
+  return { loss, checks: { m: w.data, c: b.data } };
+}
+
+/**
+ * Heap per step graph, from many graphs held at once (one 6-node graph is
+ * below the resolution of a heap reading); the holding array is taken off.
+ */
+function stepGraphMemory(setup: W2Setup): { text: string; figures: Record<string, number> } {
+  const graphs = 10_000;
+  const m = new Value(M0);
+  const c = new Value(C0);
+  const n = setup.xs.length;
+  const { bytes, result } = retainedBytes(() => {
+    const held = new Array<Value>(graphs);
+    for (let k = 0; k < graphs; k++)
+      held[k] = stepLoss(m, c, setup.xs[k % n] as number, setup.ys[k % n] as number);
+    return held;
+  });
+  const perStep = (bytes - 8 * graphs) / graphs;
+  const nodes = countNodes(result[0] as Value, new Set([m, c]));
+  return {
+    text: `${formatBytes(perStep)}/step graph, ${nodes} nodes, ${Math.round(perStep / nodes)} B/node`,
+    figures: { stepGraphBytes: perStep, stepGraphNodes: nodes },
+  };
+}
+
+/**
+ * The rows of W2.
+ *
+ * @example
+ * const rows = runW2({ steps: 200_000, plan: { warmups: 1, rounds: 7 } });
+ */
+export function runW2(options: { steps: number; plan: TimingPlan }): ResultRow[] {
+  const setup = w2Setup(options.steps);
+  const variants: Variant[] = [
+    {
+      name: '(a) Value graph per step',
+      floor: 'notebook',
+      run: () => eagerOnlineFit(setup),
+      target: ratioTarget(5),
+      memory: () => stepGraphMemory(setup),
+    },
+    {
+      name: '(b) @ag/nn Linear+mse+SGD',
+      floor: 'notebook',
+      run: () => nnOnlineFit(setup),
+      target: ratioTarget(5),
+    },
+    {
+      name: '(b) @ag/nn via fit',
+      floor: 'notebook',
+      run: () => nnOnlineFitViaFit(setup),
+      target: ratioTarget(5),
+    },
+    // (c) compiled (issue 8): add here once @ag/core exports `compile`; target ratio ≤ 2.
+  ];
+  return runTimedWorkload('W2', { notebook: () => floorOnlineFit(setup) }, variants, options.plan);
+}
