@@ -166,39 +166,7 @@ export function compile(
 
   const call = fn as (inputs: Record<string, Value | Value[]>) => unknown;
   const tape = record(call, layout, parameters, (i) => layout.examples[i] as number, where);
-  if (check) {
-    // NaN first: every comparison on it is false and every number computed
-    // from it is NaN. Where fn refuses NaN (the engine itself rejects a NaN
-    // exponent), values of the other sign and magnitude stand in.
-    let again: Tape;
-    try {
-      again = record(call, layout, parameters, () => Number.NaN, where);
-    } catch {
-      try {
-        again = record(
-          call,
-          layout,
-          parameters,
-          (i) => otherValue(layout.examples[i] as number),
-          where,
-        );
-      } catch (error) {
-        throw new Error(
-          `${where}: fn threw when recorded again with other input values (${error instanceof Error ? error.message : String(error)}), ` +
-            'so its graph depends on the values of its inputs; pass check: false if that is intended.',
-          { cause: error },
-        );
-      }
-    }
-    const difference = tapeDifference(tape, again);
-    if (difference !== null) {
-      throw new Error(
-        `${where}: the graph of fn depends on the values of its inputs: recorded with the example inputs and with NaN inputs, ${difference}. ` +
-          'A compiled graph replays only the decisions made while recording: use the ops relu, max, min and abs rather than ' +
-          'a JavaScript if on .data, and do not turn .data into plain numbers; pass check: false if the difference is intended.',
-      );
-    }
-  }
+  if (check) checkRecording(call, layout, parameters, tape, where);
 
   const noGradient = (at: string): never => {
     throw new Error(
@@ -217,6 +185,60 @@ export function compile(
     backward: impl.backward,
     accumulate: impl.accumulate,
   };
+}
+
+/**
+ * Records fn again with other input values and throws where the graph differs.
+ * NaN first: every comparison on it is false and every number computed from it
+ * is NaN. Where fn refuses NaN (the engine itself rejects a NaN exponent),
+ * values of the other sign and at least 1 away stand in.
+ */
+function checkRecording(
+  fn: (inputs: Record<string, Value | Value[]>) => unknown,
+  layout: InputLayout,
+  parameters: readonly Value[],
+  tape: Tape,
+  where: string,
+): void {
+  let again: Tape;
+  let probe = 'NaN inputs';
+  try {
+    again = record(fn, layout, parameters, () => Number.NaN, where);
+  } catch {
+    probe = 'inputs of the other sign';
+    try {
+      again = record(
+        fn,
+        layout,
+        parameters,
+        (i) => otherValue(layout.examples[i] as number),
+        where,
+      );
+    } catch (error) {
+      throw new Error(
+        `${where}: fn threw when recorded again with other input values (${error instanceof Error ? error.message : String(error)}), ` +
+          'so its graph depends on the values of its inputs; pass check: false if that is intended.',
+        { cause: error },
+      );
+    }
+  }
+  if (
+    tape.params.length !== again.params.length ||
+    tape.params.some((p, i) => p !== again.params[i])
+  ) {
+    throw new Error(
+      `${where}: fn creates a new Value that requires a gradient each time it runs; a compiled function would ` +
+        'freeze it at its recorded value. Create parameters outside fn, or give such a Value requiresGrad: false.',
+    );
+  }
+  const difference = tapeDifference(tape, again);
+  if (difference !== null) {
+    throw new Error(
+      `${where}: the graph of fn depends on the values of its inputs: recorded with the example inputs and with ${probe}, ${difference}. ` +
+        'A compiled graph replays only the decisions made while recording: use the ops relu, max, min and abs rather than ' +
+        'a JavaScript if on .data, and do not turn .data into plain numbers; pass check: false if the difference is intended.',
+    );
+  }
 }
 
 /** A value of the other sign and at least 1 away: flips comparisons with 0 and with the example. */

@@ -234,9 +234,9 @@ const sameNumber = (x: number, y: number): boolean => Object.is(x, y);
  * parameters.
  */
 export function tapeDifference(t: Tape, u: Tape): string | null {
-  if (t.params.length !== u.params.length || t.params.some((p, i) => p !== u.params[i])) {
-    return 'the leaves that require a gradient differ (does fn create a Value with requiresGrad true on each call?)';
-  }
+  if (t.params.length !== u.params.length || t.params.some((p, i) => p !== u.params[i]))
+    return 'the live leaves differ';
+  if (t.output !== u.output) return 'the output is a different node';
   if (t.constants.length !== u.constants.length || t.op.length !== u.op.length) {
     return `the number of nodes differs (${t.op.length} and ${u.op.length} ops)`;
   }

@@ -1,0 +1,274 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { noGrad, Value } from '../index.js';
+import { canGenerateCode, numberLiteral } from './codegen.js';
+import { compile, type CompileMode } from './compile.js';
+
+const MODES: readonly CompileMode[] = ['codegen', 'interpreter'];
+
+/** loss = (w·x + b − y)², the notebook's line fit; dloss/dw = 2(wx + b − y)x, dloss/db = 2(wx + b − y). */
+function lineFit(mode: CompileMode) {
+  const w = new Value(0.5);
+  const b = new Value(-1);
+  const f = compile(({ x, y }) => w.mul(x).add(b).sub(y).square(), { inputs: ['x', 'y'], mode });
+  return { w, b, f };
+}
+
+describe('compile: bad samples throw a clear error and change nothing', () => {
+  for (const mode of MODES) {
+    it(`names a missing, unknown or mistyped input (${mode})`, () => {
+      const { w, b, f } = lineFit(mode);
+      const bad: [unknown, ErrorConstructor, RegExp][] = [
+        [{ x: 1 }, TypeError, /backward\(inputs\): missing input 'y' \(expected the inputs x, y\)/],
+        [{ x: 1, y: 2, z: 3 }, TypeError, /backward\(inputs\): unknown input 'z'/],
+        [{ x: 1, y: '2' }, TypeError, /expected input 'y' to be a number, received string "2"/],
+        [
+          { x: 1, y: undefined },
+          TypeError,
+          /expected input 'y' to be a number, received undefined/,
+        ],
+        [null, TypeError, /expected an object with the inputs x, y, received null/],
+        [
+          [1, 2],
+          TypeError,
+          /expected an object with the inputs x, y, received an array of length 2/,
+        ],
+        [3, TypeError, /received number 3/],
+      ];
+      for (const [sample, type, message] of bad) {
+        expect(() => f.backward(sample as { x: number; y: number })).toThrow(type);
+        expect(() => f.backward(sample as { x: number; y: number })).toThrow(message);
+        expect(() => f.run(sample as { x: number; y: number })).toThrow(/run\(inputs\)/);
+      }
+      expect([w.grad, b.grad]).toEqual([0, 0]);
+      // By hand at x = 2, y = 10: r = 0.5·2 − 1 − 10 = −10, dw = 2r·x = −40, db = 2r = −20.
+      expect(f.backward({ x: 2, y: 10 })).toBe(100);
+      expect([w.grad, b.grad]).toEqual([-40, -20]);
+    });
+
+    it(`checks the length and entries of a vector input (${mode})`, () => {
+      const w = [new Value(1), new Value(2)];
+      const f = compile(({ x }) => w[0]!.mul(x[0]!).add(w[1]!.mul(x[1]!)), {
+        inputs: { x: [0, 0] },
+        mode,
+      });
+      expect(() => f.backward({ x: [1, 2, 3] })).toThrow(RangeError);
+      expect(() => f.backward({ x: [1, 2, 3] })).toThrow(
+        /expected input 'x' to hold 2 numbers, received 3/,
+      );
+      expect(() => f.backward({ x: [1, null] as unknown as number[] })).toThrow(
+        /input 'x'\[1\] to be a number, received null/,
+      );
+      expect(() => f.backward({ x: 1 as unknown as number[] })).toThrow(
+        /input 'x' to be an array of 2 numbers, received number 1/,
+      );
+      expect(w.map((v) => v.grad)).toEqual([0, 0]);
+      expect(f.backward({ x: Float64Array.of(3, 4) })).toBe(1 * 3 + 2 * 4);
+      expect(w.map((v) => v.grad)).toEqual([3, 4]);
+    });
+
+    it(`accumulate checks every sample before it adds anything (${mode})`, () => {
+      const { w, b, f } = lineFit(mode);
+      const samples = [{ x: 1, y: 2 }, { x: 1, y: 2 }, { x: 1 }, { x: 1, y: 2 }] as {
+        x: number;
+        y: number;
+      }[];
+      expect(() => f.accumulate(samples)).toThrow(/accumulate\(samples\[2\]\): missing input 'y'/);
+      expect(() => f.accumulate({} as never)).toThrow(
+        /accumulate\(samples\): expected an array of samples, received an object/,
+      );
+      expect([w.grad, b.grad]).toEqual([0, 0]);
+      // Two samples (x = 1, y = 2): r = 0.5 − 1 − 2 = −2.5 each; loss 6.25 each; dw = db = 2r = −5 each.
+      expect(
+        f.accumulate([
+          { x: 1, y: 2 },
+          { x: 1, y: 2 },
+        ]),
+      ).toBe(12.5);
+      expect([w.grad, b.grad]).toEqual([-10, -10]);
+      expect(f.accumulate([])).toBe(0);
+      expect([w.grad, b.grad]).toEqual([-10, -10]);
+    });
+  }
+});
+
+describe('compile: options', () => {
+  it('rejects a bad fn, options, inputs or parameters', () => {
+    const w = new Value(1);
+    const fn = ({ x }: { x: Value }) => w.mul(x);
+    expect(() => compile(3 as never, { inputs: ['x'] })).toThrow(
+      /expected fn to be a function, received number 3/,
+    );
+    expect(() => compile(fn, null as never)).toThrow(
+      /expected options to be an object, received null/,
+    );
+    expect(() => compile(fn, { inputs: ['x'], mod: 'x' } as never)).toThrow(/unknown option 'mod'/);
+    expect(() => compile(fn, { inputs: ['x'], mode: 'fast' as never })).toThrow(RangeError);
+    expect(() => compile(fn, { inputs: [] as never })).toThrow(/at least one input/);
+    expect(() => compile(fn, { inputs: ['x', 'x'] })).toThrow(/'x' appears twice/);
+    expect(() => compile(fn, { inputs: 'x' as never })).toThrow(
+      /options.inputs to be an array of names or an object/,
+    );
+    expect(() => compile(fn, { inputs: { x: [] } as never })).toThrow(
+      /options.inputs.x to be an example number or a non-empty array/,
+    );
+    expect(() => compile(fn, { inputs: ['x'], parameters: [w, 2] as never })).toThrow(
+      /options.parameters\[1\] to be a Value, received number 2/,
+    );
+    expect(() => compile(() => 3 as never, { inputs: ['x'] })).toThrow(
+      /expected fn to return a Value, received number 3/,
+    );
+    expect(() => noGrad(() => compile(fn, { inputs: ['x'] }))).toThrow(/inside noGrad/);
+  });
+
+  it('bakes plain numbers and untracked leaves in, reads listed and trainable leaves live', () => {
+    const w = new Value(2);
+    const frozen = new Value(3, { requiresGrad: false });
+    const baked = new Value(5, { requiresGrad: false });
+    const f = compile(({ x }) => w.mul(x).add(frozen).add(baked).add(7), {
+      inputs: ['x'],
+      parameters: [frozen],
+    });
+    expect(f.parameters).toEqual([w, frozen]);
+    w.data = 10;
+    frozen.data = 100;
+    baked.data = 1000; // not listed and not trainable: its recorded 5 stays
+    expect(f.run({ x: 1 })).toBe(10 + 100 + 5 + 7);
+  });
+
+  it('folds subgraphs of constants: they cost no op node', () => {
+    const w = new Value(2);
+    const c = new Value(4, { requiresGrad: false });
+    const f = compile(({ x }) => w.mul(x).add(c.exp().mul(3).log()), { inputs: ['x'] });
+    expect(f.size).toBe(2); // w·x and the add
+    expect(f.run({ x: 1 })).toBe(2 + Math.log(Math.exp(4) * 3));
+  });
+
+  it('backward on an output that needs no gradient throws, as eager backward() does', () => {
+    const frozen = new Value(2, { requiresGrad: false });
+    for (const mode of MODES) {
+      const f = compile(({ x }) => frozen.mul(x), { inputs: ['x'], mode, parameters: [frozen] });
+      expect(f.run({ x: 3 })).toBe(6);
+      expect(() => f.backward({ x: 3 })).toThrow(/does not require a gradient/);
+      expect(() => f.accumulate([{ x: 3 }])).toThrow(/does not require a gradient/);
+    }
+  });
+
+  it('a leaf output gets ∂out/∂out = 1 added to its gradient', () => {
+    const w = new Value(2);
+    for (const mode of MODES) {
+      w.grad = 0.25;
+      const f = compile(() => w, { inputs: ['x'], mode });
+      expect(f.backward({ x: 0 })).toBe(2);
+      expect(w.grad).toBe(1.25);
+    }
+  });
+});
+
+describe('compile: control flow', () => {
+  it('replays relu, max, min and abs: they decide afresh on every call', () => {
+    const w = new Value(1);
+    for (const mode of MODES) {
+      const f = compile(({ x }) => w.mul(x).relu().add(x.max(0.5)).add(x.min(-0.5)).add(x.abs()), {
+        inputs: { x: 3 },
+        mode,
+      });
+      // By hand: x = 3 → 3 + 3 + (−0.5) + 3; x = −2 → 0 + 0.5 + (−2) + 2.
+      expect(f.run({ x: 3 })).toBe(8.5);
+      expect(f.run({ x: -2 })).toBe(0.5);
+    }
+  });
+
+  it('throws where fn branches on the value of an input', () => {
+    const w = new Value(1);
+    const branchy = ({ x }: { x: Value }) => {
+      const z = w.mul(x);
+      return z.data > 0 ? z : z.neg();
+    };
+    expect(() => compile(branchy, { inputs: { x: 1 } })).toThrow(
+      /depends on the values of its inputs/,
+    );
+    // With check: false it compiles the recorded branch (x > 0) and replays it for every x.
+    const f = compile(branchy, { inputs: { x: 1 }, check: false });
+    expect(f.run({ x: -3 })).toBe(-3);
+  });
+
+  it('throws where fn turns the value of an input into a constant', () => {
+    const w = new Value(1);
+    expect(() => compile(({ x }) => w.mul(x.data * 2), { inputs: { x: 1 } })).toThrow(
+      /a constant is 2 in one and NaN/,
+    );
+  });
+
+  it('throws where fn makes a new trainable Value on every call', () => {
+    expect(() => compile(({ x }) => x.mul(new Value(2)), { inputs: ['x'] })).toThrow(
+      /creates a new Value that requires a gradient/,
+    );
+  });
+
+  it('throws where fn refuses NaN and other values', () => {
+    const w = new Value(1);
+    const picky = ({ x }: { x: Value }) => {
+      if (!(x.data > 0)) throw new RangeError('x must be positive');
+      return w.mul(x);
+    };
+    expect(() => compile(picky, { inputs: { x: 1 } })).toThrow(
+      /fn threw when recorded again with other input values \(x must be positive\)/,
+    );
+  });
+
+  it('records again with values of the other sign where fn refuses NaN', () => {
+    const w = new Value(1.5);
+    // The engine rejects a NaN exponent, so the check falls back to x = −2.
+    const f = compile(({ x }) => w.pow(x), { inputs: { x: 1 } });
+    expect(f.run({ x: 2 })).toBe(1.5 ** 2);
+  });
+});
+
+describe('compile: modes', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('auto generates code where new Function works', () => {
+    const w = new Value(2);
+    expect(canGenerateCode()).toBe(true);
+    expect(compile(({ x }) => x.mul(w), { inputs: ['x'] }).mode).toBe('codegen');
+    expect(compile(({ x }) => x.mul(w), { inputs: ['x'], mode: 'interpreter' }).mode).toBe(
+      'interpreter',
+    );
+  });
+
+  it('falls back to the interpreter where code generation is forbidden (a CSP without unsafe-eval)', () => {
+    vi.stubGlobal('Function', function forbidden() {
+      throw new EvalError('Code generation from strings disallowed for this context');
+    });
+    expect(canGenerateCode()).toBe(false);
+    const w = new Value(3);
+    const f = compile(({ x }) => w.mul(x), { inputs: ['x'] });
+    expect(f.mode).toBe('interpreter');
+    expect(f.backward({ x: 2 })).toBe(6);
+    expect(w.grad).toBe(2);
+    expect(() => compile(({ x }) => w.mul(x), { inputs: ['x'], mode: 'codegen' })).toThrow(
+      /forbids/,
+    );
+  });
+
+  it('writes every double as a literal that reads back the same', () => {
+    for (const x of [
+      0,
+      -0,
+      1.5,
+      -2.75,
+      0.1,
+      1e-310,
+      -1e300,
+      Number.MAX_VALUE,
+      Number.MIN_VALUE,
+      NaN,
+      Infinity,
+      -Infinity,
+    ]) {
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+      const back = (new Function(`return ${numberLiteral(x)};`) as () => number)();
+      expect(Object.is(back, x)).toBe(true);
+    }
+  });
+});
