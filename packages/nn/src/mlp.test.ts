@@ -1,3 +1,5 @@
+import { Value } from '@ag/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Layer } from './layer.js';
 import { MLP } from './mlp.js';
@@ -108,5 +110,69 @@ describe('MLP', () => {
     expect(() => new MLP(2, [3, 0])).toThrow(/sizes\[1\].*received 0/);
     expect(() => new MLP(2, [3], { random: () => 1 })).toThrow(/\[0, 1\).*returned 1/);
     expect(() => new MLP(2, [3], { random: 42 as never })).toThrow(TypeError);
+  });
+});
+
+describe('MLP gradients', () => {
+  it('match central differences with respect to inputs and weights (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 3, maxLength: 3 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (input, seed) => {
+          const model = new MLP(3, [4, 2], {
+            activation: 'tanh',
+            outputActivation: 'sigmoid',
+            random: seededRandom(seed),
+          });
+          const params = model.parameters();
+          // f = out₀ + 2·out₁, a scalar that depends on both outputs
+          const f = (x: (number | Value)[]): Value => {
+            const [a, b] = model.forward(x) as [Value, Value];
+            return a.add(b.mul(2));
+          };
+          const xs = input.map((v) => new Value(v));
+          model.zeroGrad();
+          f(xs).backward();
+          const h = 1e-6;
+          // Central difference of f along one coordinate, restoring it exactly afterwards.
+          const numeric = (get: () => number, set: (v: number) => void): number => {
+            const x0 = get();
+            set(x0 + h);
+            const up = f(input).data;
+            set(x0 - h);
+            const down = f(input).data;
+            set(x0);
+            return (up - down) / (2 * h);
+          };
+          input.forEach((_, i) => {
+            const n = numeric(
+              () => input[i] as number,
+              (v) => {
+                input[i] = v;
+              },
+            );
+            expect(Math.abs((xs[i] as Value).grad - n)).toBeLessThan(1e-6);
+          });
+          for (const p of [params[0], params[5], params.at(-1)] as Value[]) {
+            const n = numeric(
+              () => p.data,
+              (v) => {
+                p.data = v;
+              },
+            );
+            expect(Math.abs(p.grad - n)).toBeLessThan(1e-6);
+          }
+        },
+      ),
+      { seed: 42, numRuns: 50 },
+    );
+  });
+
+  it('prints like micrograd', () => {
+    expect(String(new Neuron(2))).toBe('ReLUNeuron(2)');
+    expect(String(new MLP(2, [3, 1]))).toBe(
+      'MLP of [Layer of [ReLUNeuron(2), ReLUNeuron(2), ReLUNeuron(2)], Layer of [LinearNeuron(3)]]',
+    );
   });
 });

@@ -97,6 +97,14 @@ export class Neuron extends Module {
   }
 
   override toString(): string {
-    return `${this.activation === 'linear' ? 'Linear' : this.activation[0]?.toUpperCase() + this.activation.slice(1)}Neuron(${this.w.length})`;
+    return `${NAMES[this.activation]}Neuron(${this.w.length})`;
   }
 }
+
+// micrograd prints ReLUNeuron(2) / LinearNeuron(2).
+const NAMES: Record<Activation, string> = {
+  linear: 'Linear',
+  relu: 'ReLU',
+  tanh: 'Tanh',
+  sigmoid: 'Sigmoid',
+};
