@@ -1,6 +1,6 @@
 import { CLASS_COLORS, cssColor } from './color-scale.js';
 import { setupCanvas } from './canvas-setup.js';
-import { formatTick, niceTicks } from './nice-ticks.js';
+import { decades, formatTick } from './nice-ticks.js';
 
 /** Loss measurements over a run: after `steps[i]` updates, the train and test loss were … */
 export interface LossHistory {
@@ -10,8 +10,8 @@ export interface LossHistory {
 }
 
 /**
- * Draw train (dark) and test (orange) loss against the number of updates, from 0 to the
- * largest finite loss seen.
+ * Draw train (dark) and test (orange) loss against the number of updates, on a log scale
+ * from the largest finite loss down to the smallest positive one (at most six decades).
  * @example
  *   drawLossChart(canvas, 320, 180, { steps: [0, 10], train: [1, 0.5], test: [1.1, 0.6] });
  *   drawLossChart(canvas, 320, 180, { steps: [], train: [], test: [] }); // empty axes
@@ -28,18 +28,31 @@ export function drawLossChart(canvas: HTMLCanvasElement, width: number, height: 
   const plotW = width - left - right;
   const plotH = height - top - bottom;
 
+  // A log scale: losses fall by orders of magnitude, and a linear axis flattens all but the start.
   let yMax = 0;
-  for (const v of [...history.train, ...history.test]) if (Number.isFinite(v) && v > yMax) yMax = v;
+  let yMinPositive = Infinity;
+  for (const v of [...history.train, ...history.test]) {
+    if (!Number.isFinite(v)) continue;
+    if (v > yMax) yMax = v;
+    if (v > 0 && v < yMinPositive) yMinPositive = v;
+  }
   if (yMax === 0) yMax = 1;
+  // Losses that reach exactly 0 (hinge does) sit on the floor, six decades below the top at most.
+  const floor = Math.max(Math.min(yMinPositive, yMax / 10), yMax * 1e-6);
+  const logTop = Math.log10(yMax);
+  const logBottom = Math.log10(floor);
   const xMax = Math.max(1, history.steps[history.steps.length - 1] ?? 1);
   const px = (s: number): number => left + (s / xMax) * plotW;
-  const py = (v: number): number => top + plotH - (Math.min(v, yMax) / yMax) * plotH;
+  const py = (v: number): number => {
+    const t = (Math.log10(Math.max(v, floor)) - logBottom) / (logTop - logBottom || 1);
+    return top + plotH - t * plotH;
+  };
 
   ctx.font = '10px system-ui, sans-serif';
   ctx.lineWidth = 1;
   ctx.strokeStyle = '#eaeef2';
   ctx.fillStyle = '#656d76';
-  for (const v of niceTicks(0, yMax, 4)) {
+  for (const v of decades(floor, yMax)) {
     const y = Math.round(py(v)) + 0.5;
     ctx.beginPath();
     ctx.moveTo(left, y);

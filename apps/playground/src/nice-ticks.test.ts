@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTick, niceTicks } from './nice-ticks.js';
+import { decades, formatTick, niceTicks } from './nice-ticks.js';
 
 describe('niceTicks', () => {
   it('picks steps of 1, 2 or 5 times a power of ten', () => {
@@ -20,5 +20,18 @@ describe('niceTicks', () => {
   it('formats labels without floating-point noise', () => {
     expect(formatTick(0.1 + 0.2)).toBe('0.3');
     expect(formatTick(-2)).toBe('-2');
+  });
+});
+
+describe('decades', () => {
+  it('lists the powers of ten inside the range', () => {
+    expect(decades(0.003, 2)).toEqual([0.01, 0.1, 1]);
+    expect(decades(1e-4, 1)).toEqual([0.0001, 0.001, 0.01, 0.1, 1]);
+  });
+
+  it('falls back to the ends when the range holds fewer than two powers', () => {
+    expect(decades(0.2, 0.6)).toEqual([0.2, 0.6]);
+    expect(decades(0.5, 3)).toEqual([0.5, 1, 3]);
+    expect(decades(0, 1)).toEqual([]);
   });
 });

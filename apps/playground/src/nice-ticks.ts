@@ -22,3 +22,18 @@ export function niceTicks(lo: number, hi: number, count: number): number[] {
 export function formatTick(x: number): string {
   return String(Number(x.toPrecision(6)));
 }
+
+/**
+ * The powers of ten in [lo, hi] (for a log axis); if there are fewer than two, the ends too.
+ * @example
+ *   decades(0.003, 2);  // [0.01, 0.1, 1]
+ *   decades(0.2, 0.6);  // [0.2, 0.6]
+ */
+export function decades(lo: number, hi: number): number[] {
+  if (!(lo > 0) || !(hi >= lo) || !Number.isFinite(hi)) return [];
+  const ticks: number[] = [];
+  for (let k = Math.ceil(Math.log10(lo) - 1e-9); k <= Math.floor(Math.log10(hi) + 1e-9); k++) {
+    ticks.push(Number((10 ** k).toPrecision(12)));
+  }
+  return ticks.length >= 2 ? ticks : [lo, ...ticks, hi].filter((v, i, all) => all.indexOf(v) === i);
+}

@@ -130,6 +130,12 @@ export class TrainView {
     this.#record();
     this.#draw(true);
     this.#describeModel();
+    const legend = document.getElementById('plot-legend');
+    if (legend !== null) {
+      legend.innerHTML = this.#session.regression
+        ? '<span class="swatch c1"></span> training points <span class="swatch ring"></span> test points · <span class="stroke fit"></span> model <span class="stroke truth"></span> true line'
+        : '<span class="swatch c0"></span> class 0 <span class="swatch c1"></span> class 1 · filled: training points, rings: test points';
+    }
   }
 
   #record(): void {
