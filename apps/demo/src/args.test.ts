@@ -109,6 +109,11 @@ describe('parseCommand', () => {
     [['graph', '--expression', 'x'], '--expression: expected one of readme, neuron', GRAPH_USAGE],
     [['graph', 'extra'], "unexpected argument 'extra'", GRAPH_USAGE],
     [['fly'], "unknown command 'fly'", MAIN_USAGE],
+    [
+      ['--noise-type', 'poisson'],
+      "--noise-type: expected one of gaussian, uniform, received 'poisson'",
+      LINE_USAGE,
+    ],
     [['--json=yes'], '--json takes no value', LINE_USAGE],
   ])('%j is a usage error', (argv, message, usage) => {
     const error = usageError(argv);

@@ -32,6 +32,7 @@ export interface LineOptions extends CommonOptions {
   slope: number;
   intercept: number;
   noise: number;
+  noiseType: 'gaussian' | 'uniform';
   samples: number;
   epochs: number;
   lr: number;
@@ -97,7 +98,9 @@ export const LINE_USAGE = `Usage: ${PROGRAM} line [options]
 Options:
   --slope <m>           true slope (default 3)
   --intercept <c>       true intercept (default 4)
-  --noise <sd>          standard deviation of the Gaussian noise (default 0.1)
+  --noise <sd>          scale of the noise (default 0.1)
+  --noise-type <type>   gaussian: N(0, sd²) (default) | uniform: in [0, sd), as the
+                        notebook, which lifts the fitted intercept by sd/2
   --samples <n>         number of noisy samples (default 200)
   --epochs <n>          passes over the samples (default 30; 300 in batch mode)
   --lr <rate>           learning rate (default 0.1 online, 0.5 batch and minibatch)
@@ -151,6 +154,7 @@ const LINE_FLAGS = {
   slope: { type: 'string' },
   intercept: { type: 'string' },
   noise: { type: 'string' },
+  'noise-type': { type: 'string' },
   samples: { type: 'string' },
   epochs: { type: 'string' },
   lr: { type: 'string' },
@@ -425,6 +429,13 @@ function parseLine(args: string[]): Command {
       slope: numberFlag('slope', str(v, 'slope'), 3, { min: -1000, max: 1000 }, u),
       intercept: numberFlag('intercept', str(v, 'intercept'), 4, { min: -1000, max: 1000 }, u),
       noise: numberFlag('noise', str(v, 'noise'), 0.1, { min: 0 }, u),
+      noiseType: choiceFlag(
+        'noise-type',
+        str(v, 'noise-type'),
+        'gaussian',
+        ['gaussian', 'uniform'],
+        u,
+      ),
       samples,
       epochs: numberFlag(
         'epochs',

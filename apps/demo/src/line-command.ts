@@ -116,6 +116,8 @@ export function runLine(options: LineOptions, out: RunOutput): void {
 interface LearnedLine {
   mode: LineOptions['mode'];
   samples: number;
+  noise: number;
+  noiseType: LineOptions['noiseType'];
   epochs: number;
   steps: number;
   lr: number;
@@ -146,7 +148,7 @@ function leastSquares(xs: readonly number[], ys: readonly number[]): { m: number
 
 /** Step 3: `Linear(1, 1)` trained by `fit` with SGD on noisy samples of the line. */
 function sgdOnNoisySamples(options: LineOptions, out: RunOutput): LearnedLine {
-  const { slope, intercept, samples, noise, epochs, lr, seed } = options;
+  const { slope, intercept, samples, noise, noiseType, epochs, lr, seed } = options;
   // One stream per random choice, so changing one (say the shuffle) leaves the data as it was.
   const rng = new Rng(seed);
   const data = linear({
@@ -154,7 +156,7 @@ function sgdOnNoisySamples(options: LineOptions, out: RunOutput): LearnedLine {
     slope,
     intercept,
     noise,
-    noiseType: 'gaussian',
+    noiseType,
     seed: rng.fork(),
   });
   const model = new Linear(1, 1, { random: rng.fork().toFunction() });
@@ -182,7 +184,7 @@ function sgdOnNoisySamples(options: LineOptions, out: RunOutput): LearnedLine {
   }[options.mode];
   out.say(`3. ${how} with @ag/nn on ${samples} noisy samples of ${lineEquation(slope, intercept)}`);
   out.say(
-    `   Gaussian noise sd ${noise}, seed ${seed}; Linear(1, 1) from m = ${m0.toFixed(4)}, c = ${c0.toFixed(4)}; mean squared error;`,
+    `   ${noiseType === 'gaussian' ? `Gaussian noise sd ${noise}` : `uniform noise in [0, ${noise})`}, seed ${seed}; Linear(1, 1) from m = ${m0.toFixed(4)}, c = ${c0.toFixed(4)}; mean squared error;`,
   );
   out.say(
     `   SGD lr ${lr}${decays ? `, falling linearly to ${num(lr * 0.05)}` : ''}; ${epochs} epochs of ${stepsPerEpoch} update${stepsPerEpoch === 1 ? '' : 's'}`,
@@ -212,12 +214,22 @@ function sgdOnNoisySamples(options: LineOptions, out: RunOutput): LearnedLine {
   const finalLoss = result.history[result.history.length - 1] ?? Number.NaN;
   const cell = (n: number): string => n.toFixed(4).padStart(9);
   out.say(`                        m         c`);
-  // With N(0, sd²) noise even the true line leaves a mean squared error of about sd².
+  // The loss a perfect fit still has: N(0, sd²) noise leaves sd²; uniform noise in [0, sd)
+  // has variance sd²/12 around its mean sd/2, which the best line absorbs into c.
+  const floor =
+    noiseType === 'gaussian'
+      ? `sd² = ${num(noise * noise)}`
+      : `sd²/12 = ${num((noise * noise) / 12)}`;
   out.say(
-    `   learned       ${cell(m)} ${cell(c)}   final loss ${formatLossShort(finalLoss)} (the noise alone: sd² = ${num(noise * noise)})`,
+    `   learned       ${cell(m)} ${cell(c)}   final loss ${formatLossShort(finalLoss)} (the noise alone: ${floor})`,
   );
   out.say(`   least squares ${cell(best.m)} ${cell(best.c)}   the best fit of these samples`);
   out.say(`   true          ${cell(slope)} ${cell(intercept)}`);
+  if (noiseType === 'uniform') {
+    out.say(
+      `   the noise has mean sd/2 = ${num(noise / 2)}, so the samples sit on ${lineEquation(slope, intercept + noise / 2)}`,
+    );
+  }
   out.writeFile(
     'line-loss.svg',
     lossCurveSvg(result.history, {
@@ -239,6 +251,8 @@ function sgdOnNoisySamples(options: LineOptions, out: RunOutput): LearnedLine {
   return {
     mode: options.mode,
     samples,
+    noise,
+    noiseType,
     epochs: result.epochs,
     steps: result.steps,
     lr,
