@@ -1,6 +1,8 @@
+import { Value } from '@ag/core';
 import { describe, expect, it } from 'vitest';
 import { Linear } from './linear.js';
 import { MLP } from './mlp.js';
+import { Module, type ModuleEntry } from './module.js';
 import { seededRandom } from './random.js';
 
 describe('stateDict / loadStateDict', () => {
@@ -55,5 +57,50 @@ describe('stateDict / loadStateDict', () => {
     expect(() => linear.loadStateDict({ weight: [[1, 2]], bias: [0, 0] })).toThrow(
       /'weight' must be an array of 2 rows/,
     );
+  });
+});
+
+describe('custom modules', () => {
+  it('list tensors and sub-modules in declaration order, depth first', () => {
+    class Scaled extends Module {
+      readonly scale = new Value(2);
+      readonly inner = new Linear(2, 1);
+      readonly shift = [new Value(0.5), new Value(-0.5)];
+      constructor() {
+        super();
+        this.labelParameters();
+      }
+      protected entries(): readonly ModuleEntry[] {
+        return [
+          ['scale', this.scale],
+          ['inner', this.inner],
+          ['shift', this.shift],
+        ];
+      }
+      forward(x: readonly (number | Value)[]): Value[] {
+        const [y] = this.inner.forward(x) as [Value];
+        return this.shift.map((s) => y.mul(this.scale).add(s));
+      }
+    }
+    const m = new Scaled();
+    expect(m.namedParameters().map(([n]) => n)).toEqual([
+      'scale',
+      'inner.weight.0.0',
+      'inner.weight.0.1',
+      'inner.bias.0',
+      'shift.0',
+      'shift.1',
+    ]);
+    expect(m.inner.bias[0]?.label).toBe('inner.bias.0');
+    expect(m.numParameters).toBe(6);
+    m.loadStateDict({ scale: 3, 'inner.weight': [[1, 1]], 'inner.bias': [0], shift: [1, 2] });
+    // y = 1 + 2 = 3; 3·3 + [1, 2]
+    expect(m.forward([1, 2]).map((v) => v.data)).toEqual([10, 11]);
+    expect(m.stateDict()).toEqual({
+      scale: 3,
+      'inner.weight': [[1, 1]],
+      'inner.bias': [0],
+      shift: [1, 2],
+    });
   });
 });

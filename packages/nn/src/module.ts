@@ -42,17 +42,21 @@ export abstract class Module {
    */
   namedTensors(): [string, ParameterTensor][] {
     const out: [string, ParameterTensor][] = [];
-    // An explicit stack keeps deep nestings off the call stack (DESIGN: no recursion).
-    const stack: [string, Module][] = [['', this]];
+    // Depth-first in declaration order over an explicit stack of frames, so deep
+    // nestings stay off the call stack (DESIGN: no recursion).
+    const stack: { prefix: string; entries: readonly ModuleEntry[]; next: number }[] = [
+      { prefix: '', entries: this.entries(), next: 0 },
+    ];
     while (stack.length > 0) {
-      const [prefix, module] = stack.pop() as [string, Module];
-      const children: [string, Module][] = [];
-      for (const [name, item] of module.entries()) {
-        if (item instanceof Module) children.push([prefix + name + '.', item]);
-        else out.push([prefix + name, item]);
+      const frame = stack[stack.length - 1] as (typeof stack)[number];
+      if (frame.next === frame.entries.length) {
+        stack.pop();
+        continue;
       }
-      // Reversed so the first child is popped first: depth-first in declaration order.
-      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as [string, Module]);
+      const [name, item] = frame.entries[frame.next++] as ModuleEntry;
+      if (item instanceof Module)
+        stack.push({ prefix: `${frame.prefix}${name}.`, entries: item.entries(), next: 0 });
+      else out.push([frame.prefix + name, item]);
     }
     return out;
   }
