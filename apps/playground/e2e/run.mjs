@@ -1,4 +1,4 @@
-/* global document, location -- only inside callbacks that playwright runs in the page */
+/* global document, location, window, requestAnimationFrame -- only inside callbacks that playwright runs in the page */
 // End-to-end tests of the playground in a real browser: Debian's Chromium driven by
 // playwright-core. Builds the static site, serves it with `vite preview` on a free
 // localhost port, and checks what a user would: training moons, the heat map, the
@@ -111,6 +111,18 @@ let lossBefore = NaN;
 test('training moons reaches 95% accuracy and the loss falls', async () => {
   lossBefore = await stat(page, 'stat-train-loss');
   assert(Number.isFinite(lossBefore), `no initial loss (got ${lossBefore})`);
+  // Record the time between animation frames while training, to report how smooth it stays.
+  await page.evaluate(() => {
+    const gaps = [];
+    window.frameGaps = gaps;
+    let last = performance.now();
+    const loop = (t) => {
+      gaps.push(t - last);
+      last = t;
+      if (document.body.dataset.playing !== 'false') requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+  });
   const t0 = Date.now();
   await page.click('#play');
   await page.waitForFunction(
@@ -129,6 +141,9 @@ test('training moons reaches 95% accuracy and the loss falls', async () => {
   const testAcc = await stat(page, 'stat-test-acc');
   const lossAfter = await stat(page, 'stat-train-loss');
   const chartFirst = Number(await page.locator('#loss-chart').getAttribute('data-first-train-loss'));
+  const gaps = await page.evaluate(() => window.frameGaps.slice(1).sort((a, b) => a - b));
+  const median = gaps[Math.floor(gaps.length / 2)] ?? NaN;
+  console.log(`    ${gaps.length} frames while training: median ${median.toFixed(1)} ms, longest ${(gaps.at(-1) ?? NaN).toFixed(1)} ms`);
   console.log(
     `    ${steps} updates in ${((Date.now() - t0) / 1000).toFixed(1)} s: train ${(100 * trainAcc).toFixed(1)}%, ` +
       `test ${(100 * testAcc).toFixed(1)}%, loss ${lossBefore.toFixed(4)} -> ${lossAfter.toFixed(4)}`,

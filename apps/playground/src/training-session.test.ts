@@ -1,7 +1,9 @@
+import type { Value } from '@ag/core';
+import { l2Penalty, mse } from '@ag/nn';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_STATE } from './playground-state.js';
 import type { PlaygroundState } from './playground-state.js';
-import { TrainingSession } from './training-session.js';
+import { CHUNK, TrainingSession } from './training-session.js';
 
 const state = (patch: Partial<PlaygroundState>): PlaygroundState => ({ ...DEFAULT_STATE, hidden: [8], ...patch });
 
@@ -72,6 +74,33 @@ describe('TrainingSession', () => {
     expect(w).toBeCloseTo(5, 2);
     expect(b).toBeCloseTo(7, 2);
     expect(s.metrics().trainAccuracy).toBeUndefined();
+  });
+
+  it('spreads a large batch over chunks and still makes the whole-batch update', () => {
+    const setup = state({ mode: 'batch', optimizer: 'sgd', loss: 'mse', learningRate: 0.1, l2: 0.01 });
+    const chunked = new TrainingSession(setup);
+    const reference = new TrainingSession(setup);
+    expect(chunked.batchSize).toBeGreaterThan(CHUNK);
+
+    // The first chunks make no update; the last one does.
+    const chunks = Math.ceil(chunked.batchSize / CHUNK);
+    for (let k = 1; k < chunks; k++) expect(chunked.advance()).toBeUndefined();
+    const loss = chunked.advance();
+    expect(chunked.steps).toBe(1);
+
+    // Reference: the textbook full-batch step, one mean over all 150 samples (±1 targets).
+    const model = reference.model;
+    const outputs = reference.train.x.map((x) => model.forward(x)[0] as Value);
+    const targets = reference.train.y.map((y) => (y === 1 ? 1 : -1));
+    const full = mse(outputs, targets).add(l2Penalty(model.parameters(), 0.01));
+    reference.optimizer.zeroGrad();
+    full.backward();
+    reference.optimizer.step();
+
+    expect(loss).toBeCloseTo(full.data, 12);
+    const a = chunked.model.parameters().map((p) => p.data);
+    const b = model.parameters().map((p) => p.data);
+    a.forEach((x, i) => expect(x).toBeCloseTo(b[i] as number, 12));
   });
 
   it('takes one update per runFor when the budget is spent at once', () => {

@@ -19,6 +19,9 @@ import { snapshotMLP } from './mlp-snapshot.js';
 import type { LossName, PlaygroundState } from './playground-state.js';
 import { isRegression } from './playground-state.js';
 
+/** Samples per slice of work: a batch larger than this is spread over several frames. */
+export const CHUNK = 32;
+
 /** Loss and accuracy on the training and the test set (accuracy only for classification). */
 export interface Metrics {
   trainLoss: number;
@@ -85,6 +88,7 @@ export class TrainingSession {
   #order: number[];
   #cursor = 0;
   #snapshot: PlainForward | undefined;
+  #pending: { batch: number[]; done: number; loss: number } | undefined;
 
   /**
    * Build a run from a state; the same state always builds the same run.
@@ -146,42 +150,69 @@ export class TrainingSession {
    *   session.steps; // 1
    */
   step(): number {
-    const nTrain = this.train.x.length;
-    if (this.#cursor >= nTrain) {
-      this.#order = this.#shuffle.permutation(nTrain);
-      this.#cursor = 0;
+    for (;;) {
+      const loss = this.advance();
+      if (loss !== undefined) return loss;
     }
-    const batch = this.#order.slice(this.#cursor, this.#cursor + this.batchSize);
-    const outputs = batch.map((i) => (this.model.forward(this.train.x[i] as number[])[0] as Value));
+  }
+
+  /**
+   * Work through the next chunk of at most CHUNK samples of the current batch; returns the
+   * batch loss when this chunk completes an update, else undefined. A large batch is thus
+   * spread over several frames: each chunk's mean loss is weighted by its share of the
+   * batch, and since gradients accumulate in the leaves across `backward()` calls, the
+   * update is that of the whole batch's mean loss. Chunks have a fixed size, so the
+   * numbers never depend on timing.
+   */
+  advance(): number | undefined {
+    if (this.#pending === undefined) {
+      const nTrain = this.train.x.length;
+      if (this.#cursor >= nTrain) {
+        this.#order = this.#shuffle.permutation(nTrain);
+        this.#cursor = 0;
+      }
+      const batch = this.#order.slice(this.#cursor, this.#cursor + this.batchSize);
+      this.#pending = { batch, done: 0, loss: 0 };
+      this.optimizer.zeroGrad();
+    }
+    const pending = this.#pending;
+    const { batch } = pending;
+    const chunk = batch.slice(pending.done, pending.done + CHUNK);
+    const outputs = chunk.map((i) => this.model.forward(this.train.x[i] as number[])[0] as Value);
     let loss = this.#loss(
       outputs,
-      batch.map((i) => this.#targets[i] as number),
+      chunk.map((i) => this.#targets[i] as number),
     );
-    if (this.state.l2 > 0) loss = loss.add(l2Penalty(this.model.parameters(), this.state.l2));
-    this.optimizer.zeroGrad();
+    if (chunk.length < batch.length) loss = loss.mul(chunk.length / batch.length);
+    const last = pending.done + chunk.length >= batch.length;
+    if (last && this.state.l2 > 0) loss = loss.add(l2Penalty(this.model.parameters(), this.state.l2));
     loss.backward();
+    pending.loss += loss.data;
+    pending.done += chunk.length;
+    if (!last) return undefined;
+
+    this.#pending = undefined;
     this.optimizer.step();
     this.#snapshot = undefined;
     this.steps++;
     this.#cursor += batch.length;
-    if (this.#cursor >= nTrain) this.epochs++;
-    return loss.data;
+    if (this.#cursor >= this.train.x.length) this.epochs++;
+    return pending.loss;
   }
 
   /**
-   * Make updates until `budgetMs` has passed (at least one), so a frame stays short.
+   * Train until `budgetMs` has passed (at least one chunk), so a frame stays short.
+   * Returns the number of updates completed.
    * @example
    *   session.runFor(12); // as many updates as fit in 12 ms
-   *   session.runFor(0);  // exactly one update
+   *   session.runFor(0);  // one chunk: one update unless the batch is larger than a chunk
    */
   runFor(budgetMs: number, now: () => number = () => performance.now()): number {
     const start = now();
-    let done = 0;
-    do {
-      this.step();
-      done++;
-    } while (now() - start < budgetMs);
-    return done;
+    const before = this.steps;
+    do this.advance();
+    while (now() - start < budgetMs);
+    return this.steps - before;
   }
 
   /** The model's output for one input, on plain numbers (no graph). */
