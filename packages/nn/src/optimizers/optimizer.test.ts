@@ -93,6 +93,7 @@ describe('optimizer behaviour shared by all', () => {
     );
     const p = new Value(1);
     expect(() => new SGD([p, p], { lr: 0.1 })).toThrow(/twice/);
+    expect(() => new SGD([p.mul(2)], { lr: 0.1 })).toThrow(/params\[0\].*leaf.*'\*'/);
     expect(() => new SGD(params(), { lr: -1 })).toThrow(/new SGD\(options\.lr\).*-1/);
     expect(() => new SGD(params(), { lr: 0.1, nesterov: true })).toThrow(/Nesterov.*momentum > 0/);
     expect(() => new SGD(params(), { lr: 0.1, momentum: -0.5 })).toThrow(/momentum.*-0\.5/);

@@ -43,6 +43,11 @@ export abstract class Optimizer {
     params.forEach((p, i) => {
       if (!(p instanceof Value))
         throw new TypeError(`new ${name}(params[${i}]): expected a Value, received ${describe(p)}`);
+      if (!p.isLeaf) {
+        throw new RangeError(
+          `new ${name}(params[${i}]): expected a leaf Value (a parameter), received a node made by '${p.op}'`,
+        );
+      }
       if (seen.has(p))
         throw new RangeError(`new ${name}(params[${i}]): the same Value appears twice in params`);
       seen.add(p);
