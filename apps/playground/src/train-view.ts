@@ -12,8 +12,13 @@ const CHART_W = 320;
 const CHART_H = 180;
 /** Time given to training in each animation frame; drawing takes a few ms more. */
 const FRAME_BUDGET_MS = 12;
-/** While playing, the heat map is redrawn at most this often. */
-const HEATMAP_INTERVAL_MS = 100;
+/**
+ * While playing, metrics, chart and heat map are refreshed at most every 100 ms, and less
+ * often when a refresh is costly (a large model on many samples), so they never take more
+ * than about a seventh of the time.
+ */
+const REFRESH_INTERVAL_MS = 100;
+const REFRESH_SHARE = 6;
 /** Loss points kept for the chart; beyond this every other point is dropped. */
 const MAX_HISTORY = 1200;
 
@@ -43,7 +48,10 @@ export class TrainView {
   #history: LossHistory = { steps: [], train: [], test: [] };
   #playing = false;
   #frame = 0;
-  #lastHeatmap = 0;
+  /** When the running view may next refresh metrics, chart and heat map. */
+  #nextRefresh = 0;
+  /** The points move only when the data does, i.e. with a new session. */
+  #pointsDrawnFor: TrainingSession | undefined;
   readonly #heatmap = element('heatmap', HTMLCanvasElement);
   readonly #points = element('points', HTMLCanvasElement);
   readonly #chart = element('loss-chart', HTMLCanvasElement);
@@ -99,7 +107,7 @@ export class TrainView {
     cancelAnimationFrame(this.#frame);
     this.#play.textContent = '▶ Play';
     document.body.dataset.playing = 'false';
-    this.#draw(true);
+    this.#refresh();
   }
 
   #advance(train: () => unknown): void {
@@ -110,8 +118,16 @@ export class TrainView {
       this.pause();
       this.#showError(error);
     }
+    if (!this.#playing || performance.now() >= this.#nextRefresh) this.#refresh();
+  }
+
+  /** Measure, record and draw everything; while playing, schedule the next refresh by its cost. */
+  #refresh(): void {
+    const start = performance.now();
     this.#record();
-    this.#draw(!this.#playing);
+    this.#draw();
+    const cost = performance.now() - start;
+    this.#nextRefresh = start + Math.max(REFRESH_INTERVAL_MS, REFRESH_SHARE * cost);
   }
 
   #showError(error: unknown): void {
@@ -127,8 +143,7 @@ export class TrainView {
   }
 
   #afterChange(): void {
-    this.#record();
-    this.#draw(true);
+    this.#refresh();
     this.#describeModel();
     const legend = document.getElementById('plot-legend');
     if (legend !== null) {
@@ -170,21 +185,22 @@ export class TrainView {
     this.#chart.dataset.points = String(this.#history.steps.length);
   }
 
-  #draw(full: boolean): void {
+  #draw(): void {
     const s = this.#session;
-    const now = performance.now();
     if (s.regression) {
       const truth = s.state.dataset === 'line' ? (x: number) => s.state.m * x + s.state.c : undefined;
       drawRegression(this.#heatmap, PLOT_SIZE, this.#domain, s.train, s.test, (x) => s.forward([x]), truth);
-      const ctx = this.#points.getContext('2d');
-      ctx?.clearRect(0, 0, this.#points.width, this.#points.height);
       this.#describeFit();
-    } else if (full || now - this.#lastHeatmap >= HEATMAP_INTERVAL_MS) {
-      this.#lastHeatmap = now;
-      drawHeatmap(this.#heatmap, PLOT_SIZE, this.#domain, (a, b) => s.confidence([a, b]));
+    } else {
+      // The grid shrinks for large models (each pixel is one forward pass), from 64² to 24².
+      const resolution = Math.round(Math.max(24, Math.min(64, Math.sqrt(2e6 / s.model.parameterCount))));
+      drawHeatmap(this.#heatmap, PLOT_SIZE, this.#domain, (a, b) => s.confidence([a, b]), resolution);
       this.#heatmap.dataset.steps = String(s.steps);
     }
-    if (full) drawClassPoints(this.#points, PLOT_SIZE, this.#domain, ...this.#classPoints());
+    if (this.#pointsDrawnFor !== s) {
+      this.#pointsDrawnFor = s;
+      drawClassPoints(this.#points, PLOT_SIZE, this.#domain, ...this.#classPoints());
+    }
     drawLossChart(this.#chart, CHART_W, CHART_H, this.#history);
   }
 

@@ -3,7 +3,7 @@ import { l2Penalty, mse } from '@ag/nn';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_STATE } from './playground-state.js';
 import type { PlaygroundState } from './playground-state.js';
-import { CHUNK, TrainingSession } from './training-session.js';
+import { TrainingSession, chunkSize } from './training-session.js';
 
 const state = (patch: Partial<PlaygroundState>): PlaygroundState => ({ ...DEFAULT_STATE, hidden: [8], ...patch });
 
@@ -80,10 +80,11 @@ describe('TrainingSession', () => {
     const setup = state({ mode: 'batch', optimizer: 'sgd', loss: 'mse', learningRate: 0.1, l2: 0.01 });
     const chunked = new TrainingSession(setup);
     const reference = new TrainingSession(setup);
-    expect(chunked.batchSize).toBeGreaterThan(CHUNK);
+    expect(chunked.chunkSize).toBe(32);
+    expect(chunked.batchSize).toBe(150);
 
     // The first chunks make no update; the last one does.
-    const chunks = Math.ceil(chunked.batchSize / CHUNK);
+    const chunks = Math.ceil(150 / 32);
     for (let k = 1; k < chunks; k++) expect(chunked.advance()).toBeUndefined();
     const loss = chunked.advance();
     expect(chunked.steps).toBe(1);
@@ -101,6 +102,12 @@ describe('TrainingSession', () => {
     const a = chunked.model.parameters().map((p) => p.data);
     const b = model.parameters().map((p) => p.data);
     a.forEach((x, i) => expect(x).toBeCloseTo(b[i] as number, 12));
+  });
+
+  it('gives small models chunks of 32 samples and large ones chunks of fewer, down to 1', () => {
+    expect(chunkSize(337)).toBe(32);
+    expect(chunkSize(4417)).toBe(3); // ⌊16000 / 4417⌋
+    expect(chunkSize(21057)).toBe(1);
   });
 
   it('takes one update per runFor when the budget is spent at once', () => {

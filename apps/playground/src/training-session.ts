@@ -19,8 +19,17 @@ import { snapshotMLP } from './mlp-snapshot.js';
 import type { LossName, PlaygroundState } from './playground-state.js';
 import { isRegression } from './playground-state.js';
 
-/** Samples per slice of work: a batch larger than this is spread over several frames. */
-export const CHUNK = 32;
+/**
+ * Samples per slice of work, so one slice stays around a couple of milliseconds: up to 32
+ * for a small model, down to one sample for a large one. It depends only on the model's
+ * size, never on timing, so a run's numbers do not depend on the machine.
+ * @example
+ *   chunkSize(337);   // 32 (2-16-16-1)
+ *   chunkSize(21057); // 1 (2-64×6-1)
+ */
+export function chunkSize(parameterCount: number): number {
+  return Math.max(1, Math.min(32, Math.floor(16_000 / parameterCount)));
+}
 
 /** Loss and accuracy on the training and the test set (accuracy only for classification). */
 export interface Metrics {
@@ -82,6 +91,8 @@ export class TrainingSession {
   /** Passes over the training set completed so far. */
   epochs = 0;
   readonly batchSize: number;
+  /** Samples per slice of work (see {@link chunkSize}). */
+  readonly chunkSize: number;
   readonly #loss: LossFn;
   readonly #targets: number[];
   readonly #shuffle: Rng;
@@ -133,6 +144,7 @@ export class TrainingSession {
     const nTrain = this.train.x.length;
     this.batchSize = state.mode === 'online' ? 1 : state.mode === 'batch' ? nTrain : Math.min(state.batchSize, nTrain);
     this.#order = this.#shuffle.permutation(nTrain);
+    this.chunkSize = chunkSize(this.model.parameterCount);
   }
 
   /** What the loss compares the output with: the value itself, a 0/1 class, or a ±1 class. */
@@ -157,7 +169,7 @@ export class TrainingSession {
   }
 
   /**
-   * Work through the next chunk of at most CHUNK samples of the current batch; returns the
+   * Work through the next chunk of at most `chunkSize` samples of the current batch; returns the
    * batch loss when this chunk completes an update, else undefined. A large batch is thus
    * spread over several frames: each chunk's mean loss is weighted by its share of the
    * batch, and since gradients accumulate in the leaves across `backward()` calls, the
@@ -177,7 +189,7 @@ export class TrainingSession {
     }
     const pending = this.#pending;
     const { batch } = pending;
-    const chunk = batch.slice(pending.done, pending.done + CHUNK);
+    const chunk = batch.slice(pending.done, pending.done + this.chunkSize);
     const outputs = chunk.map((i) => this.model.forward(this.train.x[i] as number[])[0] as Value);
     let loss = this.#loss(
       outputs,
