@@ -18,6 +18,7 @@ const steps = [
   ['tests', 'node', 'scripts/run-tests.mjs'],
   ['package checks', 'pnpm', 'run', 'check:pkg'],
   ['release flow', 'node', 'scripts/release-flow.mjs'],
+  ['playground e2e', 'node', 'apps/playground/e2e/run.mjs'],
 ];
 
 const only = process.argv.slice(2);
