@@ -42,15 +42,22 @@ function ensureChromium() {
   }
   console.log(`Chromium is missing at ${CHROMIUM}; installing it with apt-get ...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'chromium']]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', 'chromium'],
+  ]) {
     const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
     if (r.status !== 0) {
-      console.error(`apt-get ${args.join(' ')} failed (exit ${r.status}); install Chromium by hand.`);
+      console.error(
+        `apt-get ${args.join(' ')} failed (exit ${r.status}); install Chromium by hand.`,
+      );
       process.exit(1);
     }
   }
   if (!existsSync(CHROMIUM)) {
-    console.error(`apt-get installed chromium but ${CHROMIUM} still does not exist; set CHROMIUM_PATH.`);
+    console.error(
+      `apt-get installed chromium but ${CHROMIUM} still does not exist; set CHROMIUM_PATH.`,
+    );
     process.exit(1);
   }
 }
@@ -81,10 +88,19 @@ const { chromium } = await import('playwright-core');
 const configFile = join(appRoot, 'vite.config.ts');
 await build({ root: appRoot, configFile, logLevel: 'warn' });
 const port = await freePort();
-const server = await preview({ root: appRoot, configFile, logLevel: 'warn', preview: { port, strictPort: true, host: '127.0.0.1' } });
+const server = await preview({
+  root: appRoot,
+  configFile,
+  logLevel: 'warn',
+  preview: { port, strictPort: true, host: '127.0.0.1' },
+});
 const base = `http://127.0.0.1:${port}/`;
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: CHROMIUM_ARGS,
+  headless: true,
+});
 const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
 const page = await context.newPage();
 const pageErrors = [];
@@ -102,8 +118,14 @@ test('the page loads, wires itself and writes its setup into the URL', async () 
   await page.goto(base);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
   const url = new URL(page.url());
-  assert(url.searchParams.get('data') === 'moons', `expected data=moons in the URL, got ${url.search}`);
-  assert(url.searchParams.get('expr')?.includes('g += 10.0 / f'), 'the URL should hold the expression');
+  assert(
+    url.searchParams.get('data') === 'moons',
+    `expected data=moons in the URL, got ${url.search}`,
+  );
+  assert(
+    url.searchParams.get('expr')?.includes('g += 10.0 / f'),
+    'the URL should hold the expression',
+  );
   assert(pageErrors.length === 0, `page errors: ${pageErrors.join(' | ')}`);
 });
 
@@ -140,17 +162,24 @@ test('training moons reaches 95% accuracy and the loss falls', async () => {
   const trainAcc = await stat(page, 'stat-train-acc');
   const testAcc = await stat(page, 'stat-test-acc');
   const lossAfter = await stat(page, 'stat-train-loss');
-  const chartFirst = Number(await page.locator('#loss-chart').getAttribute('data-first-train-loss'));
+  const chartFirst = Number(
+    await page.locator('#loss-chart').getAttribute('data-first-train-loss'),
+  );
   const gaps = await page.evaluate(() => window.frameGaps.slice(1).sort((a, b) => a - b));
   const median = gaps[Math.floor(gaps.length / 2)] ?? NaN;
-  console.log(`    ${gaps.length} frames while training: median ${median.toFixed(1)} ms, longest ${(gaps.at(-1) ?? NaN).toFixed(1)} ms`);
+  console.log(
+    `    ${gaps.length} frames while training: median ${median.toFixed(1)} ms, longest ${(gaps.at(-1) ?? NaN).toFixed(1)} ms`,
+  );
   console.log(
     `    ${steps} updates in ${((Date.now() - t0) / 1000).toFixed(1)} s: train ${(100 * trainAcc).toFixed(1)}%, ` +
       `test ${(100 * testAcc).toFixed(1)}%, loss ${lossBefore.toFixed(4)} -> ${lossAfter.toFixed(4)}`,
   );
   assert(trainAcc >= 0.95, `train accuracy ${trainAcc}`);
   assert(lossAfter < 0.5 * lossBefore, `loss fell only from ${lossBefore} to ${lossAfter}`);
-  assert(chartFirst === lossBefore, `the chart starts at ${chartFirst}, not at the initial loss ${lossBefore}`);
+  assert(
+    chartFirst === lossBefore,
+    `the chart starts at ${chartFirst}, not at the initial loss ${lossBefore}`,
+  );
 });
 
 test('the heat map under the points shows both classes', async () => {
@@ -167,9 +196,17 @@ test('the heat map under the points shows both classes', async () => {
     }
     return { orange, blue, total: data.length / 4 };
   });
-  console.log(`    heat map: ${(100 * counts.orange / counts.total).toFixed(1)}% class 0, ${(100 * counts.blue / counts.total).toFixed(1)}% class 1`);
-  assert(counts.orange > 0.15 * counts.total, `too little class 0 in the heat map: ${JSON.stringify(counts)}`);
-  assert(counts.blue > 0.15 * counts.total, `too little class 1 in the heat map: ${JSON.stringify(counts)}`);
+  console.log(
+    `    heat map: ${((100 * counts.orange) / counts.total).toFixed(1)}% class 0, ${((100 * counts.blue) / counts.total).toFixed(1)}% class 1`,
+  );
+  assert(
+    counts.orange > 0.15 * counts.total,
+    `too little class 0 in the heat map: ${JSON.stringify(counts)}`,
+  );
+  assert(
+    counts.blue > 0.15 * counts.total,
+    `too little class 1 in the heat map: ${JSON.stringify(counts)}`,
+  );
   await page.screenshot({ path: join(artifacts, 'playground-train.png') });
 });
 
@@ -199,10 +236,14 @@ test('a typed expression is parsed, differentiated and drawn; a bad one is repor
   // z = relu(x·y − 1) + x² at x = 3, y = 2: z = 5 + 9 = 14, ∂z/∂x = y + 2x = 8, ∂z/∂y = x = 3.
   await page.fill('#expression', 'x = 3, y = 2\nz = relu(x*y - 1) + x**2');
   await page.waitForFunction(() => document.getElementById('expr-result')?.dataset.value === '14');
-  const grad = (label) => page.locator(`#leaf-table tr[data-label="${label}"]`).getAttribute('data-grad');
+  const grad = (label) =>
+    page.locator(`#leaf-table tr[data-label="${label}"]`).getAttribute('data-grad');
   assert((await grad('x')) === '8', `dz/dx = ${await grad('x')}`);
   assert((await grad('y')) === '3', `dz/dy = ${await grad('y')}`);
-  assert(new URL(page.url()).searchParams.get('expr') === 'x = 3, y = 2\nz = relu(x*y - 1) + x**2', 'URL expr');
+  assert(
+    new URL(page.url()).searchParams.get('expr') === 'x = 3, y = 2\nz = relu(x*y - 1) + x**2',
+    'URL expr',
+  );
 
   await page.fill('#expression', 'x = 3\nx * (2 +');
   await page.waitForSelector('#expr-error:not([hidden])');
@@ -227,7 +268,21 @@ test('a shared link reproduces the setup and the run', async () => {
   await page.waitForFunction(() => new URL(location.href).searchParams.get('seed') === '7');
   for (let i = 0; i < 5; i++) await page.click('#step');
   const shared = page.url();
-  const fields = ['dataset', 'samples', 'noise', 'seed', 'testRatio', 'hidden', 'activation', 'loss', 'optimizer', 'mode', 'batchSize', 'learningRate', 'l2'];
+  const fields = [
+    'dataset',
+    'samples',
+    'noise',
+    'seed',
+    'testRatio',
+    'hidden',
+    'activation',
+    'loss',
+    'optimizer',
+    'mode',
+    'batchSize',
+    'learningRate',
+    'l2',
+  ];
   const snapshot = async (p) => ({
     form: await p.evaluate((ids) => ids.map((id) => document.getElementById(id).value), fields),
     expression: await p.locator('#expression').inputValue(),
@@ -237,16 +292,27 @@ test('a shared link reproduces the setup and the run', async () => {
   const original = await snapshot(page);
   assert(original.steps === 5, `expected 5 updates, got ${original.steps}`);
 
-  const other = await (await browser.newContext({ viewport: { width: 1360, height: 900 } })).newPage();
+  const other = await (
+    await browser.newContext({ viewport: { width: 1360, height: 900 } })
+  ).newPage();
   await other.goto(shared);
   await other.waitForSelector('body[data-ready="true"]');
   for (let i = 0; i < 5; i++) await other.click('#step');
   const copy = await snapshot(other);
-  assert(JSON.stringify(copy.form) === JSON.stringify(original.form), `form ${JSON.stringify(copy.form)} != ${JSON.stringify(original.form)}`);
+  assert(
+    JSON.stringify(copy.form) === JSON.stringify(original.form),
+    `form ${JSON.stringify(copy.form)} != ${JSON.stringify(original.form)}`,
+  );
   assert(copy.expression === original.expression, 'the expression differs');
-  assert(copy.form[0] === 'spirals' && copy.form[5] === '8 8' && copy.form[11] === '0.03', `form ${copy.form}`);
+  assert(
+    copy.form[0] === 'spirals' && copy.form[5] === '8 8' && copy.form[11] === '0.03',
+    `form ${copy.form}`,
+  );
   // Same data, same initial weights, same shuffling: the same loss after the same 5 updates, bit for bit.
-  assert(copy.loss === original.loss, `loss after 5 updates: ${copy.loss} here, ${original.loss} in the original`);
+  assert(
+    copy.loss === original.loss,
+    `loss after 5 updates: ${copy.loss} here, ${original.loss} in the original`,
+  );
   await other.screenshot({ path: join(artifacts, 'playground-shared.png') });
   await other.context().close();
 });
@@ -261,7 +327,9 @@ for (const { name, fn } of tests) {
     console.log(`  ✓ ${name} (${Date.now() - t0} ms)`);
   } catch (error) {
     failed++;
-    console.log(`  ✗ ${name} (${Date.now() - t0} ms)\n    ${error instanceof Error ? error.message : String(error)}`);
+    console.log(
+      `  ✗ ${name} (${Date.now() - t0} ms)\n    ${error instanceof Error ? error.message : String(error)}`,
+    );
     await page.screenshot({ path: join(artifacts, `failure-${failed}.png`) }).catch(() => {});
   }
 }
@@ -270,11 +338,13 @@ if (pageErrors.length > 0) {
   console.log(`  ✗ no errors in the page's console\n    ${pageErrors.join('\n    ')}`);
 } else {
   passed++;
-  console.log('  ✓ no errors in the page\'s console');
+  console.log("  ✓ no errors in the page's console");
 }
 
 await browser.close();
 await new Promise((resolve) => server.httpServer.close(resolve));
-console.log(`playground e2e: ${((Date.now() - started) / 1000).toFixed(1)} s, screenshots in ${artifacts}`);
+console.log(
+  `playground e2e: ${((Date.now() - started) / 1000).toFixed(1)} s, screenshots in ${artifacts}`,
+);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

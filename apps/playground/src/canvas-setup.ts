@@ -5,7 +5,11 @@
  *   const ctx = setupCanvas(canvas, 480, 480);
  *   ctx.fillRect(0, 0, 480, 480); // covers the whole canvas at any density
  */
-export function setupCanvas(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D {
+export function setupCanvas(
+  canvas: HTMLCanvasElement,
+  width: number,
+  height: number,
+): CanvasRenderingContext2D {
   const ratio = Math.max(1, Math.min(3, window.devicePixelRatio || 1));
   const w = Math.round(width * ratio);
   const h = Math.round(height * ratio);

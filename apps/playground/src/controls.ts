@@ -97,7 +97,10 @@ export function showOutputs(f: Fields): void {
 
 /** Read widths such as "16 16", "16,16" or "16-16"; `undefined` if malformed. */
 export function parseWidths(text: string): number[] | undefined {
-  const parts = text.trim().split(/[\s,;-]+/).filter((p) => p !== '');
+  const parts = text
+    .trim()
+    .split(/[\s,;-]+/)
+    .filter((p) => p !== '');
   if (parts.length > LIMITS.hiddenLayers.max) return undefined;
   const widths = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : NaN));
   return widths.every((w) => w >= LIMITS.width.min && w <= LIMITS.width.max) ? widths : undefined;
@@ -110,13 +113,21 @@ export function parseWidths(text: string): number[] | undefined {
  */
 export function readControls(f: Fields, current: Readonly<PlaygroundState>): PlaygroundState {
   const next: PlaygroundState = { ...current, hidden: [...current.hidden] };
-  const number = (input: HTMLInputElement, min: number, max: number, integer: boolean): number | undefined => {
+  const number = (
+    input: HTMLInputElement,
+    min: number,
+    max: number,
+    integer: boolean,
+  ): number | undefined => {
     const x = input.value.trim() === '' ? NaN : Number(input.value);
     const ok = Number.isFinite(x) && x >= min && x <= max && (!integer || Number.isInteger(x));
     input.classList.toggle('invalid', !ok);
     return ok ? x : undefined;
   };
-  const pick = <T extends string>(select: HTMLSelectElement, options: readonly T[]): T | undefined =>
+  const pick = <T extends string>(
+    select: HTMLSelectElement,
+    options: readonly T[],
+  ): T | undefined =>
     (options as readonly string[]).includes(select.value) ? (select.value as T) : undefined;
 
   next.dataset = pick(f.dataset, DATASETS) ?? next.dataset;
@@ -124,7 +135,8 @@ export function readControls(f: Fields, current: Readonly<PlaygroundState>): Pla
   next.c = number(f.c, LIMITS.coefficient.min, LIMITS.coefficient.max, false) ?? next.c;
   next.samples = number(f.samples, LIMITS.samples.min, LIMITS.samples.max, true) ?? next.samples;
   next.noise = number(f.noise, LIMITS.noise.min, LIMITS.noise.max, false) ?? next.noise;
-  next.testRatio = number(f.testRatio, LIMITS.testRatio.min, LIMITS.testRatio.max, false) ?? next.testRatio;
+  next.testRatio =
+    number(f.testRatio, LIMITS.testRatio.min, LIMITS.testRatio.max, false) ?? next.testRatio;
   next.seed = number(f.seed, LIMITS.seed.min, LIMITS.seed.max, true) ?? next.seed;
   const widths = parseWidths(f.hidden.value);
   f.hidden.classList.toggle('invalid', widths === undefined);
@@ -132,9 +144,11 @@ export function readControls(f: Fields, current: Readonly<PlaygroundState>): Pla
   next.activation = pick(f.activation, ACTIVATIONS) ?? next.activation;
   next.optimizer = pick(f.optimizer, OPTIMIZERS) ?? next.optimizer;
   next.mode = pick(f.mode, MODES) ?? next.mode;
-  next.batchSize = number(f.batchSize, LIMITS.batchSize.min, LIMITS.batchSize.max, true) ?? next.batchSize;
+  next.batchSize =
+    number(f.batchSize, LIMITS.batchSize.min, LIMITS.batchSize.max, true) ?? next.batchSize;
   next.learningRate =
-    number(f.learningRate, LIMITS.learningRate.min, LIMITS.learningRate.max, false) ?? next.learningRate;
+    number(f.learningRate, LIMITS.learningRate.min, LIMITS.learningRate.max, false) ??
+    next.learningRate;
   next.l2 = number(f.l2, LIMITS.l2.min, LIMITS.l2.max, false) ?? next.l2;
 
   // Switching between classification and regression switches to a loss that fits.

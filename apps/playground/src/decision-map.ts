@@ -54,7 +54,12 @@ export function drawHeatmap(
 }
 
 /** Faint lines at x = 0 and y = 0, when they are in view. */
-function drawAxes(ctx: CanvasRenderingContext2D, width: number, height: number, domain: PlotDomain): void {
+function drawAxes(
+  ctx: CanvasRenderingContext2D,
+  width: number,
+  height: number,
+  domain: PlotDomain,
+): void {
   ctx.strokeStyle = 'rgba(0, 0, 0, 0.12)';
   ctx.lineWidth = 1;
   ctx.beginPath();
@@ -91,7 +96,13 @@ export function drawClassPoints(
   train.x.forEach((p, i) => {
     const color = CLASS_COLORS[train.y[i] === 1 ? 1 : 0];
     ctx.beginPath();
-    ctx.arc(toPixelX(domain, size, p[0] ?? 0), toPixelY(domain, size, p[1] ?? 0), radius, 0, 2 * Math.PI);
+    ctx.arc(
+      toPixelX(domain, size, p[0] ?? 0),
+      toPixelY(domain, size, p[1] ?? 0),
+      radius,
+      0,
+      2 * Math.PI,
+    );
     ctx.fillStyle = cssColor(color);
     ctx.fill();
     ctx.strokeStyle = '#fff';
@@ -101,7 +112,13 @@ export function drawClassPoints(
   test.x.forEach((p, i) => {
     const color = CLASS_COLORS[test.y[i] === 1 ? 1 : 0];
     ctx.beginPath();
-    ctx.arc(toPixelX(domain, size, p[0] ?? 0), toPixelY(domain, size, p[1] ?? 0), radius, 0, 2 * Math.PI);
+    ctx.arc(
+      toPixelX(domain, size, p[0] ?? 0),
+      toPixelY(domain, size, p[1] ?? 0),
+      radius,
+      0,
+      2 * Math.PI,
+    );
     ctx.strokeStyle = cssColor(color);
     ctx.stroke();
   });
@@ -186,4 +203,3 @@ function drawTicks(ctx: CanvasRenderingContext2D, size: number, domain: PlotDoma
     ctx.fillText(formatTick(y), 3, py - 3);
   }
 }
-

@@ -2,7 +2,6 @@ import { Value, add, div, mul, pow, sub } from '@ag/core';
 import type { Expr, FunctionName, Program } from './expression-parser.js';
 import { ExpressionSyntaxError, parseProgram } from './expression-parser.js';
 
-
 /** The result of running a program: its root after `backward()`, and every named variable. */
 export interface EvaluatedProgram {
   root: Value;
@@ -147,7 +146,11 @@ export function evaluateProgram(program: Program, source = ''): EvaluatedProgram
     } else {
       const previous = variables.get(statement.name);
       if (previous === undefined) {
-        throw new ExpressionSyntaxError(`'${statement.name}' is not defined`, source, statement.index);
+        throw new ExpressionSyntaxError(
+          `'${statement.name}' is not defined`,
+          source,
+          statement.index,
+        );
       }
       const op = statement.op.charAt(0) as '+' | '-' | '*' | '/';
       assigned = applyBinary(op, previous, result);

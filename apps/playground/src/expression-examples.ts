@@ -22,7 +22,8 @@ export const EXPRESSION_EXAMPLES: readonly { title: string; source: string }[] =
   {
     // Karpathy's "spelled-out intro" neuron: o = tanh(x1·w1 + x2·w2 + b).
     title: 'one tanh neuron',
-    source: 'x1 = 2, x2 = 0\nw1 = -3, w2 = 1\nb = 6.8813735870195432\nn = x1*w1 + x2*w2 + b\no = tanh(n)',
+    source:
+      'x1 = 2, x2 = 0\nw1 = -3, w2 = 1\nb = 6.8813735870195432\nn = x1*w1 + x2*w2 + b\no = tanh(n)',
   },
   { title: 'a node used twice', source: 'a = 3\nb = a + a' },
   { title: 'x·exp(−x²)', source: 'x = 0.5\nx * exp(-x**2)' },

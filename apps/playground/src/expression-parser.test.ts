@@ -68,28 +68,37 @@ describe('parseProgram', () => {
   });
 
   it('splits statements on newlines, ; and , but not on newlines inside parentheses', () => {
-    const { statements } = parseProgram('a = -4, b = 2; c = (a +\n b)\n\n# a comment\nc += 1 # trailing');
-    expect(statements.map((s) => (s.kind === 'assign' ? `${s.name} ${s.op} ${show(s.expr)}` : show(s.expr)))).toEqual([
-      'a = -4',
-      'b = 2',
-      'c = (a + b)',
-      'c += 1',
-    ]);
+    const { statements } = parseProgram(
+      'a = -4, b = 2; c = (a +\n b)\n\n# a comment\nc += 1 # trailing',
+    );
+    expect(
+      statements.map((s) =>
+        s.kind === 'assign' ? `${s.name} ${s.op} ${show(s.expr)}` : show(s.expr),
+      ),
+    ).toEqual(['a = -4', 'b = 2', 'c = (a + b)', 'c += 1']);
   });
 
   it('reports where the input went wrong', () => {
     const unclosed = syntaxError('a = 1\nb = (a + 2');
-    expect(unclosed.message).toBe("expected ')' but found the end of the input (line 2, column 11)");
+    expect(unclosed.message).toBe(
+      "expected ')' but found the end of the input (line 2, column 11)",
+    );
     expect(unclosed.index).toBe(16);
 
     expect(syntaxError('a $ b').message).toBe("unexpected character '$' (line 1, column 3)");
-    expect(syntaxError('a b').message).toMatch(/^expected an operator or the end of the statement but found 'b'/);
-    expect(syntaxError('foo(1)').message).toMatch(/^unknown function 'foo' \(known: relu, tanh, exp/);
+    expect(syntaxError('a b').message).toMatch(
+      /^expected an operator or the end of the statement but found 'b'/,
+    );
+    expect(syntaxError('foo(1)').message).toMatch(
+      /^unknown function 'foo' \(known: relu, tanh, exp/,
+    );
     expect(syntaxError('a.sin()').message).toMatch(/^unknown function 'sin'/);
     expect(syntaxError('relu + 1').message).toMatch(/^'relu' is a function/);
     expect(syntaxError('tanh = 3').message).toMatch(/^cannot assign to the function name 'tanh'/);
     expect(syntaxError('relu(a, b)').message).toMatch(/^unexpected ',' inside parentheses/);
-    expect(syntaxError('a * ').message).toMatch(/^expected a number, a variable or '\(' but found the end/);
+    expect(syntaxError('a * ').message).toMatch(
+      /^expected a number, a variable or '\(' but found the end/,
+    );
     expect(syntaxError(' \n ;').message).toMatch(/^the expression is empty/);
   });
 

@@ -191,7 +191,13 @@ class Parser {
       this.next();
       this.next();
       const expr = this.expression();
-      return { kind: 'assign', name: first.text, op: second.text as AssignOperator, expr, index: first.index };
+      return {
+        kind: 'assign',
+        name: first.text,
+        op: second.text as AssignOperator,
+        expr,
+        index: first.index,
+      };
     }
     return { kind: 'expression', expr: this.expression(), index: first.index };
   }
@@ -276,7 +282,8 @@ class Parser {
         this.expect(')', "')'");
         return { kind: 'call', fn: token.text, arg, index: token.index };
       }
-      if (isFunction(token.text)) this.fail(`'${token.text}' is a function: write ${token.text}(x)`, token);
+      if (isFunction(token.text))
+        this.fail(`'${token.text}' is a function: write ${token.text}(x)`, token);
       return { kind: 'variable', name: token.text, index: token.index };
     }
     if (token.kind === '(') {

@@ -36,19 +36,24 @@ describe('layoutGraph', () => {
       ],
       sizes,
     );
-    expect(['x', 'one', 's', 'two', 'y'].map((id) => layout.nodes.get(id)?.column)).toEqual([0, 0, 1, 1, 2]);
+    expect(['x', 'one', 's', 'two', 'y'].map((id) => layout.nodes.get(id)?.column)).toEqual([
+      0, 0, 1, 1, 2,
+    ]);
   });
 
   it('never overlaps two boxes', () => {
     const ids = Array.from({ length: 30 }, (_, i) => i);
     // Node i depends on i-1 and i-3: several columns, several rows each.
-    const edges = ids.flatMap((i) => [i - 1, i - 3].filter((j) => j >= 0 && i % 4 !== 0).map((j) => ({ from: j, to: i })));
+    const edges = ids.flatMap((i) =>
+      [i - 1, i - 3].filter((j) => j >= 0 && i % 4 !== 0).map((j) => ({ from: j, to: i })),
+    );
     const layout = layoutGraph(ids, edges, sizes);
     const boxes = [...layout.nodes.values()];
     for (const a of boxes) {
       for (const b of boxes) {
         if (a === b) continue;
-        const apart = Math.abs(a.x - b.x) >= sizes.nodeWidth || Math.abs(a.y - b.y) >= sizes.nodeHeight;
+        const apart =
+          Math.abs(a.x - b.x) >= sizes.nodeWidth || Math.abs(a.y - b.y) >= sizes.nodeHeight;
         expect(apart).toBe(true);
       }
     }

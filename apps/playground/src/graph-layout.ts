@@ -61,7 +61,9 @@ export function layoutGraph(
     const a = index.get(from);
     const b = index.get(to);
     if (a === undefined || b === undefined) {
-      throw new RangeError(`layoutGraph: edge ${String(from)} -> ${String(to)} names a node that is not in ids`);
+      throw new RangeError(
+        `layoutGraph: edge ${String(from)} -> ${String(to)} names a node that is not in ids`,
+      );
     }
     (inputs[b] as number[]).push(a);
     (outputs[a] as number[]).push(b);
@@ -105,7 +107,10 @@ export function layoutGraph(
     if (list.length < 2) return;
     for (const i of list) {
       const ns = neighbours[i] as number[];
-      key[i] = ns.length === 0 ? (row[i] as number) : ns.reduce((s, j) => s + (row[j] as number), 0) / ns.length;
+      key[i] =
+        ns.length === 0
+          ? (row[i] as number)
+          : ns.reduce((s, j) => s + (row[j] as number), 0) / ns.length;
     }
     // A stable sort keeps ties in their current order.
     list.sort((a, b) => (key[a] as number) - (key[b] as number));

@@ -86,7 +86,10 @@ export class GraphPanel {
     } catch (error) {
       this.#editor.classList.add('invalid');
       this.#error.hidden = false;
-      this.#error.textContent = error instanceof ExpressionSyntaxError || error instanceof Error ? error.message : String(error);
+      this.#error.textContent =
+        error instanceof ExpressionSyntaxError || error instanceof Error
+          ? error.message
+          : String(error);
       if (error instanceof ExpressionSyntaxError) this.#editor.setCustomValidity(error.message);
       return;
     }
@@ -97,7 +100,11 @@ export class GraphPanel {
     const name = root.label ?? 'result';
     this.#result.textContent = `${name} = ${formatNumber(root.data)}   (${graph.nodes.length} nodes; ∂${name}/∂${name} = 1)`;
     this.#result.dataset.value = String(root.data);
-    renderGraph(this.#graph, graph, this.#zoom.value === 'fit' ? 'fit' : Number(this.#zoom.value) || 1);
+    renderGraph(
+      this.#graph,
+      graph,
+      this.#zoom.value === 'fit' ? 'fit' : Number(this.#zoom.value) || 1,
+    );
 
     const body = this.#leaves.tBodies[0] ?? this.#leaves.createTBody();
     body.replaceChildren();

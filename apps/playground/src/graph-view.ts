@@ -67,7 +67,8 @@ export function renderGraph(container: HTMLElement, graph: GraphJSON, zoom: numb
   const width = layout.width + 2 * MARGIN;
   const height = layout.height + 2 * MARGIN;
   // `fit` shrinks a wide graph to the container, but not below a readable size.
-  const scale = zoom === 'fit' ? Math.min(1, Math.max(0.55, (container.clientWidth - 2) / width)) : zoom;
+  const scale =
+    zoom === 'fit' ? Math.min(1, Math.max(0.55, (container.clientWidth - 2) / width)) : zoom;
   const svg = el('svg', {
     xmlns: SVG,
     width: Math.ceil(width * scale),
@@ -90,7 +91,11 @@ export function renderGraph(container: HTMLElement, graph: GraphJSON, zoom: numb
     const x2 = MARGIN + b.x;
     const y2 = MARGIN + b.y + NODE_H / 2;
     const bend = Math.max(20, (x2 - x1) / 2);
-    el('path', { class: 'edge', d: `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}` }, edges);
+    el(
+      'path',
+      { class: 'edge', d: `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}` },
+      edges,
+    );
   }
 
   for (const [id, place] of layout.nodes) {
@@ -99,7 +104,12 @@ export function renderGraph(container: HTMLElement, graph: GraphJSON, zoom: numb
     const x = MARGIN + place.x;
     const y = MARGIN + place.y;
     const constant = n.op === '' && !n.requiresGrad;
-    const classes = ['node', constant ? 'constant' : '', n.op === '' ? 'leaf' : '', id === rootId ? 'root' : '']
+    const classes = [
+      'node',
+      constant ? 'constant' : '',
+      n.op === '' ? 'leaf' : '',
+      id === rootId ? 'root' : '',
+    ]
       .filter(Boolean)
       .join(' ');
     const g = el(
@@ -131,7 +141,14 @@ export function renderGraph(container: HTMLElement, graph: GraphJSON, zoom: numb
       continue;
     }
     el('rect', { x: x + BOX_X, y, width: BOX_W, height: NODE_H, rx: 4 }, g);
-    el('path', { class: 'edge', d: `M${x + BOX_X + LABEL_W},${y} v${NODE_H} M${x + BOX_X + LABEL_W + DATA_W},${y} v${NODE_H}` }, g);
+    el(
+      'path',
+      {
+        class: 'edge',
+        d: `M${x + BOX_X + LABEL_W},${y} v${NODE_H} M${x + BOX_X + LABEL_W + DATA_W},${y} v${NODE_H}`,
+      },
+      g,
+    );
     const label = n.label ?? '';
     text(x + BOX_X + 6, cy, label.length > 5 ? `${label.slice(0, 4)}…` : label, 'label', g);
     text(x + BOX_X + LABEL_W + 6, cy, `data ${formatNumber(n.data)}`, 'data', g);

@@ -16,7 +16,12 @@ export interface LossHistory {
  *   drawLossChart(canvas, 320, 180, { steps: [0, 10], train: [1, 0.5], test: [1.1, 0.6] });
  *   drawLossChart(canvas, 320, 180, { steps: [], train: [], test: [] }); // empty axes
  */
-export function drawLossChart(canvas: HTMLCanvasElement, width: number, height: number, history: LossHistory): void {
+export function drawLossChart(
+  canvas: HTMLCanvasElement,
+  width: number,
+  height: number,
+  history: LossHistory,
+): void {
   const ctx = setupCanvas(canvas, width, height);
   ctx.clearRect(0, 0, width, height);
   ctx.fillStyle = '#fff';

@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { fromPixelX, fromPixelY, rangeDomain, squareDomain, toPixelX, toPixelY } from './plot-domain.js';
+import {
+  fromPixelX,
+  fromPixelY,
+  rangeDomain,
+  squareDomain,
+  toPixelX,
+  toPixelY,
+} from './plot-domain.js';
 
 describe('plot domains', () => {
   it('squares the bounding box around its centre and pads every side', () => {
     // Box [0, 2] × [0, 1]: side 2, centre (1, 0.5); pad 0.1 adds 0.2 on each side.
-    const d = squareDomain([[0, 0], [2, 1]], 0.1);
+    const d = squareDomain(
+      [
+        [0, 0],
+        [2, 1],
+      ],
+      0.1,
+    );
     expect(d.xMin).toBeCloseTo(-0.2, 15);
     expect(d.xMax).toBeCloseTo(2.2, 15);
     expect(d.yMin).toBeCloseTo(-0.7, 15);
@@ -18,7 +31,9 @@ describe('plot domains', () => {
 
   it('pads x and y ranges separately for regression', () => {
     const d = rangeDomain([0, 1], [7, 12], 0.1);
-    expect([d.xMin, d.xMax, d.yMin, d.yMax].map((v) => Number(v.toFixed(12)))).toEqual([-0.1, 1.1, 6.5, 12.5]);
+    expect([d.xMin, d.xMax, d.yMin, d.yMax].map((v) => Number(v.toFixed(12)))).toEqual([
+      -0.1, 1.1, 6.5, 12.5,
+    ]);
   });
 
   it('maps data to pixels with y pointing up, and pixel centres back to data', () => {

@@ -66,7 +66,9 @@ export class TrainView {
       this.pause();
       this.#advance(() => this.#session.step());
     });
-    element('reset', HTMLButtonElement).addEventListener('click', () => this.reset(this.#session.state));
+    element('reset', HTMLButtonElement).addEventListener('click', () =>
+      this.reset(this.#session.state),
+    );
     this.#afterChange();
   }
 
@@ -138,7 +140,11 @@ export class TrainView {
 
   #domainOf(s: TrainingSession): PlotDomain {
     const x = [...s.train.x, ...s.test.x];
-    if (s.regression) return rangeDomain(x.map((p) => p[0] ?? 0), [...s.train.y, ...s.test.y]);
+    if (s.regression)
+      return rangeDomain(
+        x.map((p) => p[0] ?? 0),
+        [...s.train.y, ...s.test.y],
+      );
     return squareDomain(x);
   }
 
@@ -163,7 +169,8 @@ export class TrainView {
     h.test.push(m.testLoss);
     if (h.steps.length > MAX_HISTORY) {
       // Keep the first point (the loss before training) and every other one after it.
-      const keep = (_: number, i: number): boolean => i === 0 || i % 2 === 1 || i === h.steps.length - 1;
+      const keep = (_: number, i: number): boolean =>
+        i === 0 || i % 2 === 1 || i === h.steps.length - 1;
       h.steps = h.steps.filter(keep);
       h.train = h.train.filter(keep);
       h.test = h.test.filter(keep);
@@ -188,13 +195,30 @@ export class TrainView {
   #draw(): void {
     const s = this.#session;
     if (s.regression) {
-      const truth = s.state.dataset === 'line' ? (x: number) => s.state.m * x + s.state.c : undefined;
-      drawRegression(this.#heatmap, PLOT_SIZE, this.#domain, s.train, s.test, (x) => s.forward([x]), truth);
+      const truth =
+        s.state.dataset === 'line' ? (x: number) => s.state.m * x + s.state.c : undefined;
+      drawRegression(
+        this.#heatmap,
+        PLOT_SIZE,
+        this.#domain,
+        s.train,
+        s.test,
+        (x) => s.forward([x]),
+        truth,
+      );
       this.#describeFit();
     } else {
       // The grid shrinks for large models (each pixel is one forward pass), from 64² to 24².
-      const resolution = Math.round(Math.max(24, Math.min(64, Math.sqrt(2e6 / s.model.parameterCount))));
-      drawHeatmap(this.#heatmap, PLOT_SIZE, this.#domain, (a, b) => s.confidence([a, b]), resolution);
+      const resolution = Math.round(
+        Math.max(24, Math.min(64, Math.sqrt(2e6 / s.model.parameterCount))),
+      );
+      drawHeatmap(
+        this.#heatmap,
+        PLOT_SIZE,
+        this.#domain,
+        (a, b) => s.confidence([a, b]),
+        resolution,
+      );
       this.#heatmap.dataset.steps = String(s.steps);
     }
     if (this.#pointsDrawnFor !== s) {
@@ -206,7 +230,11 @@ export class TrainView {
 
   #classPoints(): [TrainingSession['train'], TrainingSession['test']] {
     const s = this.#session;
-    if (s.regression) return [{ x: [], y: [] }, { x: [], y: [] }];
+    if (s.regression)
+      return [
+        { x: [], y: [] },
+        { x: [], y: [] },
+      ];
     return [s.train, s.test];
   }
 

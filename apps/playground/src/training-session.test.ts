@@ -5,7 +5,11 @@ import { DEFAULT_STATE } from './playground-state.js';
 import type { PlaygroundState } from './playground-state.js';
 import { TrainingSession, chunkSize } from './training-session.js';
 
-const state = (patch: Partial<PlaygroundState>): PlaygroundState => ({ ...DEFAULT_STATE, hidden: [8], ...patch });
+const state = (patch: Partial<PlaygroundState>): PlaygroundState => ({
+  ...DEFAULT_STATE,
+  hidden: [8],
+  ...patch,
+});
 
 describe('TrainingSession', () => {
   it('splits the samples into test and training sets by the test share', () => {
@@ -22,7 +26,9 @@ describe('TrainingSession', () => {
     const a = new TrainingSession(state({}));
     const b = new TrainingSession(state({}));
     for (let i = 0; i < 20; i++) expect(a.step()).toBe(b.step());
-    expect(a.model.parameters().map((p) => p.data)).toEqual(b.model.parameters().map((p) => p.data));
+    expect(a.model.parameters().map((p) => p.data)).toEqual(
+      b.model.parameters().map((p) => p.data),
+    );
     const c = new TrainingSession(state({ seed: 2 }));
     expect(c.model.parameters().map((p) => p.data)).not.toEqual(
       new TrainingSession(state({})).model.parameters().map((p) => p.data),
@@ -46,7 +52,9 @@ describe('TrainingSession', () => {
   });
 
   it('moves the weights against the gradient: one SGD step on a batch lowers that loss', () => {
-    const s = new TrainingSession(state({ mode: 'batch', optimizer: 'sgd', learningRate: 0.01, l2: 0 }));
+    const s = new TrainingSession(
+      state({ mode: 'batch', optimizer: 'sgd', learningRate: 0.01, l2: 0 }),
+    );
     const before = s.metrics().trainLoss;
     const reported = s.step();
     expect(reported).toBeCloseTo(before, 12); // the step reports the loss it started from
@@ -67,7 +75,16 @@ describe('TrainingSession', () => {
 
   it('fits the line y = 5x + 7 with a linear model', () => {
     const s = new TrainingSession(
-      state({ dataset: 'line', hidden: [], loss: 'mse', mode: 'batch', learningRate: 0.5, optimizer: 'adam', l2: 0, noise: 0 }),
+      state({
+        dataset: 'line',
+        hidden: [],
+        loss: 'mse',
+        mode: 'batch',
+        learningRate: 0.5,
+        optimizer: 'adam',
+        l2: 0,
+        noise: 0,
+      }),
     );
     for (let i = 0; i < 400; i++) s.step();
     const [w, b] = s.model.parameters().map((p) => p.data);
@@ -77,7 +94,13 @@ describe('TrainingSession', () => {
   });
 
   it('spreads a large batch over chunks and still makes the whole-batch update', () => {
-    const setup = state({ mode: 'batch', optimizer: 'sgd', loss: 'mse', learningRate: 0.1, l2: 0.01 });
+    const setup = state({
+      mode: 'batch',
+      optimizer: 'sgd',
+      loss: 'mse',
+      learningRate: 0.1,
+      l2: 0.01,
+    });
     const chunked = new TrainingSession(setup);
     const reference = new TrainingSession(setup);
     expect(chunked.chunkSize).toBe(32);

@@ -63,7 +63,14 @@ export function generateData(state: Readonly<PlaygroundState>, rng: Rng): Datase
       return xor(common);
     case 'blobs':
       // Two blobs on the diagonal; `noise` adds to their own spread of 0.5.
-      return blobs({ ...common, centers: [[-1, -1], [1, 1]], clusterStd: 0.5 });
+      return blobs({
+        ...common,
+        centers: [
+          [-1, -1],
+          [1, 1],
+        ],
+        clusterStd: 0.5,
+      });
     case 'line':
       return linear({ ...common, slope: state.m, intercept: state.c });
   }
@@ -142,7 +149,12 @@ export class TrainingSession {
     this.#loss = LOSS_FUNCTIONS[state.loss];
     this.#targets = this.train.y.map((y) => this.target(y));
     const nTrain = this.train.x.length;
-    this.batchSize = state.mode === 'online' ? 1 : state.mode === 'batch' ? nTrain : Math.min(state.batchSize, nTrain);
+    this.batchSize =
+      state.mode === 'online'
+        ? 1
+        : state.mode === 'batch'
+          ? nTrain
+          : Math.min(state.batchSize, nTrain);
     this.#order = this.#shuffle.permutation(nTrain);
     this.chunkSize = chunkSize(this.model.parameterCount);
   }
@@ -197,7 +209,8 @@ export class TrainingSession {
     );
     if (chunk.length < batch.length) loss = loss.mul(chunk.length / batch.length);
     const last = pending.done + chunk.length >= batch.length;
-    if (last && this.state.l2 > 0) loss = loss.add(l2Penalty(this.model.parameters(), this.state.l2));
+    if (last && this.state.l2 > 0)
+      loss = loss.add(l2Penalty(this.model.parameters(), this.state.l2));
     loss.backward();
     pending.loss += loss.data;
     pending.done += chunk.length;
@@ -248,7 +261,13 @@ export class TrainingSession {
     const measure = (data: Dataset): { loss: number; accuracy: number | undefined } => {
       if (data.x.length === 0) return { loss: NaN, accuracy: undefined };
       const outputs = data.x.map(f);
-      const loss = noGrad(() => this.#loss(outputs, data.y.map((y) => this.target(y))).data);
+      const loss = noGrad(
+        () =>
+          this.#loss(
+            outputs,
+            data.y.map((y) => this.target(y)),
+          ).data,
+      );
       if (this.regression) return { loss, accuracy: undefined };
       let correct = 0;
       outputs.forEach((z, i) => {
@@ -258,6 +277,11 @@ export class TrainingSession {
     };
     const train = measure(this.train);
     const test = measure(this.test);
-    return { trainLoss: train.loss, testLoss: test.loss, trainAccuracy: train.accuracy, testAccuracy: test.accuracy };
+    return {
+      trainLoss: train.loss,
+      testLoss: test.loss,
+      trainAccuracy: train.accuracy,
+      testAccuracy: test.accuracy,
+    };
   }
 }

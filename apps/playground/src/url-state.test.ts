@@ -15,7 +15,9 @@ import {
 import { decodeState, encodeState } from './url-state.js';
 
 const doubleIn = (min: number, max: number) =>
-  fc.double({ min, max, noNaN: true, noDefaultInfinity: true }).map((x) => (Object.is(x, -0) ? 0 : x));
+  fc
+    .double({ min, max, noNaN: true, noDefaultInfinity: true })
+    .map((x) => (Object.is(x, -0) ? 0 : x));
 
 const stateArb: fc.Arbitrary<PlaygroundState> = fc
   .record({
@@ -60,7 +62,9 @@ describe('URL state', () => {
   });
 
   it('reads a hand-written link, filling missing keys from the defaults', () => {
-    const { state, problems } = decodeState('?data=spirals&n=300&hidden=8-8-4&act=relu&lr=0.003&mode=online');
+    const { state, problems } = decodeState(
+      '?data=spirals&n=300&hidden=8-8-4&act=relu&lr=0.003&mode=online',
+    );
     expect(problems).toEqual([]);
     expect(state).toEqual({
       ...DEFAULT_STATE,
@@ -80,14 +84,16 @@ describe('URL state', () => {
   });
 
   it('replaces each bad value by its default and names the key, the value and what was expected', () => {
-    const { state, problems } = decodeState('n=-3&noise=abc&lr=0&data=swirl&hidden=8-0&seed=1.5&view=3d');
+    const { state, problems } = decodeState(
+      'n=-3&noise=abc&lr=0&data=swirl&hidden=8-0&seed=1.5&view=3d',
+    );
     expect(state).toEqual(DEFAULT_STATE);
     expect(problems).toEqual([
       'data: expected one of moons, circles, spirals, xor, blobs, line, received "swirl"',
       'n: expected an integer in [10, 1000], received "-3"',
       'noise: expected a number in [0, 2], received "abc"',
       'seed: expected an integer in [0, 4294967295], received "1.5"',
-      "hidden: expected up to 6 widths in [1, 64] joined by '-', received \"8-0\"",
+      'hidden: expected up to 6 widths in [1, 64] joined by \'-\', received "8-0"',
       'lr: expected a number in [0.000001, 10], received "0"',
       'view: expected one of train, graph, received "3d"',
     ]);
