@@ -6,8 +6,10 @@ import { formatNumber } from './number-format.js';
 const SVG = 'http://www.w3.org/2000/svg';
 
 // Geometry of one node, micrograd style: an op circle, then a record `label | data | grad`.
-const OP_RADIUS = 13;
-const BOX_X = 2 * OP_RADIUS + 10;
+// The op sits in a pill as wide as its name needs, up to OP_W.
+const OP_W = 40;
+const OP_H = 22;
+const BOX_X = OP_W + 8;
 const LABEL_W = 40;
 const DATA_W = 100;
 const GRAD_W = 104;
@@ -18,6 +20,15 @@ const MARGIN = 16;
 
 /** Graphs larger than this are summarized instead of drawn (they would be unreadable). */
 export const MAX_DRAWN_NODES = 400;
+
+function opName(op: string): string {
+  return op === 'sigmoid' ? 'σ' : op;
+}
+
+/** Width of the op's pill; edges end at its left side. */
+function opWidth(op: string): number {
+  return Math.min(OP_W, Math.max(OP_H, 7 * opName(op).length + 12));
+}
 
 function el<K extends keyof SVGElementTagNameMap>(
   tag: K,
@@ -68,7 +79,7 @@ export function renderGraph(container: HTMLElement, graph: GraphJSON, zoom: numb
   const height = layout.height + 2 * MARGIN;
   // `fit` shrinks a wide graph to the container, but not below a readable size.
   const scale =
-    zoom === 'fit' ? Math.min(1, Math.max(0.55, (container.clientWidth - 2) / width)) : zoom;
+    zoom === 'fit' ? Math.min(1, Math.max(0.8, (container.clientWidth - 2) / width)) : zoom;
   const svg = el('svg', {
     xmlns: SVG,
     width: Math.ceil(width * scale),
@@ -88,7 +99,7 @@ export function renderGraph(container: HTMLElement, graph: GraphJSON, zoom: numb
     if (a === undefined || b === undefined) continue;
     const x1 = MARGIN + a.x + NODE_W;
     const y1 = MARGIN + a.y + NODE_H / 2;
-    const x2 = MARGIN + b.x;
+    const x2 = MARGIN + b.x + OP_W - opWidth(byId.get(to)?.op ?? '');
     const y2 = MARGIN + b.y + NODE_H / 2;
     const bend = Math.max(20, (x2 - x1) / 2);
     el(
@@ -128,9 +139,11 @@ export function renderGraph(container: HTMLElement, graph: GraphJSON, zoom: numb
     const cy = y + NODE_H / 2;
     if (n.op !== '') {
       const op = el('g', { class: 'op' }, g);
-      el('circle', { cx: x + OP_RADIUS, cy, r: OP_RADIUS }, op);
-      text(x + OP_RADIUS, cy, n.op, '', op);
-      el('path', { class: 'edge', d: `M${x + 2 * OP_RADIUS},${cy} H${x + BOX_X}` }, g);
+      const name = opName(n.op);
+      const w = opWidth(n.op);
+      el('rect', { x: x + OP_W - w, y: cy - OP_H / 2, width: w, height: OP_H, rx: OP_H / 2 }, op);
+      text(x + OP_W - w / 2, cy, name, '', op);
+      el('path', { class: 'edge', d: `M${x + OP_W},${cy} H${x + BOX_X}` }, g);
     }
     if (constant) {
       // A constant is just its value, in a small box next to the node that uses it.
