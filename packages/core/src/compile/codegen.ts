@@ -189,15 +189,43 @@ function routeToChosen(
   return `if (${x} === ${y}) { ${add(ga, half)} ${add(gb, half)} } else if (${x} ${wins} ${y}) { ${add(ga, g)} } else { ${add(gb, g)} }`;
 }
 
-/** Terms per statement of a long sum: keeps each expression shallow for the parser. */
-const CHUNK = 32;
+/** Terms per statement of a long sum or dot: keeps each expression shallow for the parser. */
+const TERMS = 32;
+/**
+ * Up to this many statements, op nodes' values and gradients live in locals of
+ * one function per pass. Beyond it (a whole batch in one graph) they live in
+ * the typed arrays and the code is cut into functions of
+ * {@link STATEMENTS_PER_FUNCTION} statements: the optimizing compiler gives up
+ * on very large functions, and its register allocation grows with the number
+ * of live locals.
+ */
+const LOCALS_LIMIT = 3000;
+const STATEMENTS_PER_FUNCTION = 400;
+/** Up to this many parameters, one sample's `backward` keeps them in locals too. */
+const LOCAL_PARAMS_LIMIT = 64;
+/** Beyond this many statements `auto` mode prefers the interpreter: the code would cost more to compile than it saves. */
+export const CODEGEN_LIMIT = 20000;
 
-/** The source of the functions for a tape; exported for inspection in tests. */
-export function generateSource(tape: Tape, layout: InputLayout): string {
+/** How big the generated code for a tape would be, in statements. */
+export const statementCount = (tape: Tape): number =>
+  tape.op.length + tape.backward.length + tape.args.length;
+
+/** Where each slot's value and gradient live in one generated pass. */
+interface Placement {
+  /** Op nodes and inputs in V and G (else locals v‹slot›, g‹slot›). */
+  inArrays: boolean;
+  /** Parameters in locals (else in V and G). */
+  paramsInLocals: boolean;
+}
+
+/** The forward and backward statements for a tape: one unit (a statement or a few) per step. */
+function passes(
+  tape: Tape,
+  placement: Placement,
+): { fwd: string[]; bwd: string[]; val: (s: number) => string } {
   const {
     nInputs,
     params,
-    paramRequiresGrad,
     constants,
     firstNode,
     op,
@@ -211,55 +239,69 @@ export function generateSource(tape: Tape, layout: InputLayout): string {
   } = tape;
   const firstConstant = nInputs + params.length;
   const isConstant = (s: number): boolean => s >= firstConstant && s < firstNode;
+  const isParam = (s: number): boolean => s >= nInputs && s < firstConstant;
+  const inArray = (s: number): boolean =>
+    isParam(s) ? !placement.paramsInLocals : placement.inArrays;
   const val = (s: number): string =>
-    isConstant(s) ? numberLiteral(constants[s - firstConstant] as number) : `v${s}`;
-  const gradOf = (s: number): string | null => (requiresGrad[s] ? `g${s}` : null);
+    isConstant(s)
+      ? numberLiteral(constants[s - firstConstant] as number)
+      : inArray(s)
+        ? `V[${s}]`
+        : `v${s}`;
+  const gradOf = (s: number): string | null =>
+    requiresGrad[s] ? (inArray(s) ? `G[${s}]` : `g${s}`) : null;
+  const define = (s: number, expr: string): string =>
+    inArray(s) ? `V[${s}] = ${expr};` : `const v${s} = ${expr};`;
 
-  // ---- forward ----
   const fwd: string[] = [];
   for (let k = 0; k < op.length; k++) {
     const code = op[k] as number;
-    const out = `v${firstNode + k}`;
+    const s = firstNode + k;
     const ia = a[k] as number;
     if (code === SUM.code) {
       // ((v₀ + v₁) + v₂) + …
-      const terms = Array.from(args.subarray(ia, ia + (n[k] as number)), val);
-      fwd.push(...chunkedSum(out, terms, ''));
+      fwd.push(
+        chunkedSum(s, Array.from(args.subarray(ia, ia + (n[k] as number)), val), '', define),
+      );
     } else if (code === DOT.code) {
       // ((w₀x₀ + w₁x₁) + …) + bias
       const terms: string[] = [];
       for (let j = ia; j < ia + 2 * (n[k] as number); j += 2)
         terms.push(`${val(args[j] as number)} * ${val(args[j + 1] as number)}`);
-      const bias = (b[k] as number) >= 0 ? val(b[k] as number) : '';
-      fwd.push(...chunkedSum(out, terms, bias));
+      fwd.push(chunkedSum(s, terms, (b[k] as number) >= 0 ? val(b[k] as number) : '', define));
     } else {
       const emitter = EMITTERS.get(code);
       if (emitter === undefined)
         throw new Error(`compile: no code generation rule for op '${opName(code)}'`);
       const ib = b[k] as number;
-      fwd.push(`const ${out} = ${emitter.forward(val(ia), ib >= 0 ? val(ib) : '')};`);
+      fwd.push(define(s, emitter.forward(val(ia), ib >= 0 ? val(ib) : '')));
     }
   }
 
-  // ---- backward ----
   const bwd: string[] = [];
-  const rootIsNode = output >= firstNode;
-  if (!rootIsNode) {
-    bwd.push(`g${output} += 1;`); // a leaf output: ∂root/∂root = 1, accumulated
+  if (output < firstNode) {
+    const g = gradOf(output);
+    if (g !== null) bwd.push(`${g} += 1;`); // a leaf output: ∂root/∂root = 1, accumulated
   } else {
     // Op nodes' gradients start at 0 on every pass, the output's at 1; each is
-    // complete before its node is visited, so a node's declaration may sit anywhere
-    // before its first use: declare them all up front.
-    const decl = Array.from(
+    // complete before its node is visited.
+    const init = Array.from(
       backward,
-      (k) => `g${firstNode + k} = ${firstNode + k === output ? 1 : 0}`,
+      (k) => [firstNode + k, firstNode + k === output ? 1 : 0] as const,
     );
-    for (let i = 0; i < decl.length; i += CHUNK)
-      bwd.push(`let ${decl.slice(i, i + CHUNK).join(', ')};`);
+    if (placement.inArrays) for (const [s, g0] of init) bwd.push(`G[${s}] = ${g0};`);
+    else
+      for (let i = 0; i < init.length; i += TERMS)
+        bwd.push(
+          `let ${init
+            .slice(i, i + TERMS)
+            .map(([s, g0]) => `g${s} = ${g0}`)
+            .join(', ')};`,
+        );
     for (const k of backward) {
       const code = op[k] as number;
       const s = firstNode + k;
-      const g = `g${s}`;
+      const g = gradOf(s) as string;
       const ia = a[k] as number;
       const ib = b[k] as number;
       if (code === SUM.code) {
@@ -274,22 +316,42 @@ export function generateSource(tape: Tape, layout: InputLayout): string {
         if (ib >= 0) bwd.push(add(gradOf(ib), g));
       } else {
         const emitter = EMITTERS.get(code) as Emitter;
-        const x = val(ia);
-        const y = ib >= 0 ? val(ib) : '';
         // Unary ops: the operand requires a gradient whenever the node does.
-        const ga = ib >= 0 ? gradOf(ia) : `g${ia}`;
-        const gb = ib >= 0 ? gradOf(ib) : null;
-        bwd.push(emitter.backward({ v: `v${s}`, g, x, y, ga, gb }));
+        bwd.push(
+          emitter.backward({
+            v: val(s),
+            g,
+            x: val(ia),
+            y: ib >= 0 ? val(ib) : '',
+            ga: gradOf(ia),
+            gb: ib >= 0 ? gradOf(ib) : null,
+          }),
+        );
       }
     }
   }
+  return { fwd, bwd, val };
+}
 
-  // ---- parameters ----
-  const P = params.map((_, i) => `p${i}`);
-  const paramData = params.map((_, i) => `const v${nInputs + i} = p${i}.data;`);
+/**
+ * The source of the functions for a tape; exported for inspection in tests.
+ * `style` forces where node values live (default: locals for small tapes).
+ */
+export function generateSource(
+  tape: Tape,
+  layout: InputLayout,
+  style?: 'locals' | 'arrays',
+): string {
+  const { nInputs, params, paramRequiresGrad, requiresGrad, output } = tape;
+  const inArrays = style === undefined ? statementCount(tape) > LOCALS_LIMIT : style === 'arrays';
+  const batch = passes(tape, { inArrays, paramsInLocals: false });
+  // One sample's backward with few parameters: them too in locals, read from
+  // and written back to the Values directly.
+  const single =
+    !inArrays && params.length <= LOCAL_PARAMS_LIMIT
+      ? passes(tape, { inArrays: false, paramsInLocals: true })
+      : null;
   const trained = params.map((_, i) => i).filter((i) => paramRequiresGrad[i]);
-  const gradLoad = trained.map((i) => `let g${nInputs + i} = p${i}.grad;`);
-  const gradStore = trained.map((i) => `p${i}.grad = g${nInputs + i};`);
 
   // ---- samples: checked in generated code; on failure the generic check explains ----
   const checks: string[] = ['if (s === null || typeof s !== "object") fail(s, where);'];
@@ -298,9 +360,11 @@ export function generateSource(tape: Tape, layout: InputLayout): string {
     const key = JSON.stringify(name);
     const size = layout.sizes[i] as number;
     const at = layout.offsets[i] as number;
+    const put = (slot: number, expr: string): string =>
+      inArrays ? `V[${slot}] = ${expr};` : `const v${slot} = ${expr};`;
     if (size < 0) {
       checks.push(`if (typeof s[${key}] !== "number") fail(s, where);`);
-      loads.push(`const v${at} = s[${key}];`);
+      loads.push(put(at, `s[${key}]`));
     } else {
       checks.push(
         `{ const q = s[${key}]; if (q === null || typeof q !== "object" || q.length !== ${size}) fail(s, where);`,
@@ -308,61 +372,112 @@ export function generateSource(tape: Tape, layout: InputLayout): string {
       for (let j = 0; j < size; j++)
         checks.push(`if (typeof q[${j}] !== "number") fail(s, where);`);
       checks.push('}');
-      loads.push(
-        `{ const q = s[${key}]; ${Array.from({ length: size }, (_, j) => `v${at + j} = q[${j}];`).join(' ')} }`,
-      );
+      loads.push(`const q${i} = s[${key}];`);
+      for (let j = 0; j < size; j++) loads.push(put(at + j, `q${i}[${j}]`));
     }
   });
-  const inputDecl = `let ${Array.from({ length: layout.width }, (_, i) => `v${i}`).join(', ')};`;
   checks.push(
     `let keys = 0; for (const _ in s) keys++; if (keys !== ${layout.names.length}) fail(s, where);`,
   );
-  // Vector inputs are declared with let (filled in a block); scalars too, for one form.
-  const load = [inputDecl, ...loads.map((l) => l.replace(/^const /, ''))].join('\n');
-  const check = checks.join('\n');
-  const outVal = val(output);
-  const noGrad = !requiresGrad[output];
 
+  const outVal = batch.val(output);
   const lines = [
     '"use strict";',
-    ...P.map((p, i) => `const ${p} = P[${i}];`),
-    `function check(s, where) {\n${check}\n}`,
-    `function run(s) {\ncheck(s, "run(inputs)");\n${load}\n${paramData.join('\n')}\n${fwd.join('\n')}\nreturn ${outVal};\n}`,
-    noGrad
-      ? 'function backward() { noGradient("backward(inputs)"); }'
-      : `function backward(s) {\ncheck(s, "backward(inputs)");\n${load}\n${paramData.join('\n')}\n${gradLoad.join('\n')}\n${fwd.join('\n')}\n${bwd.join('\n')}\n${gradStore.join('\n')}\nreturn ${outVal};\n}`,
-    noGrad
-      ? 'function accumulate() { noGradient("accumulate(samples)"); }'
-      : `function accumulate(S) {
-if (!Array.isArray(S)) failList(S);
-const count = S.length;
-for (let i = 0; i < count; i++) check(S[i], i);
-${paramData.join('\n')}
-${gradLoad.join('\n')}
-let total = 0;
-for (let i = 0; i < count; i++) {
-const s = S[i];
-${load}
-${fwd.join('\n')}
-${bwd.join('\n')}
-total += ${outVal};
-}
-${gradStore.join('\n')}
-return total;
-}`,
-    'return { run, backward, accumulate };',
+    ...params.map((_, i) => `const p${i} = P[${i}];`),
+    `const V = new Float64Array(${tape.nSlots}), G = new Float64Array(${tape.nSlots});`,
+    `const T = [${trained.join(', ')}];`,
+    `function loadParams() { for (let i = 0; i < ${params.length}; i++) V[${nInputs} + i] = P[i].data; }`,
+    `function loadGrads() { for (let j = 0; j < T.length; j++) { const i = T[j]; G[${nInputs} + i] = P[i].grad; } }`,
+    `function storeGrads() { for (let j = 0; j < T.length; j++) { const i = T[j]; P[i].grad = G[${nInputs} + i]; } }`,
+    `function check(s, where) {\n${checks.join('\n')}\n}`,
   ];
+  if (inArrays) {
+    const forwardParts = cut(batch.fwd, 'f');
+    const backwardParts = cut(batch.bwd, 'b');
+    lines.push(
+      `function inputs(s) {\n${loads.join('\n')}\n}`,
+      ...forwardParts.functions,
+      ...backwardParts.functions,
+    );
+    lines.push(`function forward(s) { inputs(s); ${forwardParts.calls} return ${outVal}; }`);
+    lines.push(
+      `function step(s) { inputs(s); ${forwardParts.calls} ${backwardParts.calls} return ${outVal}; }`,
+    );
+  } else {
+    lines.push(
+      `function forward(s) {\n${loads.join('\n')}\n${batch.fwd.join('\n')}\nreturn ${outVal};\n}`,
+    );
+    lines.push(
+      `function step(s) {\n${loads.join('\n')}\n${batch.fwd.join('\n')}\n${batch.bwd.join('\n')}\nreturn ${outVal};\n}`,
+    );
+  }
+  const trainable = requiresGrad[output] === 1;
+  let backwardFn =
+    'function backward(s) { check(s, "backward(inputs)"); loadParams(); loadGrads(); const out = step(s); storeGrads(); return out; }';
+  if (single !== null) {
+    const slot = (i: number): number => nInputs + i;
+    backwardFn = [
+      'function backward(s) {',
+      'check(s, "backward(inputs)");',
+      ...loads,
+      ...params.map((_, i) => `const v${slot(i)} = p${i}.data;`),
+      ...trained.map((i) => `let g${slot(i)} = p${i}.grad;`),
+      ...single.fwd,
+      ...single.bwd,
+      ...trained.map((i) => `p${i}.grad = g${slot(i)};`),
+      `return ${single.val(output)};`,
+      '}',
+    ].join('\n');
+  }
+  lines.push(
+    'function run(s) { check(s, "run(inputs)"); loadParams(); return forward(s); }',
+    trainable ? backwardFn : 'function backward() { noGradient("backward(inputs)"); }',
+    trainable
+      ? `function accumulate(S) {
+  if (!Array.isArray(S)) failList(S);
+  const count = S.length;
+  for (let i = 0; i < count; i++) check(S[i], i);
+  loadParams(); loadGrads();
+  let total = 0;
+  for (let i = 0; i < count; i++) total += step(S[i]);
+  storeGrads();
+  return total;
+}`
+      : 'function accumulate() { noGradient("accumulate(samples)"); }',
+    'return { run, backward, accumulate };',
+  );
   return lines.join('\n');
 }
 
-function chunkedSum(out: string, terms: readonly string[], last: string): string[] {
-  if (terms.length <= CHUNK)
-    return [`const ${out} = ${terms.join(' + ')}${last === '' ? '' : ` + ${last}`};`];
-  const lines = [`let ${out}_ = ${terms.slice(0, CHUNK).join(' + ')};`];
-  for (let i = CHUNK; i < terms.length; i += CHUNK)
-    lines.push(`${out}_ = ${out}_ + ${terms.slice(i, i + CHUNK).join(' + ')};`);
-  lines.push(`const ${out} = ${out}_${last === '' ? '' : ` + ${last}`};`);
-  return lines;
+/** `define(s, expr)` for a sum of many terms, added left to right in statements of {@link TERMS} terms. */
+function chunkedSum(
+  s: number,
+  terms: readonly string[],
+  last: string,
+  define: (s: number, expr: string) => string,
+): string {
+  const tail = last === '' ? '' : ` + ${last}`;
+  if (terms.length <= TERMS) return define(s, `${terms.join(' + ')}${tail}`);
+  const t = `t${s}`;
+  const lines = [`let ${t} = ${terms.slice(0, TERMS).join(' + ')};`];
+  for (let i = TERMS; i < terms.length; i += TERMS)
+    lines.push(`${t} = ${t} + ${terms.slice(i, i + TERMS).join(' + ')};`);
+  lines.push(define(s, `${t}${tail}`));
+  return lines.join('\n');
+}
+
+/** Statements cut into functions `prefix0`, `prefix1`, …, and the calls that run them in order. */
+function cut(units: readonly string[], prefix: string): { functions: string[]; calls: string } {
+  const functions: string[] = [];
+  const calls: string[] = [];
+  for (let i = 0; i < units.length; i += STATEMENTS_PER_FUNCTION) {
+    const name = `${prefix}${functions.length}`;
+    functions.push(
+      `function ${name}() {\n${units.slice(i, i + STATEMENTS_PER_FUNCTION).join('\n')}\n}`,
+    );
+    calls.push(`${name}();`);
+  }
+  return { functions, calls: calls.join(' ') };
 }
 
 /**
@@ -373,8 +488,9 @@ export function generate(
   tape: Tape,
   layout: InputLayout,
   noGradient: (where: string) => never,
+  style?: 'locals' | 'arrays',
 ): GeneratedFunctions {
-  const source = generateSource(tape, layout);
+  const source = generateSource(tape, layout, style);
   const scratch = new Float64Array(layout.width);
   const fail = (sample: unknown, where: string | number): never => {
     readSample(layout, sample, scratch, 0, where);

@@ -19,7 +19,13 @@
 import { describe } from '../describe.js';
 import { isAnomalyDetectionEnabled, isGradEnabled, setAnomalyDetection } from '../grad-mode.js';
 import { Value } from '../value.js';
-import { canGenerateCode, generate, type GeneratedFunctions } from './codegen.js';
+import {
+  CODEGEN_LIMIT,
+  canGenerateCode,
+  generate,
+  statementCount,
+  type GeneratedFunctions,
+} from './codegen.js';
 import {
   checkSamples,
   layoutOf,
@@ -50,7 +56,10 @@ export interface CompileOptions<S extends InputSpec> {
    * leaf, and every plain number, is a constant baked in at recording.
    */
   parameters?: readonly Value[];
-  /** Default `auto`: generated code where `new Function` is allowed, else the interpreter. */
+  /**
+   * Default `auto`: generated code where `new Function` is allowed and the tape
+   * is not huge (a whole batch recorded as one graph), else the interpreter.
+   */
   mode?: CompileMode;
   /**
    * Default true: record a second time with NaN inputs and throw if the graph
@@ -157,7 +166,6 @@ export function compile(
   const layout = layoutOf(options.inputs, where);
   if (!isGradEnabled())
     throw new Error(`${where}: called inside noGrad(), where no graph is recorded`);
-  const generateCode = mode === 'codegen' || (mode === 'auto' && canGenerateCode());
   if (mode === 'codegen' && !canGenerateCode()) {
     throw new Error(
       `${where}: mode 'codegen' needs new Function, which this environment forbids; use mode 'interpreter' or 'auto'`,
@@ -173,6 +181,11 @@ export function compile(
       `${at}: the output does not require a gradient: it was computed from inputs, constants and leaves with requiresGrad false only`,
     );
   };
+  // auto: generated code where allowed, unless the tape is so large (a whole
+  // batch in one graph) that compiling the code would cost more than it saves.
+  const generateCode =
+    mode === 'codegen' ||
+    (mode === 'auto' && statementCount(tape) <= CODEGEN_LIMIT && canGenerateCode());
   const impl = generateCode
     ? generate(tape, layout, noGradient)
     : interpret(tape, layout, noGradient);
