@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { add, div, dot, max, min, mul, pow, sub, sum, Value } from '../index.js';
-import { compile, type CompileMode } from './compile.js';
+import { generate, generateSource } from './codegen.js';
+import { compile, record, type CompileMode } from './compile.js';
+import { layoutOf } from './inputs.js';
 
 const MODES: readonly CompileMode[] = ['codegen', 'interpreter'];
 
@@ -414,5 +416,77 @@ describe('compile: the micrograd demo MLP (2-16-16-1, dot + relu + hinge loss)',
     const f = compile(({ x }) => score(model, x), { inputs: { x: [0, 0] } });
     for (const p of model.params) p.data *= 0.5;
     expectSameBits([f.run({ x: [0.3, -0.7] })], [score(model, [0.3, -0.7]).data]);
+  });
+});
+
+describe('compile: every way of running a tape agrees bit for bit', () => {
+  it('interpreter, code in locals and code in typed arrays, for one sample and for a batch', () => {
+    const noGradient = (): never => {
+      throw new Error('no gradient');
+    };
+    fc.assert(
+      fc.property(
+        fc.array(step, { minLength: 1, maxLength: 30 }),
+        fc.array(finite, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.array(finite, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 3 }),
+        (steps, p0, samples) => {
+          const params = p0.map((d) => new Value(d));
+          const layout = layoutOf({ x: [0.5, -0.25, 1.5] }, 'test');
+          const tape = record(
+            ({ x }) => build(steps, params, x as Value[], [0.75]),
+            layout,
+            [],
+            (i) => layout.examples[i] as number,
+            'test',
+          );
+          const runners = [
+            compile(({ x }) => build(steps, params, x, [0.75]), {
+              inputs: { x: [0.5, -0.25, 1.5] },
+              mode: 'interpreter',
+            }),
+            generate(tape, layout, noGradient, 'locals'),
+            generate(tape, layout, noGradient, 'arrays'),
+          ];
+          const results = runners.map((f) => {
+            params.forEach((p) => (p.grad = 0.5));
+            const one = f.backward({ x: samples[0] as number[] });
+            const all = f.accumulate(samples.map((x) => ({ x })));
+            return [f.run({ x: samples[0] as number[] }), one, all, ...params.map((p) => p.grad)];
+          });
+          expectSameBits(results[1] as number[], results[0] as number[]);
+          expectSameBits(results[2] as number[], results[0] as number[]);
+        },
+      ),
+      { seed: 42, numRuns: 150 },
+    );
+  });
+
+  it('writes long sums in statements of a few terms and long tapes in several functions', () => {
+    const ps = Array.from({ length: 300 }, (_, i) => new Value(Math.sin(i + 1)));
+    const layout = layoutOf(['x'], 'test');
+    const fn = ({ x }: Record<string, Value | Value[]>) =>
+      sum(ps.map((p) => p.mul(x as Value).tanh()));
+    const tape = record(fn, layout, [], () => 1, 'test');
+    const source = generateSource(tape, layout, 'arrays');
+    expect(source).toMatch(/t\d+ = t\d+ \+ /); // the 300-term sum, continued
+    expect(source).toMatch(/function f1\(\)/); // 601 op nodes: two forward functions
+    // Eager: Σ tanh(p·x) at x = 0.3, then backward.
+    const eagerRoot = fn({ x: new Value(0.3, { requiresGrad: false }) });
+    eagerRoot.backward();
+    const expected = ps.map((p) => p.grad);
+    ps.forEach((p) => (p.grad = 0));
+    const f = generate(
+      tape,
+      layout,
+      () => {
+        throw new Error('no gradient');
+      },
+      'arrays',
+    );
+    expectSameBits([f.backward({ x: 0.3 })], [eagerRoot.data]);
+    expectSameBits(
+      ps.map((p) => p.grad),
+      expected,
+    );
   });
 });

@@ -257,8 +257,8 @@ function checkRecording(
 /** A value of the other sign and at least 1 away: flips comparisons with 0 and with the example. */
 const otherValue = (x: number): number => (x >= 0 ? -x - 1 : 1 - x);
 
-/** Runs fn over fresh placeholders holding `values` and flattens its graph. */
-function record(
+/** @internal Runs fn over fresh placeholders holding `values` and flattens its graph. */
+export function record(
   fn: (inputs: Record<string, Value | Value[]>) => unknown,
   layout: InputLayout,
   parameters: readonly Value[],
