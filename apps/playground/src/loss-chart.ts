@@ -64,12 +64,12 @@ export function drawLossChart(
     ctx.lineTo(width - right, y);
     ctx.stroke();
     ctx.textAlign = 'right';
-    ctx.fillText(formatTick(v), left - 4, y + 3);
+    ctx.fillText(formatTick(Number(v.toPrecision(2))), left - 4, y + 3);
   }
   ctx.textAlign = 'left';
   ctx.fillText('0', left, height - 6);
   ctx.textAlign = 'right';
-  ctx.fillText(`${xMax} updates`, width - right, height - 6);
+  ctx.fillText(`${xMax} update${xMax === 1 ? '' : 's'}`, width - right, height - 6);
   ctx.textAlign = 'left';
 
   const line = (values: number[], color: string): void => {

@@ -24,7 +24,7 @@ export function formatTick(x: number): string {
 }
 
 /**
- * The powers of ten in [lo, hi] (for a log axis); if there are fewer than two, the ends too.
+ * The powers of ten in [lo, hi] (for a log axis); the two ends if there is none.
  * @example
  *   decades(0.003, 2);  // [0.01, 0.1, 1]
  *   decades(0.2, 0.6);  // [0.2, 0.6]
@@ -35,5 +35,5 @@ export function decades(lo: number, hi: number): number[] {
   for (let k = Math.ceil(Math.log10(lo) - 1e-9); k <= Math.floor(Math.log10(hi) + 1e-9); k++) {
     ticks.push(Number((10 ** k).toPrecision(12)));
   }
-  return ticks.length >= 2 ? ticks : [lo, ...ticks, hi].filter((v, i, all) => all.indexOf(v) === i);
+  return ticks.length > 0 ? ticks : [lo, hi];
 }
