@@ -1,7 +1,7 @@
 import type { Value } from '@ag/core';
 import { noGrad } from '@ag/core';
 import type { Dataset } from '@ag/data';
-import { Rng, blobs, circles, linear, moons, spirals, xor } from '@ag/data';
+import { Rng, blobs, circles, linear, moons, spirals, trainTestSplit, xor } from '@ag/data';
 import type { InitScheme, Optimizer } from '@ag/nn';
 import {
   Adam,
@@ -125,15 +125,9 @@ export class TrainingSession {
     this.#shuffle = root.fork();
 
     const data = generateData(state, dataRng);
-    const n = data.x.length;
-    const nTest = Math.min(n - 1, Math.max(1, Math.round(n * state.testRatio)));
-    const order = splitRng.permutation(n);
-    const take = (indices: number[]): Dataset => ({
-      x: indices.map((i) => data.x[i] as number[]),
-      y: indices.map((i) => data.y[i] as number),
-    });
-    this.test = take(order.slice(0, nTest));
-    this.train = take(order.slice(nTest));
+    const { train, test } = trainTestSplit(data, { testSize: state.testRatio, seed: splitRng });
+    this.train = train;
+    this.test = test;
 
     this.model = new MLP(data.x[0]?.length ?? 1, [...state.hidden, 1], {
       activation: state.activation,
