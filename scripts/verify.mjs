@@ -22,6 +22,7 @@ const steps = [
   ['package checks', 'pnpm', 'run', 'check:pkg'],
   ['release flow', 'node', 'scripts/release-flow.mjs'],
   ['playground e2e', 'node', 'apps/playground/e2e/run.mjs'],
+  ['bench (quick)', 'pnpm', 'run', 'bench', '--quick'],
 ];
 
 const only = process.argv.slice(2);

@@ -27,20 +27,26 @@ export function heapUsed(): number {
 
 /**
  * The heap that `build`'s result keeps alive: collect, read the heap, build,
- * collect, read again. The result is held until after the second reading.
+ * collect, read again; the median of `repeats` such readings (one reading can
+ * be off by a background sweep). The result is held until after its reading.
  *
  * @example
  * const { bytes, result } = retainedBytes(() => chain(1000));
  * bytes / 1000; // bytes per node
  */
-export function retainedBytes<T>(build: () => T): { bytes: number; result: T } {
-  collect();
-  const before = heapUsed();
-  const result = build();
-  collect();
-  const bytes = heapUsed() - before;
-  keepAlive(result);
-  return { bytes, result };
+export function retainedBytes<T>(build: () => T, repeats = 3): { bytes: number; result: T } {
+  const readings: number[] = [];
+  let result: T | undefined;
+  for (let r = 0; r < repeats; r++) {
+    result = undefined;
+    collect();
+    const before = heapUsed();
+    result = build();
+    collect();
+    readings.push(heapUsed() - before);
+  }
+  readings.sort((a, b) => a - b);
+  return { bytes: readings[readings.length >> 1] as number, result: result as T };
 }
 
 /** @internal Written by {@link keepAlive}; exported so no optimiser can drop the write. */

@@ -77,6 +77,12 @@ function main(argv: readonly string[]): number {
     );
   }
   console.log(formatTable(rows));
+  if (options.quick)
+    console.log(
+      '\n--quick: one run of each, few steps; it checks that everything runs and agrees, the times measure nothing.',
+    );
+  for (const r of rows)
+    if (r.note !== undefined) console.log(`note: ${r.workload} ${r.variant}: ${r.note}`);
   if (options.jsonFile !== null) {
     const file = resolve(options.jsonFile);
     const report = {
