@@ -87,6 +87,7 @@ function main(argv: readonly string[]): number {
     const file = resolve(options.jsonFile);
     const report = {
       quick: options.quick,
+      plan: sizes(options.quick),
       node: process.version,
       date: new Date().toISOString(),
       rows,

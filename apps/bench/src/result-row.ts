@@ -11,6 +11,8 @@ export interface ResultRow {
   ratio: number | null;
   /** Every timed run of the variant, in seconds. */
   runs: number[];
+  /** Every timed run of its floor, in seconds (same rounds, interleaved). */
+  floorRuns: number[];
   /** The target as text (`ratio ≤ 15`), or null. */
   target: string | null;
   /** Whether the target is met (null where there is none or it cannot be judged). */

@@ -51,6 +51,7 @@ export function runTimedWorkload(
       floorMedianSeconds: floor.median,
       ratio: mine.median / floor.median,
       runs: mine.seconds,
+      floorRuns: floor.seconds,
       target: v.target?.text ?? null,
       targetMet: null,
       memory: measured.text,

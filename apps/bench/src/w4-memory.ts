@@ -28,6 +28,7 @@ function row(m: Measured): ResultRow {
     floorMedianSeconds: null,
     ratio: null,
     runs: [],
+    floorRuns: [],
     target: `B/node ≤ ${BYTES_PER_NODE_TARGET}`,
     targetMet: canCollect ? perNode <= BYTES_PER_NODE_TARGET : null,
     memory: `${perNode.toFixed(1)} B/node (${m.nodes} nodes, ${formatBytes(m.bytes)})`,
