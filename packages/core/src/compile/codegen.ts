@@ -30,6 +30,7 @@ import {
 } from '../ops.js';
 import type { Value } from '../value.js';
 import { readSample, type InputLayout } from './inputs.js';
+import { findRepeat, type Repeat } from './repeats.js';
 import { opName, type Tape } from './tape.js';
 
 /** What the generated code does for one tape. */
@@ -206,6 +207,19 @@ const LOCAL_PARAMS_LIMIT = 64;
 /** Beyond this many statements `auto` mode prefers the interpreter: the code would cost more to compile than it saves. */
 export const CODEGEN_LIMIT = 20000;
 
+/**
+ * Whether generating code for the tape pays: its statements (after writing
+ * repeated blocks as a loop) stay below {@link CODEGEN_LIMIT}.
+ */
+export function worthGenerating(tape: Tape): boolean {
+  const total = statementCount(tape);
+  if (total <= CODEGEN_LIMIT) return true;
+  const r = findRepeat(tape);
+  if (r === null) return false;
+  const perNode = total / tape.op.length;
+  return total - (r.count - 1) * r.period * perNode <= CODEGEN_LIMIT;
+}
+
 /** How big the generated code for a tape would be, in statements. */
 export const statementCount = (tape: Tape): number =>
   tape.op.length + tape.backward.length + tape.args.length;
@@ -216,121 +230,227 @@ interface Placement {
   inArrays: boolean;
   /** Parameters in locals (else in V and G). */
   paramsInLocals: boolean;
+  /** Write a run of identical blocks as a loop (with inArrays). */
+  repeat: Repeat | null;
 }
 
-/** The forward and backward statements for a tape: one unit (a statement or a few) per step. */
+/** How a pass names slots: a value expression, a gradient variable (null: none), a definition. */
+interface Naming {
+  readonly val: (s: number) => string;
+  readonly grad: (s: number) => string | null;
+  readonly define: (s: number, expr: string) => string;
+}
+
+/** Op node k's forward statement(s). */
+function forwardUnit(tape: Tape, k: number, nm: Naming): string {
+  const { firstNode, op, a, b, n, args } = tape;
+  const code = op[k] as number;
+  const s = firstNode + k;
+  const ia = a[k] as number;
+  if (code === SUM.code) {
+    // ((v₀ + v₁) + v₂) + …
+    return chunkedSum(
+      s,
+      Array.from(args.subarray(ia, ia + (n[k] as number)), (t) => nm.val(t)),
+      '',
+      nm.define,
+    );
+  }
+  if (code === DOT.code) {
+    // ((w₀x₀ + w₁x₁) + …) + bias
+    const terms: string[] = [];
+    for (let j = ia; j < ia + 2 * (n[k] as number); j += 2)
+      terms.push(`${nm.val(args[j] as number)} * ${nm.val(args[j + 1] as number)}`);
+    return chunkedSum(s, terms, (b[k] as number) >= 0 ? nm.val(b[k] as number) : '', nm.define);
+  }
+  const emitter = EMITTERS.get(code);
+  if (emitter === undefined)
+    throw new Error(`compile: no code generation rule for op '${opName(code)}'`);
+  const ib = b[k] as number;
+  return nm.define(s, emitter.forward(nm.val(ia), ib >= 0 ? nm.val(ib) : ''));
+}
+
+/** Op node k's backward statements: its gradient added into its operands', as ops.ts does. */
+function backwardUnit(tape: Tape, k: number, nm: Naming): string {
+  const { firstNode, op, a, b, n, args } = tape;
+  const code = op[k] as number;
+  const s = firstNode + k;
+  const g = nm.grad(s) as string;
+  const ia = a[k] as number;
+  const ib = b[k] as number;
+  const out: string[] = [];
+  if (code === SUM.code) {
+    for (let j = ia; j < ia + (n[k] as number); j++) out.push(add(nm.grad(args[j] as number), g));
+  } else if (code === DOT.code) {
+    for (let j = ia; j < ia + 2 * (n[k] as number); j += 2) {
+      const w = args[j] as number;
+      const x = args[j + 1] as number;
+      out.push(add(nm.grad(w), `${nm.val(x)} * ${g}`) + add(nm.grad(x), `${nm.val(w)} * ${g}`));
+    }
+    if (ib >= 0) out.push(add(nm.grad(ib), g));
+  } else {
+    const emitter = EMITTERS.get(code) as Emitter;
+    // Unary ops: the operand requires a gradient whenever the node does.
+    out.push(
+      emitter.backward({
+        v: nm.val(s),
+        g,
+        x: nm.val(ia),
+        y: ib >= 0 ? nm.val(ib) : '',
+        ga: nm.grad(ia),
+        gb: ib >= 0 ? nm.grad(ib) : null,
+      }),
+    );
+  }
+  return out.filter((line) => line !== '').join('\n');
+}
+
+/** The forward and backward statements for a tape: one unit (a statement or a few, or a loop) per step. */
 function passes(
   tape: Tape,
   placement: Placement,
-): { fwd: string[]; bwd: string[]; val: (s: number) => string } {
-  const {
-    nInputs,
-    params,
-    constants,
-    firstNode,
-    op,
-    a,
-    b,
-    n,
-    args,
-    requiresGrad,
-    backward,
-    output,
-  } = tape;
+): { fwd: string[]; bwd: string[]; helpers: string[]; val: (s: number) => string } {
+  const { nInputs, params, constants, firstNode, op, requiresGrad, backward, output } = tape;
   const firstConstant = nInputs + params.length;
   const isConstant = (s: number): boolean => s >= firstConstant && s < firstNode;
   const isParam = (s: number): boolean => s >= nInputs && s < firstConstant;
   const inArray = (s: number): boolean =>
     isParam(s) ? !placement.paramsInLocals : placement.inArrays;
-  const val = (s: number): string =>
-    isConstant(s)
-      ? numberLiteral(constants[s - firstConstant] as number)
-      : inArray(s)
-        ? `V[${s}]`
-        : `v${s}`;
-  const gradOf = (s: number): string | null =>
-    requiresGrad[s] ? (inArray(s) ? `G[${s}]` : `g${s}`) : null;
-  const define = (s: number, expr: string): string =>
-    inArray(s) ? `V[${s}] = ${expr};` : `const v${s} = ${expr};`;
+  const literal = (s: number): string => numberLiteral(constants[s - firstConstant] as number);
+  const nm: Naming = {
+    val: (s) => (isConstant(s) ? literal(s) : inArray(s) ? `V[${s}]` : `v${s}`),
+    grad: (s) => (requiresGrad[s] ? (inArray(s) ? `G[${s}]` : `g${s}`) : null),
+    define: (s, expr) => (inArray(s) ? `V[${s}] = ${expr};` : `const v${s} = ${expr};`),
+  };
+  const r = placement.inArrays ? placement.repeat : null;
+  const blockEnd = r === null ? 0 : r.start + r.period * r.count;
+  const inBlocks = (k: number): boolean => r !== null && k >= r.start && k < blockEnd;
 
   const fwd: string[] = [];
+  const helpers: string[] = [];
   for (let k = 0; k < op.length; k++) {
-    const code = op[k] as number;
-    const s = firstNode + k;
-    const ia = a[k] as number;
-    if (code === SUM.code) {
-      // ((v₀ + v₁) + v₂) + …
-      fwd.push(
-        chunkedSum(s, Array.from(args.subarray(ia, ia + (n[k] as number)), val), '', define),
-      );
-    } else if (code === DOT.code) {
-      // ((w₀x₀ + w₁x₁) + …) + bias
-      const terms: string[] = [];
-      for (let j = ia; j < ia + 2 * (n[k] as number); j += 2)
-        terms.push(`${val(args[j] as number)} * ${val(args[j + 1] as number)}`);
-      fwd.push(chunkedSum(s, terms, (b[k] as number) >= 0 ? val(b[k] as number) : '', define));
-    } else {
-      const emitter = EMITTERS.get(code);
-      if (emitter === undefined)
-        throw new Error(`compile: no code generation rule for op '${opName(code)}'`);
-      const ib = b[k] as number;
-      fwd.push(define(s, emitter.forward(val(ia), ib >= 0 ? val(ib) : '')));
+    if (r !== null && k === r.start) {
+      const rolled = rolledForward(tape, r, literal);
+      fwd.push(rolled.loop);
+      helpers.push(rolled.helper);
     }
+    if (!inBlocks(k)) fwd.push(forwardUnit(tape, k, nm));
   }
 
   const bwd: string[] = [];
   if (output < firstNode) {
-    const g = gradOf(output);
+    const g = nm.grad(output);
     if (g !== null) bwd.push(`${g} += 1;`); // a leaf output: ∂root/∂root = 1, accumulated
-  } else {
-    // Op nodes' gradients start at 0 on every pass, the output's at 1; each is
-    // complete before its node is visited.
-    const init = Array.from(
-      backward,
-      (k) => [firstNode + k, firstNode + k === output ? 1 : 0] as const,
-    );
-    if (placement.inArrays) for (const [s, g0] of init) bwd.push(`G[${s}] = ${g0};`);
-    else
-      for (let i = 0; i < init.length; i += TERMS)
-        bwd.push(
-          `let ${init
-            .slice(i, i + TERMS)
-            .map(([s, g0]) => `g${s} = ${g0}`)
-            .join(', ')};`,
-        );
-    for (const k of backward) {
-      const code = op[k] as number;
-      const s = firstNode + k;
-      const g = gradOf(s) as string;
-      const ia = a[k] as number;
-      const ib = b[k] as number;
-      if (code === SUM.code) {
-        for (let j = ia; j < ia + (n[k] as number); j++)
-          bwd.push(add(gradOf(args[j] as number), g));
-      } else if (code === DOT.code) {
-        for (let j = ia; j < ia + 2 * (n[k] as number); j += 2) {
-          const w = args[j] as number;
-          const x = args[j + 1] as number;
-          bwd.push(add(gradOf(w), `${val(x)} * ${g}`) + add(gradOf(x), `${val(w)} * ${g}`));
-        }
-        if (ib >= 0) bwd.push(add(gradOf(ib), g));
-      } else {
-        const emitter = EMITTERS.get(code) as Emitter;
-        // Unary ops: the operand requires a gradient whenever the node does.
-        bwd.push(
-          emitter.backward({
-            v: val(s),
-            g,
-            x: val(ia),
-            y: ib >= 0 ? val(ib) : '',
-            ga: gradOf(ia),
-            gb: ib >= 0 ? gradOf(ib) : null,
-          }),
-        );
-      }
-    }
+    return { fwd, bwd, helpers, val: nm.val };
   }
-  return { fwd, bwd, val };
+  // Op nodes' gradients start at 0 on every pass, the output's at 1; each is
+  // complete before its node is visited.
+  const init = Array.from(backward)
+    .filter((k) => !inBlocks(k))
+    .map((k) => [firstNode + k, firstNode + k === output ? 1 : 0] as const);
+  if (placement.inArrays) for (const [s, g0] of init) bwd.push(`G[${s}] = ${g0};`);
+  else
+    for (let i = 0; i < init.length; i += TERMS)
+      bwd.push(
+        `let ${init
+          .slice(i, i + TERMS)
+          .map(([s, g0]) => `g${s} = ${g0}`)
+          .join(', ')};`,
+      );
+  const rolled = r !== null && r.backwardRun > 0 ? rolledBackward(tape, r, literal) : null;
+  if (rolled !== null) {
+    bwd.push(...rolled.init);
+    helpers.push(rolled.helper);
+  }
+  for (let i = 0; i < backward.length; i++) {
+    const k = backward[i] as number;
+    if (rolled !== null && i === (r as Repeat).backwardStart) bwd.push(rolled.loop);
+    if (!inBlocks(k)) bwd.push(backwardUnit(tape, k, nm));
+  }
+  return { fwd, bwd, helpers, val: nm.val };
+}
+
+/**
+ * Block slots as seen from inside the loop over blocks b: block 0's slot s is
+ * slot s + period·b in block b; an outer slot s is s + delta·b.
+ */
+function blockNaming(
+  tape: Tape,
+  r: Repeat,
+  literal: (s: number) => string,
+  pass: 'forward' | 'backward',
+): Naming {
+  const base = tape.firstNode + r.start;
+  const P = r.period;
+  const firstConstant = tape.nInputs + tape.params.length;
+  const inBlock = (s: number): boolean => s >= base && s < base + P;
+  const shifted = (s: number, d: number): string => (d === 0 ? `${s}` : `${s} + ${d} * b`);
+  const outer = (array: string, s: number): string =>
+    `${array}[${shifted(s, r.delta.get(s) ?? 0)}]`;
+  return {
+    val: (s) => {
+      if (s >= firstConstant && s < tape.firstNode) return literal(s);
+      if (!inBlock(s)) return outer('V', s);
+      // Forward: the block's own values in locals; backward: read back from V.
+      return pass === 'forward' ? `w${s - base}` : `V[${shifted(s, P)}]`;
+    },
+    grad: (s) => {
+      if (!tape.requiresGrad[s]) return null;
+      if (!inBlock(s)) return outer('G', s);
+      return r.exported[s - base] ? `G[${shifted(s, P)}]` : `h${s - base}`;
+    },
+    define: (s, expr) => `const w${s - base} = ${expr}; V[${shifted(s, P)}] = w${s - base};`,
+  };
+}
+
+/** The blocks' forward pass: a loop calling `helper` (a top-level function) per block. */
+function rolledForward(
+  tape: Tape,
+  r: Repeat,
+  literal: (s: number) => string,
+): { loop: string; helper: string } {
+  const nm = blockNaming(tape, r, literal, 'forward');
+  const body: string[] = [];
+  for (let j = 0; j < r.period; j++) body.push(forwardUnit(tape, r.start + j, nm));
+  // One function per block, called in a loop: called often, it is optimized early.
+  return {
+    loop: `for (let b = 0; b < ${r.count}; b++) blockForward(b);`,
+    helper: `function blockForward(b) {\n${body.join('\n')}\n}`,
+  };
+}
+
+/**
+ * The blocks' backward pass: `init` zeroes the gradients of the nodes read
+ * outside the blocks (they receive from outside the loop, so they live in G),
+ * `loop` visits the blocks in eager order.
+ */
+function rolledBackward(
+  tape: Tape,
+  r: Repeat,
+  literal: (s: number) => string,
+): { init: string[]; loop: string; helper: string } {
+  const nm = blockNaming(tape, r, literal, 'backward');
+  const base = tape.firstNode + r.start;
+  const run = Array.from(
+    tape.backward.subarray(r.backwardStart, r.backwardStart + r.backwardRun),
+    (k) => k - r.firstBlock * r.period,
+  );
+  const exported = run.filter((k) => r.exported[k - r.start]);
+  const local = run.filter((k) => !r.exported[k - r.start]);
+  const init: string[] = [];
+  if (exported.length > 0) {
+    init.push(
+      `for (let b = 0; b < ${r.count}; b++) { ${exported.map((k) => `G[${base + k - r.start} + ${r.period} * b] = 0;`).join(' ')} }`,
+    );
+  }
+  const body: string[] = [];
+  if (local.length > 0) body.push(`let ${local.map((k) => `h${k - r.start} = 0`).join(', ')};`);
+  for (const k of run) body.push(backwardUnit(tape, k, nm));
+  return {
+    init,
+    loop: `for (let i = 0; i < ${r.count}; i++) blockBackward(${r.firstBlock} + ${r.blockStep} * i);`,
+    helper: `function blockBackward(b) {\n${body.join('\n')}\n}`,
+  };
 }
 
 /**
@@ -344,12 +464,16 @@ export function generateSource(
 ): string {
   const { nInputs, params, paramRequiresGrad, requiresGrad, output } = tape;
   const inArrays = style === undefined ? statementCount(tape) > LOCALS_LIMIT : style === 'arrays';
-  const batch = passes(tape, { inArrays, paramsInLocals: false });
+  const batch = passes(tape, {
+    inArrays,
+    paramsInLocals: false,
+    repeat: inArrays ? findRepeat(tape) : null,
+  });
   // One sample's backward with few parameters: them too in locals, read from
   // and written back to the Values directly.
   const single =
     !inArrays && params.length <= LOCAL_PARAMS_LIMIT
-      ? passes(tape, { inArrays: false, paramsInLocals: true })
+      ? passes(tape, { inArrays: false, paramsInLocals: true, repeat: null })
       : null;
   const trained = params.map((_, i) => i).filter((i) => paramRequiresGrad[i]);
 
@@ -396,6 +520,7 @@ export function generateSource(
     const backwardParts = cut(batch.bwd, 'b');
     lines.push(
       `function inputs(s) {\n${loads.join('\n')}\n}`,
+      ...batch.helpers,
       ...forwardParts.functions,
       ...backwardParts.functions,
     );

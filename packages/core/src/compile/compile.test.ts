@@ -4,6 +4,7 @@ import { add, div, dot, max, min, mul, pow, sub, sum, Value } from '../index.js'
 import { generate, generateSource } from './codegen.js';
 import { compile, record, type CompileMode } from './compile.js';
 import { layoutOf } from './inputs.js';
+import { findRepeat } from './repeats.js';
 
 const MODES: readonly CompileMode[] = ['codegen', 'interpreter'];
 
@@ -461,32 +462,85 @@ describe('compile: every way of running a tape agrees bit for bit', () => {
     );
   });
 
-  it('writes long sums in statements of a few terms and long tapes in several functions', () => {
+  it('writes long sums in statements of a few terms, long tapes in several functions, repeated blocks as a loop', () => {
     const ps = Array.from({ length: 300 }, (_, i) => new Value(Math.sin(i + 1)));
     const layout = layoutOf(['x'], 'test');
-    const fn = ({ x }: Record<string, Value | Value[]>) =>
+    const noGradient = (): never => {
+      throw new Error('no gradient');
+    };
+    // Alternating terms: no two neighbouring blocks alike, so nothing rolls.
+    const mixed = ({ x }: Record<string, Value | Value[]>) =>
+      sum(ps.map((p, i) => (i % 2 ? p.mul(x as Value).tanh() : p.add(x as Value).sigmoid())));
+    // The same block 300 times: p·x, then tanh.
+    const same = ({ x }: Record<string, Value | Value[]>) =>
       sum(ps.map((p) => p.mul(x as Value).tanh()));
-    const tape = record(fn, layout, [], () => 1, 'test');
-    const source = generateSource(tape, layout, 'arrays');
-    expect(source).toMatch(/t\d+ = t\d+ \+ /); // the 300-term sum, continued
-    expect(source).toMatch(/function f1\(\)/); // 601 op nodes: two forward functions
-    // Eager: Σ tanh(p·x) at x = 0.3, then backward.
-    const eagerRoot = fn({ x: new Value(0.3, { requiresGrad: false }) });
-    eagerRoot.backward();
-    const expected = ps.map((p) => p.grad);
-    ps.forEach((p) => (p.grad = 0));
-    const f = generate(
-      tape,
-      layout,
-      () => {
-        throw new Error('no gradient');
-      },
-      'arrays',
+    for (const [fn, pattern] of [
+      [mixed, /function f1\(\)/], // 601 op nodes: two forward functions
+      [same, /for \(let b = 0; b < 300; b\+\+\)/],
+    ] as const) {
+      const tape = record(fn, layout, [], () => 1, 'test');
+      const source = generateSource(tape, layout, 'arrays');
+      expect(source).toMatch(/t\d+ = t\d+ \+ /); // the 300-term sum, continued
+      expect(source).toMatch(pattern);
+      ps.forEach((p) => (p.grad = 0));
+      const eagerRoot = fn({ x: new Value(0.3, { requiresGrad: false }) });
+      eagerRoot.backward();
+      const expected = ps.map((p) => p.grad);
+      ps.forEach((p) => (p.grad = 0));
+      const f = generate(tape, layout, noGradient, 'arrays');
+      expectSameBits([f.backward({ x: 0.3 })], [eagerRoot.data]);
+      expectSameBits(
+        ps.map((p) => p.grad),
+        expected,
+      );
+    }
+  });
+});
+
+describe('compile: a batch recorded as one graph replays its repeated blocks as a loop', () => {
+  it('equals eager bit for bit on random per-sample graphs summed over a batch', () => {
+    let rolled = 0;
+    fc.assert(
+      fc.property(
+        fc.array(step, { minLength: 1, maxLength: 20 }),
+        fc.array(finite, { minLength: 1, maxLength: 3 }),
+        fc.array(finite, { minLength: 15, maxLength: 15 }),
+        (steps, p0, xs) => {
+          const params = p0.map((d) => new Value(d));
+          const batch = (x: readonly Value[]) =>
+            sum(
+              Array.from({ length: 5 }, (_, i) =>
+                build(steps, params, x.slice(3 * i, 3 * i + 3), [0.75]),
+              ),
+            );
+          const root = batch(xs.map((x) => new Value(x, { requiresGrad: false })));
+          params.forEach((p) => (p.grad = 0.5));
+          root.backward();
+          const expected = [root.data, ...params.map((p) => p.grad)];
+          const layout = layoutOf({ x: xs }, 'test');
+          const tape = record(
+            ({ x }) => batch(x as Value[]),
+            layout,
+            [],
+            (i) => layout.examples[i] as number,
+            'test',
+          );
+          if (findRepeat(tape) !== null) rolled++;
+          const f = generate(
+            tape,
+            layout,
+            () => {
+              throw new Error('no gradient');
+            },
+            'arrays',
+          );
+          params.forEach((p) => (p.grad = 0.5));
+          const out = f.backward({ x: xs });
+          expectSameBits([out, ...params.map((p) => p.grad)], expected);
+        },
+      ),
+      { seed: 42, numRuns: 150 },
     );
-    expectSameBits([f.backward({ x: 0.3 })], [eagerRoot.data]);
-    expectSameBits(
-      ps.map((p) => p.grad),
-      expected,
-    );
+    expect(rolled).toBeGreaterThan(100); // most of them did roll
   });
 });

@@ -19,13 +19,7 @@
 import { describe } from '../describe.js';
 import { isAnomalyDetectionEnabled, isGradEnabled, setAnomalyDetection } from '../grad-mode.js';
 import { Value } from '../value.js';
-import {
-  CODEGEN_LIMIT,
-  canGenerateCode,
-  generate,
-  statementCount,
-  type GeneratedFunctions,
-} from './codegen.js';
+import { canGenerateCode, generate, worthGenerating, type GeneratedFunctions } from './codegen.js';
 import {
   checkSamples,
   layoutOf,
@@ -184,8 +178,7 @@ export function compile(
   // auto: generated code where allowed, unless the tape is so large (a whole
   // batch in one graph) that compiling the code would cost more than it saves.
   const generateCode =
-    mode === 'codegen' ||
-    (mode === 'auto' && statementCount(tape) <= CODEGEN_LIMIT && canGenerateCode());
+    mode === 'codegen' || (mode === 'auto' && worthGenerating(tape) && canGenerateCode());
   const impl = generateCode
     ? generate(tape, layout, noGradient)
     : interpret(tape, layout, noGradient);
