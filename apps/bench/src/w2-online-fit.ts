@@ -6,7 +6,7 @@
  * ∂L/∂m = −2·x·e and ∂L/∂c = −2·e. The engine computes d = (m·x + c) − y = −e,
  * ∂L/∂m = x·(2d), ∂L/∂c = 2d: the same doubles (negation and doubling are exact).
  */
-import { compile, Value, type CompiledFunction } from '@ag/core';
+import { compile, Value, type CompiledFunction, type CompileMode } from '@ag/core';
 import { linear } from '@ag/data';
 import { fit, Linear, mse, SGD } from '@ag/nn';
 import { countNodes } from './graph-size.js';
@@ -136,10 +136,10 @@ export interface CompiledW2 {
   f: CompiledFunction<readonly ('x' | 'y')[]>;
 }
 
-export function compileW2(): CompiledW2 {
+export function compileW2(mode: CompileMode = 'auto'): CompiledW2 {
   const m = new Value(M0);
   const c = new Value(C0);
-  return { m, c, f: compile(({ x, y }) => stepLoss(m, c, x, y), { inputs: ['x', 'y'] }) };
+  return { m, c, f: compile(({ x, y }) => stepLoss(m, c, x, y), { inputs: ['x', 'y'], mode }) };
 }
 
 /** Variant (c): the compiled step replayed per sample, the update by hand. */
@@ -195,6 +195,7 @@ function stepGraphMemory(setup: W2Setup): { text: string; figures: Record<string
 export function runW2(options: { steps: number; plan: TimingPlan }): ResultRow[] {
   const setup = w2Setup(options.steps);
   const compiled = compileW2();
+  const interpreted = compileW2('interpreter');
   const variants: Variant[] = [
     {
       name: '(a) Value graph per step',
@@ -216,10 +217,17 @@ export function runW2(options: { steps: number; plan: TimingPlan }): ResultRow[]
       target: ratioTarget(5),
     },
     {
-      name: `(c) compiled, replay [${compiled.f.mode}]`,
+      name: `(c) compiled, replay, auto → ${compiled.f.mode}`,
       floor: 'notebook',
       run: () => compiledOnlineFit(setup, compiled),
       target: ratioTarget(2),
+    },
+    {
+      name: `(c) compiled, replay, ${interpreted.f.mode}`,
+      floor: 'notebook',
+      run: () => compiledOnlineFit(setup, interpreted),
+      target: ratioTarget(2),
+      note: "mode 'interpreter' forced",
     },
     {
       name: '(c) compiled, incl. compile',
