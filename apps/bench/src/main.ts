@@ -33,7 +33,7 @@ function sizes(quick: boolean): Sizes {
         w4Nodes: 100_000,
       }
     : {
-        plan: { warmups: 1, rounds: 7 },
+        plan: { warmups: 2, rounds: 7 },
         w1Steps: 100,
         w2Steps: 200_000,
         w3Ops: 1_000_000,
