@@ -25,6 +25,7 @@ import {
   layoutOf,
   makePlaceholders,
   readSample,
+  type KeyCount,
   type InputLayout,
   type InputSpec,
   type Placeholders,
@@ -281,15 +282,16 @@ function interpret(
   const m = new TapeMachine(tape);
   const scratch = new Float64Array(layout.width);
   const trainable = tape.requiresGrad[tape.output] === 1;
+  const counted: KeyCount = { last: null };
   return {
     run(sample: unknown): number {
-      readSample(layout, sample, m.data, 0, 'run(inputs)');
+      readSample(layout, sample, m.data, 0, 'run(inputs)', counted);
       m.loadParams();
       return m.forward();
     },
     backward(sample: unknown): number {
       if (!trainable) noGradient('backward(inputs)');
-      readSample(layout, sample, m.data, 0, 'backward(inputs)');
+      readSample(layout, sample, m.data, 0, 'backward(inputs)', counted);
       m.loadParams();
       m.loadParamGrads();
       const out = m.forward();
@@ -300,7 +302,8 @@ function interpret(
     accumulate(samples: unknown): number {
       if (!trainable) noGradient('accumulate(samples)');
       checkSamples(samples, 'accumulate(samples)');
-      for (let i = 0; i < samples.length; i++) readSample(layout, samples[i], scratch, 0, i);
+      for (let i = 0; i < samples.length; i++)
+        readSample(layout, samples[i], scratch, 0, i, counted);
       m.loadParams();
       m.loadParamGrads();
       let total = 0;

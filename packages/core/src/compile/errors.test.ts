@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { noGrad, Value } from '../index.js';
+import { noGrad, sub, Value } from '../index.js';
 import { canGenerateCode, numberLiteral } from './codegen.js';
 import { compile, type CompileMode } from './compile.js';
 
@@ -103,7 +103,6 @@ describe('compile: options', () => {
     );
     expect(() => compile(fn, { inputs: ['x'], mod: 'x' } as never)).toThrow(/unknown option 'mod'/);
     expect(() => compile(fn, { inputs: ['x'], mode: 'fast' as never })).toThrow(RangeError);
-    expect(() => compile(fn, { inputs: [] as never })).toThrow(/at least one input/);
     expect(() => compile(fn, { inputs: ['x', 'x'] })).toThrow(/'x' appears twice/);
     expect(() => compile(fn, { inputs: 'x' as never })).toThrow(
       /options.inputs to be an array of names or an object/,
@@ -150,6 +149,24 @@ describe('compile: options', () => {
       expect(f.run({ x: 3 })).toBe(6);
       expect(() => f.backward({ x: 3 })).toThrow(/does not require a gradient/);
       expect(() => f.accumulate([{ x: 3 }])).toThrow(/does not require a gradient/);
+    }
+  });
+
+  it('compiles a function of the parameters alone (no inputs)', () => {
+    // Rosenbrock at (a, b) = (0.5, 2): f = (1 − a)² + 100(b − a²)²;
+    // ∂f/∂a = −2(1 − a) − 400a(b − a²) = −1 − 350 = −351, ∂f/∂b = 200(b − a²) = 350.
+    const a = new Value(0.5);
+    const b = new Value(2);
+    for (const mode of MODES) {
+      a.grad = 0;
+      b.grad = 0;
+      const f = compile(() => sub(1, a).square().add(b.sub(a.square()).square().mul(100)), {
+        inputs: [],
+        mode,
+      });
+      expect(f.backward({})).toBe(0.25 + 100 * 1.75 ** 2);
+      expect([a.grad, b.grad]).toEqual([-351, 350]);
+      expect(() => f.run({ x: 1 } as never)).toThrow(/unknown input 'x'/);
     }
   });
 

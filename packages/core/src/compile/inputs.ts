@@ -90,8 +90,6 @@ export function layoutOf(spec: unknown, where: string): InputLayout {
       `${where}: expected options.inputs to be an array of names or an object of example values, received ${describe(spec)}`,
     );
   }
-  if (names.length === 0)
-    throw new RangeError(`${where}: expected at least one input, received none`);
   return { names, sizes, offsets, width: examples.length, examples: Float64Array.from(examples) };
 }
 
@@ -126,9 +124,16 @@ export function makePlaceholders(
 const isArrayLike = (x: unknown): x is ArrayLike<unknown> =>
   typeof x === 'object' && x !== null && typeof (x as { length?: unknown }).length === 'number';
 
+/** The last sample object whose keys were counted (a caller refilling one object pays once). */
+export interface KeyCount {
+  last: unknown;
+}
+
 /**
- * Checks one sample and copies its numbers into `into` from `at` on.
- * `call` names the call in messages: `'backward(inputs)'`, or the index of a sample of `accumulate`.
+ * Checks one sample and copies its numbers into `into` from `at` on; throws a
+ * TypeError or RangeError naming the input otherwise. `call` names the call in
+ * messages: `'backward(inputs)'`, or the index of a sample of `accumulate`.
+ * Nothing is allocated unless the sample is bad.
  */
 export function readSample(
   layout: InputLayout,
@@ -136,34 +141,66 @@ export function readSample(
   into: Float64Array,
   at: number,
   call: string | number,
+  counted?: KeyCount,
 ): void {
-  const { names, sizes, offsets } = layout;
-  // A number names a sample of accumulate; the message is only built on failure.
+  if (typeof sample === 'object' && sample !== null && !Array.isArray(sample)) {
+    const { names, sizes, offsets } = layout;
+    const s = sample as Record<string, unknown>;
+    let ok = true;
+    for (let i = 0; ok && i < names.length; i++) {
+      const x = s[names[i] as string];
+      const size = sizes[i] as number;
+      const offset = at + (offsets[i] as number);
+      if (size < 0) {
+        if (typeof x === 'number') into[offset] = x;
+        else ok = false;
+      } else if (isArrayLike(x) && x.length === size) {
+        for (let j = 0; ok && j < size; j++) {
+          const e = x[j];
+          if (typeof e === 'number') into[offset + j] = e;
+          else ok = false;
+        }
+      } else {
+        ok = false;
+      }
+    }
+    if (ok && (counted === undefined || counted.last !== s)) {
+      let keys = 0;
+      for (const _ in s) keys++;
+      ok = keys === names.length;
+      if (ok && counted !== undefined) counted.last = s;
+    }
+    if (ok) return;
+  }
+  explainSample(layout, sample, call);
+}
+
+/** Throws the error that names what is wrong with a sample. */
+function explainSample(layout: InputLayout, sample: unknown, call: string | number): never {
+  const { names, sizes } = layout;
   const where = typeof call === 'number' ? `accumulate(samples[${call}])` : call;
-  const expected = names.join(', ');
+  const expected = names.length === 0 ? 'no inputs' : `the inputs ${names.join(', ')}`;
   if (typeof sample !== 'object' || sample === null || Array.isArray(sample)) {
     throw new TypeError(
-      `${where}: expected an object with the inputs ${expected}, received ${describe(sample)}`,
+      `${where}: expected an object with ${expected}, received ${describe(sample)}`,
     );
   }
   const s = sample as Record<string, unknown>;
   for (const key in s) {
     if (!names.includes(key))
-      throw new TypeError(`${where}: unknown input '${key}' (expected the inputs ${expected})`);
+      throw new TypeError(`${where}: unknown input '${key}' (expected ${expected})`);
   }
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;
     const size = sizes[i] as number;
     const x = s[name];
     if (x === undefined && !(name in s))
-      throw new TypeError(`${where}: missing input '${name}' (expected the inputs ${expected})`);
-    const offset = at + (offsets[i] as number);
+      throw new TypeError(`${where}: missing input '${name}' (expected ${expected})`);
     if (size < 0) {
       if (typeof x !== 'number')
         throw new TypeError(
           `${where}: expected input '${name}' to be a number, received ${describe(x)}`,
         );
-      into[offset] = x;
       continue;
     }
     if (!isArrayLike(x)) {
@@ -177,15 +214,14 @@ export function readSample(
       );
     }
     for (let j = 0; j < size; j++) {
-      const e = x[j];
-      if (typeof e !== 'number') {
+      if (typeof x[j] !== 'number') {
         throw new TypeError(
-          `${where}: expected input '${name}'[${j}] to be a number, received ${describe(e)}`,
+          `${where}: expected input '${name}'[${j}] to be a number, received ${describe(x[j])}`,
         );
       }
-      into[offset + j] = e;
     }
   }
+  throw new TypeError(`${where}: the sample does not match ${expected}`);
 }
 
 /** Checks that `samples` is an array; each sample is checked by {@link readSample}. */
