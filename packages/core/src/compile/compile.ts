@@ -15,6 +15,12 @@
  * the example inputs, then with NaN inputs, under which every comparison is
  * false and every number computed from an input is NaN, or, if fn throws on
  * NaN, with inputs of the other sign) and throws where the two graphs differ.
+ *
+ * Also fixed at recording: which leaves require a gradient, and every leaf
+ * that is neither an input, a listed parameter nor trainable (a constant).
+ * Anomaly mode does not watch a replay; debug a NaN with the eager graph.
+ * Unknown input names are looked for the first time a sample object is seen
+ * (a caller may refill one object between calls at no cost).
  */
 import { describe } from '../describe.js';
 import { isAnomalyDetectionEnabled, isGradEnabled, setAnomalyDetection } from '../grad-mode.js';

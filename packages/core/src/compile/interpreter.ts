@@ -28,34 +28,59 @@ import {
 } from '../ops.js';
 import type { Tape } from './tape.js';
 
-const C_ADD = ADD.code;
-const C_SUB = SUB.code;
-const C_MUL = MUL.code;
-const C_DIV = DIV.code;
-const C_POW = POW.code;
-const C_MAX = MAX.code;
-const C_MIN = MIN.code;
-const C_NEG = NEG.code;
-const C_SQUARE = SQUARE.code;
-const C_EXP = EXP.code;
-const C_LOG = LOG.code;
-const C_SQRT = SQRT.code;
-const C_TANH = TANH.code;
-const C_RELU = RELU.code;
-const C_ABS = ABS.code;
-const C_SIGMOID = SIGMOID.code;
-const C_SOFTPLUS = SOFTPLUS.code;
-const C_SUM = SUM.code;
-const C_DOT = DOT.code;
+// The interpreter's own numbering, literal so that its switches compile to
+// jump tables; KIND maps the engine's op codes (ops.ts) onto it.
+const C_ADD = 1;
+const C_SUB = 2;
+const C_MUL = 3;
+const C_DIV = 4;
+const C_POW = 5;
+const C_MAX = 6;
+const C_MIN = 7;
+const C_NEG = 8;
+const C_SQUARE = 9;
+const C_EXP = 10;
+const C_LOG = 11;
+const C_SQRT = 12;
+const C_TANH = 13;
+const C_RELU = 14;
+const C_ABS = 15;
+const C_SIGMOID = 16;
+const C_SOFTPLUS = 17;
+const C_SUM = 18;
+const C_DOT = 19;
+const KIND = new Uint8Array(64);
+KIND[ADD.code] = C_ADD;
+KIND[SUB.code] = C_SUB;
+KIND[MUL.code] = C_MUL;
+KIND[DIV.code] = C_DIV;
+KIND[POW.code] = C_POW;
+KIND[MAX.code] = C_MAX;
+KIND[MIN.code] = C_MIN;
+KIND[NEG.code] = C_NEG;
+KIND[SQUARE.code] = C_SQUARE;
+KIND[EXP.code] = C_EXP;
+KIND[LOG.code] = C_LOG;
+KIND[SQRT.code] = C_SQRT;
+KIND[TANH.code] = C_TANH;
+KIND[RELU.code] = C_RELU;
+KIND[ABS.code] = C_ABS;
+KIND[SIGMOID.code] = C_SIGMOID;
+KIND[SOFTPLUS.code] = C_SOFTPLUS;
+KIND[SUM.code] = C_SUM;
+KIND[DOT.code] = C_DOT;
 
 /** The tape's numbers: one value and one gradient per slot, allocated once. */
 export class TapeMachine {
   readonly tape: Tape;
   readonly data: Float64Array;
   readonly grad: Float64Array;
+  /** Per op node: its op in the interpreter's numbering. */
+  readonly kind: Uint8Array;
 
   constructor(tape: Tape) {
     this.tape = tape;
+    this.kind = tape.op.map((code) => KIND[code] as number);
     this.data = new Float64Array(tape.nSlots);
     this.grad = new Float64Array(tape.nSlots);
     this.data.set(tape.constants, tape.nInputs + tape.params.length);
@@ -87,7 +112,8 @@ export class TapeMachine {
 
   /** Computes every op node from its operands; returns the output. */
   forward(): number {
-    const { op, a, b, n, args, firstNode } = this.tape;
+    const { a, b, n, args, firstNode } = this.tape;
+    const op = this.kind;
     const d = this.data;
     const K = op.length;
     for (let k = 0; k < K; k++) {
