@@ -81,6 +81,6 @@ export function runW3(options: { ops: number; plan: TimingPlan }): ResultRow[] {
         target: { text: 'finishes', met: () => true },
       },
     ],
-    options.plan,
+    { ...options.plan, collectBeforeEachRun: true },
   );
 }
