@@ -537,6 +537,18 @@ describe('compile: a batch recorded as one graph replays its repeated blocks as 
           params.forEach((p) => (p.grad = 0.5));
           const out = f.backward({ x: xs });
           expectSameBits([out, ...params.map((p) => p.grad)], expected);
+          // Forward alone, and accumulate (twice the same sample: twice the gradient's terms).
+          expectSameBits([f.run({ x: xs })], [root.data]);
+          params.forEach((p) => (p.grad = 0.5));
+          root.backward();
+          root.backward();
+          const twice = params.map((p) => p.grad);
+          params.forEach((p) => (p.grad = 0.5));
+          f.accumulate([{ x: xs }, { x: xs }]);
+          expectSameBits(
+            params.map((p) => p.grad),
+            twice,
+          );
         },
       ),
       { seed: 42, numRuns: 150 },
