@@ -13,9 +13,12 @@ import { operandsOf, type Value } from './value.js';
 
 const MARKS = VISITED | ORDERED;
 
-// Reused across calls so a small graph's backward allocates nothing.
-const stack: Value[] = [];
-const order: Value[] = [];
+// Reused across calls so a small graph's backward allocates nothing; each slot
+// is emptied as it is consumed so no graph is kept alive, and arrays grown past
+// KEEP by a huge graph are let go.
+const stack: (Value | undefined)[] = [];
+const order: (Value | undefined)[] = [];
+const KEEP = 1 << 16;
 
 /** Only interior nodes that need a gradient are ordered; leaves just receive. */
 function pending(node: Value): boolean {
@@ -60,7 +63,7 @@ function topologicalOrder(root: Value): number {
       const b = node._b;
       if (b !== null && pending(b)) stack[top++] = b;
     } else {
-      top--;
+      stack[--top] = undefined;
       if ((f & ORDERED) === 0) {
         node._f = f | ORDERED;
         node.grad = 0;
@@ -68,7 +71,7 @@ function topologicalOrder(root: Value): number {
       }
     }
   }
-  stack.length = 0;
+  if (stack.length > KEEP) stack.length = 0;
   return n;
 }
 
@@ -85,32 +88,37 @@ export function runBackward(root: Value): void {
   }
   const n = topologicalOrder(root);
   root.grad = 1;
+  if (anomalyEnabled) {
+    checkedPass(n);
+    return;
+  }
+  // The op rules are plain arithmetic and cannot throw, so no try/finally here.
+  for (let i = n - 1; i >= 0; i--) {
+    const node = order[i] as Value;
+    order[i] = undefined;
+    node._f &= ~MARKS;
+    (OPS[node._f & OP_MASK] as Op).backward(node);
+  }
+  if (order.length > KEEP) order.length = 0;
+}
+
+/** The pass of anomaly mode: checks every gradient, and on a throw restores the leaves. */
+function checkedPass(n: number): void {
+  const saved = leafGradients(n);
   let i = n - 1;
   try {
-    if (anomalyEnabled) {
-      // A pass that throws must leave the leaves' gradients as they were.
-      const saved = leafGradients(n);
-      try {
-        for (; i >= 0; i--) {
-          const node = order[i] as Value;
-          node._f &= ~MARKS;
-          const op = OPS[node._f & OP_MASK] as Op;
-          op.backward(node);
-          checkGradients(node, op);
-        }
-      } catch (error) {
-        for (const [leaf, grad] of saved) leaf.grad = grad;
-        throw error;
-      }
-    } else {
-      for (; i >= 0; i--) {
-        const node = order[i] as Value;
-        node._f &= ~MARKS;
-        (OPS[node._f & OP_MASK] as Op).backward(node);
-      }
+    for (; i >= 0; i--) {
+      const node = order[i] as Value;
+      node._f &= ~MARKS;
+      const op = OPS[node._f & OP_MASK] as Op;
+      op.backward(node);
+      checkGradients(node, op);
     }
+  } catch (error) {
+    for (const [leaf, grad] of saved) leaf.grad = grad;
+    throw error;
   } finally {
-    // After a throw (anomaly mode) the rest still carry marks: clear them.
+    // After a throw the rest still carry marks: clear them.
     for (; i >= 0; i--) (order[i] as Value)._f &= ~MARKS;
     order.length = 0;
   }
