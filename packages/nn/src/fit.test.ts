@@ -305,3 +305,143 @@ describe('fit and evaluate', () => {
     expect(model.parameters().map((p) => p.data)).toEqual(before);
   });
 });
+
+describe('fit with compile', () => {
+  type Mode = 'online' | 'batch' | { batchSize: number };
+  const MODES: Mode[] = ['online', { batchSize: 2 }, 'batch'];
+
+  interface Run {
+    history: number[];
+    params: number[];
+    losses: number[];
+    lrs: number[];
+  }
+
+  /** The line y = 5x + 7 on five samples (two of them the notebook's), from m = 0, c = 5. */
+  function lineRun(mode: Mode, compile: boolean | 'codegen' | 'interpreter'): Run {
+    const xs = [2, 5, -1, 3, 0.5];
+    const model = new Linear(1, 1);
+    model.loadStateDict({ weight: [[START.m]], bias: [START.c] });
+    const losses: number[] = [];
+    const lrs: number[] = [];
+    const { history } = fit({
+      model,
+      data: { x: xs.map((x) => [x]), y: xs.map((x) => M_TRUE * x + C_TRUE) },
+      loss: (out, y) => mse(out, y, { reduction: 'sum' }),
+      optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+      mode,
+      epochs: 40,
+      compile,
+      onStep: (info) => {
+        losses.push(info.loss);
+        lrs.push(info.lr);
+      },
+    });
+    return { history, params: model.parameters().map((p) => p.data), losses, lrs };
+  }
+
+  /** A 2-4-4-1 tanh MLP, hinge + L2, momentum, a schedule and shuffling: every path of fit. */
+  function mlpRun(mode: Mode, compile: boolean | 'codegen' | 'interpreter'): Run {
+    const data = makeMoons(7, 0.1, 5);
+    const model = new MLP(2, [4, 4, 1], { activation: 'tanh', random: seededRandom(11) });
+    const params = model.parameters();
+    const losses: number[] = [];
+    const lrs: number[] = [];
+    const { history } = fit({
+      model,
+      data,
+      loss: (out, y) => hinge(out, y).add(l2Penalty(params, 1e-3)),
+      optimizer: new SGD(params, { lr: 0.1, momentum: 0.9 }),
+      schedule: linearDecay(0.1, { steps: 60 }),
+      shuffle: 21,
+      mode,
+      epochs: 15,
+      compile,
+      onStep: (info) => {
+        losses.push(info.loss);
+        lrs.push(info.lr);
+      },
+    });
+    return { history, params: params.map((p) => p.data), losses, lrs };
+  }
+
+  /** Object.is on every entry: bit for bit (and NaN equal to NaN). */
+  function expectIdentical(got: Run, want: Run): void {
+    for (const key of ['history', 'params', 'losses', 'lrs'] as const) {
+      expect(got[key]).toHaveLength(want[key].length);
+      const differing = got[key].filter((v, i) => !Object.is(v, want[key][i]));
+      expect(differing, key).toEqual([]);
+    }
+  }
+
+  for (const [name, run] of [
+    ['the line', lineRun],
+    ['an MLP', mlpRun],
+  ] as const) {
+    for (const mode of MODES) {
+      it(`${name}, ${typeof mode === 'string' ? mode : `batches of ${mode.batchSize} of 5 or 7`}: history and parameters equal eager fit's bit for bit, in both compile modes`, () => {
+        const eager = run(mode, false);
+        // The run trained: the parameters moved and the loss fell.
+        expect(eager.history[eager.history.length - 1]).toBeLessThan(eager.history[0] as number);
+        expectIdentical(run(mode, 'codegen'), eager);
+        expectIdentical(run(mode, 'interpreter'), eager);
+        expectIdentical(run(mode, true), eager);
+      });
+    }
+  }
+
+  it('stops early exactly as eager fit does', () => {
+    const go = (compile: boolean): number[] => {
+      const model = new Linear(1, 1);
+      model.loadStateDict({ weight: [[START.m]], bias: [START.c] });
+      const result = fit({
+        model,
+        data: { x: X.map((x) => [x]), y: Y },
+        loss: mse,
+        optimizer: new SGD(model.parameters(), { lr: LR }),
+        epochs: 10,
+        compile,
+        onStep: (info) => {
+          if (info.globalStep === 5) info.stop();
+        },
+      });
+      return [...result.history, result.steps, ...model.parameters().map((p) => p.data)];
+    };
+    const eager = go(false);
+    expect(eager[3]).toBe(5); // epochs 1, 2, then a partial third; 5 steps
+    expect(go(true).every((v, i) => Object.is(v, eager[i]))).toBe(true);
+  });
+
+  it('rejects a bad compile option, rows of different widths and a graph that branches on .data, changing nothing', () => {
+    const model = new Linear(1, 1, { random: seededRandom(3) });
+    const before = model.parameters().map((p) => p.data);
+    const base = {
+      model,
+      data: { x: X.map((x) => [x]), y: Y },
+      loss: mse,
+      optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+      epochs: 1,
+    };
+    expect(() => fit({ ...base, compile: 'fast' as never })).toThrow(
+      /fit\(options\.compile\): expected true, false, 'auto', 'codegen' or 'interpreter', received "fast"/,
+    );
+    expect(() => fit({ ...base, compile: 1 as never })).toThrow(TypeError);
+    expect(() =>
+      fit({
+        ...base,
+        model: new Linear(2, 1),
+        data: { x: [[1, 2], [3]], y: [1, 2] },
+        compile: true,
+      }),
+    ).toThrow(/options\.data\.x\[1\].*2 numbers.*received length 1/);
+    // The loss reads .data of a node that depends on the target: its graph would be frozen.
+    const branching = (out: Value[][], y: (number | Value)[]): Value => {
+      const d = add(out[0]?.[0] as Value, 0).sub(y[0] as Value);
+      return d.data >= 0 ? d : d.neg();
+    };
+    expect(() => fit({ ...base, loss: branching, compile: true })).toThrow(
+      /fit\(options\.compile\): could not compile the loss over a batch of 1 samples/,
+    );
+    expect(model.parameters().map((p) => p.data)).toEqual(before);
+  });
+});

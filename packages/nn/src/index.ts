@@ -56,6 +56,8 @@ export {
   type FitLoss,
   type FitMode,
   type FitOptions,
+  type CompiledFitLoss,
+  type CompiledFitOptions,
   type FitResult,
   type StepInfo,
   type Steppable,
