@@ -3,7 +3,7 @@ import type { Value } from '@ag/core';
 import { checkActivation, type Activation } from './activation.js';
 import { checkInteger, checkKnownKeys, checkOptions } from './argument-checks.js';
 import type { InitScheme } from './init.js';
-import { checkInput, Module, type ModuleEntry } from './module.js';
+import { asInputValues, checkInput, Module, type ModuleEntry } from './module.js';
 import { Neuron, resolveInit } from './neuron.js';
 import type { Random } from './random.js';
 
@@ -68,12 +68,15 @@ export class Layer extends Module {
    */
   forward(x: readonly (number | Value)[]): Value[] {
     checkInput(x, this.nin, 'Layer.forward(x)');
-    return this.apply(x);
+    return this.apply(asInputValues(x, 'Layer.forward(x)'));
   }
 
-  /** @internal forward without the input check. */
-  apply(x: readonly (number | Value)[]): Value[] {
-    return this.neurons.map((n) => n.apply(x));
+  /** @internal forward without the input check; `x` already Values, shared by every neuron. */
+  apply(x: readonly Value[]): Value[] {
+    const neurons = this.neurons;
+    const out: Value[] = [];
+    for (let i = 0; i < neurons.length; i++) out.push((neurons[i] as Neuron).apply(x));
+    return out;
   }
 
   override toString(): string {

@@ -6,7 +6,7 @@
 import { dot, Value } from '@ag/core';
 import { checkInteger, checkKnownKeys, checkOptions } from './argument-checks.js';
 import { drawWeight, initBound, type InitScheme } from './init.js';
-import { checkInput, Module, type ModuleEntry } from './module.js';
+import { asInputValues, checkInput, Module, type ModuleEntry } from './module.js';
 import { resolveInit } from './neuron.js';
 import type { Random } from './random.js';
 
@@ -72,7 +72,12 @@ export class Linear extends Module {
    */
   forward(x: readonly (number | Value)[]): Value[] {
     checkInput(x, this.nin, 'Linear.forward(x)');
-    return this.weight.map((row, o) => dot(row, x, this.bias[o] as Value));
+    const { weight, bias } = this;
+    // With several outputs, numbers become constants once, shared by every row.
+    const xs = weight.length > 1 ? asInputValues(x, 'Linear.forward(x)') : x;
+    const out: Value[] = [];
+    for (let o = 0; o < weight.length; o++) out.push(dot(weight[o] as Value[], xs, bias[o]));
+    return out;
   }
 
   override toString(): string {

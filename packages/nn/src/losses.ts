@@ -34,20 +34,28 @@ export interface HuberOptions extends LossOptions {
   delta?: number;
 }
 
-function reductionOf(
-  options: unknown,
-  fn: string,
-  extra: readonly string[] = [],
-): { reduction: Reduction; o: Record<string, unknown> } {
+/**
+ * The reduction of a loss's options bag. Checked on every call, so kept cheap:
+ * no allocation unless the options are wrong.
+ */
+function reductionOf(options: unknown, fn: string, extra?: string): Reduction {
+  if (options === undefined) return 'mean';
   const o = checkOptions(options, `${fn}(options)`);
-  checkKnownKeys(o, `${fn}(options)`, ['reduction', ...extra]);
+  for (const key in o) {
+    if (key !== 'reduction' && key !== extra && Object.hasOwn(o, key))
+      checkKnownKeys(
+        o,
+        `${fn}(options)`,
+        extra === undefined ? ['reduction'] : ['reduction', extra],
+      );
+  }
   const r = o.reduction;
   if (r !== undefined && r !== 'mean' && r !== 'sum') {
     throw new RangeError(
       `${fn}(options.reduction): expected 'mean' or 'sum', received ${describe(r)}`,
     );
   }
-  return { reduction: r ?? 'mean', o };
+  return r ?? 'mean';
 }
 
 function scalarOf(p: unknown, fn: string, arg: string, i: number): Value | number {
@@ -95,25 +103,17 @@ function reduce(terms: Value[], reduction: Reduction): Value {
   return reduction === 'sum' ? total : total.div(terms.length);
 }
 
-/** Per-sample terms f(pᵢ, yᵢ) for the scalar losses. */
-function pointwise(
+/** pᵢ − yᵢ of sample i, each side a Value or a number. */
+function difference(
   predictions: readonly Prediction[],
   targets: readonly Scalar[],
   fn: string,
-  term: (p: Value | number, y: Value | number, i: number) => Value,
-): Value[] {
-  const n = checkPair(predictions, targets, fn);
-  const terms: Value[] = [];
-  for (let i = 0; i < n; i++) {
-    terms.push(
-      term(
-        scalarOf(predictions[i], fn, 'predictions', i),
-        scalarOf(targets[i], fn, 'targets', i),
-        i,
-      ),
-    );
-  }
-  return terms;
+  i: number,
+): Value {
+  return sub(
+    scalarOf(predictions[i], fn, 'predictions', i),
+    scalarOf(targets[i], fn, 'targets', i),
+  );
 }
 
 /**
@@ -128,11 +128,11 @@ export function mse(
   targets: readonly Scalar[],
   options?: LossOptions,
 ): Value {
-  const { reduction } = reductionOf(options, 'mse');
-  return reduce(
-    pointwise(predictions, targets, 'mse', (p, y) => sub(p, y).square()),
-    reduction,
-  );
+  const reduction = reductionOf(options, 'mse');
+  const n = checkPair(predictions, targets, 'mse');
+  const terms: Value[] = [];
+  for (let i = 0; i < n; i++) terms.push(difference(predictions, targets, 'mse', i).square());
+  return reduce(terms, reduction);
 }
 
 /**
@@ -147,11 +147,11 @@ export function mae(
   targets: readonly Scalar[],
   options?: LossOptions,
 ): Value {
-  const { reduction } = reductionOf(options, 'mae');
-  return reduce(
-    pointwise(predictions, targets, 'mae', (p, y) => sub(p, y).abs()),
-    reduction,
-  );
+  const reduction = reductionOf(options, 'mae');
+  const n = checkPair(predictions, targets, 'mae');
+  const terms: Value[] = [];
+  for (let i = 0; i < n; i++) terms.push(difference(predictions, targets, 'mae', i).abs());
+  return reduce(terms, reduction);
 }
 
 /**
@@ -167,18 +167,23 @@ export function huber(
   targets: readonly Scalar[],
   options?: HuberOptions,
 ): Value {
-  const { reduction, o } = reductionOf(options, 'huber', ['delta']);
-  const delta = o.delta === undefined ? 1 : checkPositive(o.delta, 'huber(options.delta)');
-  const terms = pointwise(predictions, targets, 'huber', (p, y) => {
-    const d = sub(p, y);
+  const reduction = reductionOf(options, 'huber', 'delta');
+  const d0 = options?.delta;
+  const delta = d0 === undefined ? 1 : checkPositive(d0, 'huber(options.delta)');
+  const n = checkPair(predictions, targets, 'huber');
+  const terms: Value[] = [];
+  for (let i = 0; i < n; i++) {
+    const d = difference(predictions, targets, 'huber', i);
     // The branch is chosen on the number; each branch's gradient is exact on its side.
-    return Math.abs(d.data) < delta
-      ? d.square().mul(0.5)
-      : d
-          .abs()
-          .sub(0.5 * delta)
-          .mul(delta);
-  });
+    terms.push(
+      Math.abs(d.data) < delta
+        ? d.square().mul(0.5)
+        : d
+            .abs()
+            .sub(0.5 * delta)
+            .mul(delta),
+    );
+  }
   return reduce(terms, reduction);
 }
 
@@ -195,13 +200,14 @@ export function hinge(
   labels: readonly Scalar[],
   options?: LossOptions,
 ): Value {
-  const { reduction } = reductionOf(options, 'hinge');
+  const reduction = reductionOf(options, 'hinge');
   const n = checkPair(scores, labels, 'hinge', 'scores', 'labels');
   const terms: Value[] = [];
   for (let i = 0; i < n; i++) {
     const s = scalarOf(scores[i], 'hinge', 'scores', i);
     const y = scalarOf(labels[i], 'hinge', 'labels', i);
-    if (typeof y === 'number') checkFinite(y, `hinge(labels[${i}])`);
+    // The message is built only for a bad label: this runs once per sample.
+    if (typeof y === 'number' && !Number.isFinite(y)) checkFinite(y, `hinge(labels[${i}])`);
     terms.push(sub(1, mul(y, s)).relu());
   }
   return reduce(terms, reduction);
@@ -222,13 +228,14 @@ export function binaryCrossEntropyWithLogits(
   options?: LossOptions,
 ): Value {
   const fn = 'binaryCrossEntropyWithLogits';
-  const { reduction } = reductionOf(options, fn);
+  const reduction = reductionOf(options, fn);
   const n = checkPair(logits, targets, fn, 'logits', 'targets');
   const terms: Value[] = [];
   for (let i = 0; i < n; i++) {
     const z = asValue(scalarOf(logits[i], fn, 'logits', i));
     const y = scalarOf(targets[i], fn, 'targets', i);
-    if (typeof y === 'number') checkInRange(y, `${fn}(targets[${i}])`, 0, 1, false);
+    if (typeof y === 'number' && !(y >= 0 && y <= 1))
+      checkInRange(y, `${fn}(targets[${i}])`, 0, 1, false);
     terms.push(z.softplus().sub(z.mul(y)));
   }
   return reduce(terms, reduction);
@@ -250,7 +257,7 @@ export function softmaxCrossEntropy(
   options?: LossOptions,
 ): Value {
   const fn = 'softmaxCrossEntropy';
-  const { reduction } = reductionOf(options, fn);
+  const reduction = reductionOf(options, fn);
   const n = checkPair(logits, targets, fn, 'logits', 'targets');
   const terms: Value[] = [];
   for (let i = 0; i < n; i++) {
@@ -267,7 +274,11 @@ export function softmaxCrossEntropy(
         `${fn}(logits[${i}]): expected ${(logits[0] as readonly Scalar[]).length} logits like logits[0], received ${k}`,
       );
     }
-    const c = checkInteger(targets[i], `${fn}(targets[${i}])`, 0);
+    const t: unknown = targets[i];
+    const c =
+      typeof t === 'number' && Number.isInteger(t) && t >= 0
+        ? t
+        : checkInteger(t, `${fn}(targets[${i}])`, 0);
     if (c >= k)
       throw new RangeError(
         `${fn}(targets[${i}]): expected a class index in [0, ${k - 1}], received ${c}`,
@@ -297,10 +308,12 @@ export function l2Penalty(params: readonly Value[], alpha: number): Value {
     );
   checkNonNegative(alpha, 'l2Penalty(alpha)');
   if (params.length === 0) return new Value(0, { requiresGrad: false });
-  const squares = params.map((p, i) => {
+  const squares: Value[] = [];
+  for (let i = 0; i < params.length; i++) {
+    const p: unknown = params[i];
     if (!(p instanceof Value))
       throw new TypeError(`l2Penalty(params[${i}]): expected a Value, received ${describe(p)}`);
-    return p.square();
-  });
+    squares.push(p.square());
+  }
   return sum(squares).mul(alpha);
 }

@@ -4,7 +4,7 @@ import { checkActivation, type Activation } from './activation.js';
 import { checkInteger, checkKnownKeys, checkOptions, describe } from './argument-checks.js';
 import type { InitScheme } from './init.js';
 import { Layer } from './layer.js';
-import { checkInput, Module, type ModuleEntry } from './module.js';
+import { asInputValues, checkInput, Module, type ModuleEntry } from './module.js';
 import { resolveInit } from './neuron.js';
 import type { Random } from './random.js';
 
@@ -107,8 +107,10 @@ export class MLP extends Module {
    */
   forward(x: readonly (number | Value)[]): Value[] {
     checkInput(x, this.nin, 'MLP.forward(x)');
-    let h: readonly (number | Value)[] = x;
-    for (const layer of this.layers) h = layer.apply(h);
+    // Numbers become constants once, shared by the first layer's neurons.
+    let h = asInputValues(x, 'MLP.forward(x)');
+    const layers = this.layers;
+    for (let i = 0; i < layers.length; i++) h = (layers[i] as Layer).apply(h);
     return h as Value[];
   }
 

@@ -217,3 +217,29 @@ export function checkInput(x: unknown, nin: number, where: string): readonly (nu
   }
   return x as readonly (number | Value)[];
 }
+
+/**
+ * The input as `Value`s, numbers turned into constants (leaves that need no
+ * gradient) once, so a layer's neurons share them rather than each `dot`
+ * making its own; the same numbers reach every product. Returns `x` itself when
+ * it holds Values only.
+ */
+export function asInputValues(x: readonly (number | Value)[], where: string): readonly Value[] {
+  let out: Value[] | null = null;
+  for (let i = 0; i < x.length; i++) {
+    const xi: unknown = x[i];
+    if (xi instanceof Value) {
+      if (out !== null) out[i] = xi;
+    } else if (typeof xi === 'number') {
+      if (out === null) out = x.slice(0, i) as Value[];
+      const c = new Value(xi);
+      c.requiresGrad = false;
+      out[i] = c;
+    } else {
+      throw new TypeError(
+        `${where}: expected x[${i}] to be a number or a Value, received ${describe(xi)}`,
+      );
+    }
+  }
+  return out ?? (x as readonly Value[]);
+}

@@ -55,6 +55,8 @@ export class Adam extends Optimizer {
   #m: number[];
   #v: number[];
   #vmax: number[];
+  /** Where a step computes the new state (swapped in on commit). */
+  #spare: { t: number[]; m: number[]; v: number[]; vmax: number[] };
 
   /**
    * PyTorch's rule, per parameter p with gradient ∇ at its step t = 1, 2, …:
@@ -76,6 +78,8 @@ export class Adam extends Optimizer {
     this.#m = this.params.map(() => 0);
     this.#v = this.params.map(() => 0);
     this.#vmax = this.params.map(() => 0);
+    const zeros = (): number[] => this.params.map(() => 0);
+    this.#spare = { t: zeros(), m: zeros(), v: zeros(), vmax: zeros() };
   }
 
   get name(): string {
@@ -105,45 +109,63 @@ export class Adam extends Optimizer {
     return this.#h.amsgrad;
   }
 
-  protected compute(next: Float64Array): () => void {
-    const { params, lr } = this;
+  protected compute(next: Float64Array): void {
+    const params = this.params;
+    const lr = this.lr;
     const { beta1, beta2, eps, weightDecay, amsgrad } = this.#h;
     const decoupled = this.#decoupled;
-    const t = this.#t.slice();
-    const m = this.#m.slice();
-    const v = this.#v.slice();
-    const vmax = this.#vmax.slice();
+    // The state in use stays untouched until commit(); the new one goes to the spare.
+    const t0 = this.#t;
+    const m0 = this.#m;
+    const v0 = this.#v;
+    const vmax0 = this.#vmax;
+    const { t, m, v, vmax } = this.#spare;
     for (let i = 0; i < params.length; i++) {
       const param = params[i] as Value;
       let p = param.data;
+      const ti = t0[i] as number;
+      const mPrev = m0[i] as number;
+      const vPrev = v0[i] as number;
+      const vmaxPrev = vmax0[i] as number;
+      t[i] = ti;
+      m[i] = mPrev;
+      v[i] = vPrev;
+      vmax[i] = vmaxPrev;
       next[i] = p;
       if (!param.requiresGrad) continue;
       let g = param.grad;
-      const step = (t[i] as number) + 1;
+      const step = ti + 1;
       t[i] = step;
       if (weightDecay !== 0) {
         if (decoupled) p = p * (1 - lr * weightDecay);
         else g = g + weightDecay * p;
       }
-      const mi = (m[i] as number) + (1 - beta1) * (g - (m[i] as number));
-      const vi = beta2 * (v[i] as number) + (1 - beta2) * g * g;
+      const mi = mPrev + (1 - beta1) * (g - mPrev);
+      const vi = beta2 * vPrev + (1 - beta2) * g * g;
       m[i] = mi;
       v[i] = vi;
       let vhat = vi;
       if (amsgrad) {
-        vhat = Math.max(vmax[i] as number, vi);
+        vhat = Math.max(vmaxPrev, vi);
         vmax[i] = vhat;
       }
       const stepSize = lr / (1 - beta1 ** step);
       const denom = Math.sqrt(vhat) / Math.sqrt(1 - beta2 ** step) + eps;
       next[i] = p - stepSize * (mi / denom);
     }
-    return () => {
-      this.#t = t;
-      this.#m = m;
-      this.#v = v;
-      this.#vmax = vmax;
-    };
+  }
+
+  protected commit(): void {
+    const spare = this.#spare;
+    const { t, m, v, vmax } = spare;
+    spare.t = this.#t;
+    spare.m = this.#m;
+    spare.v = this.#v;
+    spare.vmax = this.#vmax;
+    this.#t = t;
+    this.#m = m;
+    this.#v = v;
+    this.#vmax = vmax;
   }
 
   /**

@@ -26,6 +26,8 @@ export abstract class Optimizer {
   /** The parameters, in the order their state is kept. */
   readonly params: readonly Value[];
   #lr: number;
+  /** Scratch for the new parameter values of a step, reused by every step. */
+  #next: Float64Array;
   /** Steps taken so far. */
   stepCount = 0;
 
@@ -53,6 +55,7 @@ export abstract class Optimizer {
       seen.add(p);
     });
     this.params = params.slice();
+    this.#next = new Float64Array(params.length);
     this.#lr = checkPositive(lr, `new ${name}(options.lr)`);
   }
 
@@ -90,33 +93,39 @@ export abstract class Optimizer {
    */
   step(): void {
     const params = this.params;
-    for (let i = 0; i < params.length; i++) {
+    const n = params.length;
+    // isFinite first: the requiresGrad getter is read only for a bad gradient.
+    for (let i = 0; i < n; i++) {
       const p = params[i] as Value;
-      if (p.requiresGrad && !Number.isFinite(p.grad)) {
+      if (!Number.isFinite(p.grad) && p.requiresGrad) {
         throw new RangeError(
           `${this.name}.step: the gradient of ${paramName(params, i)} is ${p.grad}; no parameter was changed`,
         );
       }
     }
-    const next = new Float64Array(params.length);
-    const commit = this.compute(next);
-    for (let i = 0; i < params.length; i++) {
+    const next = this.#next;
+    this.compute(next);
+    for (let i = 0; i < n; i++) {
       if (!Number.isFinite(next[i])) {
         throw new RangeError(
           `${this.name}.step: the update would make ${paramName(params, i)} ${next[i]}; no parameter was changed (is lr too large?)`,
         );
       }
     }
-    commit();
-    for (let i = 0; i < params.length; i++) (params[i] as Value).data = next[i] as number;
+    this.commit();
+    for (let i = 0; i < n; i++) (params[i] as Value).data = next[i] as number;
     this.stepCount++;
   }
 
   /**
-   * Writes every parameter's new value into `next` (frozen ones: unchanged) without
-   * touching anything, and returns the function that commits the new state.
+   * Writes every parameter's new value into `next` (frozen ones: unchanged) and
+   * the new optimizer state into scratch space, without touching the parameters
+   * or the state in use.
    */
-  protected abstract compute(next: Float64Array): () => void;
+  protected abstract compute(next: Float64Array): void;
+
+  /** Makes the state computed by the last {@link compute} the state in use. */
+  protected abstract commit(): void;
 
   /** The hyperparameters and state as plain JSON. */
   abstract stateDict(): OptimizerState;

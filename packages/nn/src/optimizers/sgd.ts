@@ -37,6 +37,8 @@ const KEYS = ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay'];
 export class SGD extends Optimizer {
   #h: SGDHyper;
   #buffer: (number | null)[];
+  /** Where a step computes the new buffers (swapped in on commit). */
+  #spare: (number | null)[];
 
   /**
    * PyTorch's rule, per parameter p with gradient ∇:
@@ -55,6 +57,7 @@ export class SGD extends Optimizer {
     super(params, o.lr === undefined ? 1e-3 : (o.lr as number), 'SGD');
     this.#h = checkHyper(o, 'new SGD(options');
     this.#buffer = this.params.map(() => null);
+    this.#spare = this.params.map(() => null);
   }
 
   get name(): string {
@@ -78,26 +81,37 @@ export class SGD extends Optimizer {
     return this.#h.weightDecay;
   }
 
-  protected compute(next: Float64Array): () => void {
-    const { params, lr, momentum: mu, dampening, nesterov, weightDecay } = this;
-    const buffer = this.#buffer.slice();
+  protected compute(next: Float64Array): void {
+    const params = this.params;
+    const lr = this.lr;
+    const { momentum: mu, dampening, nesterov, weightDecay } = this.#h;
+    // The buffers in use stay untouched until commit(); the new ones go to the spare.
+    const prevBuffer = this.#buffer;
+    const buffer = this.#spare;
     for (let i = 0; i < params.length; i++) {
       const p = params[i] as Value;
-      next[i] = p.data;
-      if (!p.requiresGrad) continue;
+      const data = p.data;
+      const prev = prevBuffer[i] as number | null;
+      buffer[i] = prev;
+      if (!p.requiresGrad) {
+        next[i] = data;
+        continue;
+      }
       let g = p.grad;
-      if (weightDecay !== 0) g = g + weightDecay * p.data;
+      if (weightDecay !== 0) g = g + weightDecay * data;
       if (mu !== 0) {
-        const prev = buffer[i] as number | null;
         const b = prev === null ? g : mu * prev + (1 - dampening) * g;
         buffer[i] = b;
         g = nesterov ? g + mu * b : b;
       }
-      next[i] = p.data - lr * g;
+      next[i] = data - lr * g;
     }
-    return () => {
-      this.#buffer = buffer;
-    };
+  }
+
+  protected commit(): void {
+    const used = this.#buffer;
+    this.#buffer = this.#spare;
+    this.#spare = used;
   }
 
   /**
