@@ -1,7 +1,8 @@
 /**
  * Losses: plain functions from predictions and targets to one `Value`. Each
  * sample's term is a node; the terms are combined by one n-ary `sum` node, then
- * divided by n for `reduction: 'mean'` (the default).
+ * divided by n for `reduction: 'mean'` (the default). A single term is the loss
+ * itself, with no sum or division node (the same numbers, one node fewer).
  *
  * A prediction may be a `Value`, a number, or a one-element array of either, so a
  * model's output (`[score]`) can be passed as it is; `fit` passes outputs that way.
@@ -40,9 +41,13 @@ export interface HuberOptions extends LossOptions {
  */
 function reductionOf(options: unknown, fn: string, extra?: string): Reduction {
   if (options === undefined) return 'mean';
-  const o = checkOptions(options, `${fn}(options)`);
+  // Messages are built only on the error path.
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    checkOptions(options, `${fn}(options)`);
+  const o = options as Record<string, unknown>;
+  // for…in also walks inherited keys; checkKnownKeys then judges own keys only.
   for (const key in o) {
-    if (key !== 'reduction' && key !== extra && Object.hasOwn(o, key))
+    if (key !== 'reduction' && key !== extra)
       checkKnownKeys(
         o,
         `${fn}(options)`,
@@ -99,6 +104,9 @@ function asValue(x: Value | number): Value {
 }
 
 function reduce(terms: Value[], reduction: Reduction): Value {
+  // One term is its own sum and its own mean (t/1 is t exactly, and so is its
+  // gradient): no node is added for it, as in an online step.
+  if (terms.length === 1) return terms[0] as Value;
   const total = sum(terms);
   return reduction === 'sum' ? total : total.div(terms.length);
 }

@@ -67,7 +67,9 @@ export abstract class Optimizer {
     return this.#lr;
   }
   set lr(lr: number) {
-    this.#lr = checkPositive(lr, `${this.name}.lr`);
+    // A schedule sets it before every step: the message is built only for a bad value.
+    this.#lr =
+      typeof lr === 'number' && lr > 0 && lr < Infinity ? lr : checkPositive(lr, `${this.name}.lr`);
   }
 
   /**
