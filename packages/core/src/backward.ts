@@ -6,7 +6,14 @@
  * as the pass goes.
  */
 import { describe } from './describe.js';
-import { INTERIOR_FIRST, INTERIOR_SECOND, OP_MASK, ORDERED, REQUIRES_GRAD as RG, VISITED } from './flags.js';
+import {
+  INTERIOR_FIRST,
+  INTERIOR_SECOND,
+  OP_MASK,
+  ORDERED,
+  REQUIRES_GRAD as RG,
+  VISITED,
+} from './flags.js';
 import { AnomalyError, anomalyEnabled } from './grad-mode.js';
 import { DOT, OPS, type Op } from './ops.js';
 import { operandsOf, type Value } from './value.js';
@@ -31,7 +38,7 @@ function pending(node: Value): boolean {
  * operands pushed) the first time it is on top of the stack and placed in the
  * order the second time; a node pushed twice is placed once.
  */
-function topologicalOrder(root: Value): number {
+function topologicalOrder(root: Value, zeroGrads: boolean): number {
   let n = 0;
   let top = 0;
   stack[top++] = root;
@@ -66,7 +73,7 @@ function topologicalOrder(root: Value): number {
       stack[--top] = undefined;
       if ((f & ORDERED) === 0) {
         node._f = f | ORDERED;
-        node.grad = 0;
+        if (zeroGrads) node.grad = 0;
         order[n++] = node;
       }
     }
@@ -86,7 +93,7 @@ export function runBackward(root: Value): void {
     root.grad += 1; // a leaf root: ∂root/∂root = 1, accumulated like any leaf
     return;
   }
-  const n = topologicalOrder(root);
+  const n = topologicalOrder(root, true);
   root.grad = 1;
   if (anomalyEnabled) {
     checkedPass(n);
@@ -147,4 +154,22 @@ function checkGradients(node: Value, op: Op): void {
       );
     }
   }
+}
+
+/**
+ * @internal The nodes whose backward rules `root.backward()` runs, in the order
+ * it runs them. The graph compiler replays them in this order, so that every
+ * gradient is summed from the same terms in the same order. Changes nothing.
+ */
+export function backwardOrder(root: Value): Value[] {
+  if ((root._f & RG) === 0 || (root._f & OP_MASK) === 0) return [];
+  const n = topologicalOrder(root, false);
+  const result: Value[] = [];
+  for (let i = n - 1; i >= 0; i--) {
+    const node = order[i] as Value;
+    order[i] = undefined;
+    node._f &= ~MARKS;
+    result.push(node);
+  }
+  return result;
 }

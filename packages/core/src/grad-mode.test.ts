@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AnomalyError, detectAnomaly, isAnomalyDetectionEnabled, isGradEnabled, noGrad, setAnomalyDetection, sum, Value } from './index.js';
+import {
+  AnomalyError,
+  detectAnomaly,
+  isAnomalyDetectionEnabled,
+  isGradEnabled,
+  noGrad,
+  setAnomalyDetection,
+  sum,
+  Value,
+} from './index.js';
 
 afterEach(() => setAnomalyDetection(false));
 
@@ -53,7 +62,9 @@ describe('anomaly mode', () => {
   it('catches an infinite gradient in the backward pass, and clears its marks', () => {
     const x = new Value(0);
     const y = x.sqrt(); // sqrt(0) = 0 is fine forward, but d/dx = 1/(2·0) = Infinity
-    expect(() => detectAnomaly(() => y.backward())).toThrow(/sqrt produced a gradient of Infinity in the backward pass/);
+    expect(() => detectAnomaly(() => y.backward())).toThrow(
+      /sqrt produced a gradient of Infinity in the backward pass/,
+    );
     expect(isAnomalyDetectionEnabled()).toBe(false);
     expect(x.grad).toBe(0); // the failed pass left the leaf as it was
     // The graph is usable again after the throw.

@@ -47,7 +47,9 @@ export function isAnomalyDetectionEnabled(): boolean {
  */
 export function setAnomalyDetection(enabled: boolean): void {
   if (typeof enabled !== 'boolean') {
-    throw new TypeError(`setAnomalyDetection(enabled): expected a boolean, received ${typeof enabled}`);
+    throw new TypeError(
+      `setAnomalyDetection(enabled): expected a boolean, received ${typeof enabled}`,
+    );
   }
   anomalyEnabled = enabled;
 }
@@ -80,8 +82,15 @@ export class AnomalyError extends Error {
   /** The data of the op's operands. */
   readonly operands: readonly number[];
 
-  constructor(op: string, pass: 'forward' | 'backward', operands: readonly number[], detail: string) {
-    super(`${op} produced ${detail} in the ${pass} pass from operand${operands.length === 1 ? '' : 's'} ${operands.join(', ')}`);
+  constructor(
+    op: string,
+    pass: 'forward' | 'backward',
+    operands: readonly number[],
+    detail: string,
+  ) {
+    super(
+      `${op} produced ${detail} in the ${pass} pass from operand${operands.length === 1 ? '' : 's'} ${operands.join(', ')}`,
+    );
     this.name = 'AnomalyError';
     this.op = op;
     this.pass = pass;

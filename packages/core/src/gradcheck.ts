@@ -40,12 +40,20 @@ export interface GradcheckResult {
   entries: GradcheckEntry[];
 }
 
-function nonNegative(options: GradcheckOptions, key: keyof GradcheckOptions, fallback: number, positive: boolean): number {
+function nonNegative(
+  options: GradcheckOptions,
+  key: keyof GradcheckOptions,
+  fallback: number,
+  positive: boolean,
+): number {
   const v: unknown = options[key];
   if (v === undefined) return fallback;
-  if (typeof v !== 'number') throw new TypeError(`gradcheck(options.${key}): expected a number, received ${describe(v)}`);
+  if (typeof v !== 'number')
+    throw new TypeError(`gradcheck(options.${key}): expected a number, received ${describe(v)}`);
   if (!Number.isFinite(v) || v < 0 || (positive && v === 0)) {
-    throw new RangeError(`gradcheck(options.${key}): expected a finite ${positive ? 'positive' : 'non-negative'} number, received ${v}`);
+    throw new RangeError(
+      `gradcheck(options.${key}): expected a finite ${positive ? 'positive' : 'non-negative'} number, received ${v}`,
+    );
   }
   return v;
 }
@@ -62,12 +70,21 @@ export function gradcheck(
   inputs: readonly number[],
   options: GradcheckOptions = {},
 ): GradcheckResult {
-  if (typeof fn !== 'function') throw new TypeError(`gradcheck(fn): expected a function, received ${describe(fn)}`);
-  if (!Array.isArray(inputs satisfies unknown)) throw new TypeError(`gradcheck(inputs): expected an array of numbers, received ${describe(inputs)}`);
-  if (inputs.length === 0) throw new RangeError('gradcheck(inputs): expected at least one input, received an empty array');
+  if (typeof fn !== 'function')
+    throw new TypeError(`gradcheck(fn): expected a function, received ${describe(fn)}`);
+  if (!Array.isArray(inputs satisfies unknown))
+    throw new TypeError(
+      `gradcheck(inputs): expected an array of numbers, received ${describe(inputs)}`,
+    );
+  if (inputs.length === 0)
+    throw new RangeError('gradcheck(inputs): expected at least one input, received an empty array');
   inputs.forEach((x: unknown, i) => {
-    if (typeof x !== 'number') throw new TypeError(`gradcheck(inputs): expected inputs[${i}] to be a number, received ${describe(x)}`);
-    if (!Number.isFinite(x)) throw new RangeError(`gradcheck(inputs): expected inputs[${i}] to be finite, received ${x}`);
+    if (typeof x !== 'number')
+      throw new TypeError(
+        `gradcheck(inputs): expected inputs[${i}] to be a number, received ${describe(x)}`,
+      );
+    if (!Number.isFinite(x))
+      throw new RangeError(`gradcheck(inputs): expected inputs[${i}] to be finite, received ${x}`);
   });
   const eps = nonNegative(options, 'eps', 1e-6, true);
   const atol = nonNegative(options, 'atol', 1e-5, false);
@@ -75,7 +92,10 @@ export function gradcheck(
 
   const evaluate = (xs: readonly Value[]): Value => {
     const out: unknown = fn(...xs);
-    if (!(out instanceof Value)) throw new TypeError(`gradcheck(fn): expected fn to return a Value, received ${describe(out)}`);
+    if (!(out instanceof Value))
+      throw new TypeError(
+        `gradcheck(fn): expected fn to return a Value, received ${describe(out)}`,
+      );
     return out;
   };
 
@@ -89,12 +109,21 @@ export function gradcheck(
     const analytic = (leaves[index] as Value).grad;
     const absError = Math.abs(analytic - numeric);
     const relError = absError === 0 ? 0 : absError / Math.abs(numeric);
-    return { index, analytic, numeric, absError, relError, ok: absError <= atol + rtol * Math.abs(numeric) };
+    return {
+      index,
+      analytic,
+      numeric,
+      absError,
+      relError,
+      ok: absError <= atol + rtol * Math.abs(numeric),
+    };
   });
 
   // Worst: largest error measured in units of its own tolerance.
   const excess = (e: GradcheckEntry): number =>
-    Number.isNaN(e.absError) ? Infinity : e.absError / (atol + rtol * Math.abs(e.numeric) || Number.MIN_VALUE);
+    Number.isNaN(e.absError)
+      ? Infinity
+      : e.absError / (atol + rtol * Math.abs(e.numeric) || Number.MIN_VALUE);
   let worst = entries[0] as GradcheckEntry;
   for (const e of entries) if (excess(e) > excess(worst)) worst = e;
   return {

@@ -40,7 +40,9 @@ describe('toDot', () => {
     y.backward();
     const dot = toDot(y);
     expect(dot.startsWith('digraph {\n  rankdir=LR;')).toBe(true);
-    expect(dot).toContain(`n0 [label="{ a | data 2.0000 | grad ${(1 - Math.tanh(2) ** 2).toFixed(4)} }"];`);
+    expect(dot).toContain(
+      `n0 [label="{ a | data 2.0000 | grad ${(1 - Math.tanh(2) ** 2).toFixed(4)} }"];`,
+    );
     expect(dot).toContain('n1 [label="{ y\\|out | data 0.9640 | grad 1.0000 }"];');
     expect(dot).toContain('n1_op [label="tanh", shape=oval];');
     expect(dot).toContain('n0 -> n1_op;');
@@ -48,7 +50,9 @@ describe('toDot', () => {
   });
 
   it('rejects a non-Value root and bad options', () => {
-    expect(() => toDot(3 as unknown as Value)).toThrow(/toDot\(root\): expected a Value, received number 3/);
+    expect(() => toDot(3 as unknown as Value)).toThrow(
+      /toDot\(root\): expected a Value, received number 3/,
+    );
     expect(() => toDot(new Value(1), { digits: -1 })).toThrow(RangeError);
   });
 });

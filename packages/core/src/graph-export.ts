@@ -3,6 +3,7 @@
  * micrograd's `draw_dot`, and a plain JSON form for any other renderer.
  */
 import { describe } from './describe.js';
+import { nodesBelow } from './graph-walk.js';
 import { operandsOf, Value } from './value.js';
 
 export interface GraphNode {
@@ -23,30 +24,9 @@ export interface GraphJSON {
   edges: { from: number; to: number }[];
 }
 
-/** Every node reachable from root, operands before users, found without recursion. */
-function topological(root: Value): Value[] {
-  const placed = new Set<Value>();
-  const entered = new Set<Value>();
-  const order: Value[] = [];
-  const stack: Value[] = [root];
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1] as Value;
-    if (!entered.has(node)) {
-      entered.add(node);
-      for (const operand of operandsOf(node).reverse()) if (!entered.has(operand)) stack.push(operand);
-    } else {
-      stack.pop();
-      if (!placed.has(node)) {
-        placed.add(node);
-        order.push(node);
-      }
-    }
-  }
-  return order;
-}
-
 function checkRoot(root: unknown, fn: string): asserts root is Value {
-  if (!(root instanceof Value)) throw new TypeError(`${fn}(root): expected a Value, received ${describe(root)}`);
+  if (!(root instanceof Value))
+    throw new TypeError(`${fn}(root): expected a Value, received ${describe(root)}`);
 }
 
 /**
@@ -58,15 +38,23 @@ function checkRoot(root: unknown, fn: string): asserts root is Value {
  */
 export function toGraph(root: Value): GraphJSON {
   checkRoot(root, 'toGraph');
-  const order = topological(root);
+  const order = nodesBelow(root);
   const ids = new Map(order.map((node, id) => [node, id]));
   const nodes = order.map((node, id): GraphNode => {
-    const entry: GraphNode = { id, op: node.op, data: node.data, grad: node.grad, requiresGrad: node.requiresGrad };
+    const entry: GraphNode = {
+      id,
+      op: node.op,
+      data: node.data,
+      grad: node.grad,
+      requiresGrad: node.requiresGrad,
+    };
     const label = node.label;
     if (label !== undefined) entry.label = label;
     return entry;
   });
-  const edges = order.flatMap((node, to) => operandsOf(node).map((operand) => ({ from: ids.get(operand) as number, to })));
+  const edges = order.flatMap((node, to) =>
+    operandsOf(node).map((operand) => ({ from: ids.get(operand) as number, to })),
+  );
   return { nodes, edges };
 }
 
@@ -91,17 +79,23 @@ export function toDot(root: Value, options: DotOptions = {}): string {
   checkRoot(root, 'toDot');
   const rankdir = options.rankdir ?? 'LR';
   if (!['LR', 'TB', 'RL', 'BT'].includes(rankdir)) {
-    throw new RangeError(`toDot(options.rankdir): expected 'LR', 'TB', 'RL' or 'BT', received ${describe(rankdir)}`);
+    throw new RangeError(
+      `toDot(options.rankdir): expected 'LR', 'TB', 'RL' or 'BT', received ${describe(rankdir)}`,
+    );
   }
   const digits = options.digits ?? 4;
   if (!Number.isInteger(digits) || digits < 0 || digits > 20) {
-    throw new RangeError(`toDot(options.digits): expected an integer from 0 to 20, received ${describe(digits)}`);
+    throw new RangeError(
+      `toDot(options.digits): expected an integer from 0 to 20, received ${describe(digits)}`,
+    );
   }
   const { nodes, edges } = toGraph(root);
   const lines = ['digraph {', `  rankdir=${rankdir};`, '  node [shape=record];'];
   for (const node of nodes) {
     const label = escapeRecord(node.label ?? '');
-    lines.push(`  n${node.id} [label="{ ${label} | data ${node.data.toFixed(digits)} | grad ${node.grad.toFixed(digits)} }"];`);
+    lines.push(
+      `  n${node.id} [label="{ ${label} | data ${node.data.toFixed(digits)} | grad ${node.grad.toFixed(digits)} }"];`,
+    );
     if (node.op !== '') {
       lines.push(`  n${node.id}_op [label="${escapeRecord(node.op)}", shape=oval];`);
       lines.push(`  n${node.id}_op -> n${node.id};`);

@@ -13,7 +13,12 @@ export {
   isAnomalyDetectionEnabled,
   AnomalyError,
 } from './grad-mode.js';
-export { gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckEntry } from './gradcheck.js';
+export {
+  gradcheck,
+  type GradcheckOptions,
+  type GradcheckResult,
+  type GradcheckEntry,
+} from './gradcheck.js';
 export { toDot, toGraph, type DotOptions, type GraphJSON, type GraphNode } from './graph-export.js';
 export {
   compile,

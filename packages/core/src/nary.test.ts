@@ -24,7 +24,9 @@ describe('sum', () => {
   it('rejects an empty array and non-numbers', () => {
     expect(() => sum([])).toThrow(RangeError);
     expect(() => sum([])).toThrow(/empty array/);
-    expect(() => sum([1, 'x' as unknown as number])).toThrow(/values\[1\] to be a Value or a number, received string "x"/);
+    expect(() => sum([1, 'x' as unknown as number])).toThrow(
+      /values\[1\] to be a Value or a number, received string "x"/,
+    );
     expect(() => sum(3 as unknown as number[])).toThrow(TypeError);
   });
 });
@@ -55,7 +57,9 @@ describe('dot', () => {
     expect(() => dot([1, 2], [1])).toThrow(RangeError);
     expect(() => dot([1, 2], [1])).toThrow(/2 weights and 1 inputs/);
     expect(() => dot([], [])).toThrow(RangeError);
-    expect(() => dot([1], [undefined as unknown as number])).toThrow(/inputs\[0\] to be a Value or a number, received undefined/);
+    expect(() => dot([1], [undefined as unknown as number])).toThrow(
+      /inputs\[0\] to be a Value or a number, received undefined/,
+    );
     expect(() => dot([1], [1], 'b' as unknown as number)).toThrow(TypeError);
   });
 });

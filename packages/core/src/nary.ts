@@ -12,12 +12,16 @@ type Operand = Value | number;
 
 function checkList(list: unknown, fn: string, arg: string): asserts list is readonly Operand[] {
   if (!Array.isArray(list)) {
-    throw new TypeError(`${fn}(${arg}): expected an array of Values or numbers, received ${describe(list)}`);
+    throw new TypeError(
+      `${fn}(${arg}): expected an array of Values or numbers, received ${describe(list)}`,
+    );
   }
   for (let i = 0; i < list.length; i++) {
     const item: unknown = list[i];
     if (!(item instanceof Value) && typeof item !== 'number') {
-      throw new TypeError(`${fn}(${arg}): expected ${arg}[${i}] to be a Value or a number, received ${describe(item)}`);
+      throw new TypeError(
+        `${fn}(${arg}): expected ${arg}[${i}] to be a Value or a number, received ${describe(item)}`,
+      );
     }
   }
 }
@@ -34,7 +38,8 @@ const toValue = (x: Operand): Value => (x instanceof Value ? x : constant(x));
 export function sum(values: readonly Operand[]): Value {
   checkList(values, 'sum', 'values');
   const n = values.length;
-  if (n === 0) throw new RangeError('sum(values): expected at least one value, received an empty array');
+  if (n === 0)
+    throw new RangeError('sum(values): expected at least one value, received an empty array');
   const terms: Value[] = [];
   let flags = 0;
   let s = 0;
@@ -54,7 +59,11 @@ export function sum(values: readonly Operand[]): Value {
  * @example
  * const neuron = dot(weights, inputs, bias).tanh();
  */
-export function dot(weights: readonly Operand[], inputs: readonly Operand[], bias?: Operand): Value {
+export function dot(
+  weights: readonly Operand[],
+  inputs: readonly Operand[],
+  bias?: Operand,
+): Value {
   if (!Array.isArray(weights)) throw notAnArray(weights, 'weights');
   if (!Array.isArray(inputs)) throw notAnArray(inputs, 'inputs');
   const n = weights.length;
@@ -63,12 +72,17 @@ export function dot(weights: readonly Operand[], inputs: readonly Operand[], bia
       `dot(weights, inputs): expected arrays of the same length, received ${n} weights and ${inputs.length} inputs`,
     );
   }
-  if (n === 0) throw new RangeError('dot(weights, inputs): expected at least one weight, received empty arrays');
+  if (n === 0)
+    throw new RangeError(
+      'dot(weights, inputs): expected at least one weight, received empty arrays',
+    );
   let b: Value | null = null;
   if (bias instanceof Value) b = bias;
   else if (typeof bias === 'number') b = constant(bias);
   else if (bias !== undefined) {
-    throw new TypeError(`dot(bias): expected a Value, a number or undefined, received ${describe(bias)}`);
+    throw new TypeError(
+      `dot(bias): expected a Value, a number or undefined, received ${describe(bias)}`,
+    );
   }
   // Checked and converted in one pass; a throw midway leaves only unreachable
   // constants behind, never a node in anyone's graph.
@@ -80,8 +94,10 @@ export function dot(weights: readonly Operand[], inputs: readonly Operand[], bia
   for (let i = 0; i < n; i++) {
     const wi: unknown = weights[i];
     const xi: unknown = inputs[i];
-    const w = wi instanceof Value ? wi : typeof wi === 'number' ? constant(wi) : badItem(wi, 'weights', i);
-    const x = xi instanceof Value ? xi : typeof xi === 'number' ? constant(xi) : badItem(xi, 'inputs', i);
+    const w =
+      wi instanceof Value ? wi : typeof wi === 'number' ? constant(wi) : badItem(wi, 'weights', i);
+    const x =
+      xi instanceof Value ? xi : typeof xi === 'number' ? constant(xi) : badItem(xi, 'inputs', i);
     pairs[2 * i] = w;
     pairs[2 * i + 1] = x;
     flags |= w._f | x._f;
@@ -90,22 +106,37 @@ export function dot(weights: readonly Operand[], inputs: readonly Operand[], bia
     s = i === 0 ? w.data * x.data : s + w.data * x.data;
   }
   if (b !== null) s += b.data;
-  return finish(DOT, s, pairs, b, (flags & RG) | (wOps ? INTERIOR_FIRST : 0) | (xOps ? INTERIOR_SECOND : 0));
+  return finish(
+    DOT,
+    s,
+    pairs,
+    b,
+    (flags & RG) | (wOps ? INTERIOR_FIRST : 0) | (xOps ? INTERIOR_SECOND : 0),
+  );
 }
 
 function notAnArray(list: unknown, arg: string): TypeError {
-  return new TypeError(`dot(${arg}): expected an array of Values or numbers, received ${describe(list)}`);
+  return new TypeError(
+    `dot(${arg}): expected an array of Values or numbers, received ${describe(list)}`,
+  );
 }
 
 function badItem(item: unknown, arg: string, i: number): never {
-  throw new TypeError(`dot(${arg}): expected ${arg}[${i}] to be a Value or a number, received ${describe(item)}`);
+  throw new TypeError(
+    `dot(${arg}): expected ${arg}[${i}] to be a Value or a number, received ${describe(item)}`,
+  );
 }
 
 /** `flags`: REQUIRES_GRAD and the INTERIOR_* hints. */
 function finish(op: Op, data: number, operands: Value[], b: Value | null, flags: number): Value {
   if (anomalyEnabled && !Number.isFinite(data)) {
     const all = b === null ? operands : [...operands, b];
-    throw new AnomalyError(op.name, 'forward', all.map((v) => v.data), String(data));
+    throw new AnomalyError(
+      op.name,
+      'forward',
+      all.map((v) => v.data),
+      String(data),
+    );
   }
   const out = new Value(data);
   if (gradEnabled) {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { add, div, mul, pow, sub, Value, value } from './index.js';
 
 /** Relative difference, for comparisons against values worked out by hand. */
-const rel = (actual: number, expected: number): number => Math.abs(actual - expected) / Math.abs(expected);
+const rel = (actual: number, expected: number): number =>
+  Math.abs(actual - expected) / Math.abs(expected);
 
 describe('the micrograd README expression', () => {
   // Worked out by hand (see the derivation in the comments):
@@ -28,7 +29,7 @@ describe('the micrograd README expression', () => {
     expect(rel(b.grad, 221433 / 343)).toBeLessThan(1e-12);
   });
 
-  it('passes micrograd\'s sanity check: y = -20, dy/dx = 46', () => {
+  it("passes micrograd's sanity check: y = -20, dy/dx = 46", () => {
     // z = 3x + 2 = -10, q = relu(z) + zx = 40, h = relu(z²) = 100, y = h + q + qx = -20;
     // near x = -4, y = z² + zx + zx², so dy/dx = 7z + 3x + 3x² + 2zx = 46.
     const x = new Value(-4);
@@ -186,25 +187,34 @@ describe('introspection', () => {
 describe('bad input', () => {
   it('new Value rejects non-numbers with a TypeError naming what it got', () => {
     expect(() => new Value('3' as unknown as number)).toThrow(TypeError);
-    expect(() => new Value('3' as unknown as number)).toThrow(/new Value\(data\): expected a number, received string "3"/);
+    expect(() => new Value('3' as unknown as number)).toThrow(
+      /new Value\(data\): expected a number, received string "3"/,
+    );
     expect(() => new Value(undefined as unknown as number)).toThrow(/received undefined/);
     expect(() => new Value({} as unknown as number)).toThrow(/received an object/);
   });
 
   it('rejects bad options', () => {
-    expect(() => new Value(1, { requireGrad: true } as unknown as { requiresGrad: boolean })).toThrow(/unknown option 'requireGrad'/);
+    expect(
+      () => new Value(1, { requireGrad: true } as unknown as { requiresGrad: boolean }),
+    ).toThrow(/unknown option 'requireGrad'/);
     expect(() => new Value(1, { requiresGrad: 'yes' as unknown as boolean })).toThrow(TypeError);
   });
 
   it('ops reject non-numbers with a TypeError naming the op and argument', () => {
     const a = new Value(1);
-    expect(() => a.add('2' as unknown as number)).toThrow(/add\(other\): expected a Value or a number, received string "2"/);
-    expect(() => mul(null as unknown as number, a)).toThrow(/mul\(a\): expected a Value or a number, received null/);
+    expect(() => a.add('2' as unknown as number)).toThrow(
+      /add\(other\): expected a Value or a number, received string "2"/,
+    );
+    expect(() => mul(null as unknown as number, a)).toThrow(
+      /mul\(a\): expected a Value or a number, received null/,
+    );
   });
 
   it('pow rejects a non-finite exponent with a RangeError', () => {
     const a = new Value(2);
     expect(() => a.pow(Infinity)).toThrow(RangeError);
-    expect(() => a.pow(new Value(Number.NaN))).toThrow(/expected a finite exponent, received NaN/);
+    expect(() => a.pow(Number.NaN)).toThrow(/expected a finite exponent, received NaN/);
+    expect(() => new Value(1).pow(-Infinity)).toThrow(RangeError);
   });
 });

@@ -110,7 +110,9 @@ export class Value {
   }
   set requiresGrad(requiresGrad: boolean) {
     if (typeof requiresGrad !== 'boolean') {
-      throw new TypeError(`Value.requiresGrad: expected a boolean, received ${describe(requiresGrad)}`);
+      throw new TypeError(
+        `Value.requiresGrad: expected a boolean, received ${describe(requiresGrad)}`,
+      );
     }
     if (!this.isLeaf) {
       throw new Error(
@@ -218,6 +220,11 @@ export class Value {
   toString(): string {
     return `Value(data=${this.data}, grad=${this.grad})`;
   }
+
+  /** What `console.log` shows in Node: the same as `toString()`, not the internal fields. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
 }
 
 /**
@@ -232,19 +239,27 @@ export function value(data: number, options?: ValueOptions): Value {
 
 function applyOptions(leaf: Value, options: ValueOptions): void {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`new Value(data, options): expected options to be an object, received ${describe(options)}`);
+    throw new TypeError(
+      `new Value(data, options): expected options to be an object, received ${describe(options)}`,
+    );
   }
   for (const key of Object.keys(options)) {
     if (key !== 'label' && key !== 'requiresGrad') {
-      throw new TypeError(`new Value(data, options): unknown option '${key}' (expected 'label' or 'requiresGrad')`);
+      throw new TypeError(
+        `new Value(data, options): unknown option '${key}' (expected 'label' or 'requiresGrad')`,
+      );
     }
   }
   const { label, requiresGrad } = options;
   if (requiresGrad !== undefined && typeof requiresGrad !== 'boolean') {
-    throw new TypeError(`new Value(data, options): expected options.requiresGrad to be a boolean, received ${describe(requiresGrad)}`);
+    throw new TypeError(
+      `new Value(data, options): expected options.requiresGrad to be a boolean, received ${describe(requiresGrad)}`,
+    );
   }
   if (label !== undefined && typeof label !== 'string') {
-    throw new TypeError(`new Value(data, options): expected options.label to be a string, received ${describe(label)}`);
+    throw new TypeError(
+      `new Value(data, options): expected options.label to be a string, received ${describe(label)}`,
+    );
   }
   if (requiresGrad === false) leaf._f = 0;
   if (label !== undefined) labels.set(leaf, label);
@@ -259,12 +274,16 @@ export function asOperand(x: unknown, fn: string, arg: string): Value {
   return constant(x);
 }
 
+/**
+ * A plain-number exponent must be finite. A `Value` exponent is not checked:
+ * its data changes as it trains, and a compiled graph could not check it the
+ * same way; anomaly mode catches a NaN it produces.
+ */
 export function asExponent(x: unknown, fn: string): Value {
-  const e = asOperand(x, fn, 'exponent');
-  if (!Number.isFinite(e.data)) {
-    throw new RangeError(`${fn}(exponent): expected a finite exponent, received ${e.data}`);
+  if (typeof x === 'number' && !Number.isFinite(x)) {
+    throw new RangeError(`${fn}(exponent): expected a finite exponent, received ${x}`);
   }
-  return e;
+  return asOperand(x, fn, 'exponent');
 }
 
 /** A leaf that needs no gradient. */
@@ -302,7 +321,12 @@ export function unary(op: UnaryOp, a: Value): Value {
 }
 
 export function forwardAnomaly(op: Op, operands: readonly Value[], data: number): AnomalyError {
-  return new AnomalyError(op.name, 'forward', operands.map((v) => v.data), String(data));
+  return new AnomalyError(
+    op.name,
+    'forward',
+    operands.map((v) => v.data),
+    String(data),
+  );
 }
 
 /** The operands of a node, in the order its op takes them. */

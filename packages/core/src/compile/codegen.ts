@@ -6,28 +6,7 @@
  * the parameters and their gradients held in locals, written back once.
  */
 import { describe } from '../describe.js';
-import {
-  ABS,
-  ADD,
-  DIV,
-  DOT,
-  EXP,
-  LOG,
-  MAX,
-  MIN,
-  MUL,
-  NEG,
-  POW,
-  RELU,
-  SIGMOID,
-  SOFTPLUS,
-  SQRT,
-  SQUARE,
-  SUB,
-  SUM,
-  TANH,
-  stableSigmoid,
-} from '../ops.js';
+import { DOT, OPS, SUM, sigmoidSlope, stableSigmoid, type Emit, type Op } from '../ops.js';
 import type { Value } from '../value.js';
 import { readSample, type InputLayout } from './inputs.js';
 import { findRepeat, type Repeat } from './repeats.js';
@@ -63,131 +42,15 @@ export function numberLiteral(x: number): string {
   return x < 0 ? `(${String(x)})` : String(x);
 }
 
-/** Per op: the forward expression and the backward statements, as ops.ts writes them. */
-interface Emitter {
-  /** The op's value from its operands' expressions. */
-  forward(x: string, y: string): string;
-  /**
-   * Statements adding the node's gradient `g` into its operands' gradients.
-   * `ga`/`gb` are the operands' gradient variables, null where they need none;
-   * `v` is the node's value, `x`/`y` the operands'.
-   */
-  backward(e: {
-    v: string;
-    g: string;
-    x: string;
-    y: string;
-    ga: string | null;
-    gb: string | null;
-  }): string;
-}
-
+/** `to += term;`, or nothing where `to` needs no gradient (sum and dot; the other ops bring their own). */
 const add = (to: string | null, term: string): string => (to === null ? '' : `${to} += ${term};`);
-const subtract = (to: string | null, term: string): string =>
-  to === null ? '' : `${to} -= ${term};`;
 
-// Each rule below is the one of ops.ts, with the same operands in the same order.
-const EMITTERS = new Map<number, Emitter>([
-  [
-    ADD.code,
-    { forward: (x, y) => `${x} + ${y}`, backward: ({ g, ga, gb }) => add(ga, g) + add(gb, g) },
-  ],
-  [
-    SUB.code,
-    { forward: (x, y) => `${x} - ${y}`, backward: ({ g, ga, gb }) => add(ga, g) + subtract(gb, g) },
-  ],
-  [
-    MUL.code,
-    {
-      forward: (x, y) => `${x} * ${y}`,
-      backward: ({ g, x, y, ga, gb }) => add(ga, `${y} * ${g}`) + add(gb, `${x} * ${g}`),
-    },
-  ],
-  [
-    DIV.code,
-    {
-      forward: (x, y) => `${x} / ${y}`,
-      backward: ({ g, x, y, ga, gb }) =>
-        add(ga, `${g} / ${y}`) + subtract(gb, `(${g} * ${x}) / (${y} * ${y})`),
-    },
-  ],
-  [
-    POW.code,
-    {
-      forward: (x, y) => `Math.pow(${x}, ${y})`,
-      backward: ({ v, g, x, y, ga, gb }) =>
-        add(ga, `${y} * Math.pow(${x}, ${y} - 1) * ${g}`) +
-        add(gb, `${v} * (${x} > 0 ? Math.log(${x}) : ${x} === 0 ? 0 : NaN) * ${g}`),
-    },
-  ],
-  [MAX.code, { forward: (x, y) => `Math.max(${x}, ${y})`, backward: (e) => routeToChosen(e, '>') }],
-  [MIN.code, { forward: (x, y) => `Math.min(${x}, ${y})`, backward: (e) => routeToChosen(e, '<') }],
-  [NEG.code, { forward: (x) => `-${x}`, backward: ({ g, ga }) => subtract(ga, g) }],
-  [
-    SQUARE.code,
-    { forward: (x) => `${x} * ${x}`, backward: ({ g, x, ga }) => add(ga, `2 * ${x} * ${g}`) },
-  ],
-  [
-    EXP.code,
-    { forward: (x) => `Math.exp(${x})`, backward: ({ v, g, ga }) => add(ga, `${v} * ${g}`) },
-  ],
-  [
-    LOG.code,
-    { forward: (x) => `Math.log(${x})`, backward: ({ g, x, ga }) => add(ga, `${g} / ${x}`) },
-  ],
-  [
-    SQRT.code,
-    {
-      forward: (x) => `Math.sqrt(${x})`,
-      backward: ({ v, g, ga }) => add(ga, `(0.5 * ${g}) / ${v}`),
-    },
-  ],
-  [
-    TANH.code,
-    {
-      forward: (x) => `Math.tanh(${x})`,
-      backward: ({ v, g, ga }) => add(ga, `(1 - ${v} * ${v}) * ${g}`),
-    },
-  ],
-  [
-    RELU.code,
-    {
-      forward: (x) => `(${x} <= 0 ? 0 : ${x})`,
-      backward: ({ v, g, ga }) => (ga === null ? '' : `if (${v} > 0) ${add(ga, g)}`),
-    },
-  ],
-  [
-    ABS.code,
-    {
-      forward: (x) => `Math.abs(${x})`,
-      backward: ({ g, x, ga }) =>
-        ga === null ? '' : `if (${x} > 0) ${add(ga, g)} else if (${x} < 0) ${subtract(ga, g)}`,
-    },
-  ],
-  [
-    SIGMOID.code,
-    {
-      forward: (x) => `sigmoid(${x})`,
-      backward: ({ v, g, ga }) => add(ga, `${v} * (1 - ${v}) * ${g}`),
-    },
-  ],
-  [
-    SOFTPLUS.code,
-    {
-      forward: (x) => `Math.max(${x}, 0) + Math.log1p(Math.exp(-Math.abs(${x})))`,
-      backward: ({ g, x, ga }) => add(ga, `sigmoid(${x}) * ${g}`),
-    },
-  ],
-]);
-
-/** max/min: the gradient goes to the chosen operand, half to each on a tie (ops.ts routeToChosen). */
-function routeToChosen(
-  e: { g: string; x: string; y: string; ga: string | null; gb: string | null },
-  wins: '>' | '<',
-): string {
-  const { g, x, y, ga, gb } = e;
-  const half = `0.5 * ${g}`;
-  return `if (${x} === ${y}) { ${add(ga, half)} ${add(gb, half)} } else if (${x} ${wins} ${y}) { ${add(ga, g)} } else { ${add(gb, g)} }`;
+/** The code-generation rule that ops.ts keeps beside an op's forward and backward rules. */
+function emitterOf(code: number): Emit {
+  const op = OPS[code] as Op & { emit?: Emit };
+  if (op.emit === undefined)
+    throw new Error(`compile: no code generation rule for op '${opName(code)}'`);
+  return op.emit;
 }
 
 /** Terms per statement of a long sum or dot: keeps each expression shallow for the parser. */
@@ -263,9 +126,7 @@ function forwardUnit(tape: Tape, k: number, nm: Naming): string {
       terms.push(`${nm.val(args[j] as number)} * ${nm.val(args[j + 1] as number)}`);
     return chunkedSum(s, terms, (b[k] as number) >= 0 ? nm.val(b[k] as number) : '', nm.define);
   }
-  const emitter = EMITTERS.get(code);
-  if (emitter === undefined)
-    throw new Error(`compile: no code generation rule for op '${opName(code)}'`);
+  const emitter = emitterOf(code);
   const ib = b[k] as number;
   return nm.define(s, emitter.forward(nm.val(ia), ib >= 0 ? nm.val(ib) : ''));
 }
@@ -289,14 +150,14 @@ function backwardUnit(tape: Tape, k: number, nm: Naming): string {
     }
     if (ib >= 0) out.push(add(nm.grad(ib), g));
   } else {
-    const emitter = EMITTERS.get(code) as Emitter;
+    const emitter = emitterOf(code);
     // Unary ops: the operand requires a gradient whenever the node does.
     out.push(
       emitter.backward({
         v: nm.val(s),
         g,
-        x: nm.val(ia),
-        y: ib >= 0 ? nm.val(ib) : '',
+        a: nm.val(ia),
+        b: ib >= 0 ? nm.val(ib) : '',
         ga: nm.grad(ia),
         gb: ib >= 0 ? nm.grad(ib) : null,
       }),
@@ -478,7 +339,9 @@ export function generateSource(
   const trained = params.map((_, i) => i).filter((i) => paramRequiresGrad[i]);
 
   // ---- samples: checked in generated code; on failure the generic check explains ----
-  const checks: string[] = ['if (s === null || typeof s !== "object") fail(s, where);'];
+  const checks: string[] = [
+    'if (s === null || typeof s !== "object" || Array.isArray(s)) fail(s, where);',
+  ];
   const loads: string[] = [];
   layout.names.forEach((name, i) => {
     const key = JSON.stringify(name);
@@ -631,12 +494,21 @@ export function generate(
     );
   };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const factory = new Function('P', 'fail', 'failList', 'noGradient', 'sigmoid', source) as (
+  const factory = new Function(
+    'P',
+    'fail',
+    'failList',
+    'noGradient',
+    'sigmoid',
+    'sigmoidSlope',
+    source,
+  ) as (
     P: readonly Value[],
     fail: (sample: unknown, where: string | number) => never,
     failList: (samples: unknown) => never,
     noGradient: (where: string) => never,
     sigmoid: (x: number) => number,
+    sigmoidSlope: (x: number) => number,
   ) => GeneratedFunctions;
-  return factory(tape.params, fail, failList, noGradient, stableSigmoid);
+  return factory(tape.params, fail, failList, noGradient, stableSigmoid, sigmoidSlope);
 }

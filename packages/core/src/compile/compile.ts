@@ -11,10 +11,11 @@
  * A recording holds only the decisions taken while recording. `relu`, `max`,
  * `min` and `abs` are ops and choose afresh on every call; a JavaScript `if`
  * on a node's `.data`, or a number computed from `.data` and fed back as a
- * constant, is frozen at its recorded outcome. `compile` records twice (with
- * the example inputs, then with NaN inputs, under which every comparison is
- * false and every number computed from an input is NaN, or, if fn throws on
- * NaN, with inputs of the other sign) and throws where the two graphs differ.
+ * constant, is frozen at its recorded outcome. `compile` records three times
+ * (with the example inputs; with NaN inputs, under which every comparison is
+ * false and every number computed from an input is NaN, skipped if fn throws
+ * on NaN; and with inputs of the other sign, which flip comparisons with 0 and
+ * with the example) and throws where the graphs differ.
  *
  * Also fixed at recording: which leaves require a gradient, and every leaf
  * that is neither an input, a listed parameter nor trainable (a constant).
@@ -63,8 +64,9 @@ export interface CompileOptions<S extends InputSpec> {
    */
   mode?: CompileMode;
   /**
-   * Default true: record a second time with NaN inputs and throw if the graph
-   * differs (fn branched on, or computed a constant from, an input's `.data`).
+   * Default true: record again with NaN inputs and with inputs of the other
+   * sign, and throw if the graph differs (fn branched on, or computed a
+   * constant from, an input's `.data`).
    * Turn off for a function with side effects that must run once.
    */
   check?: boolean;
@@ -163,6 +165,11 @@ export function compile(
         `${where}: expected options.parameters[${i}] to be a Value, received ${describe(p)}`,
       );
     }
+    if (!p.isLeaf) {
+      throw new TypeError(
+        `${where}: expected options.parameters[${i}] to be a leaf Value, received one made by '${p.op}'`,
+      );
+    }
   });
   const layout = layoutOf(options.inputs, where);
   if (!isGradEnabled())
@@ -191,8 +198,9 @@ export function compile(
     : interpret(tape, layout, noGradient);
   return {
     mode: generateCode ? 'codegen' : 'interpreter',
-    inputs: layout.names,
-    parameters: tape.params,
+    // Copies: reordering them must not move gradients onto other Values.
+    inputs: Object.freeze([...layout.names]),
+    parameters: Object.freeze([...tape.params]),
     size: tape.op.length,
     run: impl.run,
     backward: impl.backward,
@@ -202,9 +210,10 @@ export function compile(
 
 /**
  * Records fn again with other input values and throws where the graph differs.
- * NaN first: every comparison on it is false and every number computed from it
- * is NaN. Where fn refuses NaN (the engine itself rejects a NaN exponent),
- * values of the other sign and at least 1 away stand in.
+ * Two probes, since either alone misses branches: NaN, on which every
+ * comparison is false and every number computed from it is NaN (skipped where
+ * fn refuses NaN), and values of the other sign and at least 1 away, which
+ * flip comparisons with 0 and with the example.
  */
 function checkRecording(
   fn: (inputs: Record<string, Value | Value[]>) => unknown,
@@ -213,44 +222,39 @@ function checkRecording(
   tape: Tape,
   where: string,
 ): void {
-  let again: Tape;
-  let probe = 'NaN inputs';
-  try {
-    again = record(fn, layout, parameters, () => Number.NaN, where);
-  } catch {
-    probe = 'inputs of the other sign';
+  const probes: [string, (slot: number) => number][] = [
+    ['NaN inputs', () => Number.NaN],
+    ['inputs of the other sign', (i) => otherValue(layout.examples[i] as number)],
+  ];
+  for (const [probe, values] of probes) {
+    let again: Tape;
     try {
-      again = record(
-        fn,
-        layout,
-        parameters,
-        (i) => otherValue(layout.examples[i] as number),
-        where,
-      );
+      again = record(fn, layout, parameters, values, where);
     } catch (error) {
+      if (probe === 'NaN inputs') continue;
       throw new Error(
         `${where}: fn threw when recorded again with other input values (${error instanceof Error ? error.message : String(error)}), ` +
           'so its graph depends on the values of its inputs; pass check: false if that is intended.',
         { cause: error },
       );
     }
-  }
-  if (
-    tape.params.length !== again.params.length ||
-    tape.params.some((p, i) => p !== again.params[i])
-  ) {
-    throw new Error(
-      `${where}: fn creates a new Value that requires a gradient each time it runs; a compiled function would ` +
-        'freeze it at its recorded value. Create parameters outside fn, or give such a Value requiresGrad: false.',
-    );
-  }
-  const difference = tapeDifference(tape, again);
-  if (difference !== null) {
-    throw new Error(
-      `${where}: the graph of fn depends on the values of its inputs: recorded with the example inputs and with ${probe}, ${difference}. ` +
-        'A compiled graph replays only the decisions made while recording: use the ops relu, max, min and abs rather than ' +
-        'a JavaScript if on .data, and do not turn .data into plain numbers; pass check: false if the difference is intended.',
-    );
+    if (
+      tape.params.length !== again.params.length ||
+      tape.params.some((p, i) => p !== again.params[i])
+    ) {
+      throw new Error(
+        `${where}: fn creates a new Value that requires a gradient each time it runs; a compiled function would ` +
+          'freeze it at its recorded value. Create parameters outside fn, or give such a Value requiresGrad: false.',
+      );
+    }
+    const difference = tapeDifference(tape, again);
+    if (difference !== null) {
+      throw new Error(
+        `${where}: the graph of fn depends on the values of its inputs: recorded with the example inputs and with ${probe}, ${difference}. ` +
+          'A compiled graph replays only the decisions made while recording: use the ops relu, max, min and abs rather than ' +
+          'a JavaScript if on .data, and do not turn .data into plain numbers; pass check: false if the difference is intended.',
+      );
+    }
   }
 }
 

@@ -119,6 +119,18 @@ describe('compile: options', () => {
     expect(() => noGrad(() => compile(fn, { inputs: ['x'] }))).toThrow(/inside noGrad/);
   });
 
+  it('rejects a parameter that is not a leaf, and hands out copies of its lists', () => {
+    const w = new Value(2);
+    expect(() => compile(({ x }) => w.mul(x), { inputs: ['x'], parameters: [w.mul(2)] })).toThrow(
+      /options.parameters\[0\] to be a leaf Value, received one made by '\*'/,
+    );
+    const f = compile(({ x }) => w.mul(x), { inputs: ['x'] });
+    expect(Object.isFrozen(f.parameters)).toBe(true);
+    expect(Object.isFrozen(f.inputs)).toBe(true);
+    expect(() => (f.parameters as Value[]).push(new Value(1))).toThrow(TypeError);
+    expect(f.run({ x: 3 })).toBe(6);
+  });
+
   it('bakes plain numbers and untracked leaves in, reads listed and trainable leaves live', () => {
     const w = new Value(2);
     const frozen = new Value(3, { requiresGrad: false });
@@ -207,6 +219,15 @@ describe('compile: control flow', () => {
     // With check: false it compiles the recorded branch (x > 0) and replays it for every x.
     const f = compile(branchy, { inputs: { x: 1 }, check: false });
     expect(f.run({ x: -3 })).toBe(-3);
+  });
+
+  it('throws where a branch is false both for the example and for NaN', () => {
+    // Example 0 and NaN both take the else branch; the other-sign probe (-1) does not.
+    const w = new Value(0.5);
+    const call = () => compile(({ x }) => (x.data < 0 ? x.neg() : x).mul(w), { inputs: ['x'] });
+    expect(call).toThrow(
+      /depends on the values of its inputs: recorded with the example inputs and with inputs of the other sign/,
+    );
   });
 
   it('throws where fn turns the value of an input into a constant', () => {

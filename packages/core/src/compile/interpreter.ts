@@ -24,6 +24,7 @@ import {
   SUB,
   SUM,
   TANH,
+  sigmoidSlope,
   stableSigmoid,
 } from '../ops.js';
 import type { Tape } from './tape.js';
@@ -238,16 +239,15 @@ export class TapeMachine {
           if (rg[ib]) g[ib] = (g[ib] as number) + (d[ia] as number) * go;
           break;
         case C_DIV: {
-          const x = d[ia] as number;
           const y = d[ib] as number;
           if (rg[ia]) g[ia] = (g[ia] as number) + go / y;
-          if (rg[ib]) g[ib] = (g[ib] as number) - (go * x) / (y * y);
+          if (rg[ib]) g[ib] = (g[ib] as number) - ((d[out] as number) / y) * go;
           break;
         }
         case C_POW: {
           const x = d[ia] as number;
           const y = d[ib] as number;
-          if (rg[ia]) g[ia] = (g[ia] as number) + y * Math.pow(x, y - 1) * go;
+          if (rg[ia]) g[ia] = (g[ia] as number) + (y === 0 ? 0 : y * Math.pow(x, y - 1) * go);
           if (rg[ib]) {
             const lnA = x > 0 ? Math.log(x) : x === 0 ? 0 : Number.NaN;
             g[ib] = (g[ib] as number) + (d[out] as number) * lnA * go;
@@ -298,11 +298,9 @@ export class TapeMachine {
           else if (x < 0) g[ia] = (g[ia] as number) - go;
           break;
         }
-        case C_SIGMOID: {
-          const s = d[out] as number;
-          g[ia] = (g[ia] as number) + s * (1 - s) * go;
+        case C_SIGMOID:
+          g[ia] = (g[ia] as number) + sigmoidSlope(d[ia] as number) * go;
           break;
-        }
         case C_SOFTPLUS:
           g[ia] = (g[ia] as number) + stableSigmoid(d[ia] as number) * go;
           break;

@@ -16,7 +16,9 @@
  */
 import { OP_MASK, REQUIRES_GRAD as RG } from '../flags.js';
 import { DOT, OPS, SUM, type Op } from '../ops.js';
-import type { Value } from '../value.js';
+import { backwardOrder } from '../backward.js';
+import { nodesBelow } from '../graph-walk.js';
+import { operandsOf, type Value } from '../value.js';
 
 export interface Tape {
   readonly nInputs: number;
@@ -50,85 +52,6 @@ export interface Tape {
 
 const isOpNode = (v: Value): boolean => (v._f & OP_MASK) !== 0;
 
-/** A node's operands, in the order its op takes them (dot: pairs, then bias). */
-function operands(v: Value): readonly Value[] {
-  const a = v._a;
-  if (a === null) return [];
-  if (Array.isArray(a))
-    return v._b === null ? (a as readonly Value[]) : [...(a as readonly Value[]), v._b];
-  return v._b === null ? [a as Value] : [a as Value, v._b];
-}
-
-/** Every node below root, operands before users; iterative, so any depth works. */
-function forwardOrder(root: Value): Value[] {
-  const entered = new Set<Value>();
-  const placed = new Set<Value>();
-  const order: Value[] = [];
-  const stack: Value[] = [root];
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1] as Value;
-    if (!entered.has(node)) {
-      entered.add(node);
-      const ops = operands(node);
-      for (let i = ops.length - 1; i >= 0; i--) {
-        const c = ops[i] as Value;
-        if (!entered.has(c)) stack.push(c);
-      }
-    } else {
-      stack.pop();
-      if (!placed.has(node)) {
-        placed.add(node);
-        order.push(node);
-      }
-    }
-  }
-  return order;
-}
-
-/**
- * The op nodes in the order eager `backward()` visits them: the reverse of the
- * post-order that backward.ts's `topologicalOrder` builds. This mirrors that
- * function step for step (the same stack discipline, the same push order:
- * `_a` or its list, where dot pushes its weights then its inputs, then `_b`),
- * with Sets standing in for the VISITED and ORDERED bits.
- */
-export function eagerBackwardOrder(root: Value): Value[] {
-  const visited = new Set<Value>();
-  const ordered = new Set<Value>();
-  const pending = (c: Value): boolean => (c._f & RG) !== 0 && isOpNode(c) && !visited.has(c);
-  const order: Value[] = [];
-  const stack: Value[] = [root];
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1] as Value;
-    if (!visited.has(node)) {
-      visited.add(node);
-      const a = node._a;
-      if (Array.isArray(a)) {
-        const list = a as readonly Value[];
-        if ((node._f & OP_MASK) === DOT.code) {
-          for (let i = 0; i < list.length; i += 2)
-            if (pending(list[i] as Value)) stack.push(list[i] as Value);
-          for (let i = 1; i < list.length; i += 2)
-            if (pending(list[i] as Value)) stack.push(list[i] as Value);
-        } else {
-          for (const c of list) if (pending(c)) stack.push(c);
-        }
-      } else if (a !== null && pending(a as Value)) {
-        stack.push(a as Value);
-      }
-      const b = node._b;
-      if (b !== null && pending(b)) stack.push(b);
-    } else {
-      stack.pop();
-      if (!ordered.has(node)) {
-        ordered.add(node);
-        order.push(node);
-      }
-    }
-  }
-  return order.reverse();
-}
-
 /**
  * Flattens the graph below `root`. `inputs` are the placeholders (slot i for
  * inputs[i]); `declared` are leaves to read live even if they need no
@@ -138,7 +61,7 @@ export function buildTape(root: Value, inputs: readonly Value[], declared: reado
   const slotOf = new Map<Value, number>();
   inputs.forEach((v, i) => slotOf.set(v, i));
   const declaredSet = new Set(declared);
-  const all = forwardOrder(root);
+  const all = nodesBelow(root);
 
   const params: Value[] = [];
   const constants: number[] = [];
@@ -153,7 +76,7 @@ export function buildTape(root: Value, inputs: readonly Value[], declared: reado
         isConstant.add(v);
         constantNodes.push(v);
       }
-    } else if (operands(v).every((c) => isConstant.has(c))) {
+    } else if (operandsOf(v).every((c) => isConstant.has(c))) {
       // Computed from constants alone: its recorded number is the number.
       isConstant.add(v);
       constantNodes.push(v);
@@ -201,10 +124,7 @@ export function buildTape(root: Value, inputs: readonly Value[], declared: reado
     }
   });
 
-  const backward =
-    (root._f & RG) !== 0 && isOpNode(root)
-      ? eagerBackwardOrder(root).map((v) => slot(v) - firstNode)
-      : [];
+  const backward = backwardOrder(root).map((v) => slot(v) - firstNode);
   return {
     nInputs,
     params,
