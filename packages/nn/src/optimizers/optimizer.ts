@@ -80,7 +80,8 @@ export abstract class Optimizer {
    * loss.backward();
    */
   zeroGrad(): void {
-    for (const p of this.params) p.grad = 0;
+    const params = this.params;
+    for (let i = 0; i < params.length; i++) (params[i] as Value).grad = 0;
   }
 
   /**
