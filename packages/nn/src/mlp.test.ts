@@ -95,6 +95,10 @@ describe('MLP', () => {
     expect(() => new Layer(3, 2).forward([1])).toThrow(/length 3.*received length 1/);
     expect(() => new Neuron(2).forward([1, 2, 3])).toThrow(/length 2.*received length 3/);
     expect(() => model.forward('abc' as never)).toThrow(TypeError);
+    expect(() => model.forward([1, 'a', 3] as never)).toThrow(
+      /MLP\.forward\(x\): expected x\[1\] to be a number or a Value, received "a"/,
+    );
+    expect(() => new Layer(2, 2).forward([1, null] as never)).toThrow(/Layer\.forward.*x\[1\]/);
     expect(() => new MLP(2, [3], { activation: 'gelu' as never })).toThrow(
       /activation.*'relu'.*received "gelu"/,
     );
@@ -174,5 +178,24 @@ describe('MLP gradients', () => {
     expect(String(new MLP(2, [3, 1]))).toBe(
       'MLP of [Layer of [ReLUNeuron(2), ReLUNeuron(2), ReLUNeuron(2)], Layer of [LinearNeuron(3)]]',
     );
+  });
+
+  it("shares one constant per input number among a layer's neurons, with the same numbers", () => {
+    const layer = new Layer(2, 3, { activation: 'linear', random: seededRandom(4) });
+    const params = new Set(layer.parameters());
+    const out = layer.forward([0.5, -2]);
+    const inputsOf = (v: Value): Value[] => v.operands.filter((o) => !params.has(o));
+    const first = inputsOf(out[0] as Value);
+    expect(first.map((c) => [c.data, c.requiresGrad])).toEqual([
+      [0.5, false],
+      [-2, false],
+    ]);
+    for (const v of out) expect(inputsOf(v)).toEqual(first);
+    for (const v of out) inputsOf(v).forEach((c, i) => expect(c).toBe(first[i]));
+    // Each output is w·x + b worked out here.
+    layer.neurons.forEach((n, i) => {
+      const [w0, w1] = n.w.map((w) => w.data) as [number, number];
+      expect(out[i]?.data).toBe(w0 * 0.5 + w1 * -2 + n.b.data);
+    });
   });
 });

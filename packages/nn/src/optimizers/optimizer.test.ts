@@ -51,6 +51,29 @@ describe('optimizer behaviour shared by all', () => {
       expect(fresh.stepCount).toBe(3);
     });
 
+    it(`${name}: an update that fails after computing leaves state and parameters as they were`, () => {
+      const want = run(make, 3);
+      const ps = params();
+      const opt = make(ps);
+      for (let k = 0; k < 3; k++) {
+        opt.zeroGrad();
+        backwardQuadratic(ps);
+        if (k === 1) {
+          // Every new value is computed before the check finds it infinite.
+          const lr = opt.lr;
+          opt.lr = 1e308;
+          (ps[0] as Value).grad = 1e300;
+          expect(() => opt.step()).toThrow(/would make parameter 0/);
+          expect(opt.stepCount).toBe(1);
+          opt.lr = lr;
+          opt.zeroGrad();
+          backwardQuadratic(ps);
+        }
+        opt.step();
+        expect(ps.map((p) => p.data)).toEqual(want[k]);
+      }
+    });
+
     it(`${name}: a corrupt state is rejected and changes nothing`, () => {
       const ps = params();
       const opt = make(ps);
