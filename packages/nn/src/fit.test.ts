@@ -1,4 +1,4 @@
-import { add, Value } from '@ag/core';
+import { add, mul, Value } from '@ag/core';
 import { describe, expect, it } from 'vitest';
 import { evaluate, fit, type StepInfo } from './fit.js';
 import { Linear } from './linear.js';
@@ -389,6 +389,33 @@ describe('fit with compile', () => {
       });
     }
   }
+
+  it('compiles a forward function given with its parameters, which then receives Values', () => {
+    const go = (compile: boolean): number[] => {
+      const m = new Value(START.m);
+      const c = new Value(START.c);
+      const seen: boolean[] = [];
+      const { history } = fit({
+        forward: (x) => {
+          seen.push(x[0] instanceof Value);
+          return add(mul(m, x[0] as number | Value), c);
+        },
+        parameters: [m, c],
+        data: { x: X.map((x) => [x]), y: Y },
+        loss: (out, y) => mse(out, y, { reduction: 'sum' }),
+        optimizer: new SGD([m, c], { lr: LR }),
+        epochs: 30,
+        compile,
+      });
+      expect(seen.every((v) => v === compile)).toBe(true);
+      return [...history, m.data, c.data];
+    };
+    const eager = go(false);
+    // 30 epochs of the notebook's online updates, in plain arithmetic.
+    const want = handDerived('online')[29] as { m: number; c: number };
+    expect(Math.abs((eager[30] as number) - want.m)).toBeLessThan(1e-12);
+    expect(go(true).every((v, i) => Object.is(v, eager[i]))).toBe(true);
+  });
 
   it('stops early exactly as eager fit does', () => {
     const go = (compile: boolean): number[] => {
