@@ -1,4 +1,4 @@
-import { Value } from '@ag/core';
+import { compile, Value } from '@ag/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -197,5 +197,32 @@ describe('loss input errors', () => {
     expect(() => softmaxCrossEntropy([[1, 2]], [0.5])).toThrow(/integer/);
     expect(() => softmaxCrossEntropy([[1, 2], [1]], [0, 0])).toThrow(/logits\[1\]/);
     expect(() => l2Penalty([new Value(1)], -1)).toThrow(/alpha/);
+  });
+});
+
+describe('huber under compile', () => {
+  it('chooses its side afresh on every call, bit for bit as eager', () => {
+    const p = new Value(0);
+    const f = compile(({ y }) => huber([p], [y], { delta: 0.5 }), { inputs: { y: 0 } });
+    for (const [pd, y] of [
+      [0.1, 0],
+      [2, 0],
+      [-3, 1],
+      [0.7, 0.3],
+      [0.5, 0],
+    ] as const) {
+      p.data = pd;
+      p.zeroGrad();
+      const compiled = f.backward({ y });
+      const compiledGrad = p.grad;
+      p.zeroGrad();
+      const eager = huber([p], [y], { delta: 0.5 });
+      eager.backward();
+      expect(Object.is(compiled, eager.data)).toBe(true);
+      expect(Object.is(compiledGrad, p.grad)).toBe(true);
+      // d = p − y; by hand: d inside δ, δ·sign(d) outside, δ at |d| = δ
+      const d = pd - y;
+      expect(p.grad).toBeCloseTo(Math.abs(d) < 0.5 ? d : 0.5 * Math.sign(d), 12);
+    }
   });
 });

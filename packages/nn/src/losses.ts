@@ -182,15 +182,12 @@ export function huber(
   const terms: Value[] = [];
   for (let i = 0; i < n; i++) {
     const d = difference(predictions, targets, 'huber', i);
-    // The branch is chosen on the number; each branch's gradient is exact on its side.
-    terms.push(
-      Math.abs(d.data) < delta
-        ? d.square().mul(0.5)
-        : d
-            .abs()
-            .sub(0.5 * delta)
-            .mul(delta),
-    );
+    // With q = min(|d|, δ): ½q² + δ(|d| − q) is ½d² inside δ and δ(|d| − ½δ)
+    // outside, written with ops rather than a branch on d.data, so a compiled
+    // graph chooses the side afresh on every call.
+    const a = d.abs();
+    const q = a.min(delta);
+    terms.push(q.square().mul(0.5).add(a.sub(q).mul(delta)));
   }
   return reduce(terms, reduction);
 }
