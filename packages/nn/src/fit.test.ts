@@ -1,6 +1,6 @@
 import { add, mul, Value } from '@ag/core';
 import { describe, expect, it } from 'vitest';
-import { evaluate, fit, type StepInfo } from './fit.js';
+import { evaluate, fit, type Dataset, type StepInfo } from './fit.js';
 import { Linear } from './linear.js';
 import { hinge, l2Penalty, mse } from './losses.js';
 import { MLP } from './mlp.js';
@@ -303,6 +303,172 @@ describe('fit and evaluate', () => {
       /gradient of parameter 0 \('weight\.0\.0'\)/,
     );
     expect(model.parameters().map((p) => p.data)).toEqual(before);
+  });
+});
+
+describe('fit checks everything before the first update', () => {
+  const data = { x: [[1], [2], [3], [4], [5]], y: [3, 5, 7, 9, 11] };
+
+  /** A Linear(1, 1) at m = 0, c = 5 with its optimizer, to see that nothing moved. */
+  function setup(): { model: Linear; optimizer: SGD; unchanged: () => void } {
+    const model = new Linear(1, 1);
+    model.loadStateDict({ weight: [[0]], bias: [5] });
+    const optimizer = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+    const unchanged = (): void => {
+      expect(model.parameters().map((p) => p.data)).toEqual([0, 5]);
+      expect(optimizer.stepCount).toBe(0);
+    };
+    return { model, optimizer, unchanged };
+  }
+
+  it('a row of another width fails before any update, with or without a model nin', () => {
+    const { model, optimizer, unchanged } = setup();
+    const bad = { x: [[2], [5], [3, 4]], y: [17, 32, 22] };
+    // A forward function declares no nin: rows must all be as wide as data.x[0].
+    expect(() =>
+      fit({
+        forward: (x) => model.forward(x),
+        parameters: model.parameters(),
+        data: bad,
+        loss: mse,
+        optimizer,
+        epochs: 1,
+      }),
+    ).toThrow(
+      /^fit\(options\.data\.x\[2\]\): every input must have 1 number \(as data\.x\[0\]\), received length 2$/,
+    );
+    expect(() => fit({ model, data: bad, loss: mse, optimizer, epochs: 1 })).toThrow(
+      /options\.data\.x\[2\]\).*1 number \(as data\.x\[0\] and the model's nin\), received length 2/,
+    );
+    expect(() => fit({ model: new Linear(2, 1), data, loss: mse, optimizer, epochs: 1 })).toThrow(
+      /^fit\(options\.data\.x\[0\]\): expected an input of length 2 \(the model's nin\), received length 1$/,
+    );
+    expect(() => evaluate({ model, data: bad, loss: mse })).toThrow(
+      /^evaluate\(options\.data\.x\[2\]\)/,
+    );
+    unchanged();
+  });
+
+  it('a non-finite or non-number input or target fails before any update', () => {
+    const { model, optimizer, unchanged } = setup();
+    const base = { model, loss: mse, optimizer, epochs: 1 };
+    const cases: [Dataset, ErrorConstructor, RegExp][] = [
+      [
+        { x: [[2], [Number.NaN]], y: [17, 32] },
+        RangeError,
+        /data\.x\[1\]\[0\]\): expected a finite number, received NaN/,
+      ],
+      [
+        { x: [[2], [Infinity]], y: [17, 32] },
+        RangeError,
+        /data\.x\[1\]\[0\]\): .*received Infinity/,
+      ],
+      [
+        { x: [[2], ['5' as never]], y: [17, 32] },
+        TypeError,
+        /data\.x\[1\]\[0\]\): expected a number, received "5"/,
+      ],
+      [
+        { x: [[2], [5]], y: [17, Number.NaN] },
+        RangeError,
+        /data\.y\[1\]\): expected a finite number, received NaN/,
+      ],
+      [
+        { x: [[2], [5]], y: [17, null as never] },
+        TypeError,
+        /data\.y\[1\]\): expected a finite number, received null/,
+      ],
+    ];
+    for (const [bad, type, message] of cases) {
+      for (const compile of [false, true]) {
+        expect(() => fit({ ...base, data: bad, compile })).toThrow(type);
+        expect(() => fit({ ...base, data: bad, compile })).toThrow(message);
+      }
+      expect(() => evaluate({ model, data: bad, loss: mse })).toThrow(message);
+    }
+    unchanged();
+  });
+
+  it('a schedule that is not a positive finite number at some step fails before any update', () => {
+    const { model, optimizer, unchanged } = setup();
+    const base = { model, data, loss: mse, optimizer, epochs: 2 }; // 10 updates, k = 0 … 9
+    // 0.1·(1 − k/8) reaches 0 at k = 8, the ninth of the ten updates.
+    expect(() => fit({ ...base, schedule: (k) => 0.1 * (1 - k / 8) })).toThrow(RangeError);
+    expect(() => fit({ ...base, schedule: (k) => 0.1 * (1 - k / 8) })).toThrow(
+      /^fit\(options\.schedule\): schedule\(8\) returned 0; expected a positive finite learning rate for every step k < 10$/,
+    );
+    expect(() => fit({ ...base, schedule: (k) => (k === 3 ? ('0.1' as never) : 0.1) })).toThrow(
+      TypeError,
+    );
+    unchanged();
+    // 0.1·(1 − k/10) is positive for every k < 10: that run trains.
+    const result = fit({ ...base, schedule: (k) => 0.1 * (1 - k / 10) });
+    expect(result.steps).toBe(10);
+  });
+
+  it('a shuffle seed that is not an integer is named as fit(options.shuffle)', () => {
+    const { model, optimizer, unchanged } = setup();
+    expect(() => fit({ model, data, loss: mse, optimizer, epochs: 1, shuffle: 1.5 })).toThrow(
+      /^fit\(options\.shuffle\): expected true, false, an integer seed or a random source, received 1\.5$/,
+    );
+    expect(() => fit({ model, data, loss: mse, optimizer, epochs: 1, shuffle: 1.5 })).toThrow(
+      RangeError,
+    );
+    unchanged();
+  });
+});
+
+describe('fit callbacks', () => {
+  const data = { x: [[1], [2], [3], [4], [5]], y: [3, 5, 7, 9, 11] };
+
+  it('onEpoch reads the live history: one array, growing by one loss per epoch', () => {
+    const model = new Linear(1, 1, { random: seededRandom(3) });
+    const seen: {
+      history: readonly number[];
+      length: number;
+      last: number | undefined;
+      loss: number;
+    }[] = [];
+    const result = fit({
+      model,
+      data,
+      loss: mse,
+      optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+      epochs: 4,
+      onEpoch: (info) =>
+        seen.push({
+          history: info.history,
+          length: info.history.length,
+          last: info.history[info.history.length - 1],
+          loss: info.loss,
+        }),
+    });
+    expect(seen.map((s) => s.length)).toEqual([1, 2, 3, 4]);
+    // Not a copy per epoch: every call sees the array fit returns.
+    for (const s of seen) expect(s.history).toBe(result.history);
+    for (const s of seen) expect(s.last).toBe(s.loss);
+  });
+
+  it('onEpoch still reports an epoch whose last update called stop()', () => {
+    for (const mode of ['online', { batchSize: 2 }] as const) {
+      const model = new Linear(1, 1, { random: seededRandom(3) });
+      const epochs: number[] = [];
+      const perEpoch = mode === 'online' ? 5 : 3;
+      const result = fit({
+        model,
+        data,
+        loss: mse,
+        optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+        mode,
+        epochs: 5,
+        onStep: (info) => {
+          if (info.globalStep === 2 * perEpoch) info.stop();
+        },
+        onEpoch: (info) => epochs.push(info.epoch),
+      });
+      expect(epochs).toEqual([1, 2]);
+      expect(result).toMatchObject({ epochs: 2, steps: 2 * perEpoch, stopped: true });
+    }
   });
 });
 

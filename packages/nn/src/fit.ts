@@ -64,7 +64,12 @@ export interface EpochInfo {
   epochs: number;
   /** This epoch's loss (see {@link FitResult.history}). */
   loss: number;
-  /** The losses of every epoch so far, this one included. */
+  /**
+   * The losses of every epoch so far, this one included. A live view of the
+   * array `fit` returns, not a copy (a copy per epoch would make a run quadratic
+   * in its epochs): read it during the callback, and `history.slice()` it to keep
+   * it, as later epochs append to it.
+   */
   history: readonly number[];
   globalStep: number;
   totalSteps: number;
@@ -162,6 +167,8 @@ const FIT_KEYS = [
 interface Forward {
   forward: (x: readonly (number | Value)[]) => Value[];
   parameters: readonly Value[];
+  /** The model's input width, where it declares one (`nin`). */
+  nin: number | undefined;
 }
 
 function resolveForward(o: Record<string, unknown>, fn: string): Forward {
@@ -171,6 +178,7 @@ function resolveForward(o: Record<string, unknown>, fn: string): Forward {
   }
   let f: (x: readonly (number | Value)[]) => Value | readonly Value[];
   let params: readonly Value[] = [];
+  let nin: number | undefined;
   if (model !== undefined) {
     const m = model as Partial<Model>;
     if (
@@ -185,6 +193,8 @@ function resolveForward(o: Record<string, unknown>, fn: string): Forward {
     }
     f = (x) => (m as Model).forward(x);
     params = (m as Model).parameters();
+    const width = (m as { nin?: unknown }).nin;
+    if (typeof width === 'number') nin = width;
   } else {
     if (typeof forward !== 'function')
       throw new TypeError(
@@ -210,6 +220,7 @@ function resolveForward(o: Record<string, unknown>, fn: string): Forward {
       );
     },
     parameters: params,
+    nin,
   };
 }
 
@@ -218,7 +229,13 @@ function allValues(list: readonly unknown[]): list is Value[] {
   return true;
 }
 
-function checkData(data: unknown, fn: string): Dataset {
+/**
+ * Checks the whole data set before the first update, so a bad row cannot stop
+ * training halfway with the parameters already moved: every input is an array
+ * of finite numbers, all of one width (that of `data.x[0]`, and the model's
+ * `nin` where it has one), and every target is a finite number.
+ */
+function checkData(data: unknown, fn: string, nin: number | undefined): Dataset {
   if (typeof data !== 'object' || data === null)
     throw new TypeError(`${fn}(options.data): expected { x, y }, received ${describe(data)}`);
   const { x, y } = data as Partial<Dataset>;
@@ -237,19 +254,46 @@ function checkData(data: unknown, fn: string): Dataset {
   }
   if (x.length === 0)
     throw new RangeError(`${fn}(options.data): expected at least one sample, received 0`);
-  x.forEach((row: unknown, i) => {
+  let width = 0;
+  for (let i = 0; i < x.length; i++) {
+    const row: unknown = x[i];
     if (!Array.isArray(row))
       throw new TypeError(
         `${fn}(options.data.x[${i}]): expected an array of numbers, received ${describe(row)}`,
       );
-  });
-  y.forEach((t: unknown, i) => {
-    if (typeof t !== 'number' || !Number.isFinite(t)) {
+    if (i === 0) {
+      width = row.length;
+      if (nin !== undefined && width !== nin) {
+        throw new RangeError(
+          `${fn}(options.data.x[0]): expected an input of length ${nin} (the model's nin), received length ${width}`,
+        );
+      }
+    } else if (row.length !== width) {
+      throw new RangeError(
+        `${fn}(options.data.x[${i}]): every input must have ${width} number${width === 1 ? '' : 's'} (as data.x[0]${nin === undefined ? '' : " and the model's nin"}), received length ${row.length}`,
+      );
+    }
+    for (let j = 0; j < width; j++) {
+      const v: unknown = row[j];
+      if (typeof v !== 'number')
+        throw new TypeError(
+          `${fn}(options.data.x[${i}][${j}]): expected a number, received ${describe(v)}`,
+        );
+      if (!Number.isFinite(v))
+        throw new RangeError(
+          `${fn}(options.data.x[${i}][${j}]): expected a finite number, received ${v}`,
+        );
+    }
+  }
+  for (let i = 0; i < y.length; i++) {
+    const t: unknown = y[i];
+    if (typeof t !== 'number')
       throw new TypeError(
         `${fn}(options.data.y[${i}]): expected a finite number, received ${describe(t)}`,
       );
-    }
-  });
+    if (!Number.isFinite(t))
+      throw new RangeError(`${fn}(options.data.y[${i}]): expected a finite number, received ${t}`);
+  }
   return { x, y };
 }
 
@@ -273,7 +317,13 @@ function batchSizeOf(mode: unknown, n: number): number {
 function shuffleSource(shuffle: unknown): Random | null {
   if (shuffle === undefined || shuffle === false) return null;
   if (shuffle === true) return seededRandom(DEFAULT_SEED);
-  if (typeof shuffle === 'number') return seededRandom(shuffle);
+  if (typeof shuffle === 'number') {
+    if (!Number.isInteger(shuffle))
+      throw new RangeError(
+        `fit(options.shuffle): expected true, false, an integer seed or a random source, received ${shuffle}`,
+      );
+    return seededRandom(shuffle);
+  }
   return checkRandom(shuffle, 'fit(options.shuffle)');
 }
 
@@ -295,25 +345,19 @@ function compileModeOf(c: unknown): CompileMode | null {
   );
 }
 
-/** Every input row has `nin` numbers: the compiled graph reads rows of one width. */
-function checkRows(x: Dataset['x']): number {
-  const nin = (x[0] as readonly unknown[]).length;
-  for (let i = 0; i < x.length; i++) {
-    const row = x[i] as readonly unknown[];
-    if (row.length !== nin) {
-      throw new RangeError(
-        `fit(options.data.x[${i}]): with options.compile every input must have ${nin} numbers (as data.x[0]), received length ${row.length}`,
-      );
-    }
-    for (let j = 0; j < nin; j++) {
-      if (typeof row[j] !== 'number') {
-        throw new TypeError(
-          `fit(options.data.x[${i}][${j}]): expected a number, received ${describe(row[j])}`,
-        );
-      }
-    }
+/**
+ * Every learning rate the run will use, checked before the first update: a
+ * schedule that reaches 0 (or NaN) would otherwise stop training midway.
+ */
+function checkSchedule(schedule: Schedule, totalSteps: number): void {
+  for (let k = 0; k < totalSteps; k++) {
+    const lr: unknown = schedule(k);
+    if (typeof lr === 'number' && lr > 0 && lr < Infinity) continue;
+    const why = `schedule(${k}) returned ${describe(lr)}; expected a positive finite learning rate for every step k < ${totalSteps}`;
+    throw typeof lr === 'number'
+      ? new RangeError(`fit(options.schedule): ${why}`)
+      : new TypeError(`fit(options.schedule): ${why}`);
   }
-  return nin;
 }
 
 /**
@@ -350,7 +394,8 @@ function compiledUpdate(
   mode: CompileMode,
   batchSizes: readonly number[],
 ): Update {
-  const nin = checkRows(data.x);
+  // checkData has made every row this wide.
+  const nin = (data.x[0] as readonly number[]).length;
   const compileBatch = (b: number) => {
     try {
       return compile(
@@ -415,8 +460,8 @@ export function fit(options: CompiledFitOptions): FitResult;
 export function fit(options: FitOptions | CompiledFitOptions): FitResult {
   const o = checkOptions(options, 'fit(options)');
   checkKnownKeys(o, 'fit(options)', FIT_KEYS);
-  const { forward, parameters } = resolveForward(o, 'fit');
-  const data = checkData(o.data, 'fit');
+  const { forward, parameters, nin } = resolveForward(o, 'fit');
+  const data = checkData(o.data, 'fit', nin);
   if (typeof o.loss !== 'function')
     throw new TypeError(`fit(options.loss): expected a function, received ${describe(o.loss)}`);
   const loss = o.loss as FitLoss;
@@ -450,6 +495,9 @@ export function fit(options: FitOptions | CompiledFitOptions): FitResult {
     if (f !== undefined && typeof f !== 'function')
       throw new TypeError(`fit(options.${key}): expected a function, received ${describe(f)}`);
   }
+  const stepsPerEpoch = Math.ceil(n / batchSize);
+  const totalSteps = stepsPerEpoch * epochs;
+  if (schedule !== undefined) checkSchedule(schedule, totalSteps);
   const compileMode = compileModeOf(o.compile);
   const update =
     compileMode === null
@@ -463,8 +511,6 @@ export function fit(options: FitOptions | CompiledFitOptions): FitResult {
           n % batchSize === 0 ? [batchSize] : [batchSize, n % batchSize],
         );
 
-  const stepsPerEpoch = Math.ceil(n / batchSize);
-  const totalSteps = stepsPerEpoch * epochs;
   const history: number[] = [];
   let globalStep = 0;
   let stopped = false;
@@ -514,12 +560,13 @@ export function fit(options: FitOptions | CompiledFitOptions): FitResult {
       if (stopped) break;
     }
     history.push(weighted / seen);
-    if (!stopped && seen === n) {
+    // An epoch whose last update called stop() still completed: it is reported.
+    if (seen === n) {
       onEpoch?.({
         epoch,
         epochs,
         loss: weighted / seen,
-        history: history.slice(),
+        history,
         globalStep,
         totalSteps,
         progress: epoch / epochs,
@@ -568,8 +615,8 @@ function defaultIsCorrect(outputs: readonly number[], target: number): boolean {
 export function evaluate(options: EvaluateOptions): Evaluation {
   const o = checkOptions(options, 'evaluate(options)');
   checkKnownKeys(o, 'evaluate(options)', ['model', 'forward', 'data', 'loss', 'isCorrect']);
-  const { forward } = resolveForward(o, 'evaluate');
-  const data = checkData(o.data, 'evaluate');
+  const { forward, nin } = resolveForward(o, 'evaluate');
+  const data = checkData(o.data, 'evaluate', nin);
   if (typeof o.loss !== 'function')
     throw new TypeError(
       `evaluate(options.loss): expected a function, received ${describe(o.loss)}`,
