@@ -1,6 +1,7 @@
+import type { Value } from '@ag/core';
 import { describe, expect, it } from 'vitest';
 import { Adam, AdamW } from './adam.js';
-import { P0, expectClose, grad, params, run } from './quadratic.test-support.js';
+import { P0, backwardQuadratic, expectClose, grad, params, run } from './quadratic.test-support.js';
 import { SGD } from './sgd.js';
 
 describe('Adam and AdamW against their updates worked by hand', () => {
@@ -139,5 +140,53 @@ describe('Adam and AdamW against their updates worked by hand', () => {
       false,
       0,
     ]);
+  });
+});
+
+describe('Adam and AdamW state that would overflow', () => {
+  const makers: [string, (ps: Value[]) => Adam][] = [
+    ['Adam', (ps) => new Adam(ps, { lr: 0.1 })],
+    ['Adam with AMSGrad', (ps) => new Adam(ps, { lr: 0.1, amsgrad: true })],
+    ['AdamW', (ps) => new AdamW(ps, { lr: 0.1 })],
+  ];
+
+  for (const [name, make] of makers) {
+    it(`${name}: a gradient whose square overflows throws naming the parameter and changes nothing`, () => {
+      const ps = params();
+      const opt = make(ps);
+      backwardQuadratic(ps);
+      opt.step();
+      const data = ps.map((p) => p.data);
+      const state = JSON.stringify(opt.stateDict());
+      // 1e200 is finite, but (1 − β₂)·g² = 1e-3·1e400 is not.
+      opt.zeroGrad();
+      backwardQuadratic(ps);
+      (ps[1] as Value).grad = 1e200;
+      const type = name.startsWith('AdamW') ? 'AdamW' : 'Adam';
+      expect(() => opt.step()).toThrow(RangeError);
+      expect(() => opt.step()).toThrow(
+        `${type}.step: the update would make parameter 1 ('p1') hold a running mean square (expAvgSq) of Infinity, from its gradient 1e+200; no parameter was changed`,
+      );
+      expect(ps.map((p) => p.data)).toEqual(data);
+      expect(JSON.stringify(opt.stateDict())).toBe(state);
+      expect(opt.stepCount).toBe(1);
+      // The state it kept is one its own loadStateDict accepts.
+      expect(() => opt.loadStateDict(opt.stateDict())).not.toThrow();
+    });
+  }
+
+  it('a running mean that would overflow is named too', () => {
+    const ps = params();
+    const opt = new Adam(ps, { lr: 0.1 });
+    // m − g overflows for m = −1.7e308, g = 1.7e308: m + (1 − β₁)·(g − m) = ∞.
+    opt.loadStateDict({ ...opt.stateDict(), expAvg: [0, -1.7e308] });
+    const state = JSON.stringify(opt.stateDict());
+    backwardQuadratic(ps);
+    (ps[1] as Value).grad = 1.7e308;
+    expect(() => opt.step()).toThrow(
+      /parameter 1 \('p1'\) hold a running mean \(expAvg\) of Infinity/,
+    );
+    expect(JSON.stringify(opt.stateDict())).toBe(state);
+    expect(ps.map((p) => p.data)).toEqual(P0);
   });
 });

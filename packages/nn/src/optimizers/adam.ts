@@ -9,7 +9,7 @@ import {
   checkOptions,
   describe,
 } from '../argument-checks.js';
-import { Optimizer, type OptimizerState } from './optimizer.js';
+import { Optimizer, paramName, type OptimizerState } from './optimizer.js';
 
 export interface AdamOptions {
   /** Learning rate (default 1e-3). */
@@ -142,6 +142,10 @@ export class Adam extends Optimizer {
       }
       const mi = mPrev + (1 - beta1) * (g - mPrev);
       const vi = beta2 * vPrev + (1 - beta2) * g * g;
+      // A finite g can still overflow g² (|g| > ~1.3e154): v = ∞ would make every
+      // later update 0 and a state its own loadStateDict rejects. vmax = max(vmax, v)
+      // is finite when v is. Only the spare state has been written so far.
+      if (!(Number.isFinite(mi) && vi < Infinity)) this.#overflow(i, g, mi, vi);
       m[i] = mi;
       v[i] = vi;
       let vhat = vi;
@@ -153,6 +157,15 @@ export class Adam extends Optimizer {
       const denom = Math.sqrt(vhat) / Math.sqrt(1 - beta2 ** step) + eps;
       next[i] = p - stepSize * (mi / denom);
     }
+  }
+
+  #overflow(i: number, g: number, m: number, v: number): never {
+    const what = Number.isFinite(m)
+      ? `running mean square (expAvgSq) of ${v}`
+      : `running mean (expAvg) of ${m}`;
+    throw new RangeError(
+      `${this.name}.step: the update would make ${paramName(this.params, i)} hold a ${what}, from its gradient ${g}; no parameter was changed`,
+    );
   }
 
   protected commit(): void {

@@ -3,8 +3,9 @@
  * of modules (as torch.optim): give it any array of `Value`s.
  *
  * A step is atomic. Every gradient is checked first; the new parameters and the
- * new optimizer state are computed into scratch arrays and checked finite; only
- * then is anything written. A step that throws has changed nothing.
+ * new optimizer state are computed into scratch arrays and checked finite (the
+ * state by each optimizer's `compute`, the parameters here); only then is
+ * anything written. A step that throws has changed nothing.
  */
 import { Value } from '@ag/core';
 import { checkInteger, checkPositive, describe } from '../argument-checks.js';
@@ -87,8 +88,8 @@ export abstract class Optimizer {
   /**
    * One update of every parameter that requires a gradient (frozen ones, with
    * `requiresGrad` false, are skipped, as PyTorch skips parameters without a grad).
-   * Throws a RangeError naming the parameter if a gradient, or the result, is not
-   * finite; then nothing has changed.
+   * Throws a RangeError naming the parameter if a gradient, the result or the
+   * optimizer's new state for it is not finite; then nothing has changed.
    *
    * @example
    * loss.backward();
@@ -123,7 +124,8 @@ export abstract class Optimizer {
   /**
    * Writes every parameter's new value into `next` (frozen ones: unchanged) and
    * the new optimizer state into scratch space, without touching the parameters
-   * or the state in use.
+   * or the state in use. Throws a RangeError naming the parameter if that new
+   * state is not finite (where a finite `next` does not already imply it).
    */
   protected abstract compute(next: Float64Array): void;
 
