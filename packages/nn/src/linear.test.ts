@@ -18,4 +18,14 @@ describe('Linear', () => {
     expect(wide.forward([1, 1, 2]).map((v) => v.data)).toEqual([9.5, 0.5]);
     expect(wide.numParameters).toBe(8);
   });
+
+  it('reports a bad input element as Linear.forward, with one output or several', () => {
+    for (const nout of [1, 2]) {
+      const model = new Linear(2, nout);
+      expect(() => model.forward(['a', 1] as never)).toThrow(TypeError);
+      expect(() => model.forward(['a', 1] as never)).toThrow(
+        /^Linear\.forward\(x\): expected x\[0\] to be a number or a Value, received "a"$/,
+      );
+    }
+  });
 });

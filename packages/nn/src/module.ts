@@ -204,7 +204,7 @@ export abstract class Module {
   }
 }
 
-/** Checks a model input: an array of `nin` numbers or `Value`s. */
+/** Checks a model input: an array of `nin` entries, each a number or a `Value`. */
 export function checkInput(x: unknown, nin: number, where: string): readonly (number | Value)[] {
   if (!Array.isArray(x))
     throw new TypeError(
@@ -214,6 +214,16 @@ export function checkInput(x: unknown, nin: number, where: string): readonly (nu
     throw new RangeError(
       `${where}: expected x of length ${nin} (the model's nin), received length ${x.length}`,
     );
+  }
+  // Checked here, so a bad element is reported by the forward the caller used
+  // rather than by the `dot` inside it.
+  for (let i = 0; i < nin; i++) {
+    const xi: unknown = x[i];
+    if (typeof xi !== 'number' && !(xi instanceof Value)) {
+      throw new TypeError(
+        `${where}: expected x[${i}] to be a number or a Value, received ${describe(xi)}`,
+      );
+    }
   }
   return x as readonly (number | Value)[];
 }

@@ -36,4 +36,13 @@ describe('Neuron', () => {
     n.zeroGrad();
     expect([...n.w, n.b].map((p) => p.grad)).toEqual([0, 0, 0]);
   });
+
+  it('reports a bad input element as Neuron.forward, not as the dot inside it', () => {
+    const n = new Neuron(2);
+    expect(() => n.forward(['a', 1] as never)).toThrow(TypeError);
+    expect(() => n.forward(['a', 1] as never)).toThrow(
+      /^Neuron\.forward\(x\): expected x\[0\] to be a number or a Value, received "a"$/,
+    );
+    expect(() => n.forward([1, null] as never)).toThrow(/^Neuron\.forward\(x\): expected x\[1\]/);
+  });
 });
