@@ -68,7 +68,7 @@ describe('batches', () => {
   it('rejects a batch size below 1 and other bad input', () => {
     const data = indexed(5);
     expect(() => batches(data, { size: 0 })).toThrow(
-      /options\.size must be an integer >= 1, received 0/,
+      /options\.size must be a safe integer in \[1, 9007199254740991\], received 0/,
     );
     expect(() => batches(data, { size: 2.5 })).toThrow(RangeError);
     // @ts-expect-error checking the run-time guard

@@ -45,7 +45,9 @@ export function batches<D extends Dataset>(
   checkOptions('batches(options)', options, ['size', 'shuffle', 'seed', 'dropLast']);
   const { size, shuffle = false, seed, dropLast = false } = options;
   if (size === undefined) {
-    throw new TypeError(`options.size must be an integer >= 1, received ${show(size)}`);
+    throw new TypeError(
+      `options.size must be a safe integer in [1, ${Number.MAX_SAFE_INTEGER}], received ${show(size)}`,
+    );
   }
   checkInteger('options.size', size, 1);
   checkBoolean('options.shuffle', shuffle);

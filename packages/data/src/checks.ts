@@ -43,12 +43,14 @@ export function checkInteger(
 ): asserts value is number {
   checkNumber(name, value);
   if (!Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
-    throw new RangeError(`${name} must be an integer ${range}, received ${show(value)}`);
+    // Past 2^53 - 1 neighbouring integers are no longer distinct doubles, so the default
+    // upper bound is Number.MAX_SAFE_INTEGER; the message names it rather than hiding it.
+    const kind = max === Number.MAX_SAFE_INTEGER ? 'a safe integer' : 'an integer';
+    throw new RangeError(`${name} must be ${kind} in [${min}, ${max}], received ${show(value)}`);
   }
 }
 
-/** A sample count: an integer >= 0. */
+/** A sample count: a safe integer >= 0. */
 export function checkCount(name: string, value: unknown): asserts value is number {
   checkInteger(name, value, 0);
 }

@@ -236,8 +236,30 @@ describe('Rng.int', () => {
   it('rejects empty or non-integer ranges', () => {
     const rng = new Rng(1);
     expect(() => rng.int(3, 3)).toThrow(/low < high.*received low 3, high 3/);
-    expect(() => rng.int(0, 2.5)).toThrow(/high must be an integer/);
+    expect(() => rng.int(0, 2.5)).toThrow(/high must be a safe integer/);
     expect(() => rng.int(0, 2 ** 60)).toThrow(RangeError);
+  });
+
+  it('names the safe-integer bound of low and high', () => {
+    const rng = new Rng(1);
+    expect(() => rng.int(0, 2 ** 53)).toThrow(
+      'high must be a safe integer in [-9007199254740991, 9007199254740991], received 9007199254740992',
+    );
+    expect(() => rng.int(-(2 ** 53), 0)).toThrow(/low must be a safe integer/);
+  });
+
+  it('rejects a width that a double cannot hold exactly', () => {
+    const rng = new Rng(1);
+    const state = rng.getState();
+    // The width 2^53 + 1 rounds to 2^53, so 1 could never come out: refuse it.
+    expect(() => rng.int(-(2 ** 53 - 1), 2)).toThrow(
+      'int(low, high) needs a width high - low of at most 2^53, received low -9007199254740991, high 2 (width 9007199254740993)',
+    );
+    expect(() => rng.int(-(2 ** 53 - 1), 2 ** 53 - 1)).toThrow(RangeError);
+    expect(rng.getState()).toEqual(state);
+    // Exactly 2^53 wide is fine.
+    const k = rng.int(-1, 2 ** 53 - 1);
+    expect(Number.isInteger(k) && k >= -1 && k < 2 ** 53 - 1).toBe(true);
   });
 });
 

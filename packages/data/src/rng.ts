@@ -142,9 +142,16 @@ export class Rng {
     checkInteger('low', low, Number.MIN_SAFE_INTEGER);
     checkInteger('high', high, Number.MIN_SAFE_INTEGER);
     const n = high - low;
-    if (!(n >= 1) || n > TWO_POW_53) {
+    if (!(n >= 1)) {
       throw new RangeError(
-        `int(low, high) needs low < high and high - low <= 2^53, received low ${show(low)}, high ${show(high)}`,
+        `int(low, high) needs low < high, received low ${show(low)}, high ${show(high)}`,
+      );
+    }
+    // A width past 2^53 may round (-(2^53 - 1) to 2 gives 2^53, not 2^53 + 1), and then
+    // some values could never be drawn: the width must be exact, so low + n lands on high.
+    if (n > TWO_POW_53 || low + n !== high) {
+      throw new RangeError(
+        `int(low, high) needs a width high - low of at most 2^53, received low ${show(low)}, high ${show(high)} (width ${BigInt(high) - BigInt(low)})`,
       );
     }
     return low + this.below(n);

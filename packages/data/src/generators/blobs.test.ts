@@ -54,7 +54,7 @@ describe('blobs', () => {
 
   it('rejects bad centers and stds', () => {
     expect(() => blobs({ centers: 0 })).toThrow(
-      /options\.centers must be an integer >= 1, received 0/,
+      /options\.centers must be a safe integer in \[1, 9007199254740991\], received 0/,
     );
     expect(() => blobs({ centers: [] })).toThrow(TypeError);
     expect(() => blobs({ centers: [[1, 2], [3]] })).toThrow(/options\.centers\[1\]/);

@@ -74,6 +74,10 @@ describe.each(generators)('%s: shared behaviour', (_name, make) => {
   it('rejects bad input, naming the argument and the value, and leaves a given Rng as it was', () => {
     expect(() => make({ samples: -1 })).toThrow(/options\.samples .*received -1/);
     expect(() => make({ samples: 1.5 })).toThrow(RangeError);
+    // 2^53 is past the last safe integer; the message names that bound.
+    expect(() => make({ samples: 2 ** 53 })).toThrow(
+      'options.samples must be a safe integer in [0, 9007199254740991], received 9007199254740992',
+    );
     expect(() => make({ samples: '5' })).toThrow(TypeError);
     expect(() => make({ noise: -1 })).toThrow(/options\.noise .*received -1/);
     expect(() => make({ shuffle: 'yes' })).toThrow(/options\.shuffle .*received "yes"/);
