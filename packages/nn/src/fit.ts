@@ -1,13 +1,14 @@
 /**
- * Training and evaluation loops: `fit` runs zeroGrad → forward → loss →
- * backward → step over the data, online, in mini-batches or in full batches;
- * `evaluate` measures loss and accuracy without building a graph.
+ * The training loop: `fit` runs zeroGrad → forward → loss → backward → step over
+ * the data, online, in mini-batches or in full batches. Its input checks are
+ * shared with `evaluate` (evaluate.ts); the compiled update is in fit-compiled.ts.
  */
-import { compile, noGrad, Value, type CompileMode } from '@ag/core';
+import { Value, type CompileMode } from '@ag/core';
 import { checkInteger, checkKnownKeys, checkOptions, describe } from './argument-checks.js';
 import type { Model } from './module.js';
 import { checkRandom, DEFAULT_SEED, draw, seededRandom, type Random } from './random.js';
 import type { Schedule } from './schedules.js';
+import { compiledUpdate, compileModeOf } from './fit-compiled.js';
 
 /** Samples: inputs `x[i]` and their targets `y[i]` (a number each: a value, a label or a class index). */
 export interface Dataset {
@@ -164,14 +165,15 @@ const FIT_KEYS = [
   'compile',
 ];
 
-interface Forward {
+/** A forward pass as `fit` and `evaluate` call it: always an array of outputs. */
+export interface Forward {
   forward: (x: readonly (number | Value)[]) => Value[];
   parameters: readonly Value[];
   /** The model's input width, where it declares one (`nin`). */
   nin: number | undefined;
 }
 
-function resolveForward(o: Record<string, unknown>, fn: string): Forward {
+export function resolveForward(o: Record<string, unknown>, fn: string): Forward {
   const { model, forward, parameters } = o;
   if ((model === undefined) === (forward === undefined)) {
     throw new TypeError(`${fn}(options): expected exactly one of options.model or options.forward`);
@@ -235,7 +237,7 @@ function allValues(list: readonly unknown[]): list is Value[] {
  * of finite numbers, all of one width (that of `data.x[0]`, and the model's
  * `nin` where it has one), and every target is a finite number.
  */
-function checkData(data: unknown, fn: string, nin: number | undefined): Dataset {
+export function checkData(data: unknown, fn: string, nin: number | undefined): Dataset {
   if (typeof data !== 'object' || data === null)
     throw new TypeError(`${fn}(options.data): expected { x, y }, received ${describe(data)}`);
   const { x, y } = data as Partial<Dataset>;
@@ -327,22 +329,13 @@ function shuffleSource(shuffle: unknown): Random | null {
   return checkRandom(shuffle, 'fit(options.shuffle)');
 }
 
-function callLoss(loss: FitLoss, outputs: Value[][], targets: number[], fn: string): Value {
+export function callLoss(loss: FitLoss, outputs: Value[][], targets: number[], fn: string): Value {
   const l = loss(outputs, targets);
   if (!(l instanceof Value))
     throw new TypeError(
       `${fn}(options.loss): the loss must return a Value, it returned ${describe(l)}`,
     );
   return l;
-}
-
-function compileModeOf(c: unknown): CompileMode | null {
-  if (c === undefined || c === false) return null;
-  if (c === true) return 'auto';
-  if (c === 'auto' || c === 'codegen' || c === 'interpreter') return c;
-  throw new TypeError(
-    `fit(options.compile): expected true, false, 'auto', 'codegen' or 'interpreter', received ${describe(c)}`,
-  );
 }
 
 /**
@@ -364,7 +357,7 @@ function checkSchedule(schedule: Schedule, totalSteps: number): void {
  * One update's forward, loss and backward over samples `order[start]` …
  * `order[end − 1]`; returns the loss. Gradients are zeroed by the caller.
  */
-type Update = (order: readonly number[], start: number, end: number) => number;
+export type Update = (order: readonly number[], start: number, end: number) => number;
 
 function eagerUpdate(forward: Forward['forward'], loss: FitLoss, data: Dataset): Update {
   return (order, start, end) => {
@@ -378,71 +371,6 @@ function eagerUpdate(forward: Forward['forward'], loss: FitLoss, data: Dataset):
     const l = callLoss(loss, outputs, targets, 'fit');
     l.backward();
     return l.data;
-  };
-}
-
-/**
- * The loss over a batch of b samples compiled once per b (the batch size and the
- * remainder), over vector inputs x (b·nin numbers, row after row) and y (b
- * targets); each update fills the same two arrays and replays.
- */
-function compiledUpdate(
-  forward: Forward['forward'],
-  loss: CompiledFitLoss,
-  data: Dataset,
-  parameters: readonly Value[],
-  mode: CompileMode,
-  batchSizes: readonly number[],
-): Update {
-  // checkData has made every row this wide.
-  const nin = (data.x[0] as readonly number[]).length;
-  const compileBatch = (b: number) => {
-    try {
-      return compile(
-        ({ x, y }) => {
-          const outputs: Value[][] = [];
-          for (let r = 0; r < b; r++) outputs.push(forward(x.slice(r * nin, (r + 1) * nin)));
-          const l: unknown = loss(outputs, y.slice());
-          if (!(l instanceof Value))
-            throw new TypeError(
-              `fit(options.loss): the loss must return a Value, it returned ${describe(l)}`,
-            );
-          return l;
-        },
-        {
-          inputs: { x: new Array<number>(b * nin).fill(0), y: new Array<number>(b).fill(0) },
-          parameters,
-          mode,
-        },
-      );
-    } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
-      throw new Error(
-        `fit(options.compile): could not compile the loss over a batch of ${b} samples: ${why}`,
-        { cause: error },
-      );
-    }
-  };
-  // Every batch size is compiled before the first update, so a graph that
-  // cannot be compiled fails before anything has changed.
-  const byBatchSize = new Map(
-    batchSizes.map((b) => {
-      const x = new Float64Array(b * nin);
-      const y = new Float64Array(b);
-      return [b, { f: compileBatch(b), x, y, sample: { x, y } }] as const;
-    }),
-  );
-  return (order, start, end) => {
-    const c = byBatchSize.get(end - start);
-    if (c === undefined) throw new Error(`fit: no compiled graph for a batch of ${end - start}`);
-    const { x, y } = c;
-    for (let k = start, r = 0; k < end; k++, r++) {
-      const i = order[k] as number;
-      const row = data.x[i] as readonly number[];
-      for (let j = 0, at = r * nin; j < nin; j++) x[at + j] = row[j] as number;
-      y[r] = data.y[i] as number;
-    }
-    return c.f.backward(c.sample);
   };
 }
 
@@ -575,74 +503,4 @@ export function fit(options: FitOptions | CompiledFitOptions): FitResult {
     }
   }
   return { history, epochs: history.length, steps: globalStep, stopped };
-}
-
-export interface EvaluateOptions {
-  model?: Model;
-  forward?: (x: readonly number[]) => Value | readonly Value[];
-  data: Dataset;
-  loss: FitLoss;
-  /**
-   * Whether a sample's outputs count as right. Default: with one output,
-   * (output > 0) === (target > 0), which fits ±1 labels with scores and 0/1 labels
-   * with logits; with several, argmax === target (a class index).
-   */
-  isCorrect?: (outputs: readonly number[], target: number) => boolean;
-}
-
-export interface Evaluation {
-  /** The loss over all samples, in one call of `loss`. */
-  loss: number;
-  /** Fraction of samples judged correct, in [0, 1]. */
-  accuracy: number;
-}
-
-function defaultIsCorrect(outputs: readonly number[], target: number): boolean {
-  if (outputs.length === 1) return (outputs[0] as number) > 0 === target > 0;
-  let best = 0;
-  for (let i = 1; i < outputs.length; i++)
-    if ((outputs[i] as number) > (outputs[best] as number)) best = i;
-  return best === target;
-}
-
-/**
- * Loss and accuracy over a data set, without building a graph (under `noGrad`).
- *
- * @example
- * const { loss, accuracy } = evaluate({ model, data: { x, y }, loss: hinge });
- * console.log(`${(accuracy * 100).toFixed(0)}%`);
- */
-export function evaluate(options: EvaluateOptions): Evaluation {
-  const o = checkOptions(options, 'evaluate(options)');
-  checkKnownKeys(o, 'evaluate(options)', ['model', 'forward', 'data', 'loss', 'isCorrect']);
-  const { forward, nin } = resolveForward(o, 'evaluate');
-  const data = checkData(o.data, 'evaluate', nin);
-  if (typeof o.loss !== 'function')
-    throw new TypeError(
-      `evaluate(options.loss): expected a function, received ${describe(o.loss)}`,
-    );
-  const isCorrect = (o.isCorrect ?? defaultIsCorrect) as (
-    outputs: readonly number[],
-    target: number,
-  ) => boolean;
-  if (typeof isCorrect !== 'function') {
-    throw new TypeError(
-      `evaluate(options.isCorrect): expected a function, received ${describe(o.isCorrect)}`,
-    );
-  }
-  return noGrad(() => {
-    const outputs = data.x.map((x) => forward(x));
-    const l = callLoss(o.loss as FitLoss, outputs, data.y.slice(), 'evaluate');
-    let correct = 0;
-    outputs.forEach((out, i) => {
-      if (
-        isCorrect(
-          out.map((v) => v.data),
-          data.y[i] as number,
-        )
-      )
-        correct++;
-    });
-    return { loss: l.data, accuracy: correct / outputs.length };
-  });
 }

@@ -48,11 +48,8 @@ export {
 } from './schedules.js';
 export {
   fit,
-  evaluate,
   type Dataset,
   type EpochInfo,
-  type EvaluateOptions,
-  type Evaluation,
   type FitLoss,
   type FitMode,
   type FitOptions,
@@ -62,3 +59,4 @@ export {
   type StepInfo,
   type Steppable,
 } from './fit.js';
+export { evaluate, type EvaluateOptions, type Evaluation } from './evaluate.js';

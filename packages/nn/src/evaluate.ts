@@ -1,0 +1,75 @@
+/** `evaluate`: loss and accuracy over a data set, without building a graph. */
+import { noGrad, type Value } from '@ag/core';
+import { checkKnownKeys, checkOptions, describe } from './argument-checks.js';
+import { callLoss, checkData, resolveForward, type Dataset, type FitLoss } from './fit.js';
+import type { Model } from './module.js';
+
+export interface EvaluateOptions {
+  model?: Model;
+  forward?: (x: readonly number[]) => Value | readonly Value[];
+  data: Dataset;
+  loss: FitLoss;
+  /**
+   * Whether a sample's outputs count as right. Default: with one output,
+   * (output > 0) === (target > 0), which fits ±1 labels with scores and 0/1 labels
+   * with logits; with several, argmax === target (a class index).
+   */
+  isCorrect?: (outputs: readonly number[], target: number) => boolean;
+}
+
+export interface Evaluation {
+  /** The loss over all samples, in one call of `loss`. */
+  loss: number;
+  /** Fraction of samples judged correct, in [0, 1]. */
+  accuracy: number;
+}
+
+function defaultIsCorrect(outputs: readonly number[], target: number): boolean {
+  if (outputs.length === 1) return (outputs[0] as number) > 0 === target > 0;
+  let best = 0;
+  for (let i = 1; i < outputs.length; i++)
+    if ((outputs[i] as number) > (outputs[best] as number)) best = i;
+  return best === target;
+}
+
+/**
+ * Loss and accuracy over a data set, without building a graph (under `noGrad`).
+ *
+ * @example
+ * const { loss, accuracy } = evaluate({ model, data: { x, y }, loss: hinge });
+ * console.log(`${(accuracy * 100).toFixed(0)}%`);
+ */
+export function evaluate(options: EvaluateOptions): Evaluation {
+  const o = checkOptions(options, 'evaluate(options)');
+  checkKnownKeys(o, 'evaluate(options)', ['model', 'forward', 'data', 'loss', 'isCorrect']);
+  const { forward, nin } = resolveForward(o, 'evaluate');
+  const data = checkData(o.data, 'evaluate', nin);
+  if (typeof o.loss !== 'function')
+    throw new TypeError(
+      `evaluate(options.loss): expected a function, received ${describe(o.loss)}`,
+    );
+  const isCorrect = (o.isCorrect ?? defaultIsCorrect) as (
+    outputs: readonly number[],
+    target: number,
+  ) => boolean;
+  if (typeof isCorrect !== 'function') {
+    throw new TypeError(
+      `evaluate(options.isCorrect): expected a function, received ${describe(o.isCorrect)}`,
+    );
+  }
+  return noGrad(() => {
+    const outputs = data.x.map((x) => forward(x));
+    const l = callLoss(o.loss as FitLoss, outputs, data.y.slice(), 'evaluate');
+    let correct = 0;
+    outputs.forEach((out, i) => {
+      if (
+        isCorrect(
+          out.map((v) => v.data),
+          data.y[i] as number,
+        )
+      )
+        correct++;
+    });
+    return { loss: l.data, accuracy: correct / outputs.length };
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * `fit` with `compile`: the loss over a batch is compiled once per batch size
+ * (`compile` of `@ag/core`) and replayed at every update, with the same numbers
+ * as the eager update, bit for bit.
+ */
+import { compile, Value, type CompileMode } from '@ag/core';
+import { describe } from './argument-checks.js';
+import type { CompiledFitLoss, Dataset, Forward, Update } from './fit.js';
+
+/** `options.compile` as a compile mode, or null for the eager update. */
+export function compileModeOf(c: unknown): CompileMode | null {
+  if (c === undefined || c === false) return null;
+  if (c === true) return 'auto';
+  if (c === 'auto' || c === 'codegen' || c === 'interpreter') return c;
+  throw new TypeError(
+    `fit(options.compile): expected true, false, 'auto', 'codegen' or 'interpreter', received ${describe(c)}`,
+  );
+}
+
+/**
+ * The loss over a batch of b samples compiled once per b (the batch size and the
+ * remainder), over vector inputs x (b·nin numbers, row after row) and y (b
+ * targets); each update fills the same two arrays and replays.
+ */
+export function compiledUpdate(
+  forward: Forward['forward'],
+  loss: CompiledFitLoss,
+  data: Dataset,
+  parameters: readonly Value[],
+  mode: CompileMode,
+  batchSizes: readonly number[],
+): Update {
+  // checkData has made every row this wide.
+  const nin = (data.x[0] as readonly number[]).length;
+  const compileBatch = (b: number) => {
+    try {
+      return compile(
+        ({ x, y }) => {
+          const outputs: Value[][] = [];
+          for (let r = 0; r < b; r++) outputs.push(forward(x.slice(r * nin, (r + 1) * nin)));
+          const l: unknown = loss(outputs, y.slice());
+          if (!(l instanceof Value))
+            throw new TypeError(
+              `fit(options.loss): the loss must return a Value, it returned ${describe(l)}`,
+            );
+          return l;
+        },
+        {
+          inputs: { x: new Array<number>(b * nin).fill(0), y: new Array<number>(b).fill(0) },
+          parameters,
+          mode,
+        },
+      );
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `fit(options.compile): could not compile the loss over a batch of ${b} samples: ${why}`,
+        { cause: error },
+      );
+    }
+  };
+  // Every batch size is compiled before the first update, so a graph that
+  // cannot be compiled fails before anything has changed.
+  const byBatchSize = new Map(
+    batchSizes.map((b) => {
+      const x = new Float64Array(b * nin);
+      const y = new Float64Array(b);
+      return [b, { f: compileBatch(b), x, y, sample: { x, y } }] as const;
+    }),
+  );
+  return (order, start, end) => {
+    const c = byBatchSize.get(end - start);
+    if (c === undefined) throw new Error(`fit: no compiled graph for a batch of ${end - start}`);
+    const { x, y } = c;
+    for (let k = start, r = 0; k < end; k++, r++) {
+      const i = order[k] as number;
+      const row = data.x[i] as readonly number[];
+      for (let j = 0, at = r * nin; j < nin; j++) x[at + j] = row[j] as number;
+      y[r] = data.y[i] as number;
+    }
+    return c.f.backward(c.sample);
+  };
+}
