@@ -173,6 +173,7 @@ export interface Forward {
   nin: number | undefined;
 }
 
+/** `options.model` or `options.forward` (with `options.parameters`), checked, as a {@link Forward}. */
 export function resolveForward(o: Record<string, unknown>, fn: string): Forward {
   const { model, forward, parameters } = o;
   if ((model === undefined) === (forward === undefined)) {
@@ -329,6 +330,7 @@ function shuffleSource(shuffle: unknown): Random | null {
   return checkRandom(shuffle, 'fit(options.shuffle)');
 }
 
+/** Calls the loss and checks that it returned a `Value`. */
 export function callLoss(loss: FitLoss, outputs: Value[][], targets: number[], fn: string): Value {
   const l = loss(outputs, targets);
   if (!(l instanceof Value))
