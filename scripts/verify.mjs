@@ -17,6 +17,7 @@ import { pnpmCommand, root } from './pack.mjs';
 const steps = [
   ['build', 'pnpm', 'run', 'build'],
   ['lint', 'pnpm', 'run', 'lint'],
+  ['format', 'pnpm', 'run', 'format:check'],
   ['typecheck', 'pnpm', 'run', 'typecheck'],
   ['tests', 'node', 'scripts/run-tests.mjs'],
   ['package checks', 'pnpm', 'run', 'check:pkg'],
