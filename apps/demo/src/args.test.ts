@@ -46,6 +46,32 @@ describe('parseCommand', () => {
     expect(command).toMatchObject({ name: 'line', options: { slope: -2, intercept: -0.5 } });
   });
 
+  it('reads plain decimal numbers, with a sign, a point or an exponent', () => {
+    expect(parseCommand(['--slope=+2.5', '--intercept', '1e2', '--lr', '.25'])).toMatchObject({
+      name: 'line',
+      options: { slope: 2.5, intercept: 100, lr: 0.25 },
+    });
+  });
+
+  it('takes --batch-size alone as mini-batches', () => {
+    expect(parseCommand(['--batch-size', '5'])).toMatchObject({
+      name: 'line',
+      options: { mode: 'minibatch', batchSize: 5 },
+    });
+    expect(parseCommand(['moons', '--batch-size', '8'])).toMatchObject({
+      name: 'moons',
+      options: { mode: 'minibatch', batchSize: 8 },
+    });
+  });
+
+  it('gives a linear network its own default rate', () => {
+    expect(parseCommand(['moons', '--activation', 'linear'])).toMatchObject({
+      name: 'moons',
+      options: { lr: 0.1 },
+    });
+    expect(parseCommand(['moons'])).toMatchObject({ name: 'moons', options: { lr: 1 } });
+  });
+
   it('treats classify as moons and reads the hidden sizes', () => {
     const command = parseCommand([
       'classify',
@@ -70,6 +96,7 @@ describe('parseCommand', () => {
     [['classify', '--help'], MOONS_USAGE],
     [['graph', '--help'], GRAPH_USAGE],
     [['help', 'graph'], GRAPH_USAGE],
+    [['help'], MAIN_USAGE],
   ])('%j shows its help', (argv, text) => {
     expect(parseCommand(argv)).toEqual({ name: 'help', text });
   });
@@ -77,8 +104,47 @@ describe('parseCommand', () => {
   it.each([
     [['--bogus'], 'unknown option --bogus', LINE_USAGE],
     [['moons', '--slope', '2'], 'unknown option --slope', MOONS_USAGE],
-    [['--lr', 'fast'], "--lr: expected a positive number up to 10, received 'fast'", LINE_USAGE],
-    [['--lr', '0'], "--lr: expected a positive number up to 10, received '0'", LINE_USAGE],
+    [['--lr', 'fast'], "--lr: expected a positive number up to 1, received 'fast'", LINE_USAGE],
+    [['--lr', '0'], "--lr: expected a positive number up to 1, received '0'", LINE_USAGE],
+    [
+      ['--mode', 'batch', '--lr', '3'],
+      "--lr: expected a positive number up to 2, received '3'",
+      LINE_USAGE,
+    ],
+    [
+      ['moons', '--mode', 'online', '--lr', '2'],
+      "--lr: expected a positive number up to 1, received '2'",
+      MOONS_USAGE,
+    ],
+    [['--noise', '101'], "--noise: expected a number from 0 to 100, received '101'", LINE_USAGE],
+    [['--epochs', '0b11'], "received '0b11'", LINE_USAGE],
+    [['--epochs', '0x1f'], "received '0x1f'", LINE_USAGE],
+    [['--epochs', '0o7'], "received '0o7'", LINE_USAGE],
+    [['--epochs', ''], "received ''", LINE_USAGE],
+    [['--epochs', ' 3'], "received ' 3'", LINE_USAGE],
+    [['--slope', 'Infinity'], '--slope: expected a number from -1000 to 1000', LINE_USAGE],
+    [
+      ['--slope', '-Infinity'],
+      '--slope: expected a number; write negative values as --slope=-3',
+      LINE_USAGE,
+    ],
+    [
+      ['--slope', '--intercept', '3'],
+      '--slope: expected a number; write negative values as --slope=-3',
+      LINE_USAGE,
+    ],
+    [
+      ['--batch-size', '5', '--mode', 'online'],
+      '--batch-size: applies to --mode minibatch only, received --mode online',
+      LINE_USAGE,
+    ],
+    [
+      ['moons', '--batch-size', '5', '--mode', 'batch'],
+      '--batch-size: applies to --mode minibatch only, received --mode batch',
+      MOONS_USAGE,
+    ],
+    [['help', 'bogus'], "help: unknown command 'bogus'", MAIN_USAGE],
+    [['help', 'line', 'moons'], "help: unexpected argument 'moons'", MAIN_USAGE],
     [
       ['--epochs', '2.5'],
       "--epochs: expected an integer from 1 to 1000000, received '2.5'",

@@ -89,22 +89,24 @@ ${COMMON_HELP}`;
 
 export const LINE_USAGE = `Usage: ${PROGRAM} line [options]
 
-1. the notebook's hand-derived gradient loop on two samples (x = 2 and 5,
-   learning rate 0.02, 500 epochs), online and batch;
+1. the notebook's own problem by its hand-derived gradient loop: y = 5x + 7 at
+   x = 2 and 5 (targets 17 and 32), learning rate 0.02, 500 epochs, online and batch;
 2. the same fit with Value and backward(), reaching the same numbers;
 3. SGD on noisy samples from @ag/data, then the learned m and c beside the true ones.
---slope and --intercept set the true line for all three steps; the other options shape step 3.
+The options shape step 3.
 
 Options:
   --slope <m>           true slope (default 3)
   --intercept <c>       true intercept (default 4)
-  --noise <sd>          scale of the noise (default 0.1)
+  --noise <sd>          scale of the noise, 0 to 100 (default 0.1)
   --noise-type <type>   gaussian: N(0, sd²) (default) | uniform: in [0, sd), as the
                         notebook, which lifts the fitted intercept by sd/2
   --samples <n>         number of noisy samples (default 200)
   --epochs <n>          passes over the samples (default 30; 300 in batch mode)
-  --lr <rate>           learning rate (default 0.1 online, 0.5 batch and minibatch)
-  --mode <mode>         online | batch | minibatch (default online)
+  --lr <rate>           learning rate (default 0.1 online, at most 1;
+                        0.5 batch and minibatch, at most 2)
+  --mode <mode>         online | batch | minibatch (default online; minibatch
+                        when --batch-size is given)
   --batch-size <n>      samples per update in minibatch mode (default 10)
 
 ${COMMON_HELP}`;
@@ -117,14 +119,16 @@ demo does, print the training accuracy and draw the decision boundary.
 Options:
   --dataset <name>      moons | circles | spirals | xor | blobs (default moons)
   --samples <n>         number of points (default 100)
-  --noise <sd>          noise of the data set (default 0.1)
+  --noise <sd>          noise of the data set, 0 to 100 (default 0.1)
   --hidden <sizes>      hidden layer sizes, comma-separated (default 16,16)
   --activation <name>   relu | tanh | sigmoid | linear for hidden layers (default relu)
   --epochs <n>          passes over the data (default 100)
   --lr <rate>           initial learning rate, decayed as lr*(1 - 0.9*k/steps)
-                        (default 1; 0.05 online, one update per point)
-  --alpha <a>           L2 penalty weight (default 0.0001)
-  --mode <mode>         batch | minibatch | online (default batch)
+                        (default 1, 0.1 with --activation linear, at most 10;
+                        0.05 online, one update per point, at most 1)
+  --alpha <a>           L2 penalty weight, 0 to 1 (default 0.0001)
+  --mode <mode>         batch | minibatch | online (default batch; minibatch
+                        when --batch-size is given)
   --batch-size <n>      samples per update in minibatch mode (default 32)
 
 ${COMMON_HELP}`;
@@ -190,6 +194,9 @@ interface NumberRule {
   max?: number;
 }
 
+/** A plain decimal number: optional sign, digits with an optional point, optional exponent. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 /** Reads one numeric flag; `undefined` (flag absent) gives the fallback. */
 function numberFlag(
   name: string,
@@ -200,9 +207,8 @@ function numberFlag(
 ): number {
   if (text === undefined) return fallback;
   const expected = describeRule(rule);
-  // Number('') is 0 and Number(' 1 ') is 1; neither is what the user meant.
-  const trimmed = text.trim();
-  const n = trimmed === '' || trimmed !== text ? Number.NaN : Number(text);
+  // Number() also reads '', ' 1 ', '0b11', '0x1f' and 'Infinity'; none is what the user meant.
+  const n = DECIMAL.test(text) ? Number(text) : Number.NaN;
   const bad =
     !Number.isFinite(n) ||
     (rule.integer === true && !Number.isInteger(n)) ||
@@ -297,6 +303,18 @@ function joinNegativeValues(args: readonly string[], flags: Flags): string[] {
   return out;
 }
 
+const NUMERIC_FLAGS = new Set([
+  'seed',
+  'slope',
+  'intercept',
+  'noise',
+  'samples',
+  'epochs',
+  'lr',
+  'batch-size',
+  'alpha',
+]);
+
 /** Node's parseArgs messages are long and sometimes span lines; say the same in one short line. */
 function parseErrorMessage(error: unknown): string {
   const err = error as { code?: string; message?: string };
@@ -310,6 +328,13 @@ function parseErrorMessage(error: unknown): string {
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       if (/argument missing/.test(message)) return `${option ?? 'option'}: a value is required`;
       if (/does not take an argument/.test(message)) return `${option ?? 'option'} takes no value`;
+      // parseArgs will not take a value that starts with '-' (`--slope -Infinity`, or a
+      // forgotten value as in `--slope --intercept 3`); say what to write instead.
+      if (/argument is ambiguous/.test(message) && option !== undefined) {
+        return NUMERIC_FLAGS.has(option.slice(2))
+          ? `${option}: expected a number; write negative values as ${option}=-3`
+          : `${option}: a value is required; write a value that starts with '-' as ${option}=-value`;
+      }
       return message.split('\n')[0] ?? message;
     default:
       return message.split('\n')[0] ?? message;
@@ -368,7 +393,7 @@ export function parseCommand(argv: readonly string[]): Command {
     case 'graph':
       return parseGraph(args);
     case 'help':
-      return { name: 'help', text: helpFor(args[0]) };
+      return { name: 'help', text: helpFor(args) };
     default:
       throw new UsageError(
         `unknown command '${name}' (expected line, moons, classify or graph)`,
@@ -377,8 +402,12 @@ export function parseCommand(argv: readonly string[]): Command {
   }
 }
 
-function helpFor(command: string | undefined): string {
+function helpFor(args: readonly string[]): string {
+  const [command, extra] = args;
+  if (extra !== undefined) throw new UsageError(`help: unexpected argument '${extra}'`, MAIN_USAGE);
   switch (command) {
+    case undefined:
+      return MAIN_USAGE;
     case 'line':
       return LINE_USAGE;
     case 'moons':
@@ -387,32 +416,58 @@ function helpFor(command: string | undefined): string {
     case 'graph':
       return GRAPH_USAGE;
     default:
-      return MAIN_USAGE;
+      throw new UsageError(
+        `help: unknown command '${command}' (expected line, moons, classify or graph)`,
+        MAIN_USAGE,
+      );
   }
 }
 
-function parseLine(args: string[]): Command {
-  const u = LINE_USAGE;
-  const v = parseFlags(args, LINE_FLAGS, u);
-  if (v.help === true) return { name: 'help', text: u };
+/** Defaults and bounds of the training flags, which differ by command and mode. */
+interface TrainingRules {
+  mode: TrainMode;
+  samples: { fallback: number; min: number };
+  batchSize: number;
+  epochs: (mode: TrainMode) => number;
+  lr: (mode: TrainMode) => { fallback: number; max: number };
+}
+
+type TrainingFlags = Pick<
+  LineOptions,
+  'mode' | 'samples' | 'batchSize' | 'epochs' | 'lr' | 'noise'
+>;
+
+/**
+ * The flags `line` and `moons` share. --batch-size alone means mini-batches; with
+ * --mode online or batch it would be ignored, so it is refused instead.
+ */
+function trainingFlags(v: Parsed, rules: TrainingRules, u: string): TrainingFlags {
+  const modeText = str(v, 'mode');
+  const batchText = str(v, 'batch-size');
   const mode = choiceFlag<TrainMode>(
     'mode',
-    str(v, 'mode'),
-    'online',
+    modeText ?? (batchText === undefined ? undefined : 'minibatch'),
+    rules.mode,
     ['online', 'batch', 'minibatch'],
     u,
   );
+  if (batchText !== undefined && mode !== 'minibatch') {
+    throw new UsageError(
+      `--batch-size: applies to --mode minibatch only, received --mode ${mode}`,
+      u,
+    );
+  }
   const samples = numberFlag(
     'samples',
     str(v, 'samples'),
-    200,
-    { integer: true, min: 2, max: 100000 },
+    rules.samples.fallback,
+    { integer: true, min: rules.samples.min, max: 100000 },
     u,
   );
   const batchSize = numberFlag(
     'batch-size',
-    str(v, 'batch-size'),
-    Math.min(10, samples),
+    batchText,
+    Math.min(rules.batchSize, samples),
     { integer: true, min: 1 },
     u,
   );
@@ -422,13 +477,46 @@ function parseLine(args: string[]): Command {
       u,
     );
   }
+  const lr = rules.lr(mode);
+  return {
+    mode,
+    samples,
+    batchSize,
+    epochs: numberFlag(
+      'epochs',
+      str(v, 'epochs'),
+      rules.epochs(mode),
+      { integer: true, min: 1, max: 1000000 },
+      u,
+    ),
+    lr: numberFlag('lr', str(v, 'lr'), lr.fallback, { min: 0, exclusiveMin: true, max: lr.max }, u),
+    noise: numberFlag('noise', str(v, 'noise'), 0.1, { min: 0, max: 100 }, u),
+  };
+}
+
+function parseLine(args: string[]): Command {
+  const u = LINE_USAGE;
+  const v = parseFlags(args, LINE_FLAGS, u);
+  if (v.help === true) return { name: 'help', text: u };
+  const training = trainingFlags(
+    v,
+    {
+      mode: 'online',
+      samples: { fallback: 200, min: 2 },
+      batchSize: 10,
+      epochs: (mode) => (mode === 'batch' ? 300 : 30),
+      // Past these rates the fit of x in [0, 1) diverges for any line.
+      lr: (mode) => (mode === 'online' ? { fallback: 0.1, max: 1 } : { fallback: 0.5, max: 2 }),
+    },
+    u,
+  );
   return {
     name: 'line',
     options: {
       ...common(v, u),
+      ...training,
       slope: numberFlag('slope', str(v, 'slope'), 3, { min: -1000, max: 1000 }, u),
       intercept: numberFlag('intercept', str(v, 'intercept'), 4, { min: -1000, max: 1000 }, u),
-      noise: numberFlag('noise', str(v, 'noise'), 0.1, { min: 0 }, u),
       noiseType: choiceFlag(
         'noise-type',
         str(v, 'noise-type'),
@@ -436,23 +524,6 @@ function parseLine(args: string[]): Command {
         ['gaussian', 'uniform'],
         u,
       ),
-      samples,
-      epochs: numberFlag(
-        'epochs',
-        str(v, 'epochs'),
-        mode === 'batch' ? 300 : 30,
-        { integer: true, min: 1, max: 1000000 },
-        u,
-      ),
-      lr: numberFlag(
-        'lr',
-        str(v, 'lr'),
-        mode === 'online' ? 0.1 : 0.5,
-        { min: 0, exclusiveMin: true, max: 10 },
-        u,
-      ),
-      mode,
-      batchSize,
     },
   };
 }
@@ -461,59 +532,32 @@ function parseMoons(args: string[]): Command {
   const u = MOONS_USAGE;
   const v = parseFlags(args, MOONS_FLAGS, u);
   if (v.help === true) return { name: 'help', text: u };
-  const mode = choiceFlag<TrainMode>(
-    'mode',
-    str(v, 'mode'),
-    'batch',
-    ['online', 'batch', 'minibatch'],
+  const activation = choiceFlag('activation', str(v, 'activation'), 'relu', ACTIVATIONS, u);
+  const training = trainingFlags(
+    v,
+    {
+      mode: 'batch',
+      samples: { fallback: 100, min: 4 },
+      batchSize: 32,
+      epochs: () => 100,
+      // Without a squashing activation the network is linear and its first steps at lr 1
+      // overflow; 0.1 trains it as far as a line can separate the moons.
+      lr: (mode) =>
+        mode === 'online'
+          ? { fallback: 0.05, max: 1 }
+          : { fallback: activation === 'linear' ? 0.1 : 1, max: 10 },
+    },
     u,
   );
-  const samples = numberFlag(
-    'samples',
-    str(v, 'samples'),
-    100,
-    { integer: true, min: 4, max: 100000 },
-    u,
-  );
-  const batchSize = numberFlag(
-    'batch-size',
-    str(v, 'batch-size'),
-    Math.min(32, samples),
-    { integer: true, min: 1 },
-    u,
-  );
-  if (batchSize > samples) {
-    throw new UsageError(
-      `--batch-size: expected at most --samples (${samples}), received '${batchSize}'`,
-      u,
-    );
-  }
   return {
     name: 'moons',
     options: {
       ...common(v, u),
+      ...training,
       dataset: choiceFlag('dataset', str(v, 'dataset'), 'moons', DATASETS, u),
-      samples,
-      noise: numberFlag('noise', str(v, 'noise'), 0.1, { min: 0 }, u),
       hidden: hiddenFlag(str(v, 'hidden'), u),
-      activation: choiceFlag('activation', str(v, 'activation'), 'relu', ACTIVATIONS, u),
-      epochs: numberFlag(
-        'epochs',
-        str(v, 'epochs'),
-        100,
-        { integer: true, min: 1, max: 1000000 },
-        u,
-      ),
-      lr: numberFlag(
-        'lr',
-        str(v, 'lr'),
-        mode === 'online' ? 0.05 : 1,
-        { min: 0, exclusiveMin: true, max: 100 },
-        u,
-      ),
-      alpha: numberFlag('alpha', str(v, 'alpha'), 1e-4, { min: 0 }, u),
-      mode,
-      batchSize,
+      activation,
+      alpha: numberFlag('alpha', str(v, 'alpha'), 1e-4, { min: 0, max: 1 }, u),
     },
   };
 }

@@ -45,7 +45,7 @@ function writtenFiles(stdout: string): string[] {
 }
 
 describe('ag-demo (the line story by default)', () => {
-  it('tells the notebook story and recovers m = 3, c = 4 within 0.05', () => {
+  it("tells the notebook's own story, then recovers m = 3, c = 4 within 0.05", () => {
     const out = join(tmp, 'line');
     const result = run(['--out', out]);
     expect(result.status).toBe(0);
@@ -57,11 +57,15 @@ describe('ag-demo (the line story by default)', () => {
       Array.from({ length: 4 }, () => ['100', '200', '300', '400', '500']).flat(),
     );
     expect(result.stdout).toContain('to the last bit');
-    // The first online epoch by hand (y = 10 and 19 at x = 2 and 5, lr 0.02, from 0, 0):
-    // m = 3.72, c = 0.984 after one epoch; by epoch 500 the loop sits on the line.
-    const last = /Epoch: 500, Loss: \S+, m: (\S+), c: (\S+)/.exec(result.stdout);
-    expect(Number(last?.[1])).toBeCloseTo(3, 2);
-    expect(Number(last?.[2])).toBeCloseTo(4, 1);
+    // Steps 1 and 2 are the notebook's problem, y = 5x + 7 at x = 2 and 5 (targets 17 and
+    // 32), whatever the true line of step 3: every epoch-500 line sits on m = 5, c = 7.
+    expect(result.stdout).toContain('y = 5x + 7 at x = 2 and 5 (targets 17 and 32)');
+    const lasts = [...result.stdout.matchAll(/Epoch: 500, Loss: \S+, m: (\S+), c: (\S+)/g)];
+    expect(lasts).toHaveLength(4);
+    for (const last of lasts) {
+      expect(Math.abs(Number(last[1]) - 5)).toBeLessThan(0.01);
+      expect(Math.abs(Number(last[2]) - 7)).toBeLessThan(0.02);
+    }
     const learned = /learned\s+(-?[\d.]+)\s+(-?[\d.]+)/.exec(result.stdout);
     expect(Math.abs(Number(learned?.[1]) - 3)).toBeLessThan(0.05);
     expect(Math.abs(Number(learned?.[2]) - 4)).toBeLessThan(0.05);
@@ -91,6 +95,8 @@ describe('ag-demo (the line story by default)', () => {
     const summary = JSON.parse(result.stdout) as {
       command: string;
       truth: { m: number; c: number };
+      notebook: { truth: { m: number; c: number }; ys: number[]; batch: { m: number } };
+      diverged: boolean;
       finalLoss: number;
       parameters: { m: number; c: number };
       backward: { maxRelativeDifference: number };
@@ -98,6 +104,11 @@ describe('ag-demo (the line story by default)', () => {
     };
     expect(summary.command).toBe('line');
     expect(summary.truth).toEqual({ m: -2, c: 0.5 });
+    // --slope and --intercept shape step 3 only; the notebook's problem stays y = 5x + 7.
+    expect(summary.notebook.truth).toEqual({ m: 5, c: 7 });
+    expect(summary.notebook.ys).toEqual([17, 32]);
+    expect(Math.abs(summary.notebook.batch.m - 5)).toBeLessThan(0.01);
+    expect(summary.diverged).toBe(false);
     expect(Math.abs(summary.parameters.m + 2)).toBeLessThan(0.05);
     expect(Math.abs(summary.parameters.c - 0.5)).toBeLessThan(0.05);
     // Gaussian noise of sd 0.1: the mean squared error of a good fit is near 0.1² = 0.01.
@@ -215,6 +226,41 @@ describe('bad flags and values', () => {
       'Usage: ag-demo graph',
     ],
     [['nope'], "ag-demo: unknown command 'nope'", 'Usage: ag-demo [line|moons|classify|graph]'],
+    [
+      ['help', 'bogus'],
+      "ag-demo: help: unknown command 'bogus'",
+      'Usage: ag-demo [line|moons|classify|graph]',
+    ],
+    [
+      ['line', '--slope', '-Infinity'],
+      'ag-demo: --slope: expected a number; write negative values as --slope=-3',
+      'Usage: ag-demo line',
+    ],
+    [
+      ['line', '--slope', '--intercept', '3'],
+      'ag-demo: --slope: expected a number; write negative values as --slope=-3',
+      'Usage: ag-demo line',
+    ],
+    [
+      ['line', '--batch-size', '5', '--mode', 'batch'],
+      'ag-demo: --batch-size: applies to --mode minibatch only, received --mode batch',
+      'Usage: ag-demo line',
+    ],
+    [
+      ['line', '--noise', '1e300'],
+      "ag-demo: --noise: expected a number from 0 to 100, received '1e300'",
+      'Usage: ag-demo line',
+    ],
+    [
+      ['line', '--epochs', '0b11'],
+      "ag-demo: --epochs: expected an integer from 1 to 1000000, received '0b11'",
+      'Usage: ag-demo line',
+    ],
+    [
+      ['moons', '--lr', '20'],
+      "ag-demo: --lr: expected a positive number up to 10, received '20'",
+      'Usage: ag-demo moons',
+    ],
   ])('%j exits 2 with a one-line message and the usage', (args, message, usage) => {
     const result = run(args);
     expect(result.status).toBe(2);
@@ -231,5 +277,56 @@ describe('bad flags and values', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('Usage: ag-demo moons');
     expect(result.stderr).toBe('');
+  });
+});
+
+describe('runs that blow up', () => {
+  it('line: a diverging batch fit exits 1 with one line on stderr, and --json says so', () => {
+    // Batch steps of lr 1 on x in [0, 1) overshoot: m reaches about -5e54 in 300 epochs.
+    const args = ['line', '--mode', 'batch', '--lr', '1', '--quiet', '--out', join(tmp, 'div')];
+    const result = run(args);
+    expect(result.status).toBe(1);
+    const messages = result.stderr.split('\n').filter((l) => l.startsWith('ag-demo:'));
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/^ag-demo: diverged: final loss \S+; try a smaller --lr$/);
+    expect(result.stdout).not.toContain('wrote');
+    const json = run([...args, '--json']);
+    expect(json.status).toBe(1);
+    const summary = JSON.parse(json.stdout) as { diverged: boolean; finalLoss: number };
+    expect(summary.diverged).toBe(true);
+    expect(summary.finalLoss).toBeGreaterThan(1e6);
+  });
+
+  it('moons: a rate that blows the loss up exits 1', () => {
+    const result = run(['moons', '--lr', '9', '--epochs', '30', '--json', '--out', join(tmp, 'd')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toMatch(
+      /^ag-demo: diverged: final loss \S+; try a smaller --lr$/,
+    );
+    expect((JSON.parse(result.stdout) as { diverged: boolean }).diverged).toBe(true);
+  });
+
+  it('moons --activation linear trains on its own default rate', () => {
+    const result = run(['moons', '--activation', 'linear', '--json', '--out', join(tmp, 'lin')]);
+    expect(result.status).toBe(0);
+    const summary = JSON.parse(result.stdout) as {
+      lr: number;
+      accuracy: number;
+      diverged: boolean;
+    };
+    expect(summary.lr).toBe(0.1);
+    expect(summary.diverged).toBe(false);
+    // A linear network draws a straight boundary: most of the moons, never all of them.
+    expect(summary.accuracy).toBeGreaterThan(0.8);
+  });
+});
+
+describe('--batch-size', () => {
+  it('means mini-batches when no mode is given', () => {
+    const result = run(['line', '--batch-size', '5', '--epochs', '2', '--out', join(tmp, 'bs')]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('3. Mini-batch SGD (batches of 5)');
+    // 200 samples in batches of 5: 40 updates an epoch.
+    expect(result.stdout).toContain('2 epochs of 40 updates');
   });
 });

@@ -1,18 +1,11 @@
 import { Rng, linear } from '@ag/data';
-import {
-  Linear,
-  SGD,
-  constantLR,
-  fit,
-  linearDecay,
-  mse,
-  type FitMode,
-  type Schedule,
-} from '@ag/nn';
+import { Linear, SGD, constantLR, fit, linearDecay, mse, type Schedule } from '@ag/nn';
 import type { LineOptions } from './args.js';
 import { lineFitSvg } from './line-fit-svg.js';
 import { lossCurveSvg } from './loss-curve-svg.js';
-import { lineEquation } from './line-equation.js';
+import { DivergedError, divergence } from './divergence.js';
+import { formatLoss } from './format-loss.js';
+import { lineEquation, shortNumber } from './line-equation.js';
 import {
   formatEpoch,
   handDerivedFit,
@@ -20,10 +13,19 @@ import {
   type LineFitSetup,
 } from './notebook-gradient.js';
 import type { RunOutput } from './run-output.js';
+import { trainingPlan } from './training-plan.js';
 import { maxRelativeDifference, valueFit } from './value-gradient.js';
 
-/** The notebook's two samples, learning rate, length and start. */
-const NOTEBOOK = { xs: [2, 5], lr: 0.02, epochs: 500, m: 0, c: 0, every: 100 } as const;
+/** The notebook's own problem: y = 5x + 7 at x = 2 and 5, its learning rate, length and start. */
+const NOTEBOOK = {
+  truth: { m: 5, c: 7 },
+  xs: [2, 5],
+  lr: 0.02,
+  epochs: 500,
+  m: 0,
+  c: 0,
+  every: 100,
+} as const;
 
 const MODES = [
   ['online', 'online (an update after every sample)'],
@@ -43,12 +45,15 @@ const brief = (s: EpochState): { m: number; c: number; loss: number } => ({
   c: s.c,
   loss: s.loss,
 });
-const num = (n: number): string => Number(n.toPrecision(6)).toString();
 
-/** `line`: the notebook's story on y = slope·x + intercept, step by step. */
+/**
+ * `line`: the notebook's story, step by step: its own problem by hand and with backward(),
+ * then noisy samples of y = slope·x + intercept.
+ */
 export function runLine(options: LineOptions, out: RunOutput): void {
   const { slope, intercept } = options;
-  const ys = NOTEBOOK.xs.map((x) => slope * x + intercept);
+  const { truth } = NOTEBOOK;
+  const ys = NOTEBOOK.xs.map((x) => truth.m * x + truth.c);
   const setup = (mode: 'online' | 'batch'): LineFitSetup => ({
     xs: NOTEBOOK.xs,
     ys,
@@ -59,10 +64,8 @@ export function runLine(options: LineOptions, out: RunOutput): void {
     mode,
   });
 
-  out.say(`Learning ${lineEquation(slope, intercept)} back from samples`);
-  out.say();
   out.say(
-    `1. The notebook's loop, gradients derived by hand: x = ${NOTEBOOK.xs.join(' and ')}, y = ${ys.map(num).join(' and ')},`,
+    `1. The notebook's problem, ${lineEquation(truth.m, truth.c)} at x = ${NOTEBOOK.xs.join(' and ')} (targets ${ys.map(shortNumber).join(' and ')}), gradients derived by hand:`,
   );
   out.say(
     `   L = Σ (y − (m·x + c))², ∂L/∂m = −2·Σ x·(y − ŷ), ∂L/∂c = −2·Σ (y − ŷ), lr ${NOTEBOOK.lr}, m = c = 0 at the start`,
@@ -95,13 +98,30 @@ export function runLine(options: LineOptions, out: RunOutput): void {
   );
 
   out.say();
-  const learned = sgdOnNoisySamples(options, out);
+  const notebook = {
+    truth,
+    xs: NOTEBOOK.xs,
+    ys,
+    online: brief(lastOf(byHand.online)),
+    batch: brief(lastOf(byHand.batch)),
+  };
+  const learned = sgdOnNoisySamples(options, out, (fit) =>
+    out.summary({
+      command: 'line',
+      seed: options.seed,
+      truth: { m: slope, c: intercept },
+      notebook,
+      fit,
+      finalLoss: fit.finalLoss,
+      diverged: true,
+    }),
+  );
 
   out.summary({
     command: 'line',
     seed: options.seed,
     truth: { m: slope, c: intercept },
-    notebook: { online: brief(lastOf(byHand.online)), batch: brief(lastOf(byHand.batch)) },
+    notebook,
     backward: {
       online: brief(lastOf(byValue.online)),
       batch: brief(lastOf(byValue.batch)),
@@ -109,6 +129,7 @@ export function runLine(options: LineOptions, out: RunOutput): void {
     },
     fit: learned,
     finalLoss: learned.finalLoss,
+    diverged: false,
     parameters: { m: learned.m, c: learned.c },
   });
 }
@@ -146,8 +167,15 @@ function leastSquares(xs: readonly number[], ys: readonly number[]): { m: number
   return { m, c: my - m * mx };
 }
 
-/** Step 3: `Linear(1, 1)` trained by `fit` with SGD on noisy samples of the line. */
-function sgdOnNoisySamples(options: LineOptions, out: RunOutput): LearnedLine {
+/**
+ * Step 3: `Linear(1, 1)` trained by `fit` with SGD on noisy samples of the line. A run that
+ * diverges hands what it has to `onDiverged` (for the --json summary) and throws.
+ */
+function sgdOnNoisySamples(
+  options: LineOptions,
+  out: RunOutput,
+  onDiverged: (fit: Record<string, unknown>) => void,
+): LearnedLine {
   const { slope, intercept, samples, noise, noiseType, epochs, lr, seed } = options;
   // One stream per random choice, so changing one (say the shuffle) leaves the data as it was.
   const rng = new Rng(seed);
@@ -161,14 +189,7 @@ function sgdOnNoisySamples(options: LineOptions, out: RunOutput): LearnedLine {
   });
   const model = new Linear(1, 1, { random: rng.fork().toFunction() });
   const optimizer = new SGD(model.parameters(), { lr });
-  const fitMode: FitMode =
-    options.mode === 'minibatch' ? { batchSize: options.batchSize } : options.mode;
-  const stepsPerEpoch =
-    options.mode === 'online'
-      ? samples
-      : options.mode === 'batch'
-        ? 1
-        : Math.ceil(samples / options.batchSize);
+  const { fitMode, stepsPerEpoch } = trainingPlan(options.mode, samples, options.batchSize);
   // Stochastic updates keep jittering around the minimum at a constant rate; a rate falling
   // to 1/20 lets them settle. Full-batch gradients are exact, so batch keeps its rate.
   const decays = options.mode !== 'batch';
@@ -187,7 +208,7 @@ function sgdOnNoisySamples(options: LineOptions, out: RunOutput): LearnedLine {
     `   ${noiseType === 'gaussian' ? `Gaussian noise sd ${noise}` : `uniform noise in [0, ${noise})`}, seed ${seed}; Linear(1, 1) from m = ${m0.toFixed(4)}, c = ${c0.toFixed(4)}; mean squared error;`,
   );
   out.say(
-    `   SGD lr ${lr}${decays ? `, falling linearly to ${num(lr * 0.05)}` : ''}; ${epochs} epochs of ${stepsPerEpoch} update${stepsPerEpoch === 1 ? '' : 's'}`,
+    `   SGD lr ${lr}${decays ? `, falling linearly to ${shortNumber(lr * 0.05)}` : ''}; ${epochs} epochs of ${stepsPerEpoch} update${stepsPerEpoch === 1 ? '' : 's'}`,
   );
 
   const progress = out.progress('line', epochs, 'epoch');
@@ -209,25 +230,30 @@ function sgdOnNoisySamples(options: LineOptions, out: RunOutput): LearnedLine {
   }
   const m = model.weight[0]?.[0]?.data ?? Number.NaN;
   const c = model.bias[0]?.data ?? Number.NaN;
+  const finalLoss = result.history[result.history.length - 1] ?? Number.NaN;
+  const diverged = divergence(result.history);
+  if (diverged !== undefined) {
+    onDiverged({ mode: options.mode, lr, epochs: result.epochs, finalLoss, m, c });
+    throw new DivergedError(diverged);
+  }
   const xs = data.x.map((row) => row[0] ?? 0);
   const best = leastSquares(xs, data.y);
-  const finalLoss = result.history[result.history.length - 1] ?? Number.NaN;
   const cell = (n: number): string => n.toFixed(4).padStart(9);
   out.say(`                        m         c`);
   // The loss a perfect fit still has: N(0, sd²) noise leaves sd²; uniform noise in [0, sd)
   // has variance sd²/12 around its mean sd/2, which the best line absorbs into c.
   const floor =
     noiseType === 'gaussian'
-      ? `sd² = ${num(noise * noise)}`
-      : `sd²/12 = ${num((noise * noise) / 12)}`;
+      ? `sd² = ${shortNumber(noise * noise)}`
+      : `sd²/12 = ${shortNumber((noise * noise) / 12)}`;
   out.say(
-    `   learned       ${cell(m)} ${cell(c)}   final loss ${formatLossShort(finalLoss)} (the noise alone: ${floor})`,
+    `   learned       ${cell(m)} ${cell(c)}   final loss ${formatLoss(finalLoss)} (the noise alone: ${floor})`,
   );
   out.say(`   least squares ${cell(best.m)} ${cell(best.c)}   the best fit of these samples`);
   out.say(`   true          ${cell(slope)} ${cell(intercept)}`);
   if (noiseType === 'uniform') {
     out.say(
-      `   the noise has mean sd/2 = ${num(noise / 2)}, so the samples sit on ${lineEquation(slope, intercept + noise / 2)}`,
+      `   the noise has mean sd/2 = ${shortNumber(noise / 2)}, so the samples sit on ${lineEquation(slope, intercept + noise / 2)}`,
     );
   }
   out.writeFile(
@@ -262,8 +288,4 @@ function sgdOnNoisySamples(options: LineOptions, out: RunOutput): LearnedLine {
     leastSquares: best,
     history: result.history,
   };
-}
-
-function formatLossShort(loss: number): string {
-  return Math.abs(loss) < 1e-3 && loss !== 0 ? loss.toExponential(3) : loss.toFixed(6);
 }

@@ -1,10 +1,13 @@
 import { noGrad } from '@ag/core';
 import { Rng, blobs, circles, moons, spirals, xor, type ClassificationDataset } from '@ag/data';
-import { MLP, SGD, evaluate, fit, hinge, l2Penalty, linearDecay, type FitMode } from '@ag/nn';
+import { MLP, SGD, evaluate, fit, hinge, l2Penalty, linearDecay } from '@ag/nn';
 import type { DatasetName, MoonsOptions } from './args.js';
 import { decisionBoundarySvg } from './decision-boundary-svg.js';
+import { DivergedError, divergence } from './divergence.js';
+import { formatLoss } from './format-loss.js';
 import { lossCurveSvg } from './loss-curve-svg.js';
 import type { RunOutput } from './run-output.js';
+import { trainingPlan } from './training-plan.js';
 
 /** Two-class data sets with ±1 labels, as the hinge loss wants them. */
 function dataset(
@@ -40,14 +43,7 @@ export function runMoons(options: MoonsOptions, out: RunOutput): void {
   const model = new MLP(2, sizes, { activation, random: rng.fork().toFunction() });
   const params = model.parameters();
   const optimizer = new SGD(params, { lr });
-  const fitMode: FitMode =
-    options.mode === 'minibatch' ? { batchSize: options.batchSize } : options.mode;
-  const stepsPerEpoch =
-    options.mode === 'online'
-      ? samples
-      : options.mode === 'batch'
-        ? 1
-        : Math.ceil(samples / options.batchSize);
+  const { fitMode, stepsPerEpoch } = trainingPlan(options.mode, samples, options.batchSize);
   const totalSteps = stepsPerEpoch * epochs;
   const shape = `MLP(2, [${sizes.join(', ')}])`;
 
@@ -81,9 +77,29 @@ export function runMoons(options: MoonsOptions, out: RunOutput): void {
     progress.stop();
   }
   const { loss: finalLoss, accuracy } = evaluate({ model, data, loss });
+  const summary = {
+    command: 'moons',
+    seed,
+    dataset: options.dataset,
+    samples,
+    shape: sizes,
+    activation,
+    mode: options.mode,
+    lr,
+    epochs: result.epochs,
+    steps: result.steps,
+    finalLoss,
+    accuracy,
+  };
+  // The loss after the last update counts too: the last step can be the one that blew up.
+  const diverged = divergence([...result.history, finalLoss]);
+  if (diverged !== undefined) {
+    out.summary({ ...summary, diverged: true });
+    throw new DivergedError(diverged);
+  }
   const correct = Math.round(accuracy * samples);
   out.say(
-    `   final loss ${finalLoss.toFixed(6)}, training accuracy ${(accuracy * 100).toFixed(1)}% (${correct}/${samples})`,
+    `   final loss ${formatLoss(finalLoss)}, training accuracy ${(accuracy * 100).toFixed(1)}% (${correct}/${samples})`,
   );
 
   const score = (x: number, y: number): number =>
@@ -109,17 +125,8 @@ export function runMoons(options: MoonsOptions, out: RunOutput): void {
   );
   out.chart('loss per epoch', result.history);
   out.summary({
-    command: 'moons',
-    seed,
-    dataset: options.dataset,
-    samples,
-    shape: sizes,
-    activation,
-    mode: options.mode,
-    epochs: result.epochs,
-    steps: result.steps,
-    finalLoss,
-    accuracy,
+    ...summary,
+    diverged: false,
     history: result.history,
     parameters: { count: model.parameterCount, state: model.stateDict() },
   });

@@ -1,3 +1,5 @@
+import { formatLoss } from './format-loss.js';
+
 /** One line of the notebook's log: the state after `epoch` passes over the samples. */
 export interface EpochState {
   epoch: number;
@@ -67,9 +69,4 @@ export function handDerivedFit(setup: LineFitSetup): EpochState[] {
  */
 export function formatEpoch(state: EpochState): string {
   return `Epoch: ${state.epoch}, Loss: ${formatLoss(state.loss)}, m: ${state.m.toFixed(6)}, c: ${state.c.toFixed(6)}`;
-}
-
-/** Fixed decimals while readable, scientific once the loss is tiny. */
-export function formatLoss(loss: number): string {
-  return loss !== 0 && Math.abs(loss) < 1e-4 ? loss.toExponential(4) : loss.toFixed(6);
 }

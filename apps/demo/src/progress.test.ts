@@ -55,18 +55,4 @@ describe('createProgress, plain lines', () => {
     p.stop();
     expect(out.text()).toBe('fit: epoch 10/100, loss 0.500000\nfit: epoch 13/100, loss 0.500000\n');
   });
-
-  it('prints nothing in style none', () => {
-    const out = sink();
-    const p = createProgress({
-      label: 'fit',
-      total: 3,
-      unit: 'epoch',
-      style: 'none',
-      stream: out.stream,
-    });
-    p.update(3, 1);
-    p.stop();
-    expect(out.text()).toBe('');
-  });
 });

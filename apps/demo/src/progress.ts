@@ -1,7 +1,8 @@
 import cliProgress from 'cli-progress';
+import { formatLoss } from './format-loss.js';
 
-/** How progress is shown: a live bar on a terminal, plain periodic lines otherwise, or nothing. */
-export type ProgressStyle = 'bar' | 'lines' | 'none';
+/** How progress is shown: a live bar on a terminal, plain periodic lines otherwise. */
+export type ProgressStyle = 'bar' | 'lines';
 
 export interface Progress {
   /** Report that `done` of `total` units are finished and the latest loss. */
@@ -45,14 +46,13 @@ export function progressStyle(options: {
  */
 export function createProgress(setup: ProgressSetup): Progress {
   const { label, total, unit, style, stream } = setup;
-  if (style === 'none') return { update: () => undefined, stop: () => undefined };
   if (style === 'lines') {
     const every = Math.max(1, Math.ceil(total / (setup.lines ?? 10)));
     let lastDone = 0;
     let lastPrinted = 0;
     let lastLoss = Number.NaN;
     const print = (done: number, loss: number): void => {
-      stream.write(`${label}: ${unit} ${done}/${total}, loss ${formatProgressLoss(loss)}\n`);
+      stream.write(`${label}: ${unit} ${done}/${total}, loss ${formatLoss(loss)}\n`);
       lastPrinted = done;
     };
     return {
@@ -85,7 +85,7 @@ export function createProgress(setup: ProgressSetup): Progress {
     update(done, loss) {
       const seconds = (Date.now() - started) / 1000;
       bar.update(done, {
-        loss: formatProgressLoss(loss),
+        loss: formatLoss(loss),
         rate: seconds > 0 ? (done / seconds).toFixed(1) : '-',
       });
     },
@@ -94,8 +94,4 @@ export function createProgress(setup: ProgressSetup): Progress {
       active = false;
     },
   };
-}
-
-function formatProgressLoss(loss: number): string {
-  return Math.abs(loss) < 1e-4 && loss !== 0 ? loss.toExponential(3) : loss.toFixed(6);
 }
