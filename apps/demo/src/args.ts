@@ -79,7 +79,7 @@ The notebook as a program: fit y = m*x + c by hand, with Value and backward(), a
 with @ag/nn; train an MLP on moons; draw a computation graph.
 
 Commands:
-  line              (default) the notebook story on y = 3x + 4
+  line              (default) the notebook story, then SGD on noisy y = 3x + 4
   moons, classify   an MLP 2-16-16-1 with the hinge loss, micrograd's demo
   graph             the computation graph of micrograd's README expression
 
