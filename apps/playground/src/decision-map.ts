@@ -92,9 +92,8 @@ export function drawClassPoints(
   const ctx = setupCanvas(canvas, size, size);
   ctx.clearRect(0, 0, size, size);
   const radius = train.x.length + test.x.length > 500 ? 3 : 4;
-  ctx.lineWidth = 1;
-  train.x.forEach((p, i) => {
-    const color = CLASS_COLORS[train.y[i] === 1 ? 1 : 0];
+  // A point's circle in data coordinates: training points filled, test points as rings.
+  const circle = (p: readonly number[]): void => {
     ctx.beginPath();
     ctx.arc(
       toPixelX(domain, size, p[0] ?? 0),
@@ -103,23 +102,19 @@ export function drawClassPoints(
       0,
       2 * Math.PI,
     );
-    ctx.fillStyle = cssColor(color);
+  };
+  ctx.lineWidth = 1;
+  train.x.forEach((p, i) => {
+    circle(p);
+    ctx.fillStyle = cssColor(CLASS_COLORS[train.y[i] === 1 ? 1 : 0]);
     ctx.fill();
     ctx.strokeStyle = '#fff';
     ctx.stroke();
   });
   ctx.lineWidth = 2;
   test.x.forEach((p, i) => {
-    const color = CLASS_COLORS[test.y[i] === 1 ? 1 : 0];
-    ctx.beginPath();
-    ctx.arc(
-      toPixelX(domain, size, p[0] ?? 0),
-      toPixelY(domain, size, p[1] ?? 0),
-      radius,
-      0,
-      2 * Math.PI,
-    );
-    ctx.strokeStyle = cssColor(color);
+    circle(p);
+    ctx.strokeStyle = cssColor(CLASS_COLORS[test.y[i] === 1 ? 1 : 0]);
     ctx.stroke();
   });
 }
