@@ -65,6 +65,13 @@ const TERMS = 32;
  */
 const LOCALS_LIMIT = 3000;
 const STATEMENTS_PER_FUNCTION = 400;
+/**
+ * In arrays mode, a sum of at least this many terms, or a run of at least this
+ * many nodes of one unary op, is written as a loop over a table of slots: code
+ * run once per call stays in the interpreter for hundreds of calls, and a
+ * loop is optimized within a few.
+ */
+const MIN_LOOP = 8;
 /** Up to this many parameters, one sample's `backward` keeps them in locals too. */
 const LOCAL_PARAMS_LIMIT = 64;
 /** Beyond this many statements `auto` mode prefers the interpreter: the code would cost more to compile than it saves. */
@@ -189,13 +196,49 @@ function passes(
 
   const fwd: string[] = [];
   const helpers: string[] = [];
+  // Arrays only: long sums and runs of one unary op become loops over slot
+  // tables (see MIN_LOOP).
+  const loops = placement.inArrays;
+  const table = (slots: readonly number[]): string => {
+    const name = `K${helpers.length}`;
+    helpers.push(`const ${name} = new Int32Array([${slots.join(', ')}]);`);
+    return name;
+  };
+  const { a, b, n, args } = tape;
+  // A unary op on a slot held in V (not a literal) that requires a gradient whenever the node does.
+  const loopable = (k: number): boolean =>
+    !inBlocks(k) &&
+    op[k] !== SUM.code &&
+    op[k] !== DOT.code &&
+    (b[k] as number) < 0 &&
+    !isConstant(a[k] as number);
   for (let k = 0; k < op.length; k++) {
     if (r !== null && k === r.start) {
       const rolled = rolledForward(tape, r, literal);
       fwd.push(rolled.loop);
       helpers.push(rolled.helper);
     }
-    if (!inBlocks(k)) fwd.push(forwardUnit(tape, k, nm));
+    if (inBlocks(k)) continue;
+    if (loops && op[k] === SUM.code && (n[k] as number) >= MIN_LOOP) {
+      const terms = Array.from(args.subarray(a[k] as number, (a[k] as number) + (n[k] as number)));
+      if (!terms.some(isConstant)) {
+        fwd.push(loopedSum(firstNode + k, table(terms), terms.length));
+        continue;
+      }
+    }
+    if (loops && loopable(k)) {
+      let end = k + 1;
+      while (end < op.length && op[end] === op[k] && loopable(end)) end++;
+      if (end - k >= MIN_LOOP) {
+        const operands = Array.from(a.subarray(k, end));
+        const A = table(operands);
+        const expr = emitterOf(op[k] as number).forward(`V[${A}[i]]`, '');
+        fwd.push(`for (let i = 0; i < ${end - k}; i++) V[${firstNode + k} + i] = ${expr};`);
+        k = end - 1;
+        continue;
+      }
+    }
+    fwd.push(forwardUnit(tape, k, nm));
   }
 
   const bwd: string[] = [];
@@ -209,8 +252,13 @@ function passes(
   const init = Array.from(backward)
     .filter((k) => !inBlocks(k))
     .map((k) => [firstNode + k, firstNode + k === output ? 1 : 0] as const);
-  if (placement.inArrays) for (const [s, g0] of init) bwd.push(`G[${s}] = ${g0};`);
-  else
+  if (placement.inArrays) {
+    const zeros = init.filter(([, g0]) => g0 === 0).map(([s]) => s);
+    if (zeros.length >= MIN_LOOP) {
+      bwd.push(`for (let i = 0; i < ${zeros.length}; i++) G[${table(zeros)}[i]] = 0;`);
+      for (const [s, g0] of init) if (g0 !== 0) bwd.push(`G[${s}] = ${g0};`);
+    } else for (const [s, g0] of init) bwd.push(`G[${s}] = ${g0};`);
+  } else
     for (let i = 0; i < init.length; i += TERMS)
       bwd.push(
         `let ${init
@@ -223,10 +271,51 @@ function passes(
     bwd.push(...rolled.init);
     helpers.push(rolled.helper);
   }
+  const gradLoopable = (k: number): boolean =>
+    loopable(k) && nm.grad(a[k] as number) !== null && nm.grad(firstNode + k) !== null;
   for (let i = 0; i < backward.length; i++) {
     const k = backward[i] as number;
     if (rolled !== null && i === (r as Repeat).backwardStart) bwd.push(rolled.loop);
-    if (!inBlocks(k)) bwd.push(backwardUnit(tape, k, nm));
+    if (inBlocks(k)) continue;
+    if (loops && op[k] === SUM.code && (n[k] as number) >= MIN_LOOP) {
+      const terms = Array.from(args.subarray(a[k] as number, (a[k] as number) + (n[k] as number)));
+      if (!terms.some(isConstant)) {
+        const receiving = terms.filter((t) => nm.grad(t) !== null);
+        // ∂/∂vⱼ of a sum is 1: g added into every term that needs it, in order.
+        if (receiving.length > 0)
+          bwd.push(
+            `{ const g = G[${firstNode + k}]; for (let i = 0; i < ${receiving.length}; i++) G[${table(receiving)}[i]] += g; }`,
+          );
+        continue;
+      }
+    }
+    if (loops && gradLoopable(k)) {
+      let end = i + 1;
+      while (
+        end < backward.length &&
+        op[backward[end] as number] === op[k] &&
+        gradLoopable(backward[end] as number) &&
+        !(rolled !== null && end === (r as Repeat).backwardStart)
+      )
+        end++;
+      if (end - i >= MIN_LOOP) {
+        const run = Array.from(backward.subarray(i, end));
+        const N = table(run.map((j) => firstNode + j));
+        const A = table(run.map((j) => a[j] as number));
+        const body = emitterOf(op[k] as number).backward({
+          v: `V[${N}[i]]`,
+          g: `G[${N}[i]]`,
+          a: `V[${A}[i]]`,
+          b: '',
+          ga: `G[${A}[i]]`,
+          gb: null,
+        });
+        bwd.push(`for (let i = 0; i < ${end - i}; i++) { ${body} }`);
+        i = end - 1;
+        continue;
+      }
+    }
+    bwd.push(backwardUnit(tape, k, nm));
   }
   return { fwd, bwd, helpers, val: nm.val };
 }
@@ -234,13 +323,26 @@ function passes(
 /**
  * Block slots as seen from inside the loop over blocks b: block 0's slot s is
  * slot s + period·b in block b; an outer slot s is s + delta·b.
+ *
+ * Values read from V are read once per block into a local (`r‹i›`), declared
+ * just before the first statement that reads it ({@link BlockNaming.reads}
+ * hands out the declarations): stores into V and G may alias any element of
+ * V for the optimizing compiler, so without the local every use of an input
+ * or a forward value would be loaded (and bounds-checked) again. A block
+ * never writes a slot it reads from V (forward: outer slots; backward: V is
+ * not written at all), so the earlier read sees the same number.
  */
+interface BlockNaming extends Naming {
+  /** Declarations of the locals that `unit` reads first, in order (names a template left unused are freed). */
+  readonly reads: (unit: string) => string[];
+}
+
 function blockNaming(
   tape: Tape,
   r: Repeat,
   literal: (s: number) => string,
   pass: 'forward' | 'backward',
-): Naming {
+): BlockNaming {
   const base = tape.firstNode + r.start;
   const P = r.period;
   const firstConstant = tape.nInputs + tape.params.length;
@@ -248,12 +350,24 @@ function blockNaming(
   const shifted = (s: number, d: number): string => (d === 0 ? `${s}` : `${s} + ${d} * b`);
   const outer = (array: string, s: number): string =>
     `${array}[${shifted(s, r.delta.get(s) ?? 0)}]`;
+  const locals = new Map<string, string>();
+  let pending: [name: string, expr: string][] = [];
+  let next = 0;
+  const read = (expr: string): string => {
+    let name = locals.get(expr);
+    if (name === undefined) {
+      name = `r${next++}`;
+      locals.set(expr, name);
+      pending.push([name, expr]);
+    }
+    return name;
+  };
   return {
     val: (s) => {
       if (s >= firstConstant && s < tape.firstNode) return literal(s);
-      if (!inBlock(s)) return outer('V', s);
+      if (!inBlock(s)) return read(outer('V', s));
       // Forward: the block's own values in locals; backward: read back from V.
-      return pass === 'forward' ? `w${s - base}` : `V[${shifted(s, P)}]`;
+      return pass === 'forward' ? `w${s - base}` : read(`V[${shifted(s, P)}]`);
     },
     grad: (s) => {
       if (!tape.requiresGrad[s]) return null;
@@ -261,6 +375,15 @@ function blockNaming(
       return r.exported[s - base] ? `G[${shifted(s, P)}]` : `h${s - base}`;
     },
     define: (s, expr) => `const w${s - base} = ${expr}; V[${shifted(s, P)}] = w${s - base};`,
+    reads: (unit) => {
+      const out: string[] = [];
+      for (const [name, expr] of pending) {
+        if (new RegExp(`\\b${name}\\b`).test(unit)) out.push(`const ${name} = ${expr};`);
+        else locals.delete(expr);
+      }
+      pending = [];
+      return out;
+    },
   };
 }
 
@@ -272,7 +395,10 @@ function rolledForward(
 ): { loop: string; helper: string } {
   const nm = blockNaming(tape, r, literal, 'forward');
   const body: string[] = [];
-  for (let j = 0; j < r.period; j++) body.push(forwardUnit(tape, r.start + j, nm));
+  for (let j = 0; j < r.period; j++) {
+    const unit = forwardUnit(tape, r.start + j, nm);
+    body.push(...nm.reads(unit), unit);
+  }
   // One function per block, called in a loop: called often, it is optimized early.
   return {
     loop: `for (let b = 0; b < ${r.count}; b++) blockForward(b);`,
@@ -306,7 +432,10 @@ function rolledBackward(
   }
   const body: string[] = [];
   if (local.length > 0) body.push(`let ${local.map((k) => `h${k - r.start} = 0`).join(', ')};`);
-  for (const k of run) body.push(backwardUnit(tape, k, nm));
+  for (const k of run) {
+    const unit = backwardUnit(tape, k, nm);
+    body.push(...nm.reads(unit), unit);
+  }
   return {
     init,
     loop: `for (let i = 0; i < ${r.count}; i++) blockBackward(${r.firstBlock} + ${r.blockStep} * i);`,
@@ -356,11 +485,19 @@ export function generateSource(
       checks.push(
         `{ const q = s[${key}]; if (q === null || typeof q !== "object" || q.length !== ${size}) fail(s, where);`,
       );
-      for (let j = 0; j < size; j++)
-        checks.push(`if (typeof q[${j}] !== "number") fail(s, where);`);
+      // Long vectors in loops: straight-line code run once per call is slow to be optimized.
+      if (size >= MIN_LOOP)
+        checks.push(
+          `for (let j = 0; j < ${size}; j++) if (typeof q[j] !== "number") fail(s, where);`,
+        );
+      else
+        for (let j = 0; j < size; j++)
+          checks.push(`if (typeof q[${j}] !== "number") fail(s, where);`);
       checks.push('}');
       loads.push(`const q${i} = s[${key}];`);
-      for (let j = 0; j < size; j++) loads.push(put(at + j, `q${i}[${j}]`));
+      if (inArrays && size >= MIN_LOOP)
+        loads.push(`for (let j = 0; j < ${size}; j++) V[${at} + j] = q${i}[j];`);
+      else for (let j = 0; j < size; j++) loads.push(put(at + j, `q${i}[${j}]`));
     }
   });
   // Unknown names: counted the first time an object is seen (a caller that
@@ -439,6 +576,10 @@ export function generateSource(
   );
   return lines.join('\n');
 }
+
+/** V[s] = ((V[T[0]] + V[T[1]]) + V[T[2]]) + …: the terms of a sum, added left to right in a loop. */
+const loopedSum = (s: number, T: string, count: number): string =>
+  `{ let t = V[${T}[0]]; for (let i = 1; i < ${count}; i++) t = t + V[${T}[i]]; V[${s}] = t; }`;
 
 /** `define(s, expr)` for a sum of many terms, added left to right in statements of {@link TERMS} terms. */
 function chunkedSum(

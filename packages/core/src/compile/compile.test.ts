@@ -462,7 +462,7 @@ describe('compile: every way of running a tape agrees bit for bit', () => {
     );
   });
 
-  it('writes long sums in statements of a few terms, long tapes in several functions, repeated blocks as a loop', () => {
+  it('writes long sums in statements of a few terms (locals) or a loop (arrays), long tapes in several functions, repeated blocks and runs of one op as loops', () => {
     const ps = Array.from({ length: 300 }, (_, i) => new Value(Math.sin(i + 1)));
     const layout = layoutOf(['x'], 'test');
     const noGradient = (): never => {
@@ -474,13 +474,26 @@ describe('compile: every way of running a tape agrees bit for bit', () => {
     // The same block 300 times: p·x, then tanh.
     const same = ({ x }: Record<string, Value | Value[]>) =>
       sum(ps.map((p) => p.mul(x as Value).tanh()));
+    // 300 squares in a row, not the terms of a sum (so no blocks): a run of one unary op.
+    const squares = ({ x }: Record<string, Value | Value[]>) =>
+      sum(ps)
+        .add(
+          dot(
+            ps.map((p) => p.square()),
+            ps,
+          ),
+        )
+        .mul(x as Value);
     for (const [fn, pattern] of [
       [mixed, /function f1\(\)/], // 601 op nodes: two forward functions
       [same, /for \(let b = 0; b < 300; b\+\+\)/],
+      [squares, /for \(let i = 0; i < 300; i\+\+\) \{ G\[K\d+\[i\]\] \+= 2 \* /],
     ] as const) {
       const tape = record(fn, layout, [], () => 1, 'test');
+      // Locals: the 300-term sum in statements of a few terms; arrays: in a loop over a slot table.
+      expect(generateSource(tape, layout, 'locals')).toMatch(/t\d+ = t\d+ \+ /);
       const source = generateSource(tape, layout, 'arrays');
-      expect(source).toMatch(/t\d+ = t\d+ \+ /); // the 300-term sum, continued
+      expect(source).toMatch(/for \(let i = 1; i < 300; i\+\+\) t = t \+ V\[K\d+\[i\]\]/);
       expect(source).toMatch(pattern);
       ps.forEach((p) => (p.grad = 0));
       const eagerRoot = fn({ x: new Value(0.3, { requiresGrad: false }) });
