@@ -45,6 +45,23 @@ describe('compile: bad samples throw a clear error and change nothing', () => {
       expect([w.grad, b.grad]).toEqual([-40, -20]);
     });
 
+    it(`checks the numbers of a sample object it has seen before (${mode})`, () => {
+      const { w, b, f } = lineFit(mode);
+      const sample: { x: unknown; y: unknown } = { x: 2, y: 10 };
+      // By hand at x = 2, y = 10: r = −10, dw = 2r·x = −40, db = 2r = −20.
+      expect(f.backward(sample as { x: number; y: number })).toBe(100);
+      sample.y = '10';
+      expect(() => f.backward(sample as { x: number; y: number })).toThrow(
+        /backward\(inputs\): expected input 'y' to be a number, received string "10"/,
+      );
+      sample.y = 10;
+      sample.x = null;
+      expect(() => f.backward(sample as { x: number; y: number })).toThrow(
+        /expected input 'x' to be a number, received null/,
+      );
+      expect([w.grad, b.grad]).toEqual([-40, -20]);
+    });
+
     it(`checks the length and entries of a vector input (${mode})`, () => {
       const w = [new Value(1), new Value(2)];
       const f = compile(({ x }) => w[0]!.mul(x[0]!).add(w[1]!.mul(x[1]!)), {
