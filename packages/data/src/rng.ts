@@ -364,7 +364,7 @@ export class Rng {
    * libraries that take a random source (such as `@ag/nn`).
    * @example
    * const rng = new Rng(42);
-   * const random = rng.toFunction(); // random() is like Math.random(), seeded
+   * const random = rng.toFunction(); // random() draws from rng: seeded, in [0, 1)
    */
   toFunction(): () => number {
     return () => this.next();
