@@ -1,6 +1,6 @@
 /** The activations a layer can apply to each neuron's output. */
 import type { Value } from '@ag/core';
-import { describe } from './argument-checks.js';
+import { checkOneOf } from './argument-checks.js';
 
 /** `linear` is the identity (micrograd's `nonlin=False`). */
 export type Activation = 'linear' | 'relu' | 'tanh' | 'sigmoid';
@@ -9,12 +9,7 @@ export const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'tanh', 'si
 
 /** Checks an activation name. */
 export function checkActivation(x: unknown, arg: string): Activation {
-  if (!(ACTIVATIONS as readonly unknown[]).includes(x)) {
-    throw new RangeError(
-      `${arg}: expected one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}, received ${describe(x)}`,
-    );
-  }
-  return x as Activation;
+  return checkOneOf(x, arg, ACTIVATIONS);
 }
 
 /** Applies `activation` to `v`; `linear` returns `v` itself (no extra node). */

@@ -82,6 +82,16 @@ export function checkBoolean(x: unknown, arg: string): boolean {
   return x;
 }
 
+/** One of the names in `allowed` (an activation, an init scheme, ...). */
+export function checkOneOf<T extends string>(x: unknown, arg: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly unknown[]).includes(x)) {
+    throw new RangeError(
+      `${arg}: expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, received ${describe(x)}`,
+    );
+  }
+  return x as T;
+}
+
 /** A plain object (options bag), or undefined. */
 export function checkOptions(x: unknown, arg: string): Record<string, unknown> {
   if (x === undefined) return {};

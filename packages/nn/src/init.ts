@@ -2,7 +2,7 @@
  * Initialization schemes for weights. All draw from a uniform distribution so one
  * random source serves them all; biases start at 0 (as micrograd).
  */
-import { describe } from './argument-checks.js';
+import { checkOneOf } from './argument-checks.js';
 import { draw, type Random } from './random.js';
 
 /**
@@ -16,12 +16,7 @@ export const INIT_SCHEMES: readonly InitScheme[] = ['uniform', 'xavier', 'he'];
 
 /** Checks an init scheme name. */
 export function checkInit(x: unknown, arg: string): InitScheme {
-  if (!(INIT_SCHEMES as readonly unknown[]).includes(x)) {
-    throw new RangeError(
-      `${arg}: expected one of ${INIT_SCHEMES.map((a) => `'${a}'`).join(', ')}, received ${describe(x)}`,
-    );
-  }
-  return x as InitScheme;
+  return checkOneOf(x, arg, INIT_SCHEMES);
 }
 
 /** Half-width a of the U(−a, a) the scheme draws from. */
