@@ -3,9 +3,9 @@
  * (`compile` of `@ag/core`) and replayed at every update, with the same numbers
  * as the eager update, bit for bit.
  */
-import { compile, Value, type CompileMode } from '@ag/core';
+import { compile, type CompileMode, type Value } from '@ag/core';
 import { describe } from './argument-checks.js';
-import type { CompiledFitLoss, Dataset, Forward, Update } from './fit.js';
+import { callLoss, type CompiledFitLoss, type Dataset, type Forward, type Update } from './fit.js';
 
 /** `options.compile` as a compile mode, or null for the eager update. */
 export function compileModeOf(c: unknown): CompileMode | null {
@@ -38,12 +38,7 @@ export function compiledUpdate(
         ({ x, y }) => {
           const outputs: Value[][] = [];
           for (let r = 0; r < b; r++) outputs.push(forward(x.slice(r * nin, (r + 1) * nin)));
-          const l: unknown = loss(outputs, y.slice());
-          if (!(l instanceof Value))
-            throw new TypeError(
-              `fit(options.loss): the loss must return a Value, it returned ${describe(l)}`,
-            );
-          return l;
+          return callLoss(loss, outputs, y.slice(), 'fit');
         },
         {
           inputs: { x: new Array<number>(b * nin).fill(0), y: new Array<number>(b).fill(0) },

@@ -330,8 +330,13 @@ function shuffleSource(shuffle: unknown): Random | null {
   return checkRandom(shuffle, 'fit(options.shuffle)');
 }
 
-/** Calls the loss and checks that it returned a `Value`. */
-export function callLoss(loss: FitLoss, outputs: Value[][], targets: number[], fn: string): Value {
+/** Calls the loss (eager, or under `compile` with `Value` targets) and checks that it returned a `Value`. */
+export function callLoss<T>(
+  loss: (outputs: Value[][], targets: T[]) => unknown,
+  outputs: Value[][],
+  targets: T[],
+  fn: string,
+): Value {
   const l = loss(outputs, targets);
   if (!(l instanceof Value))
     throw new TypeError(
