@@ -74,11 +74,11 @@ export class Adam extends Optimizer {
     super(params, lrOf(options, name), name);
     this.#h = checkHyper(checkOptions(options, ''), `new ${name}(options`, 0);
     this.#decoupled = false;
-    this.#t = this.params.map(() => 0);
-    this.#m = this.params.map(() => 0);
-    this.#v = this.params.map(() => 0);
-    this.#vmax = this.params.map(() => 0);
     const zeros = (): number[] => this.params.map(() => 0);
+    this.#t = zeros();
+    this.#m = zeros();
+    this.#v = zeros();
+    this.#vmax = zeros();
     this.#spare = { t: zeros(), m: zeros(), v: zeros(), vmax: zeros() };
   }
 
