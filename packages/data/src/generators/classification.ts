@@ -21,7 +21,7 @@ export interface ClassificationOptions {
   labels?: LabelFormat;
 }
 
-export const CLASSIFICATION_KEYS = ['samples', 'noise', 'shuffle', 'seed', 'labels'] as const;
+const CLASSIFICATION_KEYS = ['samples', 'noise', 'shuffle', 'seed', 'labels'] as const;
 
 export interface ParsedClassification {
   samples: number;
@@ -60,7 +60,7 @@ export function parseClassification(
   return { samples, noise, shuffle, labels, dataRng, shuffleRng, classes };
 }
 
-export function checkLabelsFit(labels: LabelFormat, classes: number): void {
+function checkLabelsFit(labels: LabelFormat, classes: number): void {
   if (labels === 'pm1' && classes !== 2) {
     throw new RangeError(
       `options.labels "pm1" needs exactly 2 classes, received ${classes} classes; use "01" for class indices`,

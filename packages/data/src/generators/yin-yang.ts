@@ -10,7 +10,7 @@ import {
 export type YinYangOptions = ClassificationOptions;
 
 /** Radius of the two dots: a third of the radius of the two inner half-size circles. */
-export const YIN_YANG_DOT_RADIUS = 1 / 6;
+const YIN_YANG_DOT_RADIUS = 1 / 6;
 
 /**
  * The class of a point of the unit disk in the yin-yang symbol. Class 0 (yin)
