@@ -1,7 +1,8 @@
 /** `evaluate`: loss and accuracy over a data set, without building a graph. */
 import { noGrad, type Value } from '@ag/core';
 import { checkKnownKeys, checkOptions, describe } from './argument-checks.js';
-import { callLoss, checkData, resolveForward, type Dataset, type FitLoss } from './fit.js';
+import { callLoss } from './call-loss.js';
+import { checkData, resolveForward, type Dataset, type FitLoss } from './fit.js';
 import type { Model } from './module.js';
 
 export interface EvaluateOptions {

@@ -5,7 +5,8 @@
  */
 import { compile, type CompileMode, type Value } from '@ag/core';
 import { describe } from './argument-checks.js';
-import { callLoss, type CompiledFitLoss, type Dataset, type Forward, type Update } from './fit.js';
+import { callLoss } from './call-loss.js';
+import type { CompiledFitLoss, Dataset, Forward, Update } from './fit.js';
 
 /** `options.compile` as a compile mode, or null for the eager update. */
 export function compileModeOf(c: unknown): CompileMode | null {

@@ -8,6 +8,7 @@ import { checkInteger, checkKnownKeys, checkOptions, describe } from './argument
 import type { Model } from './module.js';
 import { checkRandom, DEFAULT_SEED, draw, seededRandom, type Random } from './random.js';
 import type { Schedule } from './schedules.js';
+import { callLoss } from './call-loss.js';
 import { compiledUpdate, compileModeOf } from './fit-compiled.js';
 
 /** Samples: inputs `x[i]` and their targets `y[i]` (a number each: a value, a label or a class index). */
@@ -328,21 +329,6 @@ function shuffleSource(shuffle: unknown): Random | null {
     return seededRandom(shuffle);
   }
   return checkRandom(shuffle, 'fit(options.shuffle)');
-}
-
-/** Calls the loss (eager, or under `compile` with `Value` targets) and checks that it returned a `Value`. */
-export function callLoss<T>(
-  loss: (outputs: Value[][], targets: T[]) => unknown,
-  outputs: Value[][],
-  targets: T[],
-  fn: string,
-): Value {
-  const l = loss(outputs, targets);
-  if (!(l instanceof Value))
-    throw new TypeError(
-      `${fn}(options.loss): the loss must return a Value, it returned ${describe(l)}`,
-    );
-  return l;
 }
 
 /**
