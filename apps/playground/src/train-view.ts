@@ -246,9 +246,9 @@ export class TrainView {
     if (summary !== null) {
       summary.textContent = `${widths.join(' → ')} · ${s.model.parameterCount} parameters · ${init} initialization`;
     }
+    // A regression fit is described by every draw (#afterChange has just drawn).
     const fit = document.getElementById('fit-summary');
     if (fit !== null && !s.regression) fit.textContent = '';
-    if (s.regression) this.#describeFit();
   }
 
   #describeFit(): void {
