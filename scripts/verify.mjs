@@ -15,7 +15,8 @@ import { spawn } from 'node:child_process';
 import { pnpmCommand, root } from './pack.mjs';
 
 const steps = [
-  ['build', 'pnpm', 'run', 'build'],
+  // The playground is built by its end-to-end step, which serves what it builds.
+  ['build', 'pnpm', 'run', 'build', '--filter=!@ag/playground'],
   ['lint', 'pnpm', 'run', 'lint'],
   ['format', 'pnpm', 'run', 'format:check'],
   ['typecheck', 'pnpm', 'run', 'typecheck'],
