@@ -4,25 +4,20 @@ import { runExpression } from './expression-eval.js';
 import { ExpressionSyntaxError } from './expression-parser.js';
 import { renderGraph } from './graph-view.js';
 import { formatNumber } from './number-format.js';
-
-function element<T extends HTMLElement>(id: string, type: new () => T): T {
-  const node = document.getElementById(id);
-  if (!(node instanceof type)) throw new Error(`index.html lacks the element #${id}`);
-  return node;
-}
+import { pageElement } from './page-element.js';
 
 /**
  * The graph half of the page: an expression editor, its graph with data and grad on every
  * node after `backward()`, and a table of the leaves' gradients.
  */
 export class GraphPanel {
-  readonly #editor = element('expression', HTMLTextAreaElement);
-  readonly #examples = element('examples', HTMLSelectElement);
-  readonly #zoom = element('zoom', HTMLSelectElement);
-  readonly #graph = element('graph', HTMLDivElement);
-  readonly #result = element('expr-result', HTMLParagraphElement);
-  readonly #error = element('expr-error', HTMLParagraphElement);
-  readonly #leaves = element('leaf-table', HTMLTableElement);
+  readonly #editor = pageElement('expression', HTMLTextAreaElement);
+  readonly #examples = pageElement('examples', HTMLSelectElement);
+  readonly #zoom = pageElement('zoom', HTMLSelectElement);
+  readonly #graph = pageElement('graph', HTMLDivElement);
+  readonly #result = pageElement('expr-result', HTMLParagraphElement);
+  readonly #error = pageElement('expr-error', HTMLParagraphElement);
+  readonly #leaves = pageElement('leaf-table', HTMLTableElement);
   #timer: ReturnType<typeof setTimeout> | undefined;
   #shown: string | undefined;
 

@@ -6,6 +6,7 @@ import { rangeDomain, squareDomain } from './plot-domain.js';
 import type { PlaygroundState } from './playground-state.js';
 import type { Metrics } from './training-session.js';
 import { TrainingSession, initFor } from './training-session.js';
+import { pageElement } from './page-element.js';
 
 const PLOT_SIZE = 480;
 const CHART_W = 320;
@@ -21,12 +22,6 @@ const REFRESH_INTERVAL_MS = 100;
 const REFRESH_SHARE = 6;
 /** Loss points kept for the chart; beyond this every other point is dropped. */
 const MAX_HISTORY = 1200;
-
-function element<T extends HTMLElement>(id: string, type: new () => T): T {
-  const node = document.getElementById(id);
-  if (!(node instanceof type)) throw new Error(`index.html lacks the element #${id}`);
-  return node;
-}
 
 function setStat(id: string, value: number | undefined, format: (x: number) => string): void {
   const node = document.getElementById(id);
@@ -52,21 +47,21 @@ export class TrainView {
   #nextRefresh = 0;
   /** The points move only when the data does, i.e. with a new session. */
   #pointsDrawnFor: TrainingSession | undefined;
-  readonly #heatmap = element('heatmap', HTMLCanvasElement);
-  readonly #points = element('points', HTMLCanvasElement);
-  readonly #chart = element('loss-chart', HTMLCanvasElement);
-  readonly #play = element('play', HTMLButtonElement);
-  readonly #error = element('train-error', HTMLParagraphElement);
+  readonly #heatmap = pageElement('heatmap', HTMLCanvasElement);
+  readonly #points = pageElement('points', HTMLCanvasElement);
+  readonly #chart = pageElement('loss-chart', HTMLCanvasElement);
+  readonly #play = pageElement('play', HTMLButtonElement);
+  readonly #error = pageElement('train-error', HTMLParagraphElement);
 
   constructor(state: Readonly<PlaygroundState>) {
     this.#session = new TrainingSession(state);
     this.#domain = this.#domainOf(this.#session);
     this.#play.addEventListener('click', () => (this.#playing ? this.pause() : this.play()));
-    element('step', HTMLButtonElement).addEventListener('click', () => {
+    pageElement('step', HTMLButtonElement).addEventListener('click', () => {
       this.pause();
       this.#advance(() => this.#session.step());
     });
-    element('reset', HTMLButtonElement).addEventListener('click', () =>
+    pageElement('reset', HTMLButtonElement).addEventListener('click', () =>
       this.reset(this.#session.state),
     );
     this.#afterChange();
