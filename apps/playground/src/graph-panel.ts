@@ -52,15 +52,6 @@ export class GraphPanel {
     });
   }
 
-  get source(): string {
-    return this.#editor.value;
-  }
-
-  set source(text: string) {
-    this.#editor.value = text;
-    this.render(true);
-  }
-
   #changed(delay: number): void {
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {

@@ -67,10 +67,6 @@ export class TrainView {
     this.#afterChange();
   }
 
-  get playing(): boolean {
-    return this.#playing;
-  }
-
   /** Start over from a state: new data, new weights, empty history. Keeps playing if it was. */
   reset(state: Readonly<PlaygroundState>): void {
     this.#error.hidden = true;
