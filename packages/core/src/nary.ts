@@ -4,9 +4,9 @@
  */
 import { describe } from './describe.js';
 import { INTERIOR_FIRST, INTERIOR_SECOND, OP_MASK, REQUIRES_GRAD as RG } from './flags.js';
-import { AnomalyError, anomalyEnabled, gradEnabled } from './grad-mode.js';
+import { anomalyEnabled, gradEnabled } from './grad-mode.js';
 import { DOT, SUM, type Op } from './ops.js';
-import { constant, Value } from './value.js';
+import { constant, forwardAnomaly, Value } from './value.js';
 
 type Operand = Value | number;
 
@@ -129,15 +129,8 @@ function badItem(item: unknown, arg: string, i: number): never {
 
 /** `flags`: REQUIRES_GRAD and the INTERIOR_* hints. */
 function finish(op: Op, data: number, operands: Value[], b: Value | null, flags: number): Value {
-  if (anomalyEnabled && !Number.isFinite(data)) {
-    const all = b === null ? operands : [...operands, b];
-    throw new AnomalyError(
-      op.name,
-      'forward',
-      all.map((v) => v.data),
-      String(data),
-    );
-  }
+  if (anomalyEnabled && !Number.isFinite(data))
+    throw forwardAnomaly(op, b === null ? operands : [...operands, b], data);
   const out = new Value(data);
   if (gradEnabled) {
     out._f = op.code | flags;
