@@ -45,8 +45,9 @@ export interface EmitContext {
   gb: string | null;
 }
 
-/** `to += term;`, or nothing where `to` needs no gradient. */
-const plus = (to: string | null, term: string): string => (to === null ? '' : `${to} += ${term};`);
+/** `to += term;`, or nothing where `to` needs no gradient (also sum's and dot's rules in codegen.ts). */
+export const plus = (to: string | null, term: string): string =>
+  to === null ? '' : `${to} += ${term};`;
 /** `to -= term;`, or nothing where `to` needs no gradient. */
 const minus = (to: string | null, term: string): string => (to === null ? '' : `${to} -= ${term};`);
 

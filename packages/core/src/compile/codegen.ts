@@ -6,7 +6,7 @@
  * the parameters and their gradients held in locals, written back once.
  */
 import { describe } from '../describe.js';
-import { DOT, OPS, SUM, sigmoidSlope, stableSigmoid, type Emit, type Op } from '../ops.js';
+import { DOT, OPS, SUM, plus, sigmoidSlope, stableSigmoid, type Emit, type Op } from '../ops.js';
 import type { Value } from '../value.js';
 import { readSample, type InputLayout } from './inputs.js';
 import { findRepeat, type Repeat } from './repeats.js';
@@ -41,9 +41,6 @@ export function numberLiteral(x: number): string {
   // String(x) is the shortest decimal that round-trips (ECMA-262 Number::toString).
   return x < 0 ? `(${String(x)})` : String(x);
 }
-
-/** `to += term;`, or nothing where `to` needs no gradient (sum and dot; the other ops bring their own). */
-const add = (to: string | null, term: string): string => (to === null ? '' : `${to} += ${term};`);
 
 /** The code-generation rule that ops.ts keeps beside an op's forward and backward rules. */
 function emitterOf(code: number): Emit {
@@ -148,14 +145,14 @@ function backwardUnit(tape: Tape, k: number, nm: Naming): string {
   const ib = b[k] as number;
   const out: string[] = [];
   if (code === SUM.code) {
-    for (let j = ia; j < ia + (n[k] as number); j++) out.push(add(nm.grad(args[j] as number), g));
+    for (let j = ia; j < ia + (n[k] as number); j++) out.push(plus(nm.grad(args[j] as number), g));
   } else if (code === DOT.code) {
     for (let j = ia; j < ia + 2 * (n[k] as number); j += 2) {
       const w = args[j] as number;
       const x = args[j + 1] as number;
-      out.push(add(nm.grad(w), `${nm.val(x)} * ${g}`) + add(nm.grad(x), `${nm.val(w)} * ${g}`));
+      out.push(plus(nm.grad(w), `${nm.val(x)} * ${g}`) + plus(nm.grad(x), `${nm.val(w)} * ${g}`));
     }
-    if (ib >= 0) out.push(add(nm.grad(ib), g));
+    if (ib >= 0) out.push(plus(nm.grad(ib), g));
   } else {
     const emitter = emitterOf(code);
     // Unary ops: the operand requires a gradient whenever the node does.
