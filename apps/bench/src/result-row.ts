@@ -52,6 +52,22 @@ export function formatBytes(bytes: number): string {
 }
 
 /**
+ * The memory figures of one step's graph: its bytes, its nodes and bytes per node.
+ *
+ * @example
+ * stepGraphReading(5_400_000, 64_400).text; // '5.4 MB/step graph, 64400 nodes, 84 B/node'
+ */
+export function stepGraphReading(
+  bytes: number,
+  nodes: number,
+): { text: string; figures: Record<string, number> } {
+  return {
+    text: `${formatBytes(bytes)}/step graph, ${nodes} nodes, ${Math.round(bytes / nodes)} B/node`,
+    figures: { stepGraphBytes: bytes, stepGraphNodes: nodes },
+  };
+}
+
+/**
  * The rows as an aligned text table.
  *
  * @example

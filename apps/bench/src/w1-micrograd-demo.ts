@@ -14,7 +14,7 @@ import { MicrogradMlp } from './micrograd-mlp.js';
 import { FloorMlp, initialParameters } from './mlp-floor.js';
 import { moons, type MoonsData } from './moons.js';
 import type { Outcome } from './outcome.js';
-import { formatBytes, ratioTarget, type ResultRow } from './result-row.js';
+import { ratioTarget, stepGraphReading, type ResultRow } from './result-row.js';
 import { runTimedWorkload, type Variant } from './timed-workload.js';
 import type { TimingPlan } from './timing.js';
 
@@ -257,11 +257,7 @@ function graphMemory(build: () => { root: Value; existing: Set<Value> }): () => 
 } {
   return () => {
     const { bytes, result } = retainedBytes(build);
-    const nodes = countNodes(result.root, result.existing);
-    return {
-      text: `${formatBytes(bytes)}/step graph, ${nodes} nodes, ${Math.round(bytes / nodes)} B/node`,
-      figures: { stepGraphBytes: bytes, stepGraphNodes: nodes },
-    };
+    return stepGraphReading(bytes, countNodes(result.root, result.existing));
   };
 }
 

@@ -12,7 +12,7 @@ import { fit, Linear, mse, SGD } from '@ag/nn';
 import { countNodes } from './graph-size.js';
 import { retainedBytes } from './heap.js';
 import type { Outcome } from './outcome.js';
-import { formatBytes, ratioTarget, type ResultRow } from './result-row.js';
+import { ratioTarget, stepGraphReading, type ResultRow } from './result-row.js';
 import { runTimedWorkload, type Variant } from './timed-workload.js';
 import type { TimingPlan } from './timing.js';
 
@@ -179,11 +179,7 @@ function stepGraphMemory(setup: W2Setup): { text: string; figures: Record<string
     return held;
   });
   const perStep = (bytes - 8 * graphs) / graphs;
-  const nodes = countNodes(result[0] as Value, new Set([m, c]));
-  return {
-    text: `${formatBytes(perStep)}/step graph, ${nodes} nodes, ${Math.round(perStep / nodes)} B/node`,
-    figures: { stepGraphBytes: perStep, stepGraphNodes: nodes },
-  };
+  return stepGraphReading(perStep, countNodes(result[0] as Value, new Set([m, c])));
 }
 
 /**
