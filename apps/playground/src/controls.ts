@@ -9,6 +9,7 @@ import {
   REGRESSION_LOSSES,
   isRegression,
 } from './playground-state.js';
+import { pageElement } from './page-element.js';
 
 /** The form fields, found by id in index.html. */
 interface Fields {
@@ -29,29 +30,23 @@ interface Fields {
   l2: HTMLInputElement;
 }
 
-function byId<T extends HTMLElement>(id: string, type: new () => T): T {
-  const node = document.getElementById(id);
-  if (!(node instanceof type)) throw new Error(`index.html lacks the element #${id}`);
-  return node;
-}
-
 export function findFields(): Fields {
   return {
-    dataset: byId('dataset', HTMLSelectElement),
-    m: byId('m', HTMLInputElement),
-    c: byId('c', HTMLInputElement),
-    samples: byId('samples', HTMLInputElement),
-    noise: byId('noise', HTMLInputElement),
-    testRatio: byId('testRatio', HTMLInputElement),
-    seed: byId('seed', HTMLInputElement),
-    hidden: byId('hidden', HTMLInputElement),
-    activation: byId('activation', HTMLSelectElement),
-    loss: byId('loss', HTMLSelectElement),
-    optimizer: byId('optimizer', HTMLSelectElement),
-    mode: byId('mode', HTMLSelectElement),
-    batchSize: byId('batchSize', HTMLInputElement),
-    learningRate: byId('learningRate', HTMLInputElement),
-    l2: byId('l2', HTMLInputElement),
+    dataset: pageElement('dataset', HTMLSelectElement),
+    m: pageElement('m', HTMLInputElement),
+    c: pageElement('c', HTMLInputElement),
+    samples: pageElement('samples', HTMLInputElement),
+    noise: pageElement('noise', HTMLInputElement),
+    testRatio: pageElement('testRatio', HTMLInputElement),
+    seed: pageElement('seed', HTMLInputElement),
+    hidden: pageElement('hidden', HTMLInputElement),
+    activation: pageElement('activation', HTMLSelectElement),
+    loss: pageElement('loss', HTMLSelectElement),
+    optimizer: pageElement('optimizer', HTMLSelectElement),
+    mode: pageElement('mode', HTMLSelectElement),
+    batchSize: pageElement('batchSize', HTMLInputElement),
+    learningRate: pageElement('learningRate', HTMLInputElement),
+    l2: pageElement('l2', HTMLInputElement),
   };
 }
 
