@@ -5,10 +5,9 @@
  * (forward, or forward and backward); `accumulate` loops over samples with
  * the parameters and their gradients held in locals, written back once.
  */
-import { describe } from '../describe.js';
 import { DOT, OPS, SUM, plus, sigmoidSlope, stableSigmoid, type Emit, type Op } from '../ops.js';
 import type { Value } from '../value.js';
-import { readSample, type InputLayout } from './inputs.js';
+import { checkSamples, readSample, type InputLayout } from './inputs.js';
 import { findRepeat, type Repeat } from './repeats.js';
 import { opName, type Tape } from './tape.js';
 
@@ -559,7 +558,7 @@ export function generateSource(
     trainable ? backwardFn : 'function backward() { noGradient("backward(inputs)"); }',
     trainable
       ? `function accumulate(S) {
-  if (!Array.isArray(S)) failList(S);
+  checkSamples(S, "accumulate(samples)");
   const count = S.length;
   for (let i = 0; i < count; i++) check(S[i], i);
   loadParams(); loadGrads();
@@ -626,16 +625,11 @@ export function generate(
     // The generated check and readSample test the same things: unreachable.
     throw new TypeError(`compile: a sample failed the generated check only (${String(where)})`);
   };
-  const failList = (samples: unknown): never => {
-    throw new TypeError(
-      `accumulate(samples): expected an array of samples, received ${describe(samples)}`,
-    );
-  };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const factory = new Function(
     'P',
     'fail',
-    'failList',
+    'checkSamples',
     'noGradient',
     'sigmoid',
     'sigmoidSlope',
@@ -643,10 +637,10 @@ export function generate(
   ) as (
     P: readonly Value[],
     fail: (sample: unknown, where: string | number) => never,
-    failList: (samples: unknown) => never,
+    checkSamples: (samples: unknown, where: string) => void,
     noGradient: (where: string) => never,
     sigmoid: (x: number) => number,
     sigmoidSlope: (x: number) => number,
   ) => GeneratedFunctions;
-  return factory(tape.params, fail, failList, noGradient, stableSigmoid, sigmoidSlope);
+  return factory(tape.params, fail, checkSamples, noGradient, stableSigmoid, sigmoidSlope);
 }
