@@ -10,6 +10,7 @@ import {
   isRegression,
 } from './playground-state.js';
 import { pageElement } from './page-element.js';
+import { integer, real, type Parse } from './url-state.js';
 
 /** The form fields, found by id in index.html. */
 interface Fields {
@@ -108,16 +109,11 @@ export function parseWidths(text: string): number[] | undefined {
  */
 export function readControls(f: Fields, current: Readonly<PlaygroundState>): PlaygroundState {
   const next: PlaygroundState = { ...current, hidden: [...current.hidden] };
-  const number = (
-    input: HTMLInputElement,
-    min: number,
-    max: number,
-    integer: boolean,
-  ): number | undefined => {
-    const x = input.value.trim() === '' ? NaN : Number(input.value);
-    const ok = Number.isFinite(x) && x >= min && x <= max && (!integer || Number.isInteger(x));
-    input.classList.toggle('invalid', !ok);
-    return ok ? x : undefined;
+  // The form takes a number exactly when a link would (the same parsers as decodeState).
+  const number = (input: HTMLInputElement, parse: Parse<number>): number | undefined => {
+    const parsed = parse(input.value);
+    input.classList.toggle('invalid', !parsed.ok);
+    return parsed.ok ? parsed.value : undefined;
   };
   const pick = <T extends string>(
     select: HTMLSelectElement,
@@ -126,13 +122,13 @@ export function readControls(f: Fields, current: Readonly<PlaygroundState>): Pla
     (options as readonly string[]).includes(select.value) ? (select.value as T) : undefined;
 
   next.dataset = pick(f.dataset, DATASETS) ?? next.dataset;
-  next.m = number(f.m, LIMITS.coefficient.min, LIMITS.coefficient.max, false) ?? next.m;
-  next.c = number(f.c, LIMITS.coefficient.min, LIMITS.coefficient.max, false) ?? next.c;
-  next.samples = number(f.samples, LIMITS.samples.min, LIMITS.samples.max, true) ?? next.samples;
-  next.noise = number(f.noise, LIMITS.noise.min, LIMITS.noise.max, false) ?? next.noise;
+  next.m = number(f.m, real(LIMITS.coefficient.min, LIMITS.coefficient.max)) ?? next.m;
+  next.c = number(f.c, real(LIMITS.coefficient.min, LIMITS.coefficient.max)) ?? next.c;
+  next.samples = number(f.samples, integer(LIMITS.samples.min, LIMITS.samples.max)) ?? next.samples;
+  next.noise = number(f.noise, real(LIMITS.noise.min, LIMITS.noise.max)) ?? next.noise;
   next.testRatio =
-    number(f.testRatio, LIMITS.testRatio.min, LIMITS.testRatio.max, false) ?? next.testRatio;
-  next.seed = number(f.seed, LIMITS.seed.min, LIMITS.seed.max, true) ?? next.seed;
+    number(f.testRatio, real(LIMITS.testRatio.min, LIMITS.testRatio.max)) ?? next.testRatio;
+  next.seed = number(f.seed, integer(LIMITS.seed.min, LIMITS.seed.max)) ?? next.seed;
   const widths = parseWidths(f.hidden.value);
   f.hidden.classList.toggle('invalid', widths === undefined);
   next.hidden = widths ?? next.hidden;
@@ -140,11 +136,11 @@ export function readControls(f: Fields, current: Readonly<PlaygroundState>): Pla
   next.optimizer = pick(f.optimizer, OPTIMIZERS) ?? next.optimizer;
   next.mode = pick(f.mode, MODES) ?? next.mode;
   next.batchSize =
-    number(f.batchSize, LIMITS.batchSize.min, LIMITS.batchSize.max, true) ?? next.batchSize;
+    number(f.batchSize, integer(LIMITS.batchSize.min, LIMITS.batchSize.max)) ?? next.batchSize;
   next.learningRate =
-    number(f.learningRate, LIMITS.learningRate.min, LIMITS.learningRate.max, false) ??
+    number(f.learningRate, real(LIMITS.learningRate.min, LIMITS.learningRate.max)) ??
     next.learningRate;
-  next.l2 = number(f.l2, LIMITS.l2.min, LIMITS.l2.max, false) ?? next.l2;
+  next.l2 = number(f.l2, real(LIMITS.l2.min, LIMITS.l2.max)) ?? next.l2;
 
   // Switching between classification and regression switches to a loss that fits.
   const allowed = isRegression(next.dataset) ? REGRESSION_LOSSES : CLASSIFICATION_LOSSES;

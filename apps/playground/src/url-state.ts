@@ -134,7 +134,8 @@ export function decodeState(query: string): DecodedState {
   return { state, problems };
 }
 
-type Parse<T> = (raw: string) => { ok: true; value: T } | { ok: false; expected: string };
+/** Reads one field's text: its value, or what was expected instead. */
+export type Parse<T> = (raw: string) => { ok: true; value: T } | { ok: false; expected: string };
 
 function oneOf<T extends string>(options: readonly T[]): Parse<T> {
   return (raw) =>
@@ -143,7 +144,13 @@ function oneOf<T extends string>(options: readonly T[]): Parse<T> {
       : { ok: false, expected: `expected one of ${options.join(', ')}` };
 }
 
-function real(min: number, max: number): Parse<number> {
+/**
+ * A finite number in [min, max], as a link or the form gives it (blank is not 0).
+ * @example
+ *   real(0, 2)('0.5'); // { ok: true, value: 0.5 }
+ *   real(0, 2)('');    // { ok: false, expected: 'expected a number in [0, 2]' }
+ */
+export function real(min: number, max: number): Parse<number> {
   return (raw) => {
     const x = raw.trim() === '' ? NaN : Number(raw);
     return Number.isFinite(x) && x >= min && x <= max
@@ -152,7 +159,13 @@ function real(min: number, max: number): Parse<number> {
   };
 }
 
-function integer(min: number, max: number): Parse<number> {
+/**
+ * An integer in [min, max], as a link or the form gives it (blank is not 0).
+ * @example
+ *   integer(1, 10)('4');   // { ok: true, value: 4 }
+ *   integer(1, 10)('4.5'); // { ok: false, expected: 'expected an integer in [1, 10]' }
+ */
+export function integer(min: number, max: number): Parse<number> {
   return (raw) => {
     const x = raw.trim() === '' ? NaN : Number(raw);
     return Number.isInteger(x) && x >= min && x <= max
