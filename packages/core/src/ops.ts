@@ -60,8 +60,8 @@ function define<T extends Op>(op: Omit<T, 'code'>): T {
   return registered;
 }
 
-// A leaf has nothing to pass its gradient to.
-export const LEAF = define<Op>({ name: '', backward(): void {} });
+// Code 0: a leaf, which has nothing to pass its gradient to.
+define<Op>({ name: '', backward(): void {} });
 
 // ---- binary ----------------------------------------------------------------
 

@@ -71,7 +71,7 @@ const MIN_LOOP = 8;
 /** Up to this many parameters, one sample's `backward` keeps them in locals too. */
 const LOCAL_PARAMS_LIMIT = 64;
 /** Beyond this many statements `auto` mode prefers the interpreter: the code would cost more to compile than it saves. */
-export const CODEGEN_LIMIT = 20000;
+const CODEGEN_LIMIT = 20000;
 
 /**
  * Whether generating code for the tape pays: its statements (after writing
@@ -87,7 +87,7 @@ export function worthGenerating(tape: Tape): boolean {
 }
 
 /** How big the generated code for a tape would be, in statements. */
-export const statementCount = (tape: Tape): number =>
+const statementCount = (tape: Tape): number =>
   tape.op.length + tape.backward.length + tape.args.length;
 
 /** Where each slot's value and gradient live in one generated pass. */
