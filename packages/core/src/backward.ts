@@ -5,7 +5,6 @@
  * and no Set: a node's VISITED and ORDERED bits mark it, and are cleared again
  * as the pass goes.
  */
-import { describe } from './describe.js';
 import {
   INTERIOR_FIRST,
   INTERIOR_SECOND,
@@ -150,7 +149,7 @@ function checkGradients(node: Value, op: Op): void {
         op.name,
         'backward',
         operands.map((v) => v.data),
-        `a gradient of ${describe(operand.grad).replace('number ', '')}`,
+        `a gradient of ${operand.grad}`,
       );
     }
   }
