@@ -211,9 +211,7 @@ export class Value {
 
   /** A new leaf with the same data that needs no gradient: the history is cut. */
   detach(): Value {
-    const leaf = new Value(this.data);
-    leaf._f = 0;
-    return leaf;
+    return constant(this.data);
   }
 
   /** `Value(data=…, grad=…)`, as micrograd prints it. */
