@@ -117,11 +117,11 @@ export function buildTape(root: Value, inputs: readonly Value[], declared: reado
       a[k] = args.length;
       n[k] = code === DOT.code ? list.length / 2 : list.length;
       for (const c of list) args.push(slot(c));
-      if (v._b !== null) b[k] = slot(v._b);
     } else {
       a[k] = slot(v._a as Value);
-      if (v._b !== null) b[k] = slot(v._b);
     }
+    // A binary op's second operand, or dot's bias.
+    if (v._b !== null) b[k] = slot(v._b);
   });
 
   const backward = backwardOrder(root).map((v) => slot(v) - firstNode);
