@@ -24,6 +24,7 @@ export {
   compile,
   type CompileMode,
   type CompileOptions,
+  type ColumnData,
   type CompiledFunction,
 } from './compile/compile.js';
 export type { InputSpec, Placeholders, Sample } from './compile/inputs.js';

@@ -8,6 +8,7 @@
 import { DOT, OPS, SUM, plus, sigmoidSlope, stableSigmoid, type Emit, type Op } from '../ops.js';
 import type { Value } from '../value.js';
 import { checkSamples, readSample, type InputLayout } from './inputs.js';
+import { TapeMachine } from './interpreter.js';
 import { findRepeat, type Repeat } from './repeats.js';
 import { opName, type Tape } from './tape.js';
 
@@ -16,6 +17,16 @@ export interface GeneratedFunctions {
   readonly run: (sample: unknown) => number;
   readonly backward: (sample: unknown) => number;
   readonly accumulate: (samples: unknown) => number;
+  /**
+   * Online gradient descent over checked columns (see `descend` in compile.ts):
+   * writes each step's output into `losses` and returns their sum.
+   */
+  readonly descend: (
+    columns: readonly ArrayLike<number>[],
+    count: number,
+    lr: number,
+    losses: Float64Array,
+  ) => number;
 }
 
 /**
@@ -440,6 +451,66 @@ function rolledBackward(
 }
 
 /**
+ * Gradients start at 0 and receive their terms with `+=`, as in the engine. The
+ * first term t of a local that is still 0 needs no addition: 0 + t is t, except
+ * that it turns −0 into +0, so it is written `t === 0 ? 0 : t` (and 0 − t as
+ * `t === 0 ? 0 : -t`), the same doubles with one dependent addition fewer. A
+ * term that is itself an op node's gradient is copied as it is: such a
+ * gradient starts at +0 (or 1) and a sum that starts at +0 is never −0. Only
+ * units without branches are rewritten; a local written inside a branch is no
+ * longer known to be 0 after it.
+ */
+function foldFirstTerms(
+  units: readonly string[],
+  fresh: ReadonlySet<string>,
+  nodeGradients: ReadonlySet<string>,
+): string[] {
+  const zero = new Set(fresh);
+  return units.map((unit) => {
+    if (/\bif\b|[{}]/.test(unit)) {
+      for (const m of unit.matchAll(/\b(g\d+) [-+]=/g)) zero.delete(m[1] as string);
+      return unit;
+    }
+    return unit
+      .split(';')
+      .map((statement) => {
+        const m = /^\s*(g\d+) ([-+])= (.+)$/.exec(statement);
+        if (m === null) return statement;
+        const [, g, sign, term] = m as unknown as [string, string, string, string];
+        if (!zero.has(g)) return statement;
+        zero.delete(g);
+        if (sign === '+' && nodeGradients.has(term)) return `\n${g} = ${term}`;
+        return `\n{ const first = ${term}; ${g} = first === 0 ? 0 : ${sign === '-' ? '-first' : 'first'}; }`;
+      })
+      .join(';');
+  });
+}
+
+/** The locals of the op nodes' gradients: each pass starts them at 0, the output's at 1. */
+function nodeGradients(tape: Tape): Set<string> {
+  return new Set(Array.from(tape.backward, (k) => `g${tape.firstNode + k}`));
+}
+
+/** Those of them that start at 0: all but the output's. */
+function zeroGradients(tape: Tape): Set<string> {
+  const fresh = nodeGradients(tape);
+  fresh.delete(`g${tape.output}`);
+  return fresh;
+}
+
+/** Statements reading sample k's inputs from the columns c0, c1, … into slots. */
+function columnLoads(layout: InputLayout, put: (slot: number, expr: string) => string): string[] {
+  const loads: string[] = [];
+  layout.names.forEach((_, i) => {
+    const size = layout.sizes[i] as number;
+    const at = layout.offsets[i] as number;
+    if (size < 0) loads.push(put(at, `c${i}[k]`));
+    else for (let j = 0; j < size; j++) loads.push(put(at + j, `c${i}[k * ${size} + ${j}]`));
+  });
+  return loads;
+}
+
+/**
  * The source of the functions for a tape; exported for inspection in tests.
  * `style` forces where node values live (default: locals for small tapes).
  */
@@ -462,6 +533,8 @@ export function generateSource(
       ? passes(tape, { inArrays: false, paramsInLocals: true, repeat: null })
       : null;
   const trained = params.map((_, i) => i).filter((i) => paramRequiresGrad[i]);
+  const interiorZeros = zeroGradients(tape);
+  if (!inArrays) batch.bwd = foldFirstTerms(batch.bwd, interiorZeros, nodeGradients(tape));
 
   // ---- samples: checked in generated code; on failure the generic check explains ----
   const checks: string[] = [
@@ -526,6 +599,7 @@ export function generateSource(
     lines.push(`function forward(s) { inputs(s); ${forwardParts.calls} return ${outVal}; }`);
     lines.push(
       `function step(s) { inputs(s); ${forwardParts.calls} ${backwardParts.calls} return ${outVal}; }`,
+      `function pass() { ${forwardParts.calls} ${backwardParts.calls} return ${outVal}; }`,
     );
   } else {
     lines.push(
@@ -547,7 +621,7 @@ export function generateSource(
       ...params.map((_, i) => `const v${slot(i)} = p${i}.data;`),
       ...trained.map((i) => `let g${slot(i)} = p${i}.grad;`),
       ...single.fwd,
-      ...single.bwd,
+      ...foldFirstTerms(single.bwd, interiorZeros, nodeGradients(tape)),
       ...trained.map((i) => `p${i}.grad = g${slot(i)};`),
       `return ${single.val(output)};`,
       '}',
@@ -568,9 +642,99 @@ export function generateSource(
   return total;
 }`
       : 'function accumulate() { noGradient("accumulate(samples)"); }',
-    'return { run, backward, accumulate };',
+    trainable
+      ? descendSource(tape, layout, single, batch, inArrays, outVal)
+      : 'function descend() { noGradient("descend(data, lr)"); }',
+    'return { run, backward, accumulate, descend };',
   );
   return lines.join('\n');
+}
+
+type Passes = ReturnType<typeof passes>;
+
+/**
+ * `descend(C, count, lr, L)`: for each sample k of the columns C, forward,
+ * backward from gradients of 0, then p ← p − lr·∂out/∂p for every trained
+ * parameter, as `zeroGrad(); backward(); step()` of plain SGD does; each step's
+ * output (taken before its update) goes to L[k], and their sum is returned. Small tapes keep the
+ * parameters in locals across the steps, larger ones in V and G; the Values
+ * are written once, at the end. Rather than a branch per step, every gradient
+ * and new parameter x adds x − x (0 if finite, else NaN) into `poison`; a
+ * poisoned run writes nothing and is run again by `checkedDescend`, which
+ * finds the step and throws.
+ */
+function descendSource(
+  tape: Tape,
+  layout: InputLayout,
+  single: Passes | null,
+  batch: Passes,
+  inArrays: boolean,
+  outVal: string,
+): string {
+  const { nInputs, params, paramRequiresGrad } = tape;
+  const trained = params.map((_, i) => i).filter((i) => paramRequiresGrad[i]);
+  const slot = (i: number): number => nInputs + i;
+  const head = [
+    'function descend(C, count, lr, L) {',
+    ...layout.names.map((_, i) => `const c${i} = C[${i}];`),
+    'if (count === 0) return 0;',
+    'let poison = 0, total = 0;',
+  ];
+  const poisoned = 'if (poison !== 0) return checkedDescend(C, count, lr, L);';
+  if (single !== null) {
+    const fresh = zeroGradients(tape);
+    for (const i of trained) fresh.add(`g${slot(i)}`);
+    const g = (i: number): string => `g${slot(i)}`;
+    const next = (i: number): string => `n${slot(i)}`;
+    const finite = trained.flatMap((i) => [`(${g(i)} - ${g(i)})`, `(${next(i)} - ${next(i)})`]);
+    return [
+      ...head,
+      ...params.map((_, i) => `let v${slot(i)} = p${i}.data;`),
+      `let ${trained.map((i) => `${g(i)} = 0`).join(', ')};`,
+      'for (let k = 0; k < count; k++) {',
+      ...columnLoads(layout, (s, expr) => `const v${s} = ${expr};`),
+      ...single.fwd,
+      `${trained.map((i) => `${g(i)} = 0`).join('; ')};`,
+      ...foldFirstTerms(single.bwd, fresh, nodeGradients(tape)),
+      ...trained.map((i) => `const ${next(i)} = v${slot(i)} - lr * ${g(i)};`),
+      `poison = poison + (${finite.join(' + ')});`,
+      ...trained.map((i) => `v${slot(i)} = ${next(i)};`),
+      `L[k] = ${single.val(tape.output)};`,
+      'total += L[k];',
+      '}',
+      poisoned,
+      ...trained.map((i) => `p${i}.data = v${slot(i)}; p${i}.grad = ${g(i)};`),
+      'return total;',
+      '}',
+    ].join('\n');
+  }
+  // Parameters in V and G: the body is pass() (arrays) or the statements inline (locals).
+  const body = inArrays
+    ? [...columnLoads(layout, (s, expr) => `V[${s}] = ${expr};`), 'const out = pass();']
+    : [
+        ...columnLoads(layout, (s, expr) => `const v${s} = ${expr};`),
+        ...batch.fwd,
+        ...batch.bwd,
+        `const out = ${outVal};`,
+      ];
+  return [
+    ...head,
+    'loadParams();',
+    'for (let k = 0; k < count; k++) {',
+    `for (let j = 0; j < T.length; j++) G[${nInputs} + T[j]] = 0;`,
+    '{',
+    ...body,
+    'L[k] = out;',
+    'total += out;',
+    '}',
+    `for (let j = 0; j < T.length; j++) { const s = ${nInputs} + T[j]; const g = G[s]; const n = V[s] - lr * g; V[s] = n; poison = poison + ((g - g) + (n - n)); }`,
+    '}',
+    poisoned,
+    `for (let j = 0; j < T.length; j++) P[T[j]].data = V[${nInputs} + T[j]];`,
+    'storeGrads();',
+    'return total;',
+    '}',
+  ].join('\n');
 }
 
 /** V[s] = ((V[T[0]] + V[T[1]]) + V[T[2]]) + …: the terms of a sum, added left to right in a loop. */
@@ -620,6 +784,11 @@ export function generate(
 ): GeneratedFunctions {
   const source = generateSource(tape, layout, style);
   const scratch = new Float64Array(layout.width);
+  // A descend that met a non-finite number runs again, checked step by step, in
+  // the interpreter (the same numbers), which names the step and throws.
+  let machine: TapeMachine | null = null;
+  const checkedDescend: GeneratedFunctions['descend'] = (columns, count, lr, losses) =>
+    (machine ??= new TapeMachine(tape)).descend(layout, columns, count, lr, losses);
   const fail = (sample: unknown, where: string | number): never => {
     readSample(layout, sample, scratch, 0, where);
     // The generated check and readSample test the same things: unreachable.
@@ -631,6 +800,7 @@ export function generate(
     'fail',
     'checkSamples',
     'noGradient',
+    'checkedDescend',
     'sigmoid',
     'sigmoidSlope',
     source,
@@ -639,8 +809,17 @@ export function generate(
     fail: (sample: unknown, where: string | number) => never,
     checkSamples: (samples: unknown, where: string) => void,
     noGradient: (where: string) => never,
+    checkedDescend: GeneratedFunctions['descend'],
     sigmoid: (x: number) => number,
     sigmoidSlope: (x: number) => number,
   ) => GeneratedFunctions;
-  return factory(tape.params, fail, checkSamples, noGradient, stableSigmoid, sigmoidSlope);
+  return factory(
+    tape.params,
+    fail,
+    checkSamples,
+    noGradient,
+    checkedDescend,
+    stableSigmoid,
+    sigmoidSlope,
+  );
 }

@@ -1,184 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { add, div, dot, max, min, mul, pow, sub, sum, Value } from '../index.js';
+import { add, dot, mul, sum, Value } from '../index.js';
+import {
+  build,
+  eager,
+  expectSameBits,
+  finite,
+  generic,
+  step,
+} from './random-graphs.test-support.js';
 import { generate, generateSource } from './codegen.js';
 import { compile, record, type CompileMode } from './compile.js';
 import { layoutOf } from './inputs.js';
 import { findRepeat } from './repeats.js';
 
 const MODES: readonly CompileMode[] = ['codegen', 'interpreter'];
-
-// ---- random expression graphs ------------------------------------------------
-
-const OP_NAMES = [
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'pow',
-  'powValue',
-  'max',
-  'min',
-  'neg',
-  'square',
-  'exp',
-  'log',
-  'sqrt',
-  'tanh',
-  'relu',
-  'abs',
-  'sigmoid',
-  'softplus',
-  'sum',
-  'dot',
-  'dotNoBias',
-  'numberLeft',
-] as const;
-
-interface Step {
-  op: (typeof OP_NAMES)[number];
-  i: number;
-  j: number;
-  k: number;
-  n: number;
-  c: number;
-}
-
-const step = fc.record({
-  op: fc.constantFrom(...OP_NAMES),
-  i: fc.nat(1000),
-  j: fc.nat(1000),
-  k: fc.nat(1000),
-  n: fc.integer({ min: 1, max: 5 }),
-  c: fc.double({ min: -3, max: 3, noNaN: true }),
-});
-/** Doubles with full mantissas, where a change in the order of additions shows in the bits. */
-const generic = fc.integer({ min: 1, max: 2 ** 30 }).map((n) => 2 * Math.sin(n));
-/** Those and fast-check's edge cases (0, −0, ±2, tiny numbers). */
-const finite = fc.oneof(generic, fc.double({ min: -2, max: 2, noNaN: true }));
-
-type Item = Value | number;
-
-/**
- * Builds the same expression over any leaves: each step applies an op to
- * earlier items (parameters, inputs, plain numbers or earlier results), so
- * nodes are shared between many users. The root sums the last results and the
- * first parameter (so it always requires a gradient).
- */
-function build(
-  steps: readonly Step[],
-  params: readonly Value[],
-  inputs: readonly Value[],
-  constants: readonly number[],
-): Value {
-  const pool: Item[] = [...params, ...inputs, ...constants];
-  const pick = (i: number): Item => pool[i % pool.length] as Item;
-  const node = (i: number): Value => {
-    const x = pick(i);
-    return x instanceof Value ? x : new Value(x, { requiresGrad: false });
-  };
-  for (const s of steps) {
-    const x = node(s.i);
-    const y = pick(s.j);
-    let r: Value;
-    switch (s.op) {
-      case 'add':
-        r = x.add(y);
-        break;
-      case 'sub':
-        r = x.sub(y);
-        break;
-      case 'mul':
-        r = x.mul(y);
-        break;
-      case 'div':
-        r = x.div(y);
-        break;
-      case 'pow':
-        r = x.pow([2, 3, -1, 0.5][s.k % 4] as number);
-        break;
-      case 'powValue':
-        r = pow(x.abs().add(0.25), (params[s.j % params.length] as Value).tanh()); // a finite exponent, as pow requires
-        break;
-      case 'max':
-        r = s.k % 2 ? x.max(y) : max(y, x);
-        break;
-      case 'min':
-        r = s.k % 2 ? x.min(y) : min(y, x);
-        break;
-      case 'neg':
-        r = x.neg();
-        break;
-      case 'square':
-        r = x.square();
-        break;
-      case 'exp':
-        r = x.tanh().exp();
-        break;
-      case 'log':
-        r = x.log();
-        break;
-      case 'sqrt':
-        r = x.sqrt();
-        break;
-      case 'tanh':
-        r = x.tanh();
-        break;
-      case 'relu':
-        r = x.relu();
-        break;
-      case 'abs':
-        r = x.abs();
-        break;
-      case 'sigmoid':
-        r = x.sigmoid();
-        break;
-      case 'softplus':
-        r = x.softplus();
-        break;
-      case 'sum':
-        r = sum(Array.from({ length: s.n + 1 }, (_, t) => pick(s.i + t * (s.j + 1))));
-        break;
-      case 'dot':
-      case 'dotNoBias': {
-        const w = Array.from({ length: s.n }, (_, t) => pick(s.i + t * 7));
-        const v = Array.from({ length: s.n }, (_, t) => pick(s.j + t * 3));
-        r = s.op === 'dot' ? dot(w, v, pick(s.k)) : dot(w, v);
-        break;
-      }
-      case 'numberLeft': {
-        const fns = [add, sub, mul, div];
-        r = (fns[s.k % 4] as typeof add)(s.c, x);
-        break;
-      }
-    }
-    pool.push(r);
-  }
-  return sum([...pool.slice(-3), params[0] as Value]);
-}
-
-/** What eager backward() leaves: the output and each parameter's gradient, from the given starting gradients. */
-function eager(
-  steps: readonly Step[],
-  params: readonly Value[],
-  xs: readonly number[],
-  constants: readonly number[],
-  grads: readonly number[],
-) {
-  params.forEach((p, i) => (p.grad = grads[i] as number));
-  const inputs = xs.map((x) => new Value(x, { requiresGrad: false }));
-  const root = build(steps, params, inputs, constants);
-  root.backward();
-  return { out: root.data, grads: params.map((p) => p.grad) };
-}
-
-function expectSameBits(actual: readonly number[], expected: readonly number[]): void {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((a, i) => {
-    if (!Object.is(a, expected[i]))
-      expect.fail(`entry ${i}: ${a} !== ${expected[i]} (bit for bit)`);
-  });
-}
 
 describe('compile: bit for bit equal to the eager engine', () => {
   it('on random expression graphs over every op, forward and backward, in both modes', () => {

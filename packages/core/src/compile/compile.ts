@@ -31,7 +31,9 @@ import {
   checkSamples,
   layoutOf,
   makePlaceholders,
+  readColumns,
   readSample,
+  type Columns,
   type KeyCount,
   type InputLayout,
   type InputSpec,
@@ -107,7 +109,29 @@ export interface CompiledFunction<S extends InputSpec> {
    * const total = f.accumulate(batch); // gradients summed over the batch
    */
   accumulate(samples: readonly Sample<ShapeOf<S>>[]): number;
+  /**
+   * Online gradient descent, fused: for each sample in turn, the gradient of
+   * the output from zero, then p ← p − lr·∂output/∂p for every parameter that
+   * requires a gradient. These are the numbers of the eager loop
+   * `zeroGrad(); out.backward(); p.data -= lr * p.grad` (plain SGD, one step per
+   * sample), bit for bit, with the parameters kept in the compiled code between
+   * steps. `data` holds a column per input: a number per sample for a scalar
+   * input, the vector's numbers sample after sample for a vector input.
+   * Returns the sum of the steps' outputs (each taken before its update) and,
+   * if `losses` is given, writes each into it. Afterwards `p.data` holds the
+   * trained value and `p.grad` the last step's gradient. Everything is checked
+   * first; a step that meets a non-finite gradient or parameter throws a
+   * RangeError naming the sample and the parameter, and no parameter changes.
+   * For momentum, Adam or schedules, use `backward` with an `@ag/nn` optimizer.
+   * @example
+   * const losses = new Float64Array(3);
+   * f.descend({ x: [1, 2, 3], y: [7, 10, 13] }, 0.01, losses);
+   */
+  descend(data: ColumnData<ShapeOf<S>>, lr: number, losses?: Float64Array): number;
 }
+
+/** A column per input for `descend`: its numbers for every sample, sample after sample. */
+export type ColumnData<S> = { readonly [K in keyof S]: ArrayLike<number> };
 
 /**
  * Records `fn` once over placeholder inputs and returns a compiled function
@@ -196,6 +220,11 @@ export function compile(
   const impl = generateCode
     ? generate(tape, layout, noGradient)
     : interpret(tape, layout, noGradient);
+  const trainable = tape.requiresGrad[tape.output] === 1;
+  // descend: the data object whose keys were last checked, and where its
+  // losses go when the caller keeps none.
+  const seen: KeyCount = { last: null };
+  let scratch = new Float64Array(0);
   return {
     mode: generateCode ? 'codegen' : 'interpreter',
     // Copies: reordering them must not move gradients onto other Values.
@@ -205,6 +234,27 @@ export function compile(
     run: impl.run,
     backward: impl.backward,
     accumulate: impl.accumulate,
+    descend(data: unknown, lr: unknown, losses?: unknown): number {
+      const at = 'descend(data, lr, losses)';
+      if (!trainable) noGradient(at);
+      const { columns, count }: Columns = readColumns(layout, data, at, seen);
+      if (typeof lr !== 'number' || !(lr > 0 && lr < Infinity)) {
+        const why = `${at}: expected lr to be a positive finite number, received ${describe(lr)}`;
+        throw typeof lr === 'number' ? new RangeError(why) : new TypeError(why);
+      }
+      let out: Float64Array;
+      if (losses === undefined) {
+        if (scratch.length < count) scratch = new Float64Array(count);
+        out = scratch;
+      } else if (losses instanceof Float64Array && losses.length >= count) {
+        out = losses;
+      } else {
+        throw new TypeError(
+          `${at}: expected losses to be a Float64Array of at least ${count} numbers (one per sample), received ${describe(losses)}`,
+        );
+      }
+      return impl.descend(columns, count, lr, out);
+    },
   };
 }
 
@@ -325,5 +375,6 @@ function interpret(
       m.storeParamGrads();
       return total;
     },
+    descend: (columns, count, lr, losses) => m.descend(layout, columns, count, lr, losses),
   };
 }

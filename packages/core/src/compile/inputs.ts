@@ -233,3 +233,79 @@ export function checkSamples(
     throw new TypeError(`${where}: expected an array of samples, received ${describe(samples)}`);
   }
 }
+
+/** The columns of `descend`, in layout order, and the number of samples they hold. */
+export interface Columns {
+  readonly columns: readonly ArrayLike<number>[];
+  readonly count: number;
+}
+
+/**
+ * Reads and checks the data of `descend`: an object with a column per input,
+ * a number per sample for a scalar input and `size` numbers per sample, row
+ * after row, for a vector input, every column holding the same number of
+ * samples. Checked whole before anything is computed.
+ */
+export function readColumns(
+  layout: InputLayout,
+  data: unknown,
+  where: string,
+  counted?: KeyCount,
+): Columns {
+  const { names, sizes } = layout;
+  const expected = `a column per input (${names.join(', ')})`;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new TypeError(
+      `${where}: expected data to be an object with ${expected}, received ${describe(data)}`,
+    );
+  }
+  if (names.length === 0)
+    throw new RangeError(`${where}: the function has no inputs, so data holds no samples`);
+  const d = data as Record<string, unknown>;
+  // Keys are looked at once per data object (a training loop passes the same one).
+  if (counted === undefined || counted.last !== d) {
+    for (const key in d) {
+      if (!names.includes(key))
+        throw new TypeError(`${where}: unknown input '${key}' in data (expected ${expected})`);
+    }
+  }
+  const columns: ArrayLike<number>[] = [];
+  let count = -1;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    const size = sizes[i] as number;
+    const column = d[name];
+    if (column === undefined && !(name in d))
+      throw new TypeError(`${where}: missing input '${name}' in data (expected ${expected})`);
+    if (!isArrayLike(column) || column instanceof DataView) {
+      throw new TypeError(
+        `${where}: expected data.${name} to be an array of numbers, received ${describe(column)}`,
+      );
+    }
+    const width = size < 0 ? 1 : size;
+    if (column.length % width !== 0) {
+      throw new RangeError(
+        `${where}: input '${name}' is a vector of ${size}, so data.${name} must hold ${size} numbers per sample, row after row; received ${column.length} numbers`,
+      );
+    }
+    const n = column.length / width;
+    if (count >= 0 && n !== count) {
+      throw new RangeError(
+        `${where}: every column must hold the same number of samples: data.${names[0] as string} holds ${count}, data.${name} holds ${n}`,
+      );
+    }
+    count = n;
+    if (!(column instanceof Float64Array || column instanceof Float32Array)) {
+      for (let j = 0; j < column.length; j++) {
+        const x: unknown = column[j];
+        if (typeof x !== 'number')
+          throw new TypeError(
+            `${where}: expected data.${name}[${j}] to be a number, received ${describe(x)}`,
+          );
+      }
+    }
+    columns.push(column as ArrayLike<number>);
+  }
+  if (counted !== undefined) counted.last = d;
+  return { columns, count };
+}

@@ -27,6 +27,8 @@ import {
   sigmoidSlope,
   stableSigmoid,
 } from '../ops.js';
+import type { Value } from '../value.js';
+import type { InputLayout } from './inputs.js';
 import type { Tape } from './tape.js';
 
 // The interpreter's own numbering, literal so that its switches compile to
@@ -109,6 +111,70 @@ export class TapeMachine {
     const grad = this.grad;
     for (let i = 0; i < params.length; i++)
       if (paramRequiresGrad[i]) (params[i] as { grad: number }).grad = grad[nInputs + i] as number;
+  }
+
+  /**
+   * `descend` of compile.ts, checked at every step: for each sample, forward,
+   * backward from gradients of 0 and p ← p − lr·g for the trained parameters,
+   * held in the slots; each output goes to `losses`, their sum is returned, and
+   * the Values are written once, after the last step. A step
+   * with a non-finite gradient or parameter throws, and nothing is written.
+   */
+  descend(
+    layout: InputLayout,
+    columns: readonly ArrayLike<number>[],
+    count: number,
+    lr: number,
+    losses: Float64Array,
+  ): number {
+    if (count === 0) return 0;
+    const { nInputs, params, paramRequiresGrad } = this.tape;
+    const { sizes, offsets } = layout;
+    const trained: number[] = [];
+    params.forEach((_, i) => {
+      if (paramRequiresGrad[i]) trained.push(nInputs + i);
+    });
+    const d = this.data;
+    const g = this.grad;
+    let total = 0;
+    this.loadParams();
+    for (let k = 0; k < count; k++) {
+      for (let i = 0; i < columns.length; i++) {
+        const column = columns[i] as ArrayLike<number>;
+        const size = sizes[i] as number;
+        const at = offsets[i] as number;
+        if (size < 0) d[at] = column[k] as number;
+        else for (let j = 0; j < size; j++) d[at + j] = column[k * size + j] as number;
+      }
+      for (let j = 0; j < trained.length; j++) g[trained[j] as number] = 0;
+      const out = this.forward();
+      losses[k] = out;
+      total += out;
+      this.backward();
+      for (const s of trained) {
+        if (!Number.isFinite(g[s])) throw this.fault(k, s, `the gradient of`, g[s] as number);
+      }
+      for (const s of trained) {
+        const next = (d[s] as number) - lr * (g[s] as number);
+        if (!Number.isFinite(next))
+          throw this.fault(k, s, 'the update would make', next, ' (is lr too large?)');
+      }
+      for (const s of trained) d[s] = (d[s] as number) - lr * (g[s] as number);
+    }
+    for (const s of trained) (params[s - nInputs] as Value).data = d[s] as number;
+    this.storeParamGrads();
+    return total;
+  }
+
+  /** The error of a descend step: names the sample and the parameter (by index and label). */
+  private fault(k: number, slot: number, what: string, x: number, hint = ''): RangeError {
+    const i = slot - this.tape.nInputs;
+    const label = (this.tape.params[i] as Value).label;
+    const name = label === undefined ? `parameter ${i}` : `parameter ${i} ('${label}')`;
+    const is = what === 'the gradient of' ? ' is' : '';
+    return new RangeError(
+      `descend(data, lr, losses): at sample ${k}, ${what} ${name}${is} ${x}; no parameter was changed${hint}`,
+    );
   }
 
   /** Computes every op node from its operands; returns the output. */

@@ -1,0 +1,346 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { dot, sum, Value } from '../index.js';
+import { generate } from './codegen.js';
+import { compile, record, type CompileMode } from './compile.js';
+import { layoutOf } from './inputs.js';
+import { build, expectSameBits, finite, step, type Step } from './random-graphs.test-support.js';
+
+const MODES: readonly CompileMode[] = ['codegen', 'interpreter'];
+
+/** What `descend` computes, by hand, over `dataOf(k)`: one sample's `data`. */
+interface Descended {
+  losses: number[];
+  data: number[];
+  grads: number[];
+}
+
+/**
+ * The eager loop `descend` fuses, written out: per sample, gradients from 0, a
+ * graph, `backward()`, then SGD's check (every gradient, then every new value
+ * finite) and p ← p − lr·g. Returns the failing sample instead where the check fails.
+ */
+function eagerDescent(
+  params: readonly Value[],
+  count: number,
+  lr: number,
+  graph: (k: number) => Value,
+): Descended | { failsAt: number } {
+  const losses: number[] = [];
+  for (let k = 0; k < count; k++) {
+    params.forEach((p) => (p.grad = 0));
+    const root = graph(k);
+    root.backward();
+    losses.push(root.data);
+    const trained = params.filter((p) => p.requiresGrad);
+    if (trained.some((p) => !Number.isFinite(p.grad))) return { failsAt: k };
+    if (trained.some((p) => !Number.isFinite(p.data - lr * p.grad))) return { failsAt: k };
+    for (const p of trained) p.data -= lr * p.grad;
+  }
+  return { losses, data: params.map((p) => p.data), grads: params.map((p) => p.grad) };
+}
+
+const state = (params: readonly Value[]): number[] => params.flatMap((p) => [p.data, p.grad]);
+
+describe('descend: online gradient descent, fused', () => {
+  it('takes the notebook’s steps for y = m·x + c: the hand-derived update, bit for bit', () => {
+    const xs = [0.5, -1.25, 2, 3.75, -0.3];
+    const ys = xs.map((x) => 3 * x + 4 + Math.sin(7 * x) / 10);
+    const lr = 0.05;
+    // d = (m·x + c) − y; ∂(d²)/∂m = x·(2d), ∂(d²)/∂c = 2d.
+    let m = 0.25;
+    let c = -0.5;
+    const losses: number[] = [];
+    let gm = 0;
+    let gc = 0;
+    xs.forEach((x, k) => {
+      const d = m * x + c - (ys[k] as number);
+      losses.push(d * d);
+      gc = 2 * d;
+      gm = x * gc;
+      m -= lr * gm;
+      c -= lr * gc;
+    });
+    for (const mode of MODES) {
+      const pm = new Value(0.25, { label: 'm' });
+      const pc = new Value(-0.5, { label: 'c' });
+      const f = compile(({ x, y }) => pm.mul(x).add(pc).sub(y).square(), {
+        inputs: ['x', 'y'],
+        mode,
+      });
+      const out = new Float64Array(xs.length);
+      const total = f.descend({ x: xs, y: Float64Array.from(ys) }, lr, out);
+      expectSameBits(Array.from(out), losses);
+      expectSameBits([total], [losses.reduce((s, l) => s + l, 0)]);
+      expectSameBits([pm.data, pc.data, pm.grad, pc.grad], [m, c, gm, gc]);
+    }
+  });
+
+  it('equals the eager loop on random graphs with a vector input, in every way of running a tape', () => {
+    const noGradient = (): never => {
+      throw new Error('no gradient');
+    };
+    fc.assert(
+      fc.property(
+        fc.array(step, { minLength: 1, maxLength: 25 }),
+        fc.array(finite, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.array(finite, { minLength: 3, maxLength: 3 }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        fc.constantFrom(0.001, 0.01, 0.1),
+        fc.boolean(),
+        (steps: Step[], p0, samples, lr, freezeLast) => {
+          const params = p0.map((d) => new Value(d));
+          // params[0] stays trained: the root adds it, so the root always needs a gradient.
+          if (freezeLast && params.length > 1) (params.at(-1) as Value).requiresGrad = false;
+          const start = state(params);
+          const reset = (): void =>
+            params.forEach((p, i) => {
+              p.data = start[2 * i] as number;
+              p.grad = start[2 * i + 1] as number;
+            });
+          const expected = eagerDescent(params, samples.length, lr, (k) =>
+            build(
+              steps,
+              params,
+              (samples[k] as number[]).map((x) => new Value(x, { requiresGrad: false })),
+              [0.75],
+            ),
+          );
+          reset();
+          const layout = layoutOf({ x: [0.5, -0.25, 1.5] }, 'test');
+          const tape = record(
+            ({ x }) => build(steps, params, x as Value[], [0.75]),
+            layout,
+            [],
+            (i) => layout.examples[i] as number,
+            'test',
+          );
+          const column = Float64Array.from(samples.flat());
+          const runs: (() => number)[] = [
+            ...MODES.map((mode) => {
+              const f = compile(({ x }) => build(steps, params, x, [0.75]), {
+                inputs: { x: [0.5, -0.25, 1.5] },
+                mode,
+                check: false,
+              });
+              return () => f.descend({ x: column }, lr, out);
+            }),
+            ...(['locals', 'arrays'] as const).map((style) => {
+              const g = generate(tape, layout, noGradient, style);
+              return () => g.descend([column], samples.length, lr, out);
+            }),
+          ];
+          const out = new Float64Array(samples.length);
+          for (const run of runs) {
+            reset();
+            out.fill(0);
+            if ('failsAt' in expected) {
+              expect(run).toThrow(new RegExp(`at sample ${expected.failsAt}, `));
+              expectSameBits(state(params), start);
+            } else {
+              run();
+              expectSameBits(Array.from(out), expected.losses);
+              expectSameBits(
+                params.map((p) => p.data),
+                expected.data,
+              );
+              expectSameBits(
+                params.map((p) => p.grad),
+                expected.grads,
+              );
+            }
+          }
+        },
+      ),
+      { seed: 7, numRuns: 200 },
+    );
+  });
+
+  it('keeps many parameters in arrays and still equals the eager loop', () => {
+    // 70 weights: more than the generated code keeps in locals.
+    const init = Array.from({ length: 70 }, (_, i) => Math.sin(i + 1) / 4);
+    const xs = [0.5, -1, 0.25, 2];
+    const ys = [1, -1, 0.5, 0];
+    const lr = 0.02;
+    const weights = init.map((w) => new Value(w));
+    const graph = (x: Value | number, y: Value | number): Value =>
+      dot(
+        weights,
+        weights.map((_, i) => (x instanceof Value ? x.mul(i / 70) : (x * i) / 70)),
+      )
+        .tanh()
+        .sub(y)
+        .square();
+    const expected = eagerDescent(weights, xs.length, lr, (k) =>
+      graph(xs[k] as number, ys[k] as number),
+    ) as Descended;
+    for (const mode of MODES) {
+      weights.forEach((w, i) => {
+        w.data = init[i] as number;
+        w.grad = 0;
+      });
+      const f = compile(({ x, y }) => graph(x, y), { inputs: ['x', 'y'], mode });
+      const out = new Float64Array(xs.length);
+      f.descend({ x: xs, y: ys }, lr, out);
+      expectSameBits(Array.from(out), expected.losses);
+      expectSameBits(
+        weights.map((w) => w.data),
+        expected.data,
+      );
+      expectSameBits(
+        weights.map((w) => w.grad),
+        expected.grads,
+      );
+    }
+  });
+
+  it('with no samples returns 0 and changes nothing', () => {
+    for (const mode of MODES) {
+      const w = new Value(2);
+      w.grad = 0.5;
+      const f = compile(({ x }) => w.mul(x), { inputs: ['x'], mode });
+      expect(f.descend({ x: [] }, 0.1)).toBe(0);
+      expect([w.data, w.grad]).toEqual([2, 0.5]);
+    }
+  });
+});
+
+describe('descend: bad input', () => {
+  const setup = (mode: CompileMode) => {
+    const m = new Value(0.5, { label: 'm' });
+    const c = new Value(-1, { label: 'c' });
+    m.grad = 0.25;
+    const f = compile(({ x, y }) => m.mul(x).add(c).sub(y).square(), { inputs: ['x', 'y'], mode });
+    const unchanged = (): void =>
+      expect([m.data, m.grad, c.data, c.grad]).toEqual([0.5, 0.25, -1, 0]);
+    return { f, m, c, unchanged };
+  };
+
+  it('names what is wrong with data, lr or losses, and changes nothing', () => {
+    const cases: [unknown, unknown, unknown, ErrorConstructor, RegExp][] = [
+      [
+        null,
+        0.1,
+        undefined,
+        TypeError,
+        /expected data to be an object with a column per input \(x, y\), received null/,
+      ],
+      [[1, 2], 0.1, undefined, TypeError, /expected data to be an object/],
+      [{ x: [1], y: [2], z: [3] }, 0.1, undefined, TypeError, /unknown input 'z' in data/],
+      [{ x: [1] }, 0.1, undefined, TypeError, /missing input 'y' in data/],
+      [
+        { x: 1, y: [2] },
+        0.1,
+        undefined,
+        TypeError,
+        /expected data\.x to be an array of numbers, received number 1/,
+      ],
+      [
+        { x: [1, '2'], y: [2, 3] },
+        0.1,
+        undefined,
+        TypeError,
+        /expected data\.x\[1\] to be a number, received string/,
+      ],
+      [
+        { x: [1, 2], y: [2] },
+        0.1,
+        undefined,
+        RangeError,
+        /every column must hold the same number of samples: data\.x holds 2, data\.y holds 1/,
+      ],
+      [
+        { x: [1], y: [2] },
+        0,
+        undefined,
+        RangeError,
+        /expected lr to be a positive finite number, received number 0/,
+      ],
+      [
+        { x: [1], y: [2] },
+        -0.1,
+        undefined,
+        RangeError,
+        /expected lr to be a positive finite number/,
+      ],
+      [
+        { x: [1], y: [2] },
+        Number.NaN,
+        undefined,
+        RangeError,
+        /expected lr to be a positive finite number/,
+      ],
+      [
+        { x: [1], y: [2] },
+        Infinity,
+        undefined,
+        RangeError,
+        /expected lr to be a positive finite number/,
+      ],
+      [
+        { x: [1], y: [2] },
+        '0.1',
+        undefined,
+        TypeError,
+        /expected lr to be a positive finite number, received string/,
+      ],
+      [
+        { x: [1, 2], y: [2, 3] },
+        0.1,
+        new Float64Array(1),
+        TypeError,
+        /expected losses to be a Float64Array of at least 2 numbers/,
+      ],
+      [{ x: [1], y: [2] }, 0.1, [0], TypeError, /expected losses to be a Float64Array/],
+    ];
+    for (const mode of MODES) {
+      const { f, unchanged } = setup(mode);
+      for (const [data, lr, losses, type, message] of cases) {
+        const call = (): number =>
+          (f.descend as (d: unknown, lr: unknown, l?: unknown) => number)(data, lr, losses);
+        expect(call).toThrow(type);
+        expect(call).toThrow(message);
+        unchanged();
+      }
+    }
+  });
+
+  it('checks the rows of a vector input', () => {
+    for (const mode of MODES) {
+      const w = [new Value(1), new Value(2), new Value(3)];
+      const f = compile(({ x }) => dot(w, x), { inputs: { x: [0, 0, 0] }, mode });
+      expect(() => f.descend({ x: [1, 2, 3, 4] }, 0.1)).toThrow(
+        /input 'x' is a vector of 3, so data\.x must hold 3 numbers per sample, row after row; received 4 numbers/,
+      );
+      expect(w.map((v) => v.data)).toEqual([1, 2, 3]);
+    }
+  });
+
+  it('stops at a non-finite gradient or parameter, names the sample and the parameter, and changes nothing', () => {
+    for (const mode of MODES) {
+      const m = new Value(1, { label: 'm' });
+      // ∂/∂m of sqrt(m·x) is x·(0.5/sqrt(m·x)): 0·∞ = NaN where x = 0 (sample 2).
+      const f = compile(({ x }) => m.mul(x).sqrt(), { inputs: ['x'], mode });
+      expect(() => f.descend({ x: [1, 2, 0, 3] }, 0.01)).toThrow(
+        /descend\(data, lr, losses\): at sample 2, the gradient of parameter 0 \('m'\) is NaN; no parameter was changed/,
+      );
+      expect([m.data, m.grad]).toEqual([1, 0]);
+      // A finite gradient times a huge rate: the new value overflows at sample 0.
+      const g = compile(({ x }) => sum([m.mul(x), m]), { inputs: ['x'], mode });
+      expect(() => g.descend({ x: [1e300] }, 1e10)).toThrow(
+        /at sample 0, the update would make parameter 0 \('m'\) -Infinity; no parameter was changed \(is lr too large\?\)/,
+      );
+      expect([m.data, m.grad]).toEqual([1, 0]);
+    }
+  });
+
+  it('refuses an output that needs no gradient', () => {
+    for (const mode of MODES) {
+      const k = new Value(2, { requiresGrad: false });
+      const f = compile(({ x }) => k.mul(x), { inputs: ['x'], mode });
+      expect(() => f.descend({ x: [1] }, 0.1)).toThrow(/does not require a gradient/);
+    }
+  });
+});
