@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  compiledOnlineFit,
+  compileW2,
+  descendOnlineFit,
   eagerOnlineFit,
   floorOnlineFit,
   nnOnlineFit,
@@ -19,13 +22,30 @@ describe('floorOnlineFit', () => {
     expect(out.checks).toEqual({ m: 2 * W2_LR * x * y, c: 2 * W2_LR * y });
   });
 
-  it('is matched bit for bit by the Value graph, @ag/nn and fit', () => {
+  it('is matched bit for bit by the Value graph, @ag/nn, fit and the compiled step', () => {
     const setup = w2Setup(500);
     const floor = floorOnlineFit(setup);
-    for (const other of [eagerOnlineFit(setup), nnOnlineFit(setup), nnOnlineFitViaFit(setup)]) {
+    const others = [
+      eagerOnlineFit(setup),
+      nnOnlineFit(setup),
+      nnOnlineFitViaFit(setup),
+      compiledOnlineFit(setup, compileW2()),
+      compiledOnlineFit(setup, compileW2('interpreter')),
+      descendOnlineFit(setup, compileW2()),
+      descendOnlineFit(setup, compileW2('interpreter')),
+    ];
+    for (const other of others) {
       expect(other.loss).toBe(floor.loss);
       expect(other.checks).toEqual(floor.checks);
     }
+  });
+
+  it('is matched by descend over a part pass too (530 steps: five passes and 30 samples)', () => {
+    const setup = w2Setup(530);
+    const floor = floorOnlineFit(setup);
+    const fused = descendOnlineFit(setup, compileW2());
+    expect(fused.loss).toBe(floor.loss);
+    expect(fused.checks).toEqual(floor.checks);
   });
 
   it('recovers m = 3 and c = 4 within the noise', () => {

@@ -164,6 +164,30 @@ export function compiledOnlineFit(setup: W2Setup, compiled: CompiledW2): Outcome
 }
 
 /**
+ * Variant (c), fused: the compiled step's `descend`, one call per pass over
+ * the samples (the steps left after the last full pass in a shorter call), the
+ * parameters kept in the compiled code between steps.
+ */
+export function descendOnlineFit(setup: W2Setup, compiled: CompiledW2): Outcome {
+  const { xs, ys, steps } = setup;
+  const { m, c, f } = compiled;
+  const n = xs.length;
+  m.data = M0;
+  c.data = C0;
+  const data = { x: xs, y: ys };
+  const losses = new Float64Array(n);
+  let done = 0;
+  for (; done + n <= steps; done += n) f.descend(data, W2_LR, losses);
+  const rest = steps - done;
+  if (rest > 0) f.descend({ x: xs.subarray(0, rest), y: ys.subarray(0, rest) }, W2_LR, losses);
+  const last = (rest > 0 ? rest : n) - 1;
+  return {
+    loss: steps === 0 ? Number.NaN : (losses[last] as number),
+    checks: { m: m.data, c: c.data },
+  };
+}
+
+/**
  * Heap per step graph, from many graphs held at once (one 6-node graph is
  * below the resolution of a heap reading); the holding array is taken off.
  */
@@ -192,6 +216,8 @@ export function runW2(options: { steps: number; plan: TimingPlan }): ResultRow[]
   const setup = w2Setup(options.steps);
   const compiled = compileW2();
   const interpreted = compileW2('interpreter');
+  const fused = compileW2();
+  const fusedInterpreted = compileW2('interpreter');
   const variants: Variant[] = [
     {
       name: '(a) Value graph per step',
@@ -224,6 +250,20 @@ export function runW2(options: { steps: number; plan: TimingPlan }): ResultRow[]
       run: () => compiledOnlineFit(setup, interpreted),
       target: ratioTarget(2),
       note: "mode 'interpreter' forced",
+    },
+    {
+      name: `(c) compiled, descend (fused SGD), ${fused.f.mode}`,
+      floor: 'notebook',
+      run: () => descendOnlineFit(setup, fused),
+      target: ratioTarget(2),
+      note: 'f.descend({ x, y }, lr) once per pass over the 100 samples: no Value written between steps',
+    },
+    {
+      name: `(c) compiled, descend, ${fusedInterpreted.f.mode}`,
+      floor: 'notebook',
+      run: () => descendOnlineFit(setup, fusedInterpreted),
+      target: ratioTarget(2),
+      note: "descend with mode 'interpreter' forced",
     },
     {
       name: '(c) compiled, incl. compile',
