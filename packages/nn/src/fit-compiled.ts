@@ -23,6 +23,25 @@ export function compileModeOf(c: unknown): CompileMode | null {
  * remainder), over vector inputs x (b·nin numbers, row after row) and y (b
  * targets); each update fills the same two arrays and replays.
  */
+/** The compiled updates of a `fit` run. */
+export interface CompiledUpdates {
+  update: Update;
+  /** Online mode (batches of 1) only, else null. */
+  fused: FusedEpoch | null;
+}
+
+/** A whole pass of online plain SGD fused into the compiled code (`descend` of `@ag/core`). */
+export interface FusedEpoch {
+  /**
+   * One step per sample of `order` at rate `lr`; returns the sum of the steps'
+   * losses. At a non-finite gradient or parameter it throws a RangeError,
+   * having changed nothing.
+   */
+  run(order: readonly number[], lr: number): number;
+  /** The leaves the compiled loss trains (those that require a gradient). */
+  trained: readonly Value[];
+}
+
 export function compiledUpdate(
   forward: Forward['forward'],
   loss: CompiledFitLoss,
@@ -30,7 +49,7 @@ export function compiledUpdate(
   parameters: readonly Value[],
   mode: CompileMode,
   batchSizes: readonly number[],
-): Update {
+): CompiledUpdates {
   // checkData has made every row this wide.
   const nin = (data.x[0] as readonly number[]).length;
   const compileBatch = (b: number) => {
@@ -64,7 +83,7 @@ export function compiledUpdate(
       return [b, { f: compileBatch(b), x, y, sample: { x, y } }] as const;
     }),
   );
-  return (order, start, end) => {
+  const update: Update = (order, start, end) => {
     const c = byBatchSize.get(end - start);
     if (c === undefined) throw new Error(`fit: no compiled graph for a batch of ${end - start}`);
     const { x, y } = c;
@@ -76,4 +95,19 @@ export function compiledUpdate(
     }
     return c.f.backward(c.sample);
   };
+  const one = byBatchSize.get(1);
+  if (one === undefined || batchSizes.length !== 1) return { update, fused: null };
+  // The pass's samples as columns, in the pass's order.
+  const n = data.x.length;
+  const columns = { x: new Float64Array(n * nin), y: new Float64Array(n) };
+  const run = (order: readonly number[], lr: number): number => {
+    for (let k = 0; k < n; k++) {
+      const i = order[k] as number;
+      const row = data.x[i] as readonly number[];
+      for (let j = 0, at = k * nin; j < nin; j++) columns.x[at + j] = row[j] as number;
+      columns.y[k] = data.y[i] as number;
+    }
+    return one.f.descend(columns, lr);
+  };
+  return { update, fused: { run, trained: one.f.parameters.filter((p) => p.requiresGrad) } };
 }

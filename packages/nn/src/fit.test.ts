@@ -525,6 +525,126 @@ describe('fit with compile', () => {
     }
   }
 
+  /** A fit run of plain online SGD with no onStep (what runs fused when compiled), and what it left. */
+  function plainOnline(
+    compile: boolean | 'codegen' | 'interpreter',
+    options: { model: 'line' | 'mlp'; lr?: number; x?: number[][]; y?: number[] },
+  ) {
+    const data =
+      options.x !== undefined && options.y !== undefined
+        ? { x: options.x, y: options.y }
+        : options.model === 'line'
+          ? { x: X.map((x) => [x]), y: Y }
+          : makeMoons(9, 0.1, 3);
+    const model =
+      options.model === 'line'
+        ? new Linear(1, 1)
+        : new MLP(2, [4, 4, 1], { activation: 'tanh', random: seededRandom(5) });
+    if (model instanceof Linear) model.loadStateDict({ weight: [[START.m]], bias: [START.c] });
+    const params = model.parameters();
+    const optimizer = new SGD(params, { lr: options.lr ?? 0.01 });
+    let steps = 0;
+    const step = optimizer.step.bind(optimizer);
+    optimizer.step = () => {
+      steps++;
+      step();
+    };
+    const epochs: number[] = [];
+    let error: unknown = null;
+    let result = null;
+    try {
+      result = fit({
+        model,
+        data,
+        loss: (out, y) =>
+          options.model === 'line' ? mse(out, y, { reduction: 'sum' }) : hinge(out, y),
+        optimizer,
+        shuffle: options.model === 'mlp' ? 8 : false,
+        epochs: 12,
+        compile,
+        onEpoch: (info) => epochs.push(info.loss, info.globalStep),
+      });
+    } catch (e) {
+      error = e;
+    }
+    return {
+      result,
+      error,
+      epochs,
+      steps,
+      stepCount: optimizer.stepCount,
+      state: params.flatMap((p) => [p.data, p.grad]),
+    };
+  }
+
+  it('runs plain online SGD without onStep as whole passes fused in the compiled code: no step() call, and eager fit’s history, parameters, gradients and step count, bit for bit', () => {
+    for (const model of ['line', 'mlp'] as const) {
+      const eager = plainOnline(false, { model });
+      expect(eager.steps).toBeGreaterThan(0);
+      for (const compile of ['codegen', 'interpreter'] as const) {
+        const fused = plainOnline(compile, { model });
+        expect(fused.steps).toBe(0);
+        expect(fused.stepCount).toBe(eager.stepCount);
+        expect(fused.result).toEqual(eager.result);
+        for (const key of ['epochs', 'state'] as const) {
+          const differing = fused[key].filter((v, i) => !Object.is(v, eager[key][i]));
+          expect(differing, `${model} ${compile} ${key}`).toEqual([]);
+        }
+      }
+    }
+  });
+
+  it('takes a fused pass that meets a non-finite number again step by step: the error and the parameters of eager fit', () => {
+    // x = 1e100 with lr 1: the first update overshoots to about −2e200, the next gradient overflows.
+    const diverging = { model: 'line' as const, lr: 1, x: [[1], [1e100], [2]], y: [1, 2, 3] };
+    const eager = plainOnline(false, diverging);
+    expect(eager.error).toBeInstanceOf(RangeError);
+    expect((eager.error as Error).message).toMatch(/^SGD\.step: /);
+    for (const compile of ['codegen', 'interpreter'] as const) {
+      const fused = plainOnline(compile, diverging);
+      expect((fused.error as Error).message).toBe((eager.error as Error).message);
+      expect(fused.stepCount).toBe(eager.stepCount);
+      const differing = fused.state.filter((v, i) => !Object.is(v, eager.state[i]));
+      expect(differing).toEqual([]);
+    }
+  });
+
+  it('keeps single steps for momentum, a schedule, onStep, or an optimizer that moves other leaves', () => {
+    const line = (): Linear => {
+      const model = new Linear(1, 1);
+      model.loadStateDict({ weight: [[START.m]], bias: [START.c] });
+      return model;
+    };
+    const variants: ((model: Linear) => Partial<Parameters<typeof fit>[0]>)[] = [
+      (m) => ({ optimizer: new SGD(m.parameters(), { lr: 0.01, momentum: 0.5 }) }),
+      (m) => ({ optimizer: new SGD(m.parameters(), { lr: 0.01, weightDecay: 0.1 }) }),
+      (m) => ({ optimizer: new SGD(m.parameters(), { lr: 0.01 }), schedule: () => 0.01 }),
+      (m) => ({ optimizer: new SGD(m.parameters(), { lr: 0.01 }), onStep: () => undefined }),
+      (m) => ({ optimizer: new SGD(m.parameters().slice(0, 1), { lr: 0.01 }) }),
+    ];
+    for (const variant of variants) {
+      const model = line();
+      const options = variant(model);
+      const optimizer = options.optimizer as SGD;
+      let steps = 0;
+      const step = optimizer.step.bind(optimizer);
+      optimizer.step = () => {
+        steps++;
+        step();
+      };
+      fit({
+        model,
+        data: { x: X.map((x) => [x]), y: Y },
+        loss: (out, y) => mse(out, y, { reduction: 'sum' }),
+        epochs: 2,
+        compile: true,
+        ...options,
+        optimizer,
+      });
+      expect(steps).toBe(2 * X.length);
+    }
+  });
+
   it('compiles a forward function given with its parameters, which then receives Values', () => {
     const go = (compile: boolean): number[] => {
       const m = new Value(START.m);

@@ -10,6 +10,7 @@ import { checkRandom, DEFAULT_SEED, draw, seededRandom, type Random } from './ra
 import type { Schedule } from './schedules.js';
 import { callLoss } from './call-loss.js';
 import { compiledUpdate, compileModeOf } from './fit-compiled.js';
+import { SGD } from './optimizers/sgd.js';
 
 /** Samples: inputs `x[i]` and their targets `y[i]` (a number each: a value, a label or a class index). */
 export interface Dataset {
@@ -131,6 +132,8 @@ export interface CompiledFitOptions extends FitOptionsBase {
    * `true` or `'auto'`: generated code where allowed, else the interpreter;
    * `'codegen'` or `'interpreter'` force one; `false`: eager. The forward pass
    * and the loss must not branch on `.data` (`compile` checks, and throws).
+   * Online plain SGD at a constant rate without `onStep` runs each pass fused
+   * (`descend` of `@ag/core`), with the same numbers.
    */
   compile: boolean | CompileMode;
 }
@@ -352,6 +355,17 @@ function checkSchedule(schedule: Schedule, totalSteps: number): void {
  */
 export type Update = (order: readonly number[], start: number, end: number) => number;
 
+/** SGD without momentum or weight decay: p ← p − lr·g, what `descend` fuses. */
+function isPlainSGD(optimizer: Steppable): optimizer is SGD {
+  return optimizer instanceof SGD && optimizer.momentum === 0 && optimizer.weightDecay === 0;
+}
+
+/** Whether the optimizer moves exactly the leaves the compiled loss trains. */
+function sameLeaves(trained: readonly Value[], moved: readonly Value[]): boolean {
+  const set = new Set(moved.filter((p) => p.requiresGrad));
+  return set.size === trained.length && trained.every((p) => set.has(p));
+}
+
 function eagerUpdate(forward: Forward['forward'], loss: FitLoss, data: Dataset): Update {
   return (order, start, end) => {
     const outputs: Value[][] = [];
@@ -420,9 +434,9 @@ export function fit(options: FitOptions | CompiledFitOptions): FitResult {
   const totalSteps = stepsPerEpoch * epochs;
   if (schedule !== undefined) checkSchedule(schedule, totalSteps);
   const compileMode = compileModeOf(o.compile);
-  const update =
+  const compiled =
     compileMode === null
-      ? eagerUpdate(forward, loss, data)
+      ? null
       : compiledUpdate(
           forward,
           loss as CompiledFitLoss,
@@ -431,6 +445,18 @@ export function fit(options: FitOptions | CompiledFitOptions): FitResult {
           compileMode,
           n % batchSize === 0 ? [batchSize] : [batchSize, n % batchSize],
         );
+  const update = compiled === null ? eagerUpdate(forward, loss, data) : compiled.update;
+  // Online, compiled, plain SGD at a constant rate, nobody watching single
+  // steps: whole passes run fused in the compiled code, the same numbers.
+  const fused =
+    compiled !== null &&
+    compiled.fused !== null &&
+    onStep === undefined &&
+    schedule === undefined &&
+    isPlainSGD(optimizer) &&
+    sameLeaves(compiled.fused.trained, optimizer.params)
+      ? compiled.fused
+      : null;
 
   const history: number[] = [];
   let globalStep = 0;
@@ -453,7 +479,21 @@ export function fit(options: FitOptions | CompiledFitOptions): FitResult {
     }
     let weighted = 0;
     let seen = 0;
-    for (let s = 0; s < stepsPerEpoch; s++) {
+    if (fused !== null) {
+      optimizer.zeroGrad();
+      for (let i = 0; i < parameters.length; i++) (parameters[i] as Value).grad = 0;
+      try {
+        weighted = fused.run(order, optimizer.lr);
+        seen = n;
+        globalStep += n;
+        (optimizer as SGD).stepCount += n;
+      } catch (error) {
+        // A non-finite step: the fused pass changed nothing; the pass below
+        // takes the same steps one by one and stops where SGD.step throws.
+        if (!(error instanceof RangeError)) throw error;
+      }
+    }
+    for (let s = seen === n ? stepsPerEpoch : 0; s < stepsPerEpoch; s++) {
       const start = s * batchSize;
       const end = Math.min(n, start + batchSize);
       const samples = end - start;
