@@ -29,6 +29,7 @@ describe('floorOnlineFit', () => {
       eagerOnlineFit(setup),
       nnOnlineFit(setup),
       nnOnlineFitViaFit(setup),
+      nnOnlineFitViaFit(setup, true),
       compiledOnlineFit(setup, compileW2()),
       compiledOnlineFit(setup, compileW2('interpreter')),
       descendOnlineFit(setup, compileW2()),
