@@ -6,6 +6,7 @@ import {
   eager,
   expectSameBits,
   finite,
+  generatedStyles,
   generic,
   step,
 } from './random-graphs.test-support.js';
@@ -258,9 +259,6 @@ describe('compile: the micrograd demo MLP (2-16-16-1, dot + relu + hinge loss)',
 
 describe('compile: every way of running a tape agrees bit for bit', () => {
   it('interpreter, code in locals and code in typed arrays, for one sample and for a batch', () => {
-    const noGradient = (): never => {
-      throw new Error('no gradient');
-    };
     fc.assert(
       fc.property(
         fc.array(step, { minLength: 1, maxLength: 30 }),
@@ -268,21 +266,12 @@ describe('compile: every way of running a tape agrees bit for bit', () => {
         fc.array(fc.array(finite, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 3 }),
         (steps, p0, samples) => {
           const params = p0.map((d) => new Value(d));
-          const layout = layoutOf({ x: [0.5, -0.25, 1.5] }, 'test');
-          const tape = record(
-            ({ x }) => build(steps, params, x as Value[], [0.75]),
-            layout,
-            [],
-            (i) => layout.examples[i] as number,
-            'test',
-          );
           const runners = [
             compile(({ x }) => build(steps, params, x, [0.75]), {
               inputs: { x: [0.5, -0.25, 1.5] },
               mode: 'interpreter',
             }),
-            generate(tape, layout, noGradient, 'locals'),
-            generate(tape, layout, noGradient, 'arrays'),
+            ...generatedStyles(steps, params),
           ];
           const results = runners.map((f) => {
             params.forEach((p) => (p.grad = 0.5));

@@ -1,10 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dot, sum, Value } from '../index.js';
-import { generate } from './codegen.js';
-import { compile, record, type CompileMode } from './compile.js';
-import { layoutOf } from './inputs.js';
-import { build, expectSameBits, finite, step, type Step } from './random-graphs.test-support.js';
+import { compile, type CompileMode } from './compile.js';
+import {
+  build,
+  expectSameBits,
+  finite,
+  generatedStyles,
+  step,
+  type Step,
+} from './random-graphs.test-support.js';
 
 const MODES: readonly CompileMode[] = ['codegen', 'interpreter'];
 
@@ -42,6 +47,23 @@ function eagerDescent(
 
 const state = (params: readonly Value[]): number[] => params.flatMap((p) => [p.data, p.grad]);
 
+/** The losses written, and the parameters and gradients left, bit for bit as expected. */
+function expectDescended(
+  losses: Float64Array,
+  params: readonly Value[],
+  expected: Descended,
+): void {
+  expectSameBits(Array.from(losses), expected.losses);
+  expectSameBits(
+    params.map((p) => p.data),
+    expected.data,
+  );
+  expectSameBits(
+    params.map((p) => p.grad),
+    expected.grads,
+  );
+}
+
 describe('descend: online gradient descent, fused', () => {
   it('takes the notebook’s steps for y = m·x + c: the hand-derived update, bit for bit', () => {
     const xs = [0.5, -1.25, 2, 3.75, -0.3];
@@ -77,9 +99,6 @@ describe('descend: online gradient descent, fused', () => {
   });
 
   it('equals the eager loop on random graphs with a vector input, in every way of running a tape', () => {
-    const noGradient = (): never => {
-      throw new Error('no gradient');
-    };
     fc.assert(
       fc.property(
         fc.array(step, { minLength: 1, maxLength: 25 }),
@@ -109,14 +128,6 @@ describe('descend: online gradient descent, fused', () => {
             ),
           );
           reset();
-          const layout = layoutOf({ x: [0.5, -0.25, 1.5] }, 'test');
-          const tape = record(
-            ({ x }) => build(steps, params, x as Value[], [0.75]),
-            layout,
-            [],
-            (i) => layout.examples[i] as number,
-            'test',
-          );
           const column = Float64Array.from(samples.flat());
           const runs: (() => number)[] = [
             ...MODES.map((mode) => {
@@ -127,10 +138,9 @@ describe('descend: online gradient descent, fused', () => {
               });
               return () => f.descend({ x: column }, lr, out);
             }),
-            ...(['locals', 'arrays'] as const).map((style) => {
-              const g = generate(tape, layout, noGradient, style);
-              return () => g.descend([column], samples.length, lr, out);
-            }),
+            ...generatedStyles(steps, params).map(
+              (g) => () => g.descend([column], samples.length, lr, out),
+            ),
           ];
           const out = new Float64Array(samples.length);
           for (const run of runs) {
@@ -141,15 +151,7 @@ describe('descend: online gradient descent, fused', () => {
               expectSameBits(state(params), start);
             } else {
               run();
-              expectSameBits(Array.from(out), expected.losses);
-              expectSameBits(
-                params.map((p) => p.data),
-                expected.data,
-              );
-              expectSameBits(
-                params.map((p) => p.grad),
-                expected.grads,
-              );
+              expectDescended(out, params, expected);
             }
           }
         },
@@ -184,15 +186,7 @@ describe('descend: online gradient descent, fused', () => {
       const f = compile(({ x, y }) => graph(x, y), { inputs: ['x', 'y'], mode });
       const out = new Float64Array(xs.length);
       f.descend({ x: xs, y: ys }, lr, out);
-      expectSameBits(Array.from(out), expected.losses);
-      expectSameBits(
-        weights.map((w) => w.data),
-        expected.data,
-      );
-      expectSameBits(
-        weights.map((w) => w.grad),
-        expected.grads,
-      );
+      expectDescended(out, weights, expected);
     }
   });
 

@@ -6,6 +6,9 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { add, div, dot, max, min, mul, pow, sub, sum, Value } from '../index.js';
+import { generate, type GeneratedFunctions } from './codegen.js';
+import { record } from './compile.js';
+import { layoutOf } from './inputs.js';
 
 export const OP_NAMES = [
   'add',
@@ -175,4 +178,26 @@ export function expectSameBits(actual: readonly number[], expected: readonly num
     if (!Object.is(a, expected[i]))
       expect.fail(`entry ${i}: ${a} !== ${expected[i]} (bit for bit)`);
   });
+}
+
+/**
+ * `build(steps, params, x, [0.75])` over a vector input x of three numbers,
+ * recorded and generated as code in both styles: slots in locals and in typed arrays.
+ */
+export function generatedStyles(
+  steps: readonly Step[],
+  params: readonly Value[],
+): GeneratedFunctions[] {
+  const layout = layoutOf({ x: [0.5, -0.25, 1.5] }, 'test');
+  const tape = record(
+    ({ x }) => build(steps, params, x as Value[], [0.75]),
+    layout,
+    [],
+    (i) => layout.examples[i] as number,
+    'test',
+  );
+  const noGradient = (): never => {
+    throw new Error('no gradient');
+  };
+  return (['locals', 'arrays'] as const).map((style) => generate(tape, layout, noGradient, style));
 }
