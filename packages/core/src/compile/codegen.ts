@@ -457,8 +457,8 @@ function rolledBackward(
  * `t === 0 ? 0 : -t`), the same doubles with one dependent addition fewer. A
  * term that is itself an op node's gradient is copied as it is: such a
  * gradient starts at +0 (or 1) and a sum that starts at +0 is never −0. Only
- * units without branches are rewritten; a local written inside a branch is no
- * longer known to be 0 after it.
+ * units without branches or loops, made of statements `g += t;` / `g -= t;`, are
+ * rewritten; a local assigned in any other way is no longer known to be 0 after it.
  */
 function foldFirstTerms(
   units: readonly string[],
@@ -466,16 +466,24 @@ function foldFirstTerms(
   nodeGradients: ReadonlySet<string>,
 ): string[] {
   const zero = new Set(fresh);
+  // Every local a piece of code assigns (=, +=, -=, …) is no longer known to be 0.
+  const assigned = /\b(g\d+)\s*[-+*/]?=(?!=)/g;
+  const forget = (code: string): void => {
+    for (const m of code.matchAll(assigned)) zero.delete(m[1] as string);
+  };
   return units.map((unit) => {
-    if (/\bif\b|[{}]/.test(unit)) {
-      for (const m of unit.matchAll(/\b(g\d+) [-+]=/g)) zero.delete(m[1] as string);
+    if (/\b(?:if|for|while)\b|[{}]/.test(unit)) {
+      forget(unit);
       return unit;
     }
     return unit
       .split(';')
       .map((statement) => {
         const m = /^\s*(g\d+) ([-+])= (.+)$/.exec(statement);
-        if (m === null) return statement;
+        if (m === null || (m[3] as string).match(assigned) !== null) {
+          forget(statement);
+          return statement;
+        }
         const [, g, sign, term] = m as unknown as [string, string, string, string];
         if (!zero.has(g)) return statement;
         zero.delete(g);
@@ -698,9 +706,10 @@ function descendSource(
       ...foldFirstTerms(single.bwd, fresh, nodeGradients(tape)),
       ...trained.map((i) => `const ${next(i)} = v${slot(i)} - lr * ${g(i)};`),
       `poison = poison + (${finite.join(' + ')});`,
-      ...trained.map((i) => `v${slot(i)} = ${next(i)};`),
+      // The output before the update (it may be a parameter itself).
       `L[k] = ${single.val(tape.output)};`,
       'total += L[k];',
+      ...trained.map((i) => `v${slot(i)} = ${next(i)};`),
       '}',
       poisoned,
       ...trained.map((i) => `p${i}.data = v${slot(i)}; p${i}.grad = ${g(i)};`),

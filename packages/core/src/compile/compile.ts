@@ -119,9 +119,11 @@ export interface CompiledFunction<S extends InputSpec> {
    * input, the vector's numbers sample after sample for a vector input.
    * Returns the sum of the steps' outputs (each taken before its update) and,
    * if `losses` is given, writes each into it. Afterwards `p.data` holds the
-   * trained value and `p.grad` the last step's gradient. Everything is checked
-   * first; a step that meets a non-finite gradient or parameter throws a
-   * RangeError naming the sample and the parameter, and no parameter changes.
+   * trained value and `p.grad` the last step's gradient (parameters that need no
+   * gradient are left as they are). Everything is checked first; a step that
+   * meets a non-finite gradient or parameter throws a RangeError naming the
+   * sample and the parameter (`f.parameters[i]`), and nothing changes, `losses`
+   * included. A function without inputs has no samples and is refused.
    * For momentum, Adam or schedules, use `backward` with an `@ag/nn` optimizer.
    * @example
    * const losses = new Float64Array(3);
@@ -242,18 +244,22 @@ export function compile(
         const why = `${at}: expected lr to be a positive finite number, received ${describe(lr)}`;
         throw typeof lr === 'number' ? new RangeError(why) : new TypeError(why);
       }
-      let out: Float64Array;
-      if (losses === undefined) {
-        if (scratch.length < count) scratch = new Float64Array(count);
-        out = scratch;
-      } else if (losses instanceof Float64Array && losses.length >= count) {
-        out = losses;
-      } else {
-        throw new TypeError(
-          `${at}: expected losses to be a Float64Array of at least ${count} numbers (one per sample), received ${describe(losses)}`,
-        );
+      if (losses !== undefined) {
+        if (!(losses instanceof Float64Array))
+          throw new TypeError(
+            `${at}: expected losses to be a Float64Array, received ${describe(losses)}`,
+          );
+        if (losses.length < count)
+          throw new RangeError(
+            `${at}: expected losses to hold at least ${count} numbers (one per sample), received ${losses.length}`,
+          );
       }
-      return impl.descend(columns, count, lr, out);
+      // The steps write their losses here; the caller's array receives them
+      // only once every step has passed (a throw changes nothing at all).
+      if (scratch.length < count) scratch = new Float64Array(count);
+      const total = impl.descend(columns, count, lr, scratch);
+      if (losses !== undefined) for (let k = 0; k < count; k++) losses[k] = scratch[k] as number;
+      return total;
     },
   };
 }

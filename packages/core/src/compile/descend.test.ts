@@ -190,6 +190,32 @@ describe('descend: online gradient descent, fused', () => {
     }
   });
 
+  it('takes the loss before the update where the output is a parameter itself', () => {
+    // out = p: each loss is p before its step, ∂out/∂p = 1, p ← p − 0.5.
+    for (const mode of MODES) {
+      const p = new Value(5);
+      const f = compile(() => p, { inputs: ['x'], mode, check: false });
+      const losses = new Float64Array(3);
+      expect(f.descend({ x: [1, 2, 3] }, 0.5, losses)).toBe(13.5);
+      expect(Array.from(losses)).toEqual([5, 4.5, 4]);
+      expect([p.data, p.grad]).toEqual([3.5, 1]);
+    }
+  });
+
+  it('reads every input before writing losses, so losses may be one of the columns', () => {
+    for (const mode of MODES) {
+      const run = (alias: boolean): number[] => {
+        const w = new Value(0.5);
+        const f = compile(({ x, y }) => w.mul(x).sub(y).square(), { inputs: ['x', 'y'], mode });
+        const y = Float64Array.from([1, 2, 3]);
+        const losses = alias ? y : new Float64Array(3);
+        f.descend({ x: [1, 2, 3], y }, 0.01, losses);
+        return [...losses, w.data];
+      };
+      expectSameBits(run(true), run(false));
+    }
+  });
+
   it('with no samples returns 0 and changes nothing', () => {
     for (const mode of MODES) {
       const w = new Value(2);
@@ -284,10 +310,10 @@ describe('descend: bad input', () => {
         { x: [1, 2], y: [2, 3] },
         0.1,
         new Float64Array(1),
-        TypeError,
-        /expected losses to be a Float64Array of at least 2 numbers/,
+        RangeError,
+        /expected losses to hold at least 2 numbers \(one per sample\), received 1/,
       ],
-      [{ x: [1], y: [2] }, 0.1, [0], TypeError, /expected losses to be a Float64Array/],
+      [{ x: [1], y: [2] }, 0.1, [0], TypeError, /expected losses to be a Float64Array, received/],
     ];
     for (const mode of MODES) {
       const { f, unchanged } = setup(mode);
@@ -317,14 +343,16 @@ describe('descend: bad input', () => {
       const m = new Value(1, { label: 'm' });
       // ∂/∂m of sqrt(m·x) is x·(0.5/sqrt(m·x)): 0·∞ = NaN where x = 0 (sample 2).
       const f = compile(({ x }) => m.mul(x).sqrt(), { inputs: ['x'], mode });
-      expect(() => f.descend({ x: [1, 2, 0, 3] }, 0.01)).toThrow(
-        /descend\(data, lr, losses\): at sample 2, the gradient of parameter 0 \('m'\) is NaN; no parameter was changed/,
+      const losses = new Float64Array(4).fill(7);
+      expect(() => f.descend({ x: [1, 2, 0, 3] }, 0.01, losses)).toThrow(
+        /descend\(data, lr, losses\): at sample 2, the gradient of f\.parameters\[0\] \('m'\) is NaN; nothing was changed/,
       );
       expect([m.data, m.grad]).toEqual([1, 0]);
+      expect(Array.from(losses)).toEqual([7, 7, 7, 7]);
       // A finite gradient times a huge rate: the new value overflows at sample 0.
       const g = compile(({ x }) => sum([m.mul(x), m]), { inputs: ['x'], mode });
       expect(() => g.descend({ x: [1e300] }, 1e10)).toThrow(
-        /at sample 0, the update would make parameter 0 \('m'\) -Infinity; no parameter was changed \(is lr too large\?\)/,
+        /at sample 0, the update would make f\.parameters\[0\] \('m'\) -Infinity; nothing was changed \(is lr too large\?\)/,
       );
       expect([m.data, m.grad]).toEqual([1, 0]);
     }

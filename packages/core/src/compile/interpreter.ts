@@ -170,10 +170,10 @@ export class TapeMachine {
   private fault(k: number, slot: number, what: string, x: number, hint = ''): RangeError {
     const i = slot - this.tape.nInputs;
     const label = (this.tape.params[i] as Value).label;
-    const name = label === undefined ? `parameter ${i}` : `parameter ${i} ('${label}')`;
+    const name = label === undefined ? `f.parameters[${i}]` : `f.parameters[${i}] ('${label}')`;
     const is = what === 'the gradient of' ? ' is' : '';
     return new RangeError(
-      `descend(data, lr, losses): at sample ${k}, ${what} ${name}${is} ${x}; no parameter was changed${hint}`,
+      `descend(data, lr, losses): at sample ${k}, ${what} ${name}${is} ${x}; nothing was changed${hint}`,
     );
   }
 
