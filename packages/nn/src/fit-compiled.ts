@@ -18,11 +18,6 @@ export function compileModeOf(c: unknown): CompileMode | null {
   );
 }
 
-/**
- * The loss over a batch of b samples compiled once per b (the batch size and the
- * remainder), over vector inputs x (b·nin numbers, row after row) and y (b
- * targets); each update fills the same two arrays and replays.
- */
 /** The compiled updates of a `fit` run. */
 export interface CompiledUpdates {
   update: Update;
@@ -42,6 +37,11 @@ export interface FusedEpoch {
   trained: readonly Value[];
 }
 
+/**
+ * The loss over a batch of b samples compiled once per b (the batch size and the
+ * remainder), over vector inputs x (b·nin numbers, row after row) and y (b
+ * targets); each update fills the same two arrays and replays.
+ */
 export function compiledUpdate(
   forward: Forward['forward'],
   loss: CompiledFitLoss,

@@ -543,12 +543,6 @@ describe('fit with compile', () => {
     if (model instanceof Linear) model.loadStateDict({ weight: [[START.m]], bias: [START.c] });
     const params = model.parameters();
     const optimizer = new SGD(params, { lr: options.lr ?? 0.01 });
-    let steps = 0;
-    const step = optimizer.step.bind(optimizer);
-    optimizer.step = () => {
-      steps++;
-      step();
-    };
     const epochs: number[] = [];
     let error: unknown = null;
     let result = null;
@@ -571,21 +565,20 @@ describe('fit with compile', () => {
       result,
       error,
       epochs,
-      steps,
       stepCount: optimizer.stepCount,
       state: params.flatMap((p) => [p.data, p.grad]),
     };
   }
 
-  it('runs plain online SGD without onStep as whole passes fused in the compiled code: no step() call, and eager fit’s history, parameters, gradients and step count, bit for bit', () => {
+  it('runs plain online SGD without onStep as whole passes fused in the compiled code, with eager fit’s history, parameters, gradients and step count, bit for bit', () => {
     for (const model of ['line', 'mlp'] as const) {
       const eager = plainOnline(false, { model });
-      expect(eager.steps).toBeGreaterThan(0);
+      expect(eager.result?.fusedEpochs).toBe(0);
       for (const compile of ['codegen', 'interpreter'] as const) {
         const fused = plainOnline(compile, { model });
-        expect(fused.steps).toBe(0);
+        expect(fused.result?.fusedEpochs).toBe(12);
         expect(fused.stepCount).toBe(eager.stepCount);
-        expect(fused.result).toEqual(eager.result);
+        expect({ ...fused.result, fusedEpochs: 0 }).toEqual(eager.result);
         for (const key of ['epochs', 'state'] as const) {
           const differing = fused[key].filter((v, i) => !Object.is(v, eager[key][i]));
           expect(differing, `${model} ${compile} ${key}`).toEqual([]);
@@ -609,39 +602,80 @@ describe('fit with compile', () => {
     }
   });
 
-  it('keeps single steps for momentum, a schedule, onStep, or an optimizer that moves other leaves', () => {
-    const line = (): Linear => {
-      const model = new Linear(1, 1);
-      model.loadStateDict({ weight: [[START.m]], bias: [START.c] });
-      return model;
-    };
+  it('keeps single steps for momentum, weight decay, a schedule, onStep, a subclass of SGD, a replaced step, or an optimizer that moves other leaves', () => {
+    class Clipped extends SGD {}
     const variants: ((model: Linear) => Partial<Parameters<typeof fit>[0]>)[] = [
       (m) => ({ optimizer: new SGD(m.parameters(), { lr: 0.01, momentum: 0.5 }) }),
       (m) => ({ optimizer: new SGD(m.parameters(), { lr: 0.01, weightDecay: 0.1 }) }),
       (m) => ({ optimizer: new SGD(m.parameters(), { lr: 0.01 }), schedule: () => 0.01 }),
       (m) => ({ optimizer: new SGD(m.parameters(), { lr: 0.01 }), onStep: () => undefined }),
+      (m) => ({ optimizer: new Clipped(m.parameters(), { lr: 0.01 }) }),
+      (m) => {
+        const optimizer = new SGD(m.parameters(), { lr: 0.01 });
+        const step = optimizer.step.bind(optimizer);
+        optimizer.step = () => step();
+        return { optimizer };
+      },
       (m) => ({ optimizer: new SGD(m.parameters().slice(0, 1), { lr: 0.01 }) }),
+      // A frozen leaf whose value SGD.step refuses: single steps, which throw as eager fit does.
+      (m) => ({
+        optimizer: new SGD([...m.parameters(), new Value(Number.NaN, { requiresGrad: false })], {
+          lr: 0.01,
+        }),
+      }),
     ];
     for (const variant of variants) {
-      const model = line();
-      const options = variant(model);
-      const optimizer = options.optimizer as SGD;
-      let steps = 0;
-      const step = optimizer.step.bind(optimizer);
-      optimizer.step = () => {
-        steps++;
-        step();
+      const run = (compile: boolean) => {
+        const model = new Linear(1, 1);
+        model.loadStateDict({ weight: [[START.m]], bias: [START.c] });
+        try {
+          const result = fit({
+            model,
+            data: { x: X.map((x) => [x]), y: Y },
+            loss: (out, y) => mse(out, y, { reduction: 'sum' }),
+            epochs: 2,
+            compile,
+            ...variant(model),
+          } as Parameters<typeof fit>[0]);
+          return { result, state: model.parameters().flatMap((p) => [p.data, p.grad]) };
+        } catch (error) {
+          return { error: (error as Error).message };
+        }
       };
-      fit({
-        model,
-        data: { x: X.map((x) => [x]), y: Y },
-        loss: (out, y) => mse(out, y, { reduction: 'sum' }),
-        epochs: 2,
-        compile: true,
-        ...options,
-        optimizer,
-      });
-      expect(steps).toBe(2 * X.length);
+      const compiled = run(true);
+      expect(compiled.result?.fusedEpochs ?? 0).toBe(0);
+      expect(compiled).toEqual(run(false));
+    }
+  });
+
+  it('asks again before every pass: a leaf frozen or momentum loaded in onEpoch ends the fused passes, as eager fit would see it', () => {
+    const changes: ((model: Linear, optimizer: SGD) => void)[] = [
+      (model) => ((model.parameters()[0] as Value).requiresGrad = false),
+      (_, optimizer) => optimizer.loadStateDict({ ...optimizer.stateDict(), momentum: 0.9 }),
+    ];
+    for (const change of changes) {
+      const run = (compile: boolean) => {
+        const model = new Linear(1, 1);
+        model.loadStateDict({ weight: [[START.m]], bias: [START.c] });
+        const optimizer = new SGD(model.parameters(), { lr: 0.01 });
+        const result = fit({
+          model,
+          data: { x: X.map((x) => [x]), y: Y },
+          loss: (out, y) => mse(out, y, { reduction: 'sum' }),
+          optimizer,
+          epochs: 4,
+          compile,
+          onEpoch: (info) => {
+            if (info.epoch === 1) change(model, optimizer);
+          },
+        });
+        return { result, data: model.parameters().map((p) => p.data) };
+      };
+      const fused = run(true);
+      expect(fused.result.fusedEpochs).toBe(1);
+      const eager = run(false);
+      expect(fused.result.history).toEqual(eager.result.history);
+      expect(fused.data).toEqual(eager.data);
     }
   });
 

@@ -132,8 +132,10 @@ export interface CompiledFitOptions extends FitOptionsBase {
    * `true` or `'auto'`: generated code where allowed, else the interpreter;
    * `'codegen'` or `'interpreter'` force one; `false`: eager. The forward pass
    * and the loss must not branch on `.data` (`compile` checks, and throws).
-   * Online plain SGD at a constant rate without `onStep` runs each pass fused
-   * (`descend` of `@ag/core`), with the same numbers.
+   * In `online` mode, with this package's `SGD` without momentum or weight
+   * decay, moving exactly the leaves the loss trains, no `schedule` and no
+   * `onStep`, each pass runs fused (`descend` of `@ag/core`: `step()` is not
+   * called), with the same numbers; see `FitResult.fusedEpochs`.
    */
   compile: boolean | CompileMode;
 }
@@ -151,6 +153,11 @@ export interface FitResult {
   steps: number;
   /** Whether a callback stopped training early. */
   stopped: boolean;
+  /**
+   * Epochs run as one fused pass in the compiled code (online mode with
+   * `compile`, plain `SGD` at a constant rate, no `onStep`); 0 otherwise.
+   */
+  fusedEpochs: number;
 }
 
 const FIT_KEYS = [
@@ -355,15 +362,29 @@ function checkSchedule(schedule: Schedule, totalSteps: number): void {
  */
 export type Update = (order: readonly number[], start: number, end: number) => number;
 
-/** SGD without momentum or weight decay: p ← p − lr·g, what `descend` fuses. */
-function isPlainSGD(optimizer: Steppable): optimizer is SGD {
-  return optimizer instanceof SGD && optimizer.momentum === 0 && optimizer.weightDecay === 0;
-}
-
-/** Whether the optimizer moves exactly the leaves the compiled loss trains. */
-function sameLeaves(trained: readonly Value[], moved: readonly Value[]): boolean {
-  const set = new Set(moved.filter((p) => p.requiresGrad));
-  return set.size === trained.length && trained.every((p) => set.has(p));
+/**
+ * Whether `SGD.step()` on this optimizer, now, would be exactly what `descend`
+ * fuses: this package's own SGD (not a subclass, no method replaced on it),
+ * without momentum or weight decay, moving exactly the leaves the compiled loss
+ * trains (which all still require a gradient), and holding no frozen leaf whose
+ * value `step()` would refuse. Asked again before every pass: a callback may
+ * freeze a leaf or load other hyperparameters between passes.
+ */
+function fusable(optimizer: Steppable, trained: readonly Value[]): boolean {
+  if (
+    Object.getPrototypeOf(optimizer) !== SGD.prototype ||
+    Object.hasOwn(optimizer, 'step') ||
+    Object.hasOwn(optimizer, 'zeroGrad')
+  )
+    return false;
+  const sgd = optimizer as SGD;
+  if (sgd.momentum !== 0 || sgd.weightDecay !== 0) return false;
+  const moved = new Set<Value>();
+  for (const p of sgd.params) {
+    if (p.requiresGrad) moved.add(p);
+    else if (!Number.isFinite(p.data)) return false;
+  }
+  return moved.size === trained.length && trained.every((p) => p.requiresGrad && moved.has(p));
 }
 
 function eagerUpdate(forward: Forward['forward'], loss: FitLoss, data: Dataset): Update {
@@ -449,14 +470,8 @@ export function fit(options: FitOptions | CompiledFitOptions): FitResult {
   // Online, compiled, plain SGD at a constant rate, nobody watching single
   // steps: whole passes run fused in the compiled code, the same numbers.
   const fused =
-    compiled !== null &&
-    compiled.fused !== null &&
-    onStep === undefined &&
-    schedule === undefined &&
-    isPlainSGD(optimizer) &&
-    sameLeaves(compiled.fused.trained, optimizer.params)
-      ? compiled.fused
-      : null;
+    compiled !== null && onStep === undefined && schedule === undefined ? compiled.fused : null;
+  let fusedEpochs = 0;
 
   const history: number[] = [];
   let globalStep = 0;
@@ -479,7 +494,7 @@ export function fit(options: FitOptions | CompiledFitOptions): FitResult {
     }
     let weighted = 0;
     let seen = 0;
-    if (fused !== null) {
+    if (fused !== null && fusable(optimizer, fused.trained)) {
       optimizer.zeroGrad();
       for (let i = 0; i < parameters.length; i++) (parameters[i] as Value).grad = 0;
       try {
@@ -487,6 +502,7 @@ export function fit(options: FitOptions | CompiledFitOptions): FitResult {
         seen = n;
         globalStep += n;
         (optimizer as SGD).stepCount += n;
+        fusedEpochs++;
       } catch (error) {
         // A non-finite step: the fused pass changed nothing; the pass below
         // takes the same steps one by one and stops where SGD.step throws.
@@ -535,5 +551,5 @@ export function fit(options: FitOptions | CompiledFitOptions): FitResult {
       });
     }
   }
-  return { history, epochs: history.length, steps: globalStep, stopped };
+  return { history, epochs: history.length, steps: globalStep, stopped, fusedEpochs };
 }
