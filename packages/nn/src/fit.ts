@@ -370,7 +370,7 @@ export type Update = (order: readonly number[], start: number, end: number) => n
  * value `step()` would refuse. Asked again before every pass: a callback may
  * freeze a leaf or load other hyperparameters between passes.
  */
-function fusable(optimizer: Steppable, trained: readonly Value[]): boolean {
+function fusable(optimizer: Steppable, trained: ReadonlySet<Value>): boolean {
   if (
     Object.getPrototypeOf(optimizer) !== SGD.prototype ||
     Object.hasOwn(optimizer, 'step') ||
@@ -379,12 +379,15 @@ function fusable(optimizer: Steppable, trained: readonly Value[]): boolean {
     return false;
   const sgd = optimizer as SGD;
   if (sgd.momentum !== 0 || sgd.weightDecay !== 0) return false;
-  const moved = new Set<Value>();
+  // The optimizer's parameters are distinct: counting the trained ones it moves suffices.
+  let moved = 0;
   for (const p of sgd.params) {
-    if (p.requiresGrad) moved.add(p);
-    else if (!Number.isFinite(p.data)) return false;
+    if (!p.requiresGrad) {
+      if (trained.has(p) || !Number.isFinite(p.data)) return false;
+    } else if (trained.has(p)) moved++;
+    else return false;
   }
-  return moved.size === trained.length && trained.every((p) => p.requiresGrad && moved.has(p));
+  return moved === trained.size;
 }
 
 function eagerUpdate(forward: Forward['forward'], loss: FitLoss, data: Dataset): Update {
@@ -471,6 +474,7 @@ export function fit(options: FitOptions | CompiledFitOptions): FitResult {
   // steps: whole passes run fused in the compiled code, the same numbers.
   const fused =
     compiled !== null && onStep === undefined && schedule === undefined ? compiled.fused : null;
+  const trained = new Set(fused?.trained);
   let fusedEpochs = 0;
 
   const history: number[] = [];
@@ -494,7 +498,7 @@ export function fit(options: FitOptions | CompiledFitOptions): FitResult {
     }
     let weighted = 0;
     let seen = 0;
-    if (fused !== null && fusable(optimizer, fused.trained)) {
+    if (fused !== null && fusable(optimizer, trained)) {
       optimizer.zeroGrad();
       for (let i = 0; i < parameters.length; i++) (parameters[i] as Value).grad = 0;
       try {

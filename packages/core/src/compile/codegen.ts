@@ -479,6 +479,8 @@ function foldFirstTerms(
     return unit
       .split(';')
       .map((statement) => {
+        // Declarations (`let g7 = 1, g6 = 0`) set the starting values `fresh` describes.
+        if (/^\s*(?:let|const)\s/.test(statement)) return statement;
         const m = /^\s*(g\d+) ([-+])= (.+)$/.exec(statement);
         if (m === null || (m[3] as string).match(assigned) !== null) {
           forget(statement);
@@ -666,10 +668,11 @@ type Passes = ReturnType<typeof passes>;
  * parameter, as `zeroGrad(); backward(); step()` of plain SGD does; each step's
  * output (taken before its update) goes to L[k], and their sum is returned. Small tapes keep the
  * parameters in locals across the steps, larger ones in V and G; the Values
- * are written once, at the end. Rather than a branch per step, every gradient
- * and new parameter x adds x − x (0 if finite, else NaN) into `poison`; a
+ * are written once, at the end. Rather than a branch per step, every new
+ * parameter x adds x − x (0 if finite, else NaN) into `poison` (a non-finite
+ * gradient g makes x − lr·g non-finite too, lr being positive and finite); a
  * poisoned run writes nothing and is run again by `checkedDescend`, which
- * finds the step and throws.
+ * finds the step and names what failed.
  */
 function descendSource(
   tape: Tape,
@@ -694,7 +697,8 @@ function descendSource(
     for (const i of trained) fresh.add(`g${slot(i)}`);
     const g = (i: number): string => `g${slot(i)}`;
     const next = (i: number): string => `n${slot(i)}`;
-    const finite = trained.flatMap((i) => [`(${g(i)} - ${g(i)})`, `(${next(i)} - ${next(i)})`]);
+    // A non-finite gradient makes the new value non-finite too (lr is positive and finite).
+    const finite = trained.map((i) => `(${next(i)} - ${next(i)})`);
     return [
       ...head,
       ...params.map((_, i) => `let v${slot(i)} = p${i}.data;`),
@@ -736,7 +740,7 @@ function descendSource(
     'L[k] = out;',
     'total += out;',
     '}',
-    `for (let j = 0; j < T.length; j++) { const s = ${nInputs} + T[j]; const g = G[s]; const n = V[s] - lr * g; V[s] = n; poison = poison + ((g - g) + (n - n)); }`,
+    `for (let j = 0; j < T.length; j++) { const s = ${nInputs} + T[j]; const g = G[s]; const n = V[s] - lr * g; V[s] = n; poison = poison + (n - n); }`,
     '}',
     poisoned,
     `for (let j = 0; j < T.length; j++) P[T[j]].data = V[${nInputs} + T[j]];`,

@@ -256,9 +256,9 @@ export function compile(
       }
       // The steps write their losses here; the caller's array receives them
       // only once every step has passed (a throw changes nothing at all).
-      if (scratch.length < count) scratch = new Float64Array(count);
+      if (scratch.length !== count) scratch = new Float64Array(count);
       const total = impl.descend(columns, count, lr, scratch);
-      if (losses !== undefined) for (let k = 0; k < count; k++) losses[k] = scratch[k] as number;
+      losses?.set(scratch);
       return total;
     },
   };
