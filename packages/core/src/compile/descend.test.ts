@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dot, sum, Value } from '../index.js';
-import { compile, type CompileMode } from './compile.js';
+import { generateSource } from './codegen.js';
+import { compile, record, type CompileMode } from './compile.js';
+import { layoutOf } from './inputs.js';
 import {
   build,
   expectSameBits,
@@ -224,6 +226,42 @@ describe('descend: online gradient descent, fused', () => {
       expect(f.descend({ x: [] }, 0.1)).toBe(0);
       expect([w.data, w.grad]).toEqual([2, 0.5]);
     }
+  });
+});
+
+describe('generated code: a gradient’s first term is not added to 0', () => {
+  it('writes it as a select (or a copy of an op node’s gradient), in backward and in descend', () => {
+    const m = new Value(0.5);
+    const c = new Value(-1);
+    const layout = layoutOf(['x', 'y'], 'test');
+    const tape = record(
+      ({ x, y }) =>
+        m
+          .mul(x as Value)
+          .add(c)
+          .sub(y as Value)
+          .square(),
+      layout,
+      [],
+      (i) => layout.examples[i] as number,
+      'test',
+    );
+    const source = generateSource(tape, layout, 'locals');
+    // (m·x + c − y)²: slots x 0, y 1, m 2, c 3, m·x 4, +c 5, −y 6, square 7.
+    expect(source).toMatch(/const first = 2 \* v6 \* g7; g6 = first === 0 \? 0 : first;/);
+    expect(source).toMatch(/\bg5 = g6;/);
+    expect(source).toMatch(/\bg4 = g5;/);
+    expect(source).not.toMatch(/\bg[4-6] \+=/);
+    // descend starts the parameters' gradients at 0 too; backward adds to p.grad.
+    const descend = source.slice(source.indexOf('function descend'));
+    expect(descend).toMatch(/\bg3 = g5;/);
+    expect(descend).toMatch(/const first = v0 \* g4; g2 = first === 0 \? 0 : first;/);
+    const backward = source.slice(
+      source.indexOf('function backward'),
+      source.indexOf('function accumulate'),
+    );
+    expect(backward).toMatch(/\bg3 \+= g5;/);
+    expect(backward).toMatch(/\bg2 \+= v0 \* g4;/);
   });
 });
 
