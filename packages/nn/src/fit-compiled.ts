@@ -30,9 +30,11 @@ export interface FusedEpoch {
   /**
    * One step per sample of `order` at rate `lr`; returns the sum of the steps'
    * losses. At a non-finite gradient or parameter it throws a RangeError,
-   * having changed nothing.
+   * having changed nothing. The samples are copied into the compiled
+   * function's columns on the first call and when `refill` is true (the order
+   * changed, or a callback may have changed the data since).
    */
-  run(order: readonly number[], lr: number): number;
+  run(order: readonly number[], lr: number, refill: boolean): number;
   /** The leaves the compiled loss trains (those that require a gradient). */
   trained: readonly Value[];
 }
@@ -100,7 +102,10 @@ export function compiledUpdate(
   // The pass's samples as columns, in the pass's order.
   const n = data.x.length;
   const columns = { x: new Float64Array(n * nin), y: new Float64Array(n) };
-  const run = (order: readonly number[], lr: number): number => {
+  let filled = false;
+  const run = (order: readonly number[], lr: number, refill: boolean): number => {
+    if (filled && !refill) return one.f.descend(columns, lr);
+    filled = true;
     for (let k = 0; k < n; k++) {
       const i = order[k] as number;
       const row = data.x[i] as readonly number[];

@@ -502,7 +502,8 @@ export function fit(options: FitOptions | CompiledFitOptions): FitResult {
       optimizer.zeroGrad();
       for (let i = 0; i < parameters.length; i++) (parameters[i] as Value).grad = 0;
       try {
-        weighted = fused.run(order, optimizer.lr);
+        // Without shuffling and callbacks nothing can change the columns between passes.
+        weighted = fused.run(order, optimizer.lr, random !== null || onEpoch !== undefined);
         seen = n;
         globalStep += n;
         (optimizer as SGD).stepCount += n;
