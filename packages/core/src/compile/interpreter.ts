@@ -152,12 +152,17 @@ export class TapeMachine {
       total += out;
       this.backward();
       for (const s of trained) {
-        if (!Number.isFinite(g[s])) throw this.fault(k, s, `the gradient of`, g[s] as number);
+        if (!Number.isFinite(g[s]))
+          throw this.fault(k, `the gradient of ${this.nameOf(s)} is ${g[s]}`);
       }
       for (const s of trained) {
         const next = (d[s] as number) - lr * (g[s] as number);
         if (!Number.isFinite(next))
-          throw this.fault(k, s, 'the update would make', next, ' (is lr too large?)');
+          throw this.fault(
+            k,
+            `the update would make ${this.nameOf(s)} ${next}`,
+            ' (is lr too large?)',
+          );
       }
       for (const s of trained) d[s] = (d[s] as number) - lr * (g[s] as number);
     }
@@ -166,14 +171,17 @@ export class TapeMachine {
     return total;
   }
 
-  /** The error of a descend step: names the sample and the parameter (by index and label). */
-  private fault(k: number, slot: number, what: string, x: number, hint = ''): RangeError {
+  /** The parameter in `slot`, as `f.parameters` lists it, with its label if it has one. */
+  private nameOf(slot: number): string {
     const i = slot - this.tape.nInputs;
     const label = (this.tape.params[i] as Value).label;
-    const name = label === undefined ? `f.parameters[${i}]` : `f.parameters[${i}] ('${label}')`;
-    const is = what === 'the gradient of' ? ' is' : '';
+    return label === undefined ? `f.parameters[${i}]` : `f.parameters[${i}] ('${label}')`;
+  }
+
+  /** The error of descend's step k. */
+  private fault(k: number, what: string, hint = ''): RangeError {
     return new RangeError(
-      `descend(data, lr, losses): at sample ${k}, ${what} ${name}${is} ${x}; nothing was changed${hint}`,
+      `descend(data, lr, losses): at sample ${k}, ${what}; nothing was changed${hint}`,
     );
   }
 
