@@ -104,13 +104,14 @@ export function compiledUpdate(
   const columns = { x: new Float64Array(n * nin), y: new Float64Array(n) };
   let filled = false;
   const run = (order: readonly number[], lr: number, refill: boolean): number => {
-    if (filled && !refill) return one.f.descend(columns, lr);
-    filled = true;
-    for (let k = 0; k < n; k++) {
-      const i = order[k] as number;
-      const row = data.x[i] as readonly number[];
-      for (let j = 0, at = k * nin; j < nin; j++) columns.x[at + j] = row[j] as number;
-      columns.y[k] = data.y[i] as number;
+    if (refill || !filled) {
+      for (let k = 0; k < n; k++) {
+        const i = order[k] as number;
+        const row = data.x[i] as readonly number[];
+        for (let j = 0, at = k * nin; j < nin; j++) columns.x[at + j] = row[j] as number;
+        columns.y[k] = data.y[i] as number;
+      }
+      filled = true;
     }
     return one.f.descend(columns, lr);
   };

@@ -543,8 +543,9 @@ export function generateSource(
       ? passes(tape, { inArrays: false, paramsInLocals: true, repeat: null })
       : null;
   const trained = params.map((_, i) => i).filter((i) => paramRequiresGrad[i]);
+  const nodeGrads = nodeGradients(tape);
   const interiorZeros = zeroGradients(tape);
-  if (!inArrays) batch.bwd = foldFirstTerms(batch.bwd, interiorZeros, nodeGradients(tape));
+  if (!inArrays) batch.bwd = foldFirstTerms(batch.bwd, interiorZeros, nodeGrads);
 
   // ---- samples: checked in generated code; on failure the generic check explains ----
   const checks: string[] = [
@@ -631,7 +632,7 @@ export function generateSource(
       ...params.map((_, i) => `const v${slot(i)} = p${i}.data;`),
       ...trained.map((i) => `let g${slot(i)} = p${i}.grad;`),
       ...single.fwd,
-      ...foldFirstTerms(single.bwd, interiorZeros, nodeGradients(tape)),
+      ...foldFirstTerms(single.bwd, interiorZeros, nodeGrads),
       ...trained.map((i) => `p${i}.grad = g${slot(i)};`),
       `return ${single.val(output)};`,
       '}',
@@ -653,7 +654,7 @@ export function generateSource(
 }`
       : 'function accumulate() { noGradient("accumulate(samples)"); }',
     trainable
-      ? descendSource(tape, layout, single, batch, inArrays, outVal)
+      ? descendSource(tape, layout, trained, single, batch, inArrays, outVal)
       : 'function descend() { noGradient("descend(data, lr)"); }',
     'return { run, backward, accumulate, descend };',
   );
@@ -677,13 +678,13 @@ type Passes = ReturnType<typeof passes>;
 function descendSource(
   tape: Tape,
   layout: InputLayout,
+  trained: readonly number[],
   single: Passes | null,
   batch: Passes,
   inArrays: boolean,
   outVal: string,
 ): string {
-  const { nInputs, params, paramRequiresGrad } = tape;
-  const trained = params.map((_, i) => i).filter((i) => paramRequiresGrad[i]);
+  const { nInputs, params } = tape;
   const slot = (i: number): number => nInputs + i;
   const head = [
     'function descend(C, count, lr, L) {',
@@ -693,6 +694,7 @@ function descendSource(
   ];
   const poisoned = 'if (poison !== 0) return checkedDescend(C, count, lr, L);';
   if (single !== null) {
+    // Here the parameters' gradients, too, start every step at 0.
     const fresh = zeroGradients(tape);
     for (const i of trained) fresh.add(`g${slot(i)}`);
     const g = (i: number): string => `g${slot(i)}`;

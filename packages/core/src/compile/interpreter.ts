@@ -134,6 +134,7 @@ export class TapeMachine {
     params.forEach((_, i) => {
       if (paramRequiresGrad[i]) trained.push(nInputs + i);
     });
+    const next = new Float64Array(trained.length);
     const d = this.data;
     const g = this.grad;
     let total = 0;
@@ -155,16 +156,17 @@ export class TapeMachine {
         if (!Number.isFinite(g[s]))
           throw this.fault(k, `the gradient of ${this.nameOf(s)} is ${g[s]}`);
       }
-      for (const s of trained) {
-        const next = (d[s] as number) - lr * (g[s] as number);
-        if (!Number.isFinite(next))
+      for (let j = 0; j < trained.length; j++) {
+        const s = trained[j] as number;
+        next[j] = (d[s] as number) - lr * (g[s] as number);
+        if (!Number.isFinite(next[j]))
           throw this.fault(
             k,
-            `the update would make ${this.nameOf(s)} ${next}`,
+            `the update would make ${this.nameOf(s)} ${next[j]}`,
             ' (is lr too large?)',
           );
       }
-      for (const s of trained) d[s] = (d[s] as number) - lr * (g[s] as number);
+      for (let j = 0; j < trained.length; j++) d[trained[j] as number] = next[j] as number;
     }
     for (const s of trained) (params[s - nInputs] as Value).data = d[s] as number;
     this.storeParamGrads();
