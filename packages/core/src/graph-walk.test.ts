@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { nodesBelow } from './graph-walk.js';
+import { dot } from './nary.js';
+import { Value } from './value.js';
+
+describe('nodesBelow', () => {
+  it('lists a shared node once, operands first, first operand first', () => {
+    const a = new Value(1);
+    const b = new Value(2);
+    const s = a.add(b); // used twice below
+    const t = s.mul(a);
+    const out = t.sub(s);
+    // Worked out by hand: enter out → t → s → a, b; then t's a (placed); then out's s (placed).
+    expect(nodesBelow(out)).toEqual([a, b, s, t, out]);
+  });
+
+  it('walks the pairs and bias of a dot node in operand order', () => {
+    const w = [new Value(1), new Value(2)];
+    const x = [new Value(3), new Value(4)];
+    const bias = new Value(5);
+    const d = dot(w, x, bias);
+    expect(nodesBelow(d)).toEqual([w[0], x[0], w[1], x[1], bias, d]);
+  });
+
+  it('leaves every node as it found it, so backward and a second walk still work', () => {
+    const a = new Value(3);
+    const b = new Value(-2);
+    const h = a.mul(b).tanh();
+    const out = dot([h, a], [h, b]).add(h);
+    const nodes = nodesBelow(out);
+    const flags = nodes.map((v) => v._f);
+    expect(nodesBelow(out)).toEqual(nodes);
+    expect(nodes.map((v) => v._f)).toEqual(flags);
+    out.backward();
+    // out = h² + a·b + h with h = tanh(ab), ab = −6: ∂out/∂a = (2h + 1)(1 − h²)·b + b
+    const th = Math.tanh(-6);
+    expect(a.grad).toBeCloseTo((2 * th + 1) * (1 - th * th) * -2 + -2, 12);
+  });
+
+  it('walks a chain a million nodes deep', () => {
+    let v = new Value(0);
+    for (let i = 0; i < 1_000_000; i++) v = v.add(1);
+    expect(nodesBelow(v).length).toBe(2_000_001);
+  });
+});
