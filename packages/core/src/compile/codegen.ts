@@ -787,6 +787,57 @@ function cut(units: readonly string[], prefix: string): { functions: string[]; c
   return { functions, calls: calls.join(' ') };
 }
 
+type Factory = (
+  P: readonly Value[],
+  fail: (sample: unknown, where: string | number) => never,
+  checkSamples: (samples: unknown, where: string) => void,
+  noGradient: (where: string) => never,
+  checkedDescend: GeneratedFunctions['descend'],
+  sigmoid: (x: number) => number,
+  sigmoidSlope: (x: number) => number,
+) => GeneratedFunctions;
+
+/**
+ * Factories made from recent sources, most recently used last. The same graph
+ * compiled again (a second model of the same shape, `fit` called again) gives
+ * the same source: reusing its factory skips parsing it, and the functions it
+ * makes share the JIT's feedback, so they start out optimized. A factory is a
+ * pure function of its source; everything a compiled function owns is passed
+ * in or created by the call.
+ */
+const factories = new Map<string, Factory>();
+const CACHED_FACTORIES = 32;
+const CACHED_SOURCE_CHARS = 1 << 20;
+
+/** @internal How many factories are cached (for tests). */
+export const cachedFactoryCount = (): number => factories.size;
+
+function factoryFor(source: string): Factory {
+  const cached = factories.get(source);
+  if (cached !== undefined) {
+    factories.delete(source);
+    factories.set(source, cached);
+    return cached;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const factory = new Function(
+    'P',
+    'fail',
+    'checkSamples',
+    'noGradient',
+    'checkedDescend',
+    'sigmoid',
+    'sigmoidSlope',
+    source,
+  ) as Factory;
+  if (source.length <= CACHED_SOURCE_CHARS) {
+    if (factories.size >= CACHED_FACTORIES)
+      factories.delete(factories.keys().next().value as string);
+    factories.set(source, factory);
+  }
+  return factory;
+}
+
 /**
  * Builds the functions for a tape with `new Function`. `noGradient` is called
  * by backward and accumulate when the output needs no gradient.
@@ -809,25 +860,7 @@ export function generate(
     // The generated check and readSample test the same things: unreachable.
     throw new TypeError(`compile: a sample failed the generated check only (${String(where)})`);
   };
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const factory = new Function(
-    'P',
-    'fail',
-    'checkSamples',
-    'noGradient',
-    'checkedDescend',
-    'sigmoid',
-    'sigmoidSlope',
-    source,
-  ) as (
-    P: readonly Value[],
-    fail: (sample: unknown, where: string | number) => never,
-    checkSamples: (samples: unknown, where: string) => void,
-    noGradient: (where: string) => never,
-    checkedDescend: GeneratedFunctions['descend'],
-    sigmoid: (x: number) => number,
-    sigmoidSlope: (x: number) => number,
-  ) => GeneratedFunctions;
+  const factory = factoryFor(source);
   return factory(
     tape.params,
     fail,

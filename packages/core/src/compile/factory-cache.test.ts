@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { Value } from '../value.js';
+import { cachedFactoryCount } from './codegen.js';
+import { compile } from './compile.js';
+
+/** A small net with its own parameters: the same graph shape every time. */
+function net(w0: number, w1: number, b: number) {
+  const w = [new Value(w0), new Value(w1)];
+  const bias = new Value(b);
+  const f = compile(({ x, y }) => w[0]!.mul(x).add(w[1]!.mul(x).tanh()).add(bias).sub(y).square(), {
+    inputs: ['x', 'y'],
+    mode: 'codegen',
+  });
+  return { f, w, bias };
+}
+
+describe('compile: generated code reused across graphs of the same shape', () => {
+  it('a second net of the same shape reuses the code, and each net keeps its own parameters', () => {
+    const first = net(0.5, -1.5, 0.25);
+    const cached = cachedFactoryCount();
+    const second = net(2, 0.75, -1);
+    expect(cachedFactoryCount()).toBe(cached);
+
+    // Each against its own gradient worked out by hand at x = 1.5, y = 2:
+    // r = w0·x + tanh(w1·x) + b − y; ∂r²/∂w0 = 2r·x, ∂/∂w1 = 2r·(1 − tanh²(w1·x))·x, ∂/∂b = 2r.
+    for (const { f, w, bias } of [first, second]) {
+      const [w0, w1, b] = [w[0]!.data, w[1]!.data, bias.data];
+      const t = Math.tanh(w1 * 1.5);
+      const r = w0 * 1.5 + t + b - 2;
+      expect(f.backward({ x: 1.5, y: 2 })).toBeCloseTo(r * r, 14);
+      expect(w[0]!.grad).toBeCloseTo(2 * r * 1.5, 13);
+      expect(w[1]!.grad).toBeCloseTo(2 * r * (1 - t * t) * 1.5, 13);
+      expect(bias.grad).toBeCloseTo(2 * r, 13);
+    }
+    // Training one does not move the other.
+    first.f.descend({ x: [1, 2, 3], y: [0, 1, 2] }, 0.01);
+    expect(second.w.map((v) => v.data)).toEqual([2, 0.75]);
+    expect(second.bias.data).toBe(-1);
+  });
+
+  it('a graph of another shape gets code of its own', () => {
+    const before = cachedFactoryCount();
+    const a = new Value(3);
+    // A shape no other test compiles: three nested exps.
+    const f = compile(({ x }) => a.mul(x).exp().exp().exp(), { inputs: ['x'], mode: 'codegen' });
+    expect(cachedFactoryCount()).toBe(Math.min(before + 1, 32));
+    expect(f.run({ x: -2 })).toBe(Math.exp(Math.exp(Math.exp(3 * -2))));
+  });
+});
