@@ -193,6 +193,23 @@ function demoLoss(
   return dataLoss.add(regLoss);
 }
 
+describe('compile: recording changes nothing outside the compiled function', () => {
+  it('leaves the grad of every leaf and node it walked as it was, −0 included', () => {
+    const w = new Value(1.5);
+    const b = new Value(-2);
+    const k = new Value(4, { requiresGrad: false });
+    const h = w.mul(k); // a node made outside fn, read by it
+    h.backward(); // w.grad = 4, h.grad = 1
+    b.grad = -0;
+    k.grad = 0.25;
+    const before = [w, b, k, h].map((v) => v.grad);
+    compile(({ x }) => dot([h, b], [x, x]).add(k).relu(), { inputs: ['x'] });
+    const after = [w, b, k, h].map((v) => v.grad);
+    after.forEach((g, i) => expect(Object.is(g, before[i])).toBe(true));
+    expect(before).toEqual([4, -0, 0.25, 1]);
+  });
+});
+
 describe('compile: the micrograd demo MLP (2-16-16-1, dot + relu + hinge loss)', () => {
   const random = lcg(1337);
   const n = 40;

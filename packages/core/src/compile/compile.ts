@@ -285,7 +285,7 @@ function checkRecording(
   for (const [probe, values] of probes) {
     let again: Tape;
     try {
-      again = record(fn, layout, parameters, values, where);
+      again = record(fn, layout, parameters, values, where, false);
     } catch (error) {
       if (probe === 'NaN inputs') continue;
       throw new Error(
@@ -324,6 +324,7 @@ export function record(
   parameters: readonly Value[],
   values: (slot: number) => number,
   where: string,
+  withBackward = true,
 ): Tape {
   // NaN inputs are expected during the check: anomaly mode would stop the recording.
   const anomaly = isAnomalyDetectionEnabled();
@@ -333,7 +334,7 @@ export function record(
     const out = fn(byName);
     if (!(out instanceof Value))
       throw new TypeError(`${where}: expected fn to return a Value, received ${describe(out)}`);
-    return buildTape(out, flat, parameters);
+    return buildTape(out, flat, parameters, withBackward);
   } finally {
     setAnomalyDetection(anomaly);
   }

@@ -50,55 +50,89 @@ export interface Tape {
   readonly output: number;
 }
 
-/** The slot a constant holds in `slotOf` until slots are handed out. */
+/**
+ * While a tape is built, each node's `grad` holds its slot: a field read where
+ * a Map lookup per operand (60,000 of them in W1's batch graph) cost most of
+ * the time. Before the slots are handed out it holds UNSEEN, or CONSTANT for a
+ * leaf or node whose number will be baked in. The grads are saved first and
+ * put back before buildTape returns, whatever happens.
+ */
+const UNSEEN = -2;
 const CONSTANT = -1;
 
-/** Whether every operand of op node v is a constant (slotOf holds CONSTANT for it). */
-function fromConstantsOnly(v: Value, slotOf: Map<Value, number>): boolean {
+/** Whether every operand of op node v is a constant. */
+function fromConstantsOnly(v: Value): boolean {
   const a = v._a;
   if (Array.isArray(a)) {
     const list = a as readonly Value[];
     for (let i = 0; i < list.length; i++) {
-      if (slotOf.get(list[i] as Value) !== CONSTANT) return false;
+      if ((list[i] as Value).grad !== CONSTANT) return false;
     }
-  } else if (slotOf.get(a as Value) !== CONSTANT) {
+  } else if ((a as Value).grad !== CONSTANT) {
     return false;
   }
-  return v._b === null || slotOf.get(v._b) === CONSTANT;
+  return v._b === null || v._b.grad === CONSTANT;
 }
 
 /**
  * Flattens the graph below `root`. `inputs` are the placeholders (slot i for
  * inputs[i]); `declared` are leaves to read live even if they need no
  * gradient; every other leaf that requires a gradient is read live too.
- * Written with plain loops over one Map: compile flattens three recordings,
- * and this ran at about a microsecond per operand with closures and Sets.
+ * `withBackward` false leaves the backward schedule empty (the check
+ * recordings compare only the graph, which decides that order).
  */
-export function buildTape(root: Value, inputs: readonly Value[], declared: readonly Value[]): Tape {
-  const slotOf = new Map<Value, number>();
-  for (let i = 0; i < inputs.length; i++) slotOf.set(inputs[i] as Value, i);
-  const declaredSet = declared.length > 0 ? new Set(declared) : null;
+export function buildTape(
+  root: Value,
+  inputs: readonly Value[],
+  declared: readonly Value[],
+  withBackward = true,
+): Tape {
   const all = nodesBelow(root);
+  const savedGrads = new Float64Array(all.length);
+  const savedInputGrads = new Float64Array(inputs.length);
+  for (let i = 0; i < all.length; i++) savedGrads[i] = (all[i] as Value).grad;
+  for (let i = 0; i < inputs.length; i++) savedInputGrads[i] = (inputs[i] as Value).grad;
+  try {
+    for (let i = 0; i < all.length; i++) (all[i] as Value).grad = UNSEEN;
+    for (let i = 0; i < inputs.length; i++) (inputs[i] as Value).grad = i;
+    return flatten(root, inputs, declared, all, withBackward);
+  } finally {
+    for (let i = 0; i < all.length; i++) (all[i] as Value).grad = savedGrads[i] as number;
+    for (let i = 0; i < inputs.length; i++)
+      (inputs[i] as Value).grad = savedInputGrads[i] as number;
+  }
+}
 
+/** buildTape's work, with every node's slot kept in its grad (see UNSEEN). */
+function flatten(
+  root: Value,
+  inputs: readonly Value[],
+  declared: readonly Value[],
+  all: readonly Value[],
+  withBackward: boolean,
+): Tape {
+  const declaredSet = declared.length > 0 ? new Set(declared) : null;
   const params: Value[] = [];
   const constantNodes: Value[] = [];
   const opNodes: Value[] = [];
+  let nArgs = 0;
   for (let i = 0; i < all.length; i++) {
     const v = all[i] as Value;
-    if (slotOf.has(v)) continue; // an input
+    if (v.grad >= 0) continue; // an input
     if ((v._f & OP_MASK) === 0) {
       if ((declaredSet !== null && declaredSet.has(v)) || v._f & RG) {
         params.push(v);
       } else {
-        slotOf.set(v, CONSTANT);
+        v.grad = CONSTANT;
         constantNodes.push(v);
       }
-    } else if (fromConstantsOnly(v, slotOf)) {
+    } else if (fromConstantsOnly(v)) {
       // Computed from constants alone: its recorded number is the number.
-      slotOf.set(v, CONSTANT);
+      v.grad = CONSTANT;
       constantNodes.push(v);
     } else {
       opNodes.push(v);
+      if (Array.isArray(v._a)) nArgs += (v._a as readonly Value[]).length;
     }
   }
   const nInputs = inputs.length;
@@ -106,18 +140,18 @@ export function buildTape(root: Value, inputs: readonly Value[], declared: reado
   const requiresGradOfParam = new Uint8Array(nParams);
   for (let i = 0; i < nParams; i++) {
     const v = params[i] as Value;
-    slotOf.set(v, nInputs + i);
+    v.grad = nInputs + i;
     requiresGradOfParam[i] = v._f & RG ? 1 : 0;
   }
   const constants = new Float64Array(constantNodes.length);
   for (let i = 0; i < constantNodes.length; i++) {
     const v = constantNodes[i] as Value;
-    slotOf.set(v, nInputs + nParams + i);
+    v.grad = nInputs + nParams + i;
     constants[i] = v.data;
   }
   const firstNode = nInputs + nParams + constantNodes.length;
   const K = opNodes.length;
-  for (let k = 0; k < K; k++) slotOf.set(opNodes[k] as Value, firstNode + k);
+  for (let k = 0; k < K; k++) (opNodes[k] as Value).grad = firstNode + k;
   const nSlots = firstNode + K;
 
   const requiresGrad = new Uint8Array(nSlots);
@@ -126,7 +160,8 @@ export function buildTape(root: Value, inputs: readonly Value[], declared: reado
   const a = new Int32Array(K);
   const b = new Int32Array(K).fill(-1);
   const n = new Int32Array(K);
-  const args: number[] = [];
+  const args = new Int32Array(nArgs);
+  let at = 0;
   for (let k = 0; k < K; k++) {
     const v = opNodes[k] as Value;
     const code = v._f & OP_MASK;
@@ -134,20 +169,19 @@ export function buildTape(root: Value, inputs: readonly Value[], declared: reado
     requiresGrad[firstNode + k] = v._f & RG ? 1 : 0;
     if (code === SUM.code || code === DOT.code) {
       const list = v._a as readonly Value[];
-      a[k] = args.length;
+      a[k] = at;
       n[k] = code === DOT.code ? list.length / 2 : list.length;
-      for (let j = 0; j < list.length; j++) args.push(slotOf.get(list[j] as Value) as number);
+      for (let j = 0; j < list.length; j++) args[at++] = (list[j] as Value).grad;
     } else {
-      a[k] = slotOf.get(v._a as Value) as number;
+      a[k] = (v._a as Value).grad;
     }
     // A binary op's second operand, or dot's bias.
-    if (v._b !== null) b[k] = slotOf.get(v._b) as number;
+    if (v._b !== null) b[k] = v._b.grad;
   }
 
-  const visits = backwardOrder(root);
+  const visits = withBackward ? backwardOrder(root) : [];
   const backward = new Int32Array(visits.length);
-  for (let i = 0; i < visits.length; i++)
-    backward[i] = (slotOf.get(visits[i] as Value) as number) - firstNode;
+  for (let i = 0; i < visits.length; i++) backward[i] = (visits[i] as Value).grad - firstNode;
   return {
     nInputs,
     params,
@@ -159,10 +193,10 @@ export function buildTape(root: Value, inputs: readonly Value[], declared: reado
     a,
     b,
     n,
-    args: Int32Array.from(args),
+    args,
     requiresGrad,
     backward,
-    output: slotOf.get(root) as number,
+    output: root.grad,
   };
 }
 
