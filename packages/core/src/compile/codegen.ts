@@ -543,9 +543,8 @@ export function generateSource(
       ? passes(tape, { inArrays: false, paramsInLocals: true, repeat: null })
       : null;
   const trained = params.map((_, i) => i).filter((i) => paramRequiresGrad[i]);
-  const nodeGrads = nodeGradients(tape);
-  const interiorZeros = zeroGradients(tape);
-  if (!inArrays) batch.bwd = foldFirstTerms(batch.bwd, interiorZeros, nodeGrads);
+  // (Only code in locals folds: in arrays the gradients are zeroed by a loop.)
+  if (!inArrays) batch.bwd = foldFirstTerms(batch.bwd, zeroGradients(tape), nodeGradients(tape));
 
   // ---- samples: checked in generated code; on failure the generic check explains ----
   const checks: string[] = [
@@ -632,7 +631,7 @@ export function generateSource(
       ...params.map((_, i) => `const v${slot(i)} = p${i}.data;`),
       ...trained.map((i) => `let g${slot(i)} = p${i}.grad;`),
       ...single.fwd,
-      ...foldFirstTerms(single.bwd, interiorZeros, nodeGrads),
+      ...foldFirstTerms(single.bwd, zeroGradients(tape), nodeGradients(tape)),
       ...trained.map((i) => `p${i}.grad = g${slot(i)};`),
       `return ${single.val(output)};`,
       '}',

@@ -68,13 +68,21 @@ function candidates(tape: Tape): { start: number; period: number; count: number 
   return found.sort((x, y) => y.period * y.count - x.period * x.count);
 }
 
+/** Found runs by tape: compile asks twice (whether to generate code, then for the code). */
+const found = new WeakMap<Tape, Repeat | null>();
+
 /** The best run of identical blocks in the tape, or null. */
 export function findRepeat(tape: Tape): Repeat | null {
-  for (const c of candidates(tape).slice(0, 4)) {
-    const r = verify(tape, c.start, c.period, c.count);
-    if (r !== null) return r;
+  let r = found.get(tape);
+  if (r === undefined) {
+    r = null;
+    for (const c of candidates(tape).slice(0, 4)) {
+      r = verify(tape, c.start, c.period, c.count);
+      if (r !== null) break;
+    }
+    found.set(tape, r);
   }
-  return null;
+  return r;
 }
 
 function verify(tape: Tape, start: number, period: number, count: number): Repeat | null {
