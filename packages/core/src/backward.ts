@@ -14,7 +14,7 @@ import {
   VISITED,
 } from './flags.js';
 import { AnomalyError, anomalyEnabled } from './grad-mode.js';
-import { DOT, OPS, type Op } from './ops.js';
+import { DOT, FIRST_NARY, OPS, type Op } from './ops.js';
 import { operandsOf, type Value } from './value.js';
 
 const MARKS = VISITED | ORDERED;
@@ -46,28 +46,39 @@ function topologicalOrder(root: Value, zeroGrads: boolean): number {
     const f = node._f;
     if ((f & VISITED) === 0) {
       node._f = f | VISITED;
-      const a = node._a;
-      if (Array.isArray(a)) {
-        // sum: the terms, stride 1; dot: weights at even, inputs at odd indices.
-        const list = a as readonly Value[];
-        const stride = (f & OP_MASK) === DOT.code ? 2 : 1;
+      const code = f & OP_MASK;
+      if (code < FIRST_NARY) {
+        // Unary and binary ops, by far the most nodes.
+        const a = node._a as Value;
+        if (pending(a)) stack[top++] = a;
+        const b = node._b as Value | null;
+        if (b !== null && pending(b)) stack[top++] = b;
+      } else if (code === DOT.code) {
+        // dot: the weights, then the inputs, then the bias.
+        const ws = node._a as readonly Value[];
+        const xs = node._b as readonly Value[];
+        const n = xs.length;
         if (f & INTERIOR_FIRST) {
-          for (let i = 0; i < list.length; i += stride) {
-            const c = list[i] as Value;
+          for (let i = 0; i < n; i++) {
+            const c = ws[i] as Value;
             if (pending(c)) stack[top++] = c;
           }
         }
         if (f & INTERIOR_SECOND) {
-          for (let i = 1; i < list.length; i += 2) {
-            const c = list[i] as Value;
+          for (let i = 0; i < n; i++) {
+            const c = xs[i] as Value;
             if (pending(c)) stack[top++] = c;
           }
         }
-      } else if (a !== null && pending(a as Value)) {
-        stack[top++] = a as Value;
+        if (ws.length > n && pending(ws[n] as Value)) stack[top++] = ws[n] as Value;
+      } else if (f & INTERIOR_FIRST) {
+        // sum: the terms.
+        const list = node._a as readonly Value[];
+        for (let i = 0; i < list.length; i++) {
+          const c = list[i] as Value;
+          if (pending(c)) stack[top++] = c;
+        }
       }
-      const b = node._b;
-      if (b !== null && pending(b)) stack[top++] = b;
     } else {
       stack[--top] = undefined;
       if ((f & ORDERED) === 0) {

@@ -11,6 +11,11 @@ import type { Value } from './value.js';
 
 const MARKS = VISITED | ORDERED;
 
+/** Pushes a node not yet entered. */
+function push(stack: Value[], node: Value): void {
+  if ((node._f & VISITED) === 0) stack.push(node);
+}
+
 export function nodesBelow(root: Value): Value[] {
   const order: Value[] = [];
   const stack: Value[] = [root];
@@ -20,18 +25,25 @@ export function nodesBelow(root: Value): Value[] {
       const f = node._f;
       if ((f & VISITED) === 0) {
         node._f = f | VISITED;
-        // Operands pushed last to first, so the first is entered first.
-        const b = node._b;
-        if (b !== null && (b._f & VISITED) === 0) stack.push(b);
+        // Operands pushed last to first, so the first is entered first
+        // (operandsOf's order: dot's w₀, x₀, w₁, x₁, …, bias).
         const a = node._a;
-        if (Array.isArray(a)) {
-          const list = a as readonly Value[];
-          for (let i = list.length - 1; i >= 0; i--) {
-            const operand = list[i] as Value;
-            if ((operand._f & VISITED) === 0) stack.push(operand);
+        const b = node._b;
+        if (Array.isArray(b)) {
+          const ws = a as readonly Value[];
+          const xs = b as readonly Value[];
+          const n = xs.length;
+          if (ws.length > n) push(stack, ws[n] as Value);
+          for (let i = n - 1; i >= 0; i--) {
+            push(stack, xs[i] as Value);
+            push(stack, ws[i] as Value);
           }
-        } else if (a !== null && ((a as Value)._f & VISITED) === 0) {
-          stack.push(a as Value);
+        } else if (Array.isArray(a)) {
+          const list = a as readonly Value[];
+          for (let i = list.length - 1; i >= 0; i--) push(stack, list[i] as Value);
+        } else {
+          if (b !== null) push(stack, b as Value);
+          if (a !== null) push(stack, a as Value);
         }
       } else {
         stack.pop();

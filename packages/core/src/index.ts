@@ -4,7 +4,7 @@
  */
 export { Value, value, type ValueOptions } from './value.js';
 export { add, sub, mul, div, pow, max, min } from './functions.js';
-export { sum, dot } from './nary.js';
+export { sum, dot, affine } from './nary.js';
 export {
   noGrad,
   isGradEnabled,

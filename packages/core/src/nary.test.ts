@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dot, sum, Value } from './index.js';
+import { affine, dot, sum, Value } from './index.js';
 
 describe('sum', () => {
   it('is one node whose operands each get the full gradient', () => {
@@ -61,6 +61,70 @@ describe('dot', () => {
       /inputs\[0\] to be a Value or a number, received undefined/,
     );
     expect(() => dot([1], [1], 'b' as unknown as number)).toThrow(TypeError);
+  });
+});
+
+describe('dot keeps copies', () => {
+  it('changing the arrays afterwards changes neither the operands nor the gradients', () => {
+    const w = [new Value(2), new Value(3)];
+    const x = [new Value(5), new Value(7)];
+    const y = dot(w, x);
+    const [w0, w1] = w as [Value, Value];
+    w[0] = new Value(100);
+    x[1] = new Value(100);
+    expect(y.operands.map((v) => v.data)).toEqual([2, 5, 3, 7]);
+    y.backward();
+    expect([w0.grad, w1.grad]).toEqual([5, 7]);
+  });
+});
+
+describe('affine', () => {
+  it('is the dot node of a neuron: weights then bias in one array, the same numbers', () => {
+    const params = [new Value(2), new Value(-1), new Value(0.5), new Value(0.25)];
+    const x = [new Value(3), new Value(4, { requiresGrad: false }), new Value(-2)];
+    const y = affine(params, x);
+    expect(y.op).toBe('dot');
+    expect(y.data).toBe(2 * 3 + -1 * 4 + 0.5 * -2 + 0.25);
+    expect(y.operands).toEqual([params[0], x[0], params[1], x[1], params[2], x[2], params[3]]);
+    y.backward();
+    expect(params.map((v) => v.grad)).toEqual([3, 4, -2, 1]);
+    expect(x.map((v) => v.grad)).toEqual([2, 0, 0.5]);
+  });
+
+  it('lets one inputs array serve many nodes, each with its own gradient', () => {
+    const x = [new Value(1.5), new Value(-2)];
+    const p = [new Value(1), new Value(2), new Value(3)];
+    const q = [new Value(-1), new Value(0.5), new Value(0)];
+    const out = affine(p, x).mul(affine(q, x));
+    out.backward();
+    // out = A·B, A = x0 + 2·x1 + 3 = 0.5 and B = −x0 + 0.5·x1 = −2.5 at x = (1.5, −2)
+    expect(out.data).toBe(-1.25);
+    // ∂out/∂xᵢ = pᵢ·B + qᵢ·A (both sums exact in doubles)
+    expect(x.map((v) => v.grad)).toEqual([-3, -4.75]);
+    expect(p.map((v) => v.grad)).toEqual([1.5 * -2.5, -2 * -2.5, -2.5]);
+  });
+
+  it("turns plain numbers into constants in a copy, leaving the caller's array alone", () => {
+    const w = [new Value(2), new Value(3), new Value(1)];
+    const inputs: (number | Value)[] = [5, 7];
+    const y = affine(w, inputs);
+    inputs[0] = new Value(100);
+    expect(y.operands.map((v) => v.data)).toEqual([2, 5, 3, 7, 1]);
+    y.backward();
+    expect(w.map((v) => v.grad)).toEqual([5, 7, 1]);
+  });
+
+  it('rejects a wrong count, an empty input and bad items, naming them', () => {
+    expect(() => affine([1, 2], [1, 2])).toThrow(RangeError);
+    expect(() => affine([1, 2], [1, 2])).toThrow(
+      /expected 3 numbers or Values \(2 weights and the bias\) for 2 inputs, received 2/,
+    );
+    expect(() => affine([1], [])).toThrow(/at least one input/);
+    expect(() => affine([1, 'b' as unknown as number], [1])).toThrow(
+      /affine\(weightsAndBias\): expected weightsAndBias\[1\] to be a Value or a number, received string "b"/,
+    );
+    expect(() => affine([1, 2], [null as unknown as number])).toThrow(/inputs\[0\]/);
+    expect(() => affine(3 as unknown as number[], [1])).toThrow(TypeError);
   });
 });
 

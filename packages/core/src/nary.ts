@@ -6,7 +6,7 @@ import { describe } from './describe.js';
 import { INTERIOR_FIRST, INTERIOR_SECOND, OP_MASK, REQUIRES_GRAD as RG } from './flags.js';
 import { anomalyEnabled, gradEnabled } from './grad-mode.js';
 import { DOT, SUM, type Op } from './ops.js';
-import { constant, forwardAnomaly, Value } from './value.js';
+import { constant, forwardAnomaly, operandsOf, Value } from './value.js';
 
 type Operand = Value | number;
 
@@ -54,7 +54,9 @@ export function sum(values: readonly Operand[]): Value {
 
 /**
  * Σ wᵢ·xᵢ + bias, one node; accumulated left to right with the bias added
- * last: ((w₀·x₀ + w₁·x₁) + …) + bias.
+ * last: ((w₀·x₀ + w₁·x₁) + …) + bias. The node keeps copies of the arrays, so
+ * changing them later does not change the graph (see {@link affine} for a
+ * node that keeps the arrays themselves).
  *
  * @example
  * const neuron = dot(weights, inputs, bias).tanh();
@@ -64,8 +66,8 @@ export function dot(
   inputs: readonly Operand[],
   bias?: Operand,
 ): Value {
-  if (!Array.isArray(weights)) throw notAnArray(weights, 'weights');
-  if (!Array.isArray(inputs)) throw notAnArray(inputs, 'inputs');
+  if (!Array.isArray(weights)) throw notAnArray(weights, 'dot', 'weights');
+  if (!Array.isArray(inputs)) throw notAnArray(inputs, 'dot', 'inputs');
   const n = weights.length;
   if (n !== inputs.length) {
     throw new RangeError(
@@ -84,10 +86,64 @@ export function dot(
       `dot(bias): expected a Value, a number or undefined, received ${describe(bias)}`,
     );
   }
-  // Checked and converted in one pass; a throw midway leaves only unreachable
-  // constants behind, never a node in anyone's graph.
-  const pairs = new Array<Value>(2 * n);
-  let flags = b === null ? 0 : b._f;
+  return dotNode('dot', weights, b === null ? n : n + 1, b, inputs, false);
+}
+
+/**
+ * Σ wᵢ·xᵢ + b with a neuron's weights and bias in one array, as `parameters()`
+ * lists them: `weightsAndBias` holds n weights and then the bias, `inputs` n
+ * inputs. The same node, with the same numbers, as
+ * `dot(weightsAndBias.slice(0, n), inputs, weightsAndBias[n])`.
+ *
+ * Unlike `dot`, the node keeps the arrays themselves, not copies (an array
+ * holding plain numbers is still copied, with the numbers made constants).
+ * Build them once and do not change them afterwards: a neuron's parameter list
+ * then serves every sample, and one array of a layer's inputs serves all its
+ * neurons, so a graph holds no operand arrays of its own. `@ag/nn`'s layers
+ * work this way.
+ *
+ * @example
+ * const params = [w0, w1, b]; // never changed afterwards
+ * const pre = affine(params, [x0, x1]); // w0·x0 + w1·x1 + b
+ */
+export function affine(weightsAndBias: readonly Operand[], inputs: readonly Operand[]): Value {
+  if (!Array.isArray(weightsAndBias)) throw notAnArray(weightsAndBias, 'affine', 'weightsAndBias');
+  if (!Array.isArray(inputs)) throw notAnArray(inputs, 'affine', 'inputs');
+  const n = inputs.length;
+  if (n === 0)
+    throw new RangeError(
+      'affine(weightsAndBias, inputs): expected at least one input, received an empty array',
+    );
+  if (weightsAndBias.length !== n + 1) {
+    throw new RangeError(
+      `affine(weightsAndBias, inputs): expected ${n + 1} numbers or Values (${n} weights and the bias) for ${n} inputs, received ${weightsAndBias.length}`,
+    );
+  }
+  return dotNode('affine', weightsAndBias, n + 1, null, inputs, true);
+}
+
+/**
+ * A dot node over n = inputs.length pairs. `_a` holds the weights and, at
+ * index n, the bias if any; `_b` the inputs. `width` is n, or n + 1 with a
+ * bias: `weights[n]` (affine) or `bias` given apart (dot). With `keep`, an
+ * array of Values is kept as it is; otherwise, or where a plain number must
+ * become a constant, the node gets a copy.
+ */
+function dotNode(
+  fn: 'dot' | 'affine',
+  weights: readonly Operand[],
+  width: number,
+  bias: Value | null,
+  inputs: readonly Operand[],
+  keep: boolean,
+): Value {
+  const n = inputs.length;
+  const wArg = fn === 'dot' ? 'weights' : 'weightsAndBias';
+  // Checked (and converted, if need be) in one pass; a throw midway leaves only
+  // unreachable constants behind, never a node in anyone's graph.
+  let ws: Value[] | null = keep ? null : new Array<Value>(width);
+  let xs: Value[] | null = keep ? null : new Array<Value>(n);
+  let flags = 0;
   let wOps = 0;
   let xOps = 0;
   let s = 0;
@@ -95,49 +151,86 @@ export function dot(
     const wi: unknown = weights[i];
     const xi: unknown = inputs[i];
     const w =
-      wi instanceof Value ? wi : typeof wi === 'number' ? constant(wi) : badItem(wi, 'weights', i);
+      wi instanceof Value ? wi : typeof wi === 'number' ? constant(wi) : badItem(fn, wi, wArg, i);
     const x =
-      xi instanceof Value ? xi : typeof xi === 'number' ? constant(xi) : badItem(xi, 'inputs', i);
-    pairs[2 * i] = w;
-    pairs[2 * i + 1] = x;
+      xi instanceof Value
+        ? xi
+        : typeof xi === 'number'
+          ? constant(xi)
+          : badItem(fn, xi, 'inputs', i);
+    if (ws !== null) ws[i] = w;
+    else if (w !== wi) ws = copied(weights, width, i, w);
+    if (xs !== null) xs[i] = x;
+    else if (x !== xi) xs = copied(inputs, n, i, x);
     flags |= w._f | x._f;
     wOps |= w._f & OP_MASK;
     xOps |= x._f & OP_MASK;
     s = i === 0 ? w.data * x.data : s + w.data * x.data;
   }
-  if (b !== null) s += b.data;
+  let b = bias;
+  if (b === null && width > n) {
+    const bi: unknown = weights[n];
+    b = bi instanceof Value ? bi : typeof bi === 'number' ? constant(bi) : badItem(fn, bi, wArg, n);
+    if (ws !== null) ws[n] = b;
+    else if (b !== bi) ws = copied(weights, width, n, b);
+  } else if (b !== null) {
+    (ws as Value[])[n] = b;
+  }
+  if (b !== null) {
+    flags |= b._f;
+    s += b.data;
+  }
   return finish(
     DOT,
     s,
-    pairs,
-    b,
+    ws ?? (weights as readonly Value[]),
+    xs ?? (inputs as readonly Value[]),
     (flags & RG) | (wOps ? INTERIOR_FIRST : 0) | (xOps ? INTERIOR_SECOND : 0),
   );
 }
 
-function notAnArray(list: unknown, arg: string): TypeError {
+/** A kept array met a plain number at i: a copy with its Values so far, then `item`. */
+function copied(list: readonly Operand[], width: number, i: number, item: Value): Value[] {
+  const out = new Array<Value>(width);
+  for (let j = 0; j < i; j++) out[j] = list[j] as Value;
+  out[i] = item;
+  return out;
+}
+
+function notAnArray(list: unknown, fn: string, arg: string): TypeError {
   return new TypeError(
-    `dot(${arg}): expected an array of Values or numbers, received ${describe(list)}`,
+    `${fn}(${arg}): expected an array of Values or numbers, received ${describe(list)}`,
   );
 }
 
-function badItem(item: unknown, arg: string, i: number): never {
+function badItem(fn: string, item: unknown, arg: string, i: number): never {
   throw new TypeError(
-    `dot(${arg}): expected ${arg}[${i}] to be a Value or a number, received ${describe(item)}`,
+    `${fn}(${arg}): expected ${arg}[${i}] to be a Value or a number, received ${describe(item)}`,
   );
 }
 
-/** `flags`: REQUIRES_GRAD and the INTERIOR_* hints. */
-function finish(op: Op, data: number, operands: Value[], b: Value | null, flags: number): Value {
-  if (anomalyEnabled && !Number.isFinite(data))
-    throw forwardAnomaly(op, b === null ? operands : [...operands, b], data);
+/**
+ * `flags`: REQUIRES_GRAD and the INTERIOR_* hints. `a`: sum's terms, or dot's
+ * weights (and bias); `b`: dot's inputs.
+ */
+function finish(
+  op: Op,
+  data: number,
+  a: readonly Value[],
+  b: readonly Value[] | null,
+  flags: number,
+): Value {
   const out = new Value(data);
-  if (gradEnabled) {
-    out._f = op.code | flags;
-    out._a = operands;
-    out._b = b;
-  } else {
-    out._f = 0; // noGrad(): a leaf, the operands are not kept
+  out._f = op.code | flags;
+  out._a = a;
+  out._b = b;
+  // The node is not handed out yet: after a throw nothing refers to it.
+  if (anomalyEnabled && !Number.isFinite(data)) throw forwardAnomaly(op, operandsOf(out), data);
+  if (!gradEnabled) {
+    // noGrad(): a leaf, the operands are not kept
+    out._f = 0;
+    out._a = null;
+    out._b = null;
   }
   return out;
 }

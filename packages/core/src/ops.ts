@@ -369,20 +369,34 @@ export const SUM = define<Op>({
 /**
  * Σ wᵢ·xᵢ + bias, accumulated left to right, bias added last:
  * ((w₀x₀ + w₁x₁) + …) + bias;  ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂bias = 1.
- * Operands live in `_a` interleaved as [w₀, x₀, w₁, x₁, …], the bias in `_b`.
+ * The weights live in `_a`, followed by the bias if there is one; the inputs
+ * in `_b`. Both arrays may be shared with other nodes (see `affine`).
  */
 export const DOT = define<Op>({
   name: 'dot',
   backward(out: Value): void {
-    const pairs = out._a as readonly Value[];
+    const ws = out._a as readonly Value[];
+    const xs = out._b as readonly Value[];
     const g = out.grad;
-    for (let i = 0; i < pairs.length; i += 2) {
-      const w = pairs[i] as Value;
-      const x = pairs[i + 1] as Value;
+    const n = xs.length;
+    for (let i = 0; i < n; i++) {
+      const w = ws[i] as Value;
+      const x = xs[i] as Value;
       if (w._f & RG) w.grad += x.data * g;
       if (x._f & RG) x.grad += w.data * g;
     }
-    const bias = out._b;
-    if (bias !== null && bias._f & RG) bias.grad += g;
+    if (ws.length > n) {
+      const bias = ws[n] as Value;
+      if (bias._f & RG) bias.grad += g;
+    }
   },
 });
+
+/**
+ * Codes from here up are the n-ary ops (sum, dot), defined last: below it, a
+ * node's operands are `_a` and `_b` themselves, so a walk over the graph tells
+ * the common case apart with one comparison.
+ */
+export const FIRST_NARY = SUM.code;
+if (DOT.code !== OPS.length - 1 || FIRST_NARY !== DOT.code - 1)
+  throw new Error('ops.ts: the n-ary ops must be defined last');

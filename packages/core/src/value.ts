@@ -50,10 +50,10 @@ export class Value {
   grad: number;
   /** @internal The op code and flags (flags.ts). */
   _f: number;
-  /** @internal First operand; the operand array of an n-ary node. */
+  /** @internal First operand; sum's terms; dot's weights, then its bias if any. */
   _a: Value | readonly Value[] | null;
-  /** @internal Second operand; the bias of `dot`. */
-  _b: Value | null;
+  /** @internal Second operand; dot's inputs (as many as its weights). */
+  _b: Value | readonly Value[] | null;
 
   /**
    * A leaf holding `data`.
@@ -327,14 +327,19 @@ export function forwardAnomaly(op: Op, operands: readonly Value[], data: number)
   );
 }
 
-/** The operands of a node, in the order its op takes them. */
+/** The operands of a node, in the order its op takes them: dot's as w₀, x₀, w₁, x₁, …, bias. */
 export function operandsOf(node: Value): Value[] {
   const a = node._a;
+  const b = node._b;
   if (a === null) return [];
-  if (Array.isArray(a)) {
-    const list = (a as readonly Value[]).slice();
-    if (node._b !== null) list.push(node._b);
+  if (Array.isArray(b)) {
+    const ws = a as readonly Value[];
+    const xs = b as readonly Value[];
+    const list: Value[] = [];
+    for (let i = 0; i < xs.length; i++) list.push(ws[i] as Value, xs[i] as Value);
+    if (ws.length > xs.length) list.push(ws[xs.length] as Value);
     return list;
   }
-  return node._b === null ? [a as Value] : [a as Value, node._b];
+  if (Array.isArray(a)) return (a as readonly Value[]).slice();
+  return b === null ? [a as Value] : [a as Value, b as Value];
 }

@@ -62,16 +62,14 @@ const CONSTANT = -1;
 
 /** Whether every operand of op node v is a constant. */
 function fromConstantsOnly(v: Value): boolean {
-  const a = v._a;
-  if (Array.isArray(a)) {
-    const list = a as readonly Value[];
-    for (let i = 0; i < list.length; i++) {
-      if ((list[i] as Value).grad !== CONSTANT) return false;
-    }
-  } else if ((a as Value).grad !== CONSTANT) {
-    return false;
-  }
-  return v._b === null || v._b.grad === CONSTANT;
+  return allConstant(v._a) && (v._b === null || allConstant(v._b));
+}
+
+function allConstant(operands: Value | readonly Value[] | null): boolean {
+  if (!Array.isArray(operands)) return (operands as Value).grad === CONSTANT;
+  const list = operands as readonly Value[];
+  for (let i = 0; i < list.length; i++) if ((list[i] as Value).grad !== CONSTANT) return false;
+  return true;
 }
 
 /**
@@ -132,7 +130,9 @@ function flatten(
       constantNodes.push(v);
     } else {
       opNodes.push(v);
-      if (Array.isArray(v._a)) nArgs += (v._a as readonly Value[]).length;
+      // sum: its terms; dot: two slots per pair (the bias has its own field).
+      if (Array.isArray(v._b)) nArgs += 2 * (v._b as readonly Value[]).length;
+      else if (Array.isArray(v._a)) nArgs += (v._a as readonly Value[]).length;
     }
   }
   const nInputs = inputs.length;
@@ -167,16 +167,27 @@ function flatten(
     const code = v._f & OP_MASK;
     op[k] = code;
     requiresGrad[firstNode + k] = v._f & RG ? 1 : 0;
-    if (code === SUM.code || code === DOT.code) {
+    if (code === DOT.code) {
+      // The pairs interleaved, the bias in b.
+      const ws = v._a as readonly Value[];
+      const xs = v._b as readonly Value[];
+      a[k] = at;
+      n[k] = xs.length;
+      for (let j = 0; j < xs.length; j++) {
+        args[at++] = (ws[j] as Value).grad;
+        args[at++] = (xs[j] as Value).grad;
+      }
+      if (ws.length > xs.length) b[k] = (ws[xs.length] as Value).grad;
+    } else if (code === SUM.code) {
       const list = v._a as readonly Value[];
       a[k] = at;
-      n[k] = code === DOT.code ? list.length / 2 : list.length;
+      n[k] = list.length;
       for (let j = 0; j < list.length; j++) args[at++] = (list[j] as Value).grad;
     } else {
       a[k] = (v._a as Value).grad;
+      // A binary op's second operand.
+      if (v._b !== null) b[k] = (v._b as Value).grad;
     }
-    // A binary op's second operand, or dot's bias.
-    if (v._b !== null) b[k] = v._b.grad;
   }
 
   const visits = withBackward ? backwardOrder(root) : [];
