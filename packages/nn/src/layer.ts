@@ -71,11 +71,15 @@ export class Layer extends Module {
     return this.apply(asInputValues(x, 'Layer.forward(x)'));
   }
 
-  /** @internal forward without the input check; `x` already Values, shared by every neuron. */
+  /**
+   * @internal forward without the input check; `x` already Values. One copy of
+   * it, never changed, is kept by every neuron's node (a copy per node before).
+   */
   apply(x: readonly Value[]): Value[] {
+    const shared = x.slice();
     const neurons = this.neurons;
     const out: Value[] = [];
-    for (let i = 0; i < neurons.length; i++) out.push((neurons[i] as Neuron).apply(x));
+    for (let i = 0; i < neurons.length; i++) out.push((neurons[i] as Neuron).apply(shared));
     return out;
   }
 

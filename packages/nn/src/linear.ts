@@ -3,7 +3,7 @@
  * notebook's `y = m·x + c` is `new Linear(1, 1)`, with m = weight[0][0] and
  * c = bias[0].
  */
-import { dot, Value } from '@ag/core';
+import { affine, Value } from '@ag/core';
 import { checkInteger, checkKnownKeys, checkOptions } from './argument-checks.js';
 import { drawWeight, initBound, type InitScheme } from './init.js';
 import { asInputValues, checkInput, Module, type ModuleEntry } from './module.js';
@@ -18,9 +18,11 @@ export interface LinearOptions {
 }
 
 export class Linear extends Module {
-  /** weight[o][i] multiplies input i for output o. */
-  readonly weight: Value[][];
-  readonly bias: Value[];
+  /** weight[o][i] multiplies input i for output o (frozen rows: the graphs share them). */
+  readonly weight: readonly (readonly Value[])[];
+  readonly bias: readonly Value[];
+  /** Per output, its weights then its bias, for `affine` (kept by the nodes, never changed). */
+  private readonly rows: readonly (readonly Value[])[];
 
   /**
    * A linear map from `nin` inputs to `nout` outputs.
@@ -37,14 +39,17 @@ export class Linear extends Module {
     checkKnownKeys(o, 'new Linear(nin, nout, options)', ['init', 'random']);
     const { init, random } = resolveInit(o, 'new Linear');
     const bound = initBound(init, nin, nout);
-    this.weight = [];
+    const weight: (readonly Value[])[] = [];
     for (let r = 0; r < nout; r++) {
       const row: Value[] = [];
       for (let i = 0; i < nin; i++)
         row.push(new Value(drawWeight(random, bound, 'new Linear(options.random)')));
-      this.weight.push(row);
+      weight.push(Object.freeze(row));
     }
-    this.bias = Array.from({ length: nout }, () => new Value(0));
+    this.weight = Object.freeze(weight);
+    const bias = Array.from({ length: nout }, () => new Value(0));
+    this.bias = Object.freeze(bias);
+    this.rows = weight.map((row, o) => [...row, bias[o] as Value]);
     this.labelParameters();
   }
 
@@ -72,11 +77,20 @@ export class Linear extends Module {
    */
   forward(x: readonly (number | Value)[]): Value[] {
     checkInput(x, this.nin, 'Linear.forward(x)');
-    const { weight, bias } = this;
-    // With several outputs, numbers become constants once, shared by every row.
-    const xs = weight.length > 1 ? asInputValues(x, 'Linear.forward(x)') : x;
+    const rows = this.rows;
+    // The nodes keep their input array, so they must get one nobody changes.
+    // With several rows, numbers become constants once, in a new array shared
+    // by every row; with one row, affine copies an array holding a number
+    // itself (making the constants), so only an array of Values is copied here.
+    let xs: readonly (number | Value)[];
+    if (rows.length > 1) {
+      const values = asInputValues(x, 'Linear.forward(x)');
+      xs = values === x ? values.slice() : values;
+    } else {
+      xs = x.every((xi) => xi instanceof Value) ? x.slice() : x;
+    }
     const out: Value[] = [];
-    for (let o = 0; o < weight.length; o++) out.push(dot(weight[o] as Value[], xs, bias[o]));
+    for (let o = 0; o < rows.length; o++) out.push(affine(rows[o] as readonly Value[], xs));
     return out;
   }
 

@@ -1,5 +1,5 @@
 /** `Neuron`: act(w·x + b), one `dot` node (plus one activation node). */
-import { dot, Value } from '@ag/core';
+import { affine, Value } from '@ag/core';
 import { activate, checkActivation, type Activation } from './activation.js';
 import { checkInteger, checkKnownKeys, checkOptions } from './argument-checks.js';
 import { checkInit, drawWeight, initBound, type InitScheme } from './init.js';
@@ -34,11 +34,13 @@ export function resolveInit(o: Record<string, unknown>, where: string): Resolved
 }
 
 export class Neuron extends Module {
-  /** The weights, one per input. */
-  readonly w: Value[];
+  /** The weights, one per input (frozen: they and `b` are fixed at construction). */
+  readonly w: readonly Value[];
   /** The bias (starts at 0). */
   readonly b: Value;
   readonly activation: Activation;
+  /** w then b: every `affine` node of this neuron keeps this array, never changed. */
+  private readonly wb: readonly Value[];
 
   /**
    * A neuron with `nin` inputs.
@@ -60,10 +62,12 @@ export class Neuron extends Module {
       o.fanOut === undefined ? 1 : checkInteger(o.fanOut, 'new Neuron(options.fanOut)', 1);
     const { init, random } = resolveInit(o, 'new Neuron');
     const bound = initBound(init, nin, fanOut);
-    this.w = [];
+    const w: Value[] = [];
     for (let i = 0; i < nin; i++)
-      this.w.push(new Value(drawWeight(random, bound, 'new Neuron(options.random)')));
+      w.push(new Value(drawWeight(random, bound, 'new Neuron(options.random)')));
+    this.w = Object.freeze(w);
     this.b = new Value(0);
+    this.wb = [...w, this.b];
     this.labelParameters();
   }
 
@@ -88,12 +92,17 @@ export class Neuron extends Module {
    */
   forward(x: readonly (number | Value)[]): Value {
     checkInput(x, this.w.length, 'Neuron.forward(x)');
-    return this.apply(x);
+    // The node keeps its input array: give it one the caller cannot change.
+    return this.apply(x.slice());
   }
 
-  /** @internal forward without the input check (the caller has checked it). */
+  /**
+   * @internal forward without the input check (the caller has checked it).
+   * The node keeps `x`: the caller owns it and never changes it (Layer.apply
+   * shares one such array among its neurons).
+   */
   apply(x: readonly (number | Value)[]): Value {
-    return activate(dot(this.w, x, this.b), this.activation);
+    return activate(affine(this.wb, x), this.activation);
   }
 
   override toString(): string {
