@@ -86,7 +86,7 @@ function w1Graph(kind: 'micrograd' | 'nn'): Measured {
     name: 'W1(b) step graph (dot)',
     bytes,
     nodes: countNodes(result, new Set(model.parameters())),
-    note: 'a dot node holds its operand array',
+    note: "dot nodes keep their neuron's parameter list and one input array per layer (affine)",
   };
 }
 
