@@ -43,3 +43,16 @@ describe('nodesBelow', () => {
     expect(nodesBelow(v).length).toBe(2_000_001);
   });
 });
+
+describe('nodesBelow with frozen Values', () => {
+  it('walks a graph holding a frozen constant, and leaves the graph as it was', () => {
+    const one = Object.freeze(new Value(1, { requiresGrad: false }));
+    const w = new Value(3);
+    const a = one.mul(w);
+    const root = a.add(one);
+    expect(nodesBelow(root)).toEqual([one, w, a, root]);
+    root.backward();
+    expect(w.grad).toBe(1);
+    expect(root.data).toBe(4);
+  });
+});

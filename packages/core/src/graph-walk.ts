@@ -4,27 +4,39 @@
  * so any depth works. Like the backward sort, it marks nodes with the VISITED
  * and ORDERED bits of `_f` rather than keeping Sets (compile walks its graph
  * three times, and Set lookups were most of that), and clears them before it
- * returns.
+ * returns. A frozen Value cannot be marked: it is tracked in a Map instead.
  */
 import { ORDERED, VISITED } from './flags.js';
 import type { Value } from './value.js';
 
 const MARKS = VISITED | ORDERED;
 
-/** Pushes a node not yet entered. */
-function push(stack: Value[], node: Value): void {
-  if ((node._f & VISITED) === 0) stack.push(node);
-}
-
 export function nodesBelow(root: Value): Value[] {
   const order: Value[] = [];
   const stack: Value[] = [root];
+  // Frozen nodes (rare): VISITED or MARKS as the bits would be.
+  let frozen: Map<Value, number> | null = null;
+  const marksOf = (node: Value): number => {
+    const bits = node._f & MARKS;
+    return bits === 0 && frozen !== null ? (frozen.get(node) ?? 0) : bits;
+  };
+  const mark = (node: Value, bits: number): void => {
+    try {
+      node._f = (node._f & ~MARKS) | bits;
+    } catch {
+      // Assigning to a frozen object throws in strict code.
+      (frozen ??= new Map()).set(node, bits);
+    }
+  };
+  const push = (node: Value): void => {
+    if ((node._f & VISITED) === 0 && (frozen === null || !frozen.has(node))) stack.push(node);
+  };
   try {
     while (stack.length > 0) {
       const node = stack[stack.length - 1] as Value;
-      const f = node._f;
-      if ((f & VISITED) === 0) {
-        node._f = f | VISITED;
+      const marks = marksOf(node);
+      if ((marks & VISITED) === 0) {
+        mark(node, VISITED);
         // Operands pushed last to first, so the first is entered first
         // (operandsOf's order: dot's w₀, x₀, w₁, x₁, …, bias).
         const a = node._a;
@@ -33,31 +45,38 @@ export function nodesBelow(root: Value): Value[] {
           const ws = a as readonly Value[];
           const xs = b as readonly Value[];
           const n = xs.length;
-          if (ws.length > n) push(stack, ws[n] as Value);
+          if (ws.length > n) push(ws[n] as Value);
           for (let i = n - 1; i >= 0; i--) {
-            push(stack, xs[i] as Value);
-            push(stack, ws[i] as Value);
+            push(xs[i] as Value);
+            push(ws[i] as Value);
           }
         } else if (Array.isArray(a)) {
           const list = a as readonly Value[];
-          for (let i = list.length - 1; i >= 0; i--) push(stack, list[i] as Value);
+          for (let i = list.length - 1; i >= 0; i--) push(list[i] as Value);
         } else {
-          if (b !== null) push(stack, b as Value);
-          if (a !== null) push(stack, a as Value);
+          if (b !== null) push(b as Value);
+          if (a !== null) push(a as Value);
         }
       } else {
         stack.pop();
-        if ((f & ORDERED) === 0) {
-          node._f = f | ORDERED;
+        if ((marks & ORDERED) === 0) {
+          mark(node, MARKS);
           order.push(node);
         }
       }
     }
   } finally {
     // Entered nodes are all placed by the end; after a throw (out of memory)
-    // the stack still holds some.
-    for (let i = 0; i < order.length; i++) (order[i] as Value)._f &= ~MARKS;
-    for (let i = 0; i < stack.length; i++) (stack[i] as Value)._f &= ~MARKS;
+    // the stack still holds some. Frozen nodes carry no bits to clear.
+    clearMarks(order);
+    clearMarks(stack);
   }
   return order;
+}
+
+function clearMarks(nodes: readonly Value[]): void {
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i] as Value;
+    if (node._f & MARKS) node._f &= ~MARKS;
+  }
 }

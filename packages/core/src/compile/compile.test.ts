@@ -210,6 +210,18 @@ describe('compile: recording changes nothing outside the compiled function', () 
   });
 });
 
+describe('compile: frozen Values', () => {
+  it('compiles a graph holding a frozen constant and a frozen node, as eager computes it', () => {
+    const one = Object.freeze(new Value(1, { requiresGrad: false }));
+    const w = new Value(3);
+    const shift = Object.freeze(one.mul(2)); // a node of constants: baked in
+    const f = compile(({ x }) => w.mul(x).add(one).add(shift), { inputs: ['x'] });
+    expect(f.backward({ x: 5 })).toBe(3 * 5 + 1 + 2);
+    expect(w.grad).toBe(5);
+    expect(one.grad).toBe(0);
+  });
+});
+
 describe('compile: the micrograd demo MLP (2-16-16-1, dot + relu + hinge loss)', () => {
   const random = lcg(1337);
   const n = 40;

@@ -44,7 +44,7 @@ export interface Tape {
   readonly args: Int32Array;
   /** Per slot: 1 if the slot requires a gradient. */
   readonly requiresGrad: Uint8Array;
-  /** The op nodes that backward visits, in eager `backward()`'s visiting order. */
+  /** The op nodes that backward visits, in eager `backward()`'s visiting order (empty for a check recording). */
   readonly backward: Int32Array;
   /** The output's slot. */
   readonly output: number;
@@ -55,20 +55,49 @@ export interface Tape {
  * a Map lookup per operand (60,000 of them in W1's batch graph) cost most of
  * the time. Before the slots are handed out it holds UNSEEN, or CONSTANT for a
  * leaf or node whose number will be baked in. The grads are saved first and
- * put back before buildTape returns, whatever happens.
+ * put back before buildTape returns, whatever happens. A frozen Value's grad
+ * cannot be written: its slot is kept in a Map instead.
  */
 const UNSEEN = -2;
 const CONSTANT = -1;
 
-/** Whether every operand of op node v is a constant. */
-function fromConstantsOnly(v: Value): boolean {
-  return allConstant(v._a) && (v._b === null || allConstant(v._b));
+class Slots {
+  private frozen: Map<Value, number> | null = null;
+
+  get(v: Value): number {
+    const m = this.frozen;
+    return m !== null && m.has(v) ? (m.get(v) as number) : v.grad;
+  }
+
+  set(v: Value, slot: number): void {
+    const m = this.frozen;
+    if (m !== null && m.has(v)) {
+      m.set(v, slot);
+      return;
+    }
+    try {
+      v.grad = slot;
+    } catch {
+      // Assigning to a frozen object throws in strict code.
+      (this.frozen ??= new Map()).set(v, slot);
+    }
+  }
+
+  /** Whether v's grad was left alone (it is frozen). */
+  isFrozen(v: Value): boolean {
+    return this.frozen !== null && this.frozen.has(v);
+  }
 }
 
-function allConstant(operands: Value | readonly Value[] | null): boolean {
-  if (!Array.isArray(operands)) return (operands as Value).grad === CONSTANT;
+/** Whether every operand of op node v is a constant. */
+function fromConstantsOnly(v: Value, slots: Slots): boolean {
+  return allConstant(v._a, slots) && (v._b === null || allConstant(v._b, slots));
+}
+
+function allConstant(operands: Value | readonly Value[] | null, slots: Slots): boolean {
+  if (!Array.isArray(operands)) return slots.get(operands as Value) === CONSTANT;
   const list = operands as readonly Value[];
-  for (let i = 0; i < list.length; i++) if ((list[i] as Value).grad !== CONSTANT) return false;
+  for (let i = 0; i < list.length; i++) if (slots.get(list[i] as Value) !== CONSTANT) return false;
   return true;
 }
 
@@ -86,28 +115,36 @@ export function buildTape(
   withBackward = true,
 ): Tape {
   const all = nodesBelow(root);
-  const savedGrads = new Float64Array(all.length);
-  const savedInputGrads = new Float64Array(inputs.length);
+  // Saved as they are (a plain array keeps whatever a grad holds).
+  const savedGrads: number[] = new Array<number>(all.length);
+  const savedInputGrads: number[] = new Array<number>(inputs.length);
   for (let i = 0; i < all.length; i++) savedGrads[i] = (all[i] as Value).grad;
   for (let i = 0; i < inputs.length; i++) savedInputGrads[i] = (inputs[i] as Value).grad;
+  const slots = new Slots();
   try {
-    for (let i = 0; i < all.length; i++) (all[i] as Value).grad = UNSEEN;
-    for (let i = 0; i < inputs.length; i++) (inputs[i] as Value).grad = i;
-    return flatten(root, inputs, declared, all, withBackward);
+    for (let i = 0; i < all.length; i++) slots.set(all[i] as Value, UNSEEN);
+    for (let i = 0; i < inputs.length; i++) slots.set(inputs[i] as Value, i);
+    return flatten(root, inputs, declared, all, withBackward, slots);
   } finally {
-    for (let i = 0; i < all.length; i++) (all[i] as Value).grad = savedGrads[i] as number;
-    for (let i = 0; i < inputs.length; i++)
-      (inputs[i] as Value).grad = savedInputGrads[i] as number;
+    for (let i = 0; i < all.length; i++) {
+      const v = all[i] as Value;
+      if (!slots.isFrozen(v)) v.grad = savedGrads[i] as number;
+    }
+    for (let i = 0; i < inputs.length; i++) {
+      const v = inputs[i] as Value;
+      if (!slots.isFrozen(v)) v.grad = savedInputGrads[i] as number;
+    }
   }
 }
 
-/** buildTape's work, with every node's slot kept in its grad (see UNSEEN). */
+/** buildTape's work, with every node's slot kept in `slots` (see UNSEEN). */
 function flatten(
   root: Value,
   inputs: readonly Value[],
   declared: readonly Value[],
   all: readonly Value[],
   withBackward: boolean,
+  slots: Slots,
 ): Tape {
   const declaredSet = declared.length > 0 ? new Set(declared) : null;
   const params: Value[] = [];
@@ -116,17 +153,17 @@ function flatten(
   let nArgs = 0;
   for (let i = 0; i < all.length; i++) {
     const v = all[i] as Value;
-    if (v.grad >= 0) continue; // an input
+    if (slots.get(v) >= 0) continue; // an input
     if ((v._f & OP_MASK) === 0) {
       if ((declaredSet !== null && declaredSet.has(v)) || v._f & RG) {
         params.push(v);
       } else {
-        v.grad = CONSTANT;
+        slots.set(v, CONSTANT);
         constantNodes.push(v);
       }
-    } else if (fromConstantsOnly(v)) {
+    } else if (fromConstantsOnly(v, slots)) {
       // Computed from constants alone: its recorded number is the number.
-      v.grad = CONSTANT;
+      slots.set(v, CONSTANT);
       constantNodes.push(v);
     } else {
       opNodes.push(v);
@@ -140,18 +177,18 @@ function flatten(
   const requiresGradOfParam = new Uint8Array(nParams);
   for (let i = 0; i < nParams; i++) {
     const v = params[i] as Value;
-    v.grad = nInputs + i;
+    slots.set(v, nInputs + i);
     requiresGradOfParam[i] = v._f & RG ? 1 : 0;
   }
   const constants = new Float64Array(constantNodes.length);
   for (let i = 0; i < constantNodes.length; i++) {
     const v = constantNodes[i] as Value;
-    v.grad = nInputs + nParams + i;
+    slots.set(v, nInputs + nParams + i);
     constants[i] = v.data;
   }
   const firstNode = nInputs + nParams + constantNodes.length;
   const K = opNodes.length;
-  for (let k = 0; k < K; k++) (opNodes[k] as Value).grad = firstNode + k;
+  for (let k = 0; k < K; k++) slots.set(opNodes[k] as Value, firstNode + k);
   const nSlots = firstNode + K;
 
   const requiresGrad = new Uint8Array(nSlots);
@@ -174,25 +211,25 @@ function flatten(
       a[k] = at;
       n[k] = xs.length;
       for (let j = 0; j < xs.length; j++) {
-        args[at++] = (ws[j] as Value).grad;
-        args[at++] = (xs[j] as Value).grad;
+        args[at++] = slots.get(ws[j] as Value);
+        args[at++] = slots.get(xs[j] as Value);
       }
-      if (ws.length > xs.length) b[k] = (ws[xs.length] as Value).grad;
+      if (ws.length > xs.length) b[k] = slots.get(ws[xs.length] as Value);
     } else if (code === SUM.code) {
       const list = v._a as readonly Value[];
       a[k] = at;
       n[k] = list.length;
-      for (let j = 0; j < list.length; j++) args[at++] = (list[j] as Value).grad;
+      for (let j = 0; j < list.length; j++) args[at++] = slots.get(list[j] as Value);
     } else {
-      a[k] = (v._a as Value).grad;
+      a[k] = slots.get(v._a as Value);
       // A binary op's second operand.
-      if (v._b !== null) b[k] = (v._b as Value).grad;
+      if (v._b !== null) b[k] = slots.get(v._b as Value);
     }
   }
 
   const visits = withBackward ? backwardOrder(root) : [];
   const backward = new Int32Array(visits.length);
-  for (let i = 0; i < visits.length; i++) backward[i] = (visits[i] as Value).grad - firstNode;
+  for (let i = 0; i < visits.length; i++) backward[i] = slots.get(visits[i] as Value) - firstNode;
   return {
     nInputs,
     params,
@@ -207,7 +244,7 @@ function flatten(
     args,
     requiresGrad,
     backward,
-    output: root.grad,
+    output: slots.get(root),
   };
 }
 
