@@ -41,55 +41,73 @@ function topologicalOrder(root: Value, zeroGrads: boolean): number {
   let n = 0;
   let top = 0;
   stack[top++] = root;
-  while (top > 0) {
-    const node = stack[top - 1] as Value;
-    const f = node._f;
-    if ((f & VISITED) === 0) {
-      node._f = f | VISITED;
-      const code = f & OP_MASK;
-      if (code < FIRST_NARY) {
-        // Unary and binary ops, by far the most nodes.
-        const a = node._a as Value;
-        if (pending(a)) stack[top++] = a;
-        const b = node._b as Value | null;
-        if (b !== null && pending(b)) stack[top++] = b;
-      } else if (code === DOT.code) {
-        // dot: the weights, then the inputs, then the bias.
-        const ws = node._a as readonly Value[];
-        const xs = node._b as readonly Value[];
-        const n = xs.length;
-        if (f & INTERIOR_FIRST) {
-          for (let i = 0; i < n; i++) {
-            const c = ws[i] as Value;
+  try {
+    while (top > 0) {
+      const node = stack[top - 1] as Value;
+      const f = node._f;
+      if ((f & VISITED) === 0) {
+        node._f = f | VISITED;
+        const code = f & OP_MASK;
+        if (code < FIRST_NARY) {
+          // Unary and binary ops, by far the most nodes.
+          const a = node._a as Value;
+          if (pending(a)) stack[top++] = a;
+          const b = node._b as Value | null;
+          if (b !== null && pending(b)) stack[top++] = b;
+        } else if (code === DOT.code) {
+          // dot: the weights, then the inputs, then the bias.
+          const ws = node._a as readonly Value[];
+          const xs = node._b as readonly Value[];
+          const pairs = xs.length;
+          if (f & INTERIOR_FIRST) {
+            for (let i = 0; i < pairs; i++) {
+              const c = ws[i] as Value;
+              if (pending(c)) stack[top++] = c;
+            }
+          }
+          if (f & INTERIOR_SECOND) {
+            for (let i = 0; i < pairs; i++) {
+              const c = xs[i] as Value;
+              if (pending(c)) stack[top++] = c;
+            }
+          }
+          const bias = ws.length > pairs ? (ws[pairs] as Value) : null;
+          if (bias !== null && pending(bias)) stack[top++] = bias;
+        } else if (f & INTERIOR_FIRST) {
+          // sum: the terms.
+          const list = node._a as readonly Value[];
+          for (let i = 0; i < list.length; i++) {
+            const c = list[i] as Value;
             if (pending(c)) stack[top++] = c;
           }
         }
-        if (f & INTERIOR_SECOND) {
-          for (let i = 0; i < n; i++) {
-            const c = xs[i] as Value;
-            if (pending(c)) stack[top++] = c;
-          }
+      } else {
+        stack[--top] = undefined;
+        if ((f & ORDERED) === 0) {
+          node._f = f | ORDERED;
+          if (zeroGrads) node.grad = 0;
+          order[n++] = node;
         }
-        if (ws.length > n && pending(ws[n] as Value)) stack[top++] = ws[n] as Value;
-      } else if (f & INTERIOR_FIRST) {
-        // sum: the terms.
-        const list = node._a as readonly Value[];
-        for (let i = 0; i < list.length; i++) {
-          const c = list[i] as Value;
-          if (pending(c)) stack[top++] = c;
-        }
-      }
-    } else {
-      stack[--top] = undefined;
-      if ((f & ORDERED) === 0) {
-        node._f = f | ORDERED;
-        if (zeroGrads) node.grad = 0;
-        order[n++] = node;
       }
     }
+  } catch (error) {
+    // Only a frozen Value can make a mark fail to be written: the nodes marked
+    // so far must not keep their marks, or the next backward would skip them.
+    clearMarks(stack, top);
+    clearMarks(order, n);
+    throw error;
   }
   if (stack.length > KEEP) stack.length = 0;
   return n;
+}
+
+/** Clears the marks of the first `count` nodes of `list` and empties their slots. */
+function clearMarks(list: (Value | undefined)[], count: number): void {
+  for (let i = 0; i < count; i++) {
+    const node = list[i] as Value;
+    list[i] = undefined;
+    if (node._f & MARKS) node._f &= ~MARKS;
+  }
 }
 
 export function runBackward(root: Value): void {
@@ -109,12 +127,19 @@ export function runBackward(root: Value): void {
     checkedPass(n);
     return;
   }
-  // The op rules are plain arithmetic and cannot throw, so no try/finally here.
-  for (let i = n - 1; i >= 0; i--) {
-    const node = order[i] as Value;
-    order[i] = undefined;
-    node._f &= ~MARKS;
-    (OPS[node._f & OP_MASK] as Op).backward(node);
+  // The op rules are plain arithmetic; only writing the grad of a frozen Value
+  // can throw, and then the nodes not yet reached must lose their marks.
+  let i = n - 1;
+  try {
+    for (; i >= 0; i--) {
+      const node = order[i] as Value;
+      order[i] = undefined;
+      node._f &= ~MARKS;
+      (OPS[node._f & OP_MASK] as Op).backward(node);
+    }
+  } catch (error) {
+    clearMarks(order, i);
+    throw error;
   }
   if (order.length > KEEP) order.length = 0;
 }

@@ -218,3 +218,29 @@ describe('bad input', () => {
     expect(() => new Value(1).pow(-Infinity)).toThrow(RangeError);
   });
 });
+
+describe('backward with frozen Values', () => {
+  it('a frozen node stops backward with a TypeError and leaves no marks behind', () => {
+    const w = new Value(3);
+    const a = w.mul(2);
+    const frozen = Object.freeze(a.add(1));
+    const bad = frozen.mul(a);
+    expect(() => bad.backward()).toThrow(TypeError);
+    // a was ordered before the frozen node failed: a later backward must still reach it.
+    const good = a.mul(5);
+    w.grad = 0;
+    good.backward();
+    expect(w.grad).toBe(10); // ∂(5·2w)/∂w
+  });
+
+  it('a frozen trainable leaf stops the pass with a TypeError; the next backward is right', () => {
+    const w = new Value(3);
+    const k = Object.freeze(new Value(4));
+    const h = w.mul(w); // 9, shared by both graphs
+    const bad = h.mul(k).add(h);
+    expect(() => bad.backward()).toThrow(TypeError);
+    w.grad = 0;
+    h.mul(2).backward();
+    expect(w.grad).toBe(12); // ∂(2w²)/∂w at 3
+  });
+});
