@@ -97,10 +97,10 @@ export function dot(
  *
  * Unlike `dot`, the node keeps the arrays themselves, not copies (an array
  * holding plain numbers is still copied, with the numbers made constants).
- * Build them once and do not change them afterwards: a neuron's parameter list
- * then serves every sample, and one array of a layer's inputs serves all its
- * neurons, so a graph holds no operand arrays of its own. `@ag/nn`'s layers
- * work this way.
+ * Build them once and never change them: a neuron's parameter list then serves
+ * every sample, and one array of a layer's inputs all its neurons, instead of
+ * two arrays per node. `@ag/nn`'s layers work this way. A change to a kept
+ * array changes the graph: `backward()` would then use the new elements.
  *
  * @example
  * const params = [w0, w1, b]; // never changed afterwards
@@ -116,7 +116,7 @@ export function affine(weightsAndBias: readonly Operand[], inputs: readonly Oper
     );
   if (weightsAndBias.length !== n + 1) {
     throw new RangeError(
-      `affine(weightsAndBias, inputs): expected ${n + 1} numbers or Values (${n} weights and the bias) for ${n} inputs, received ${weightsAndBias.length}`,
+      `affine(weightsAndBias, inputs): expected ${n + 1} numbers or Values (${n} ${n === 1 ? 'weight' : 'weights'} and the bias) for ${n} ${n === 1 ? 'input' : 'inputs'}, received ${weightsAndBias.length}`,
     );
   }
   return dotNode('affine', weightsAndBias, n + 1, null, inputs, true);

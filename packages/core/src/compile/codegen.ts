@@ -496,6 +496,11 @@ function foldFirstTerms(
   });
 }
 
+interface FoldSets {
+  zeros: Set<string>;
+  nodes: Set<string>;
+}
+
 /** The locals of the op nodes' gradients: each pass starts them at 0, the output's at 1. */
 function nodeGradients(tape: Tape): Set<string> {
   return new Set(Array.from(tape.backward, (k) => `g${tape.firstNode + k}`));
@@ -544,7 +549,9 @@ export function generateSource(
       : null;
   const trained = params.map((_, i) => i).filter((i) => paramRequiresGrad[i]);
   // (Only code in locals folds: in arrays the gradients are zeroed by a loop.)
-  if (!inArrays) batch.bwd = foldFirstTerms(batch.bwd, zeroGradients(tape), nodeGradients(tape));
+  // The sets folding needs (code in locals only: in arrays a loop zeroes the gradients).
+  const folding = inArrays ? null : { zeros: zeroGradients(tape), nodes: nodeGradients(tape) };
+  if (folding !== null) batch.bwd = foldFirstTerms(batch.bwd, folding.zeros, folding.nodes);
 
   // ---- samples: checked in generated code; on failure the generic check explains ----
   const checks: string[] = [
@@ -631,7 +638,7 @@ export function generateSource(
       ...params.map((_, i) => `const v${slot(i)} = p${i}.data;`),
       ...trained.map((i) => `let g${slot(i)} = p${i}.grad;`),
       ...single.fwd,
-      ...foldFirstTerms(single.bwd, zeroGradients(tape), nodeGradients(tape)),
+      ...foldFirstTerms(single.bwd, (folding as FoldSets).zeros, (folding as FoldSets).nodes),
       ...trained.map((i) => `p${i}.grad = g${slot(i)};`),
       `return ${single.val(output)};`,
       '}',
@@ -805,8 +812,10 @@ type Factory = (
  * in or created by the call.
  */
 const factories = new Map<string, Factory>();
+/** At most this many factories, holding sources of at most this many characters in all. */
 const CACHED_FACTORIES = 32;
-const CACHED_SOURCE_CHARS = 1 << 20;
+const CACHED_SOURCE_CHARS = 1 << 22;
+let cachedChars = 0;
 
 /** @internal How many factories are cached (for tests). */
 export const cachedFactoryCount = (): number => factories.size;
@@ -829,10 +838,15 @@ function factoryFor(source: string): Factory {
     'sigmoidSlope',
     source,
   ) as Factory;
-  if (source.length <= CACHED_SOURCE_CHARS) {
-    if (factories.size >= CACHED_FACTORIES)
-      factories.delete(factories.keys().next().value as string);
+  if (source.length <= CACHED_SOURCE_CHARS / 4) {
     factories.set(source, factory);
+    cachedChars += source.length;
+    // Oldest first out, until both limits hold.
+    for (const key of factories.keys()) {
+      if (factories.size <= CACHED_FACTORIES && cachedChars <= CACHED_SOURCE_CHARS) break;
+      factories.delete(key);
+      cachedChars -= key.length;
+    }
   }
   return factory;
 }
