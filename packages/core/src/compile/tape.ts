@@ -15,7 +15,7 @@
  * and only the same order gives the same bits.
  */
 import { OP_MASK, REQUIRES_GRAD as RG } from '../flags.js';
-import { DOT, OPS, SUM, type Op } from '../ops.js';
+import { ADD, DOT, OPS, SUM, type Op } from '../ops.js';
 import { backwardOrder } from '../backward.js';
 import { nodesBelow } from '../graph-walk.js';
 import type { Value } from '../value.js';
@@ -149,7 +149,7 @@ function flatten(
   const declaredSet = declared.length > 0 ? new Set(declared) : null;
   const params: Value[] = [];
   const constantNodes: Value[] = [];
-  const opNodes: Value[] = [];
+  let opNodes: Value[] = [];
   let nArgs = 0;
   for (let i = 0; i < all.length; i++) {
     const v = all[i] as Value;
@@ -171,6 +171,26 @@ function flatten(
       if (Array.isArray(v._b)) nArgs += 2 * (v._b as readonly Value[]).length;
       else if (Array.isArray(v._a)) nArgs += (v._a as readonly Value[]).length;
     }
+  }
+  // Long running sums written as chains of binary adds become sum nodes.
+  // The eager visiting order: the schedule, and the check that a chain may go.
+  let order: Value[] | null = null;
+  const visitsOf = (): Value[] => (order ??= backwardOrder(root));
+  const chains = addChains(root, opNodes, visitsOf, slots);
+  // Per op node kept: the terms of the sum it becomes, if it tops a chain.
+  let sumTerms: (readonly Value[] | undefined)[] | null = null;
+  if (chains !== null) {
+    const kept: Value[] = [];
+    sumTerms = [];
+    for (const v of opNodes) {
+      const mark = slots.get(v);
+      if (mark === ABSORBED) continue;
+      const terms = mark >= TOP && mark < TOP + chains.length ? chains[mark - TOP] : undefined;
+      kept.push(v);
+      sumTerms.push(terms);
+      if (terms !== undefined) nArgs += terms.length;
+    }
+    opNodes = kept;
   }
   const nInputs = inputs.length;
   const nParams = params.length;
@@ -204,7 +224,14 @@ function flatten(
     const code = v._f & OP_MASK;
     op[k] = code;
     requiresGrad[firstNode + k] = v._f & RG ? 1 : 0;
-    if (code === DOT.code) {
+    const terms = sumTerms?.[k];
+    if (terms !== undefined) {
+      // The top of a chain of adds: a sum of the chain's terms (see addChains).
+      op[k] = SUM.code;
+      a[k] = at;
+      n[k] = terms.length;
+      for (let j = 0; j < terms.length; j++) args[at++] = slots.get(terms[j] as Value);
+    } else if (code === DOT.code) {
       // The pairs interleaved, the bias in b.
       const ws = v._a as readonly Value[];
       const xs = v._b as readonly Value[];
@@ -227,9 +254,14 @@ function flatten(
     }
   }
 
-  const visits = withBackward ? backwardOrder(root) : [];
-  const backward = new Int32Array(visits.length);
-  for (let i = 0; i < visits.length; i++) backward[i] = slots.get(visits[i] as Value) - firstNode;
+  const scheduled = withBackward
+    ? chains === null
+      ? visitsOf()
+      : visitsOf().filter((v) => slots.get(v) !== ABSORBED)
+    : [];
+  const backward = new Int32Array(scheduled.length);
+  for (let i = 0; i < scheduled.length; i++)
+    backward[i] = slots.get(scheduled[i] as Value) - firstNode;
   return {
     nInputs,
     params,
@@ -246,6 +278,153 @@ function flatten(
     backward,
     output: slots.get(root),
   };
+}
+
+/** A chain shorter than this stays as it is: a sum only pays off as a loop. */
+const MIN_CHAIN = 8;
+/**
+ * Marks in the slots while chains are looked for (see UNSEEN): an op node
+ * read by c op nodes holds COUNTED − c; an add already walked, WALKED; after
+ * the search, a chain's top holds TOP + its index in the returned list and its
+ * other adds ABSORBED, until slots are handed out.
+ */
+const COUNTED = -10;
+const WALKED = -5;
+const ABSORBED = -6;
+const TOP = -(2 ** 30);
+
+/**
+ * Finds the running sums written as chains of binary adds,
+ * `A₁ = t₀ + t₁, A₂ = A₁ + t₂, …, Aₘ = Aₘ₋₁ + tₘ` (micrograd's `sum(losses)`,
+ * its neurons' `act = act + wᵢ·xᵢ`, or `s = s.add(l)` in a loop), so the tape
+ * can hold one sum node of t₀ … tₘ in place of Aₘ and leave out A₁ … Aₘ₋₁:
+ * a sum node is what the code generator turns into a loop over samples. That
+ * is exact:
+ *
+ * - forward, a sum adds its terms left to right: the same additions;
+ * - backward, every Aᵢ passes its gradient on unchanged (0 + g, which differs
+ *   from g only for g = −0), and each term receives it once. A term here is an
+ *   op node read by its add alone, so its gradient is 0 + that, the same
+ *   double for ±0, and it receives nothing else;
+ * - eager `backward()` visits Aₘ, Aₘ₋₁, …, A₁ one after another (each is
+ *   placed in its depth-first order as soon as the one below it is), and then
+ *   the terms' subgraphs in the order a sum node's visit reaches them. The
+ *   schedule keeps the sum where Aₘ was. This is checked, not assumed: a
+ *   chain whose adds are not visited so is left alone.
+ *
+ * Each Aᵢ below the top must be read by the next add alone and not be the
+ * output. Returns the chains' terms (t₀ … tₘ, forward order), indexed as the
+ * TOP marks say, or null when no chain of MIN_CHAIN terms or more goes.
+ */
+function addChains(
+  root: Value,
+  opNodes: readonly Value[],
+  visitsOf: () => readonly Value[],
+  slots: Slots,
+): Value[][] | null {
+  if (opNodes.length < MIN_CHAIN) return null;
+  let adds = 0;
+  for (const v of opNodes) if ((v._f & OP_MASK) === ADD.code) adds++;
+  if (adds < MIN_CHAIN - 1) return null;
+  // Consumers, counted among the op nodes (inputs, parameters and constants hold other marks).
+  for (const v of opNodes) slots.set(v, COUNTED);
+  const isOp = (u: Value): boolean => slots.get(u) <= COUNTED;
+  const read = (u: Value): void => {
+    if (isOp(u)) slots.set(u, slots.get(u) - 1);
+  };
+  for (const v of opNodes) {
+    const a = v._a;
+    const b = v._b;
+    if (Array.isArray(a)) for (const u of a as readonly Value[]) read(u);
+    else if (a !== null) read(a as Value);
+    if (Array.isArray(b)) for (const u of b as readonly Value[]) read(u);
+    else if (b !== null) read(b as Value);
+  }
+  const isTerm = (u: Value): boolean => slots.get(u) === COUNTED - 1 && u !== root;
+  const continues = (u: Value): boolean => isTerm(u) && (u._f & OP_MASK) === ADD.code;
+
+  // Candidates, top first: from the last node back, so a chain's top is met
+  // before the adds below it, which the walk marks WALKED.
+  const chains: Value[][] = [];
+  const termLists: Value[][] = [];
+  for (let k = opNodes.length - 1; k >= 0; k--) {
+    const top = opNodes[k] as Value;
+    if ((top._f & OP_MASK) !== ADD.code || slots.get(top) === WALKED) continue;
+    // Down the chain: each add's second operand is a term, its first the add below.
+    const chain: Value[] = [top];
+    const terms: Value[] = [];
+    let cur = top;
+    for (;;) {
+      const below = cur._a as Value;
+      const term = cur._b as Value;
+      if (!isTerm(term)) {
+        // cur cannot join: it is the chain's first term instead.
+        chain.pop();
+        terms.push(cur);
+        break;
+      }
+      terms.push(term);
+      if (continues(below)) {
+        chain.push(below);
+        cur = below;
+        continue;
+      }
+      if (isTerm(below)) terms.push(below);
+      else {
+        chain.pop();
+        terms.pop();
+        terms.push(cur);
+      }
+      break;
+    }
+    for (const v of chain) slots.set(v, WALKED);
+    if (chain.length > 0 && terms.length >= MIN_CHAIN) {
+      slots.set(top, TOP + chains.length);
+      chains.push(chain);
+      termLists.push(terms.reverse());
+    }
+  }
+  const accepted = chains.map(() => true);
+  if (chains.length > 0) checkVisits(chains, accepted, visitsOf(), slots);
+  // Reset every mark but an accepted chain's, for the slots to come.
+  for (const v of opNodes) slots.set(v, UNSEEN);
+  let any = false;
+  chains.forEach((chain, c) => {
+    if (!accepted[c]) return;
+    any = true;
+    slots.set(chain[0] as Value, TOP + c);
+    for (let i = 1; i < chain.length; i++) slots.set(chain[i] as Value, ABSORBED);
+  });
+  return any ? termLists : null;
+}
+
+/**
+ * Clears `accepted[c]` for a chain (adds, top first) whose adds eager
+ * backward does not visit one after another, top first, or visits in part
+ * other than a prefix. An add is visited when it requires a gradient.
+ */
+function checkVisits(
+  chains: readonly Value[][],
+  accepted: boolean[],
+  visits: readonly Value[],
+  slots: Slots,
+): void {
+  const seen = chains.map(() => false);
+  for (let i = 0; i < visits.length; i++) {
+    const mark = slots.get(visits[i] as Value);
+    if (mark < TOP || mark >= TOP + chains.length) continue;
+    const c = mark - TOP;
+    const chain = chains[c] as Value[];
+    seen[c] = true;
+    let j = 0;
+    while (j < chain.length && visits[i + j] === chain[j]) j++;
+    // The rest must be unvisited: none of them requires a gradient.
+    for (let r = j; r < chain.length; r++) if ((chain[r] as Value)._f & RG) accepted[c] = false;
+  }
+  // A top that is not visited: none of its adds may be.
+  chains.forEach((chain, c) => {
+    if (!seen[c] && chain.some((v) => v._f & RG)) accepted[c] = false;
+  });
 }
 
 /** The op's name, for messages. */
