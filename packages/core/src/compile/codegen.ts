@@ -212,13 +212,13 @@ function passes(
     return name;
   };
   const { a, b, n, args } = tape;
-  // A unary op on a slot held in V (not a literal) that requires a gradient whenever the node does.
+  // A unary or binary op on slots held in V (not literals).
   const loopable = (k: number): boolean =>
     !inBlocks(k) &&
     op[k] !== SUM.code &&
     op[k] !== DOT.code &&
-    (b[k] as number) < 0 &&
-    !isConstant(a[k] as number);
+    !isConstant(a[k] as number) &&
+    ((b[k] as number) < 0 || !isConstant(b[k] as number));
   for (let k = 0; k < op.length; k++) {
     if (r !== null && k === r.start) {
       const rolled = rolledForward(tape, r, literal);
@@ -237,9 +237,10 @@ function passes(
       let end = k + 1;
       while (end < op.length && op[end] === op[k] && loopable(end)) end++;
       if (end - k >= MIN_LOOP) {
-        const operands = Array.from(a.subarray(k, end));
-        const A = table(operands);
-        const expr = emitterOf(op[k] as number).forward(`V[${A}[i]]`, '');
+        const A = table(Array.from(a.subarray(k, end)));
+        const binary = (b[k] as number) >= 0;
+        const B = binary ? table(Array.from(b.subarray(k, end))) : '';
+        const expr = emitterOf(op[k] as number).forward(`V[${A}[i]]`, binary ? `V[${B}[i]]` : '');
         fwd.push(`for (let i = 0; i < ${end - k}; i++) V[${firstNode + k} + i] = ${expr};`);
         k = end - 1;
         continue;
@@ -278,8 +279,12 @@ function passes(
     bwd.push(...rolled.init);
     helpers.push(rolled.helper);
   }
+  // ...whose operands and result all require a gradient (a unary op's operand does whenever its node does).
   const gradLoopable = (k: number): boolean =>
-    loopable(k) && nm.grad(a[k] as number) !== null && nm.grad(firstNode + k) !== null;
+    loopable(k) &&
+    nm.grad(a[k] as number) !== null &&
+    nm.grad(firstNode + k) !== null &&
+    ((b[k] as number) < 0 || nm.grad(b[k] as number) !== null);
   for (let i = 0; i < backward.length; i++) {
     const k = backward[i] as number;
     if (rolled !== null && i === (r as Repeat).backwardStart) bwd.push(rolled.loop);
@@ -309,13 +314,15 @@ function passes(
         const run = Array.from(backward.subarray(i, end));
         const N = table(run.map((j) => firstNode + j));
         const A = table(run.map((j) => a[j] as number));
+        const binary = (b[k] as number) >= 0;
+        const B = binary ? table(run.map((j) => b[j] as number)) : '';
         const body = emitterOf(op[k] as number).backward({
           v: `V[${N}[i]]`,
           g: `G[${N}[i]]`,
           a: `V[${A}[i]]`,
-          b: '',
+          b: binary ? `V[${B}[i]]` : '',
           ga: `G[${A}[i]]`,
-          gb: null,
+          gb: binary ? `G[${B}[i]]` : null,
         });
         bwd.push(`for (let i = 0; i < ${end - i}; i++) { ${body} }`);
         i = end - 1;

@@ -338,10 +338,24 @@ describe('compile: every way of running a tape agrees bit for bit', () => {
           ),
         )
         .mul(x as Value);
+    // 300 products of neighbouring parameters in a row: a run of one binary op.
+    const products = ({ x }: Record<string, Value | Value[]>) =>
+      sum(ps)
+        .add(
+          dot(
+            ps.map((p, i) => p.mul(ps[(i + 1) % ps.length] as Value)),
+            ps,
+          ),
+        )
+        .mul(x as Value);
     for (const [fn, pattern] of [
       [mixed, /function f1\(\)/], // 601 op nodes: two forward functions
       [same, /for \(let b = 0; b < 300; b\+\+\)/],
       [squares, /for \(let i = 0; i < 300; i\+\+\) \{ G\[K\d+\[i\]\] \+= 2 \* /],
+      [
+        products,
+        /V\[\d+ \+ i\] = V\[K\d+\[i\]\] \* V\[K\d+\[i\]\];[\s\S]*for \(let i = 0; i < 300; i\+\+\) \{ G\[K\d+\[i\]\] \+= V\[K\d+\[i\]\] \* G\[K\d+\[i\]\];G\[K\d+\[i\]\] \+= V\[K\d+\[i\]\] \* G\[K\d+\[i\]\]; \}/,
+      ],
     ] as const) {
       const tape = record(fn, layout, [], () => 1, 'test');
       // Locals: the 300-term sum in statements of a few terms; arrays: in a loop over a slot table.
