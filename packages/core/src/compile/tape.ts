@@ -176,7 +176,7 @@ function flatten(
   // The eager visiting order: the schedule, and the check that a chain may go.
   let order: Value[] | null = null;
   const visitsOf = (): Value[] => (order ??= backwardOrder(root));
-  const chains = addChains(root, opNodes, visitsOf, slots);
+  const chains = addChains(root, opNodes, withBackward ? visitsOf : null, slots);
   // Per op node kept: the terms of the sum it becomes, if it tops a chain.
   let sumTerms: (readonly Value[] | undefined)[] | null = null;
   if (chains !== null) {
@@ -308,9 +308,12 @@ const TOP = -(2 ** 30);
  *   double for ±0, and it receives nothing else;
  * - eager `backward()` visits Aₘ, Aₘ₋₁, …, A₁ one after another (each is
  *   placed in its depth-first order as soon as the one below it is), and then
- *   the terms' subgraphs in the order a sum node's visit reaches them. The
- *   schedule keeps the sum where Aₘ was. This is checked, not assumed: a
- *   chain whose adds are not visited so is left alone.
+ *   the terms' subgraphs in the order a sum node's visit reaches them: when
+ *   Aₖ is entered it pushes Aₖ₋₁ and then tₖ; tₖ's subgraph cannot reach
+ *   Aₖ₋₁, whose one reader is Aₖ, so Aₖ₋₁ is next, and each add is placed
+ *   right after the one below it. The schedule keeps the sum where Aₘ was.
+ *   The recording that is kept checks this on the eager order anyway, and
+ *   leaves alone a chain whose adds are not visited so.
  *
  * Each Aᵢ below the top must be read by the next add alone and not be the
  * output. Returns the chains' terms (t₀ … tₘ, forward order), indexed as the
@@ -319,7 +322,7 @@ const TOP = -(2 ** 30);
 function addChains(
   root: Value,
   opNodes: readonly Value[],
-  visitsOf: () => readonly Value[],
+  visitsOf: (() => readonly Value[]) | null,
   slots: Slots,
 ): Value[][] | null {
   if (opNodes.length < MIN_CHAIN) return null;
@@ -384,8 +387,12 @@ function addChains(
       termLists.push(terms.reverse());
     }
   }
+  // A check recording (visitsOf null) skips the check of the eager order: it
+  // cannot fail (see above), and were it ever to fail on the recording that
+  // is kept, the check recordings would differ from it and compile would
+  // throw rather than replay something else.
   const accepted = chains.map(() => true);
-  if (chains.length > 0) checkVisits(chains, accepted, visitsOf(), slots);
+  if (chains.length > 0 && visitsOf !== null) checkVisits(chains, accepted, visitsOf(), slots);
   // Reset every mark but an accepted chain's, for the slots to come.
   for (const v of opNodes) slots.set(v, UNSEEN);
   let any = false;
