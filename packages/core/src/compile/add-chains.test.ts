@@ -6,7 +6,13 @@ import { generate } from './codegen.js';
 import { compile, record } from './compile.js';
 import { layoutOf } from './inputs.js';
 import { TapeMachine } from './interpreter.js';
-import { build, expectSameBits, finite, step } from './random-graphs.test-support.js';
+import {
+  build,
+  eagerAndRecorded,
+  expectSameBits,
+  finite,
+  step,
+} from './random-graphs.test-support.js';
 import { findRepeat } from './repeats.js';
 import type { Tape } from './tape.js';
 
@@ -47,18 +53,7 @@ describe('compile: a running sum of binary adds is replayed as one sum node', ()
             );
             return scaled ? s.mul(0.1) : s;
           };
-          const root = batch(xs.map((x) => new Value(x, { requiresGrad: false })));
-          params.forEach((p) => (p.grad = 0.5));
-          root.backward();
-          const expected = [root.data, ...params.map((p) => p.grad)];
-          const layout = layoutOf({ x: xs }, 'test');
-          const tape = record(
-            ({ x }) => batch(x as Value[]),
-            layout,
-            [],
-            (i) => layout.examples[i] as number,
-            'test',
-          );
+          const { expected, layout, tape } = eagerAndRecorded(batch, params, xs);
           if (sums(tape).includes(10)) collapsed++;
           if (findRepeat(tape) !== null) rolled++;
           const runners = [

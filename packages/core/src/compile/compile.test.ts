@@ -4,6 +4,7 @@ import { add, dot, mul, sum, Value } from '../index.js';
 import {
   build,
   eager,
+  eagerAndRecorded,
   expectSameBits,
   finite,
   generatedStyles,
@@ -394,18 +395,7 @@ describe('compile: a batch recorded as one graph replays its repeated blocks as 
                 build(steps, params, x.slice(3 * i, 3 * i + 3), [0.75]),
               ),
             );
-          const root = batch(xs.map((x) => new Value(x, { requiresGrad: false })));
-          params.forEach((p) => (p.grad = 0.5));
-          root.backward();
-          const expected = [root.data, ...params.map((p) => p.grad)];
-          const layout = layoutOf({ x: xs }, 'test');
-          const tape = record(
-            ({ x }) => batch(x as Value[]),
-            layout,
-            [],
-            (i) => layout.examples[i] as number,
-            'test',
-          );
+          const { root, expected, layout, tape } = eagerAndRecorded(batch, params, xs);
           if (findRepeat(tape) !== null) rolled++;
           const f = generate(
             tape,

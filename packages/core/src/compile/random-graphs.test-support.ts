@@ -201,3 +201,28 @@ export function generatedStyles(
   };
   return (['locals', 'arrays'] as const).map((style) => generate(tape, layout, noGradient, style));
 }
+
+/**
+ * A batch function run eagerly over inputs `xs` (the parameters' gradients
+ * started at 0.5, then one backward()), and the same function recorded over a
+ * vector input x holding `xs`.
+ */
+export function eagerAndRecorded(
+  batch: (x: readonly Value[]) => Value,
+  params: readonly Value[],
+  xs: readonly number[],
+) {
+  const root = batch(xs.map((x) => new Value(x, { requiresGrad: false })));
+  params.forEach((p) => (p.grad = 0.5));
+  root.backward();
+  const expected = [root.data, ...params.map((p) => p.grad)];
+  const layout = layoutOf({ x: xs }, 'test');
+  const tape = record(
+    ({ x }) => batch(x as Value[]),
+    layout,
+    [],
+    (i) => layout.examples[i] as number,
+    'test',
+  );
+  return { root, expected, layout, tape };
+}
