@@ -89,17 +89,20 @@ class Slots {
   }
 }
 
-/** Whether every operand of op node v is a constant. */
-function fromConstantsOnly(v: Value, slots: Slots): boolean {
-  return allConstant(v._a, slots) && (v._b === null || allConstant(v._b, slots));
-}
+/** Whether `test` holds for every operand of op node v (in no particular order; stops at the first false). */
+const everyOperand = (v: Value, test: (u: Value) => boolean): boolean =>
+  everyIn(v._a, test) && everyIn(v._b, test);
 
-function allConstant(operands: Value | readonly Value[] | null, slots: Slots): boolean {
-  if (!Array.isArray(operands)) return slots.get(operands as Value) === CONSTANT;
-  const list = operands as readonly Value[];
-  for (let i = 0; i < list.length; i++) if (slots.get(list[i] as Value) !== CONSTANT) return false;
+function everyIn(field: Value | readonly Value[] | null, test: (u: Value) => boolean): boolean {
+  if (!Array.isArray(field)) return field === null || test(field as Value);
+  const list = field as readonly Value[];
+  for (let i = 0; i < list.length; i++) if (!test(list[i] as Value)) return false;
   return true;
 }
+
+/** Whether every operand of op node v is a constant. */
+const fromConstantsOnly = (v: Value, slots: Slots): boolean =>
+  everyOperand(v, (u) => slots.get(u) === CONSTANT);
 
 /**
  * Flattens the graph below `root`. `inputs` are the placeholders (slot i for
@@ -332,17 +335,11 @@ function addChains(
   // Consumers, counted among the op nodes (inputs, parameters and constants hold other marks).
   for (const v of opNodes) slots.set(v, COUNTED);
   const isOp = (u: Value): boolean => slots.get(u) <= COUNTED;
-  const read = (u: Value): void => {
+  const read = (u: Value): boolean => {
     if (isOp(u)) slots.set(u, slots.get(u) - 1);
+    return true;
   };
-  for (const v of opNodes) {
-    const a = v._a;
-    const b = v._b;
-    if (Array.isArray(a)) for (const u of a as readonly Value[]) read(u);
-    else if (a !== null) read(a as Value);
-    if (Array.isArray(b)) for (const u of b as readonly Value[]) read(u);
-    else if (b !== null) read(b as Value);
-  }
+  for (const v of opNodes) everyOperand(v, read);
   const isTerm = (u: Value): boolean => slots.get(u) === COUNTED - 1 && u !== root;
   const continues = (u: Value): boolean => isTerm(u) && (u._f & OP_MASK) === ADD.code;
 
