@@ -4,14 +4,110 @@
  * so any depth works. Like the backward sort, it marks nodes with the VISITED
  * and ORDERED bits of `_f` rather than keeping Sets (compile walks its graph
  * three times, and Set lookups were most of that), and clears them before it
- * returns. A frozen Value cannot be marked: it is tracked in a Map instead.
+ * returns. A frozen Value cannot be marked: meeting one, the walk starts over
+ * in a slower form that tracks such nodes in a Map.
  */
-import { ORDERED, VISITED } from './flags.js';
+import { OP_MASK, ORDERED, VISITED } from './flags.js';
+import { DOT, FIRST_NARY } from './ops.js';
 import type { Value } from './value.js';
 
 const MARKS = VISITED | ORDERED;
 
 export function nodesBelow(root: Value): Value[] {
+  try {
+    return walk(root, null);
+  } catch (error) {
+    // Assigning to a frozen object throws a TypeError in strict code; walk has
+    // cleared its marks.
+    if (error instanceof TypeError) return walkMarkingInMap(root);
+    throw error;
+  }
+}
+
+/**
+ * @internal `nodesBelow(root)` with each node's `grad` replaced by its index in
+ * the list, and the grads replaced appended to `saved` (in list order) for the
+ * caller to put back. A frozen node throws a TypeError, and then every grad
+ * is back as it was.
+ */
+export function numberNodesBelow(root: Value, saved: number[]): Value[] {
+  return walk(root, saved);
+}
+
+/**
+ * The walk, with every node's marks in its `_f` and the dispatch on op codes
+ * of the backward sort. Operands are pushed last to first, so the first is
+ * entered first (operandsOf's order: dot's w₀, x₀, w₁, x₁, …, bias). With
+ * `saved`, see numberNodesBelow.
+ */
+function walk(root: Value, saved: number[] | null): Value[] {
+  const order: Value[] = [];
+  const from = saved === null ? 0 : saved.length;
+  let done = false;
+  const stack: Value[] = [root];
+  let top = 1;
+  try {
+    while (top > 0) {
+      const node = stack[top - 1] as Value;
+      const f = node._f;
+      if ((f & VISITED) === 0) {
+        node._f = f | VISITED;
+        const code = f & OP_MASK;
+        if (code === 0) continue; // a leaf
+        if (code < FIRST_NARY) {
+          const b = node._b as Value | null;
+          if (b !== null && (b._f & VISITED) === 0) stack[top++] = b;
+          const a = node._a as Value;
+          if ((a._f & VISITED) === 0) stack[top++] = a;
+        } else if (code === DOT.code) {
+          const ws = node._a as readonly Value[];
+          const xs = node._b as readonly Value[];
+          const n = xs.length;
+          if (ws.length > n && ((ws[n] as Value)._f & VISITED) === 0) stack[top++] = ws[n] as Value;
+          for (let i = n - 1; i >= 0; i--) {
+            const x = xs[i] as Value;
+            if ((x._f & VISITED) === 0) stack[top++] = x;
+            const w = ws[i] as Value;
+            if ((w._f & VISITED) === 0) stack[top++] = w;
+          }
+        } else {
+          const list = node._a as readonly Value[];
+          for (let i = list.length - 1; i >= 0; i--) {
+            const c = list[i] as Value;
+            if ((c._f & VISITED) === 0) stack[top++] = c;
+          }
+        }
+      } else {
+        top--;
+        if ((f & ORDERED) === 0) {
+          node._f = f | ORDERED;
+          if (saved !== null) {
+            saved.push(node.grad);
+            node.grad = order.length;
+          }
+          order.push(node);
+        }
+      }
+    }
+    done = true;
+  } finally {
+    if (!done && saved !== null) {
+      for (let i = 0; i < order.length; i++) (order[i] as Value).grad = saved[from + i] as number;
+      saved.length = from;
+    }
+    // Entered nodes are all placed by the end; after a throw the stack still
+    // holds some.
+    clearMarks(order);
+    for (let i = 0; i < top; i++) {
+      const node = stack[i] as Value;
+      if (node._f & MARKS) node._f &= ~MARKS;
+    }
+  }
+  return order;
+}
+
+/** The same walk for a graph holding a frozen node: marks of such nodes go to a Map. */
+function walkMarkingInMap(root: Value): Value[] {
   const order: Value[] = [];
   const stack: Value[] = [root];
   // Frozen nodes (rare): VISITED or MARKS as the bits would be.

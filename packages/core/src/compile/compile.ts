@@ -25,6 +25,7 @@
  */
 import { describe } from '../describe.js';
 import { isAnomalyDetectionEnabled, isGradEnabled, setAnomalyDetection } from '../grad-mode.js';
+import { nodesBelow } from '../graph-walk.js';
 import { Value } from '../value.js';
 import { canGenerateCode, generate, worthGenerating, type GeneratedFunctions } from './codegen.js';
 import {
@@ -41,6 +42,7 @@ import {
   type Sample,
 } from './inputs.js';
 import { TapeMachine } from './interpreter.js';
+import { sameGraph, type Recording } from './same-graph.js';
 import { buildTape, tapeDifference, type Tape } from './tape.js';
 
 /** `codegen`: generated JavaScript; `interpreter`: the typed-array replay; `auto`: codegen where allowed. */
@@ -207,8 +209,10 @@ export function compile(
   }
 
   const call = fn as (inputs: Record<string, Value | Value[]>) => unknown;
-  const tape = record(call, layout, parameters, (i) => layout.examples[i] as number, where);
-  if (check) checkRecording(call, layout, parameters, tape, where);
+  const kept = recordGraph(call, layout, (i) => layout.examples[i] as number, where);
+  const keptNodes = nodesBelow(kept.root);
+  const tape = buildTape(kept.root, kept.inputs, parameters, true, keptNodes);
+  if (check) checkRecording(call, layout, parameters, kept, keptNodes, tape, where);
 
   const noGradient = (at: string): never => {
     throw new Error(
@@ -275,6 +279,8 @@ function checkRecording(
   fn: (inputs: Record<string, Value | Value[]>) => unknown,
   layout: InputLayout,
   parameters: readonly Value[],
+  kept: Recording,
+  keptNodes: readonly Value[],
   tape: Tape,
   where: string,
 ): void {
@@ -283,9 +289,9 @@ function checkRecording(
     ['inputs of the other sign', (i) => otherValue(layout.examples[i] as number)],
   ];
   for (const [probe, values] of probes) {
-    let again: Tape;
+    let recording: Recording;
     try {
-      again = record(fn, layout, parameters, values, where, false);
+      recording = recordGraph(fn, layout, values, where);
     } catch (error) {
       if (probe === 'NaN inputs') continue;
       throw new Error(
@@ -294,6 +300,9 @@ function checkRecording(
         { cause: error },
       );
     }
+    // Node for node the same graph: the tapes would be equal too.
+    if (sameGraph(kept, keptNodes, recording, parameters)) continue;
+    const again = buildTape(recording.root, recording.inputs, parameters, false);
     if (
       tape.params.length !== again.params.length ||
       tape.params.some((p, i) => p !== again.params[i])
@@ -326,6 +335,17 @@ export function record(
   where: string,
   withBackward = true,
 ): Tape {
+  const { root, inputs } = recordGraph(fn, layout, values, where);
+  return buildTape(root, inputs, parameters, withBackward);
+}
+
+/** Runs fn over fresh placeholders holding `values`: its graph, not yet flattened. */
+function recordGraph(
+  fn: (inputs: Record<string, Value | Value[]>) => unknown,
+  layout: InputLayout,
+  values: (slot: number) => number,
+  where: string,
+): Recording {
   // NaN inputs are expected during the check: anomaly mode would stop the recording.
   const anomaly = isAnomalyDetectionEnabled();
   setAnomalyDetection(false);
@@ -334,7 +354,7 @@ export function record(
     const out = fn(byName);
     if (!(out instanceof Value))
       throw new TypeError(`${where}: expected fn to return a Value, received ${describe(out)}`);
-    return buildTape(out, flat, parameters, withBackward);
+    return { root: out, inputs: flat };
   } finally {
     setAnomalyDetection(anomaly);
   }

@@ -109,15 +109,16 @@ const fromConstantsOnly = (v: Value, slots: Slots): boolean =>
  * inputs[i]); `declared` are leaves to read live even if they need no
  * gradient; every other leaf that requires a gradient is read live too.
  * `withBackward` false leaves the backward schedule empty (the check
- * recordings compare only the graph, which decides that order).
+ * recordings compare only the graph, which decides that order). `all`:
+ * `nodesBelow(root)`, if the caller has it already.
  */
 export function buildTape(
   root: Value,
   inputs: readonly Value[],
   declared: readonly Value[],
   withBackward = true,
+  all: readonly Value[] = nodesBelow(root),
 ): Tape {
-  const all = nodesBelow(root);
   // Saved as they are (a plain array keeps whatever a grad holds).
   const savedGrads: number[] = new Array<number>(all.length);
   const savedInputGrads: number[] = new Array<number>(inputs.length);
