@@ -386,9 +386,10 @@ function addChains(
     }
   }
   // A check recording (visitsOf null) skips the check of the eager order: it
-  // cannot fail (see above), and were it ever to fail on the recording that
-  // is kept, the check recordings would differ from it and compile would
-  // throw rather than replay something else.
+  // cannot fail (see above). Either way the tape replayed is the kept one,
+  // which is checked; a check recording is flattened only when it is not the
+  // same graph node for node (same-graph.ts), and then a tape that differs
+  // makes compile throw.
   const accepted = chains.map(() => true);
   if (chains.length > 0 && visitsOf !== null) checkVisits(chains, accepted, visitsOf(), slots);
   // Reset every mark but an accepted chain's, for the slots to come.
