@@ -27,8 +27,8 @@ export function nodesBelow(root: Value): Value[] {
 /**
  * @internal `nodesBelow(root)` with each node's `grad` replaced by its index in
  * the list, and the grads replaced appended to `saved` (in list order) for the
- * caller to put back. A frozen node throws a TypeError, and then every grad
- * is back as it was.
+ * caller to put back. A node that cannot be written (a frozen one) throws a
+ * TypeError, and then every grad and mark is back as it was.
  */
 export function numberNodesBelow(root: Value, saved: number[]): Value[] {
   return walk(root, saved);
@@ -78,15 +78,17 @@ function walk(root: Value, saved: number[] | null): Value[] {
           }
         }
       } else {
-        top--;
+        // The node leaves the stack only once it is in the order: whatever
+        // throws on the way, one of the two lists holds it for the cleanup.
         if ((f & ORDERED) === 0) {
-          node._f = f | ORDERED;
           if (saved !== null) {
             saved.push(node.grad);
             node.grad = order.length;
           }
           order.push(node);
+          node._f = f | ORDERED;
         }
+        top--;
       }
     }
     done = true;

@@ -25,7 +25,6 @@
  */
 import { describe } from '../describe.js';
 import { isAnomalyDetectionEnabled, isGradEnabled, setAnomalyDetection } from '../grad-mode.js';
-import { nodesBelow } from '../graph-walk.js';
 import { Value } from '../value.js';
 import { canGenerateCode, generate, worthGenerating, type GeneratedFunctions } from './codegen.js';
 import {
@@ -42,7 +41,7 @@ import {
   type Sample,
 } from './inputs.js';
 import { TapeMachine } from './interpreter.js';
-import { sameGraph, type Recording } from './same-graph.js';
+import { keepGraph, sameGraph, type KeptGraph, type Recording } from './same-graph.js';
 import { buildTape, tapeDifference, type Tape } from './tape.js';
 
 /** `codegen`: generated JavaScript; `interpreter`: the typed-array replay; `auto`: codegen where allowed. */
@@ -209,10 +208,9 @@ export function compile(
   }
 
   const call = fn as (inputs: Record<string, Value | Value[]>) => unknown;
-  const kept = recordGraph(call, layout, (i) => layout.examples[i] as number, where);
-  const keptNodes = nodesBelow(kept.root);
-  const tape = buildTape(kept.root, kept.inputs, parameters, true, keptNodes);
-  if (check) checkRecording(call, layout, parameters, kept, keptNodes, tape, where);
+  const kept = keepGraph(recordGraph(call, layout, (i) => layout.examples[i] as number, where));
+  const tape = buildTape(kept.root, kept.inputs, parameters, true, kept.nodes);
+  if (check) checkRecording(call, layout, parameters, kept, tape, where);
 
   const noGradient = (at: string): never => {
     throw new Error(
@@ -279,8 +277,7 @@ function checkRecording(
   fn: (inputs: Record<string, Value | Value[]>) => unknown,
   layout: InputLayout,
   parameters: readonly Value[],
-  kept: Recording,
-  keptNodes: readonly Value[],
+  kept: KeptGraph,
   tape: Tape,
   where: string,
 ): void {
@@ -300,8 +297,8 @@ function checkRecording(
         { cause: error },
       );
     }
-    // Node for node the same graph: the tapes would be equal too.
-    if (sameGraph(kept, keptNodes, recording, parameters)) continue;
+    // Node for node the graph kept: its tape would be the tape kept.
+    if (sameGraph(kept, recording, parameters)) continue;
     const again = buildTape(recording.root, recording.inputs, parameters, false);
     if (
       tape.params.length !== again.params.length ||

@@ -11,7 +11,7 @@ import { nodesBelow, numberNodesBelow } from '../graph-walk.js';
 import { Value } from '../value.js';
 import { compile } from './compile.js';
 import { build, finite, step, type Step } from './random-graphs.test-support.js';
-import { sameGraph, type Recording } from './same-graph.js';
+import { keepGraph, sameGraph, type Recording } from './same-graph.js';
 import { buildTape, tapeDifference } from './tape.js';
 
 /** `build(steps, …)` over three fresh placeholders holding `xs`. */
@@ -26,7 +26,7 @@ function recording(
 }
 
 const same = (first: Recording, second: Recording, declared: readonly Value[] = []): boolean =>
-  sameGraph(first, nodesBelow(first.root), second, declared);
+  sameGraph(keepGraph(first), second, declared);
 
 /** Whether buildTape flattens the two recordings alike (what compile's check decides by). */
 function sameTapes(first: Recording, second: Recording): boolean {
@@ -118,6 +118,22 @@ describe('sameGraph', () => {
     expect(sameTapes(graph(0), graph(1))).toBe(false);
   });
 
+  it('compares with the kept graph as it was kept, not as fn left it since', () => {
+    const w = new Value(0.5);
+    const last = new Value(1, { requiresGrad: false });
+    const graph = (): Recording => {
+      const x = new Value(2, { requiresGrad: false });
+      return { root: w.mul(x).add(last), inputs: [x] };
+    };
+    const kept = keepGraph(graph());
+    last.data = 9; // a later run of fn changes a constant both graphs share
+    expect(sameGraph(kept, graph(), [])).toBe(false);
+    last.data = 1;
+    expect(sameGraph(kept, graph(), [])).toBe(true);
+    w.requiresGrad = false; // …or whether a shared leaf is trained
+    expect(sameGraph(kept, graph(), [])).toBe(false);
+  });
+
   it('pairs a declared leaf only with itself', () => {
     const x = () => new Value(1, { requiresGrad: false });
     const live = new Value(2, { requiresGrad: false });
@@ -173,6 +189,45 @@ describe('numberNodesBelow', () => {
     expect(a.grad).toBe(0.125);
     for (const v of [root, root.operands[0] as Value, a])
       expect(v._f & (VISITED | ORDERED)).toBe(0);
+  });
+
+  it('leaves no mark on a node whose grad cannot be written', () => {
+    const a = new Value(0.5);
+    a.grad = 0.25;
+    const m = a.mul(new Value(2, { requiresGrad: false }));
+    Object.defineProperty(m, 'grad', { value: 0, writable: false });
+    const root = m.tanh();
+    const saved: number[] = [];
+    expect(() => numberNodesBelow(root, saved)).toThrow(TypeError);
+    expect(saved).toEqual([]);
+    expect(a.grad).toBe(0.25);
+    for (const v of [root, m, a]) expect(v._f & (VISITED | ORDERED)).toBe(0);
+  });
+});
+
+describe('compile: the check sees what fn does to Values it shares', () => {
+  it('throws when fn writes an input into a constant it captured', () => {
+    const w = new Value(0.5);
+    const last = new Value(0, { requiresGrad: false });
+    const fn = ({ x }: Record<string, Value | Value[]>) => {
+      last.data = (x as Value).data;
+      return w.mul(x as Value).add(last);
+    };
+    expect(() => compile(fn, { inputs: { x: 1 } })).toThrow(
+      /depends on the values of its inputs: recorded with the example inputs and with NaN inputs, a constant is 1 in one and NaN in the other/,
+    );
+  });
+
+  it('throws when fn switches the gradient of a leaf it captured', () => {
+    const w = new Value(0.5);
+    const p = new Value(2);
+    const fn = ({ x }: Record<string, Value | Value[]>) => {
+      p.requiresGrad = (x as Value).data > 0;
+      return w.mul(x as Value).add(p);
+    };
+    expect(() => compile(fn, { inputs: { x: 1 } })).toThrow(
+      /requires a gradient each time it runs/,
+    );
   });
 });
 

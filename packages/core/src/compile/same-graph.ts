@@ -5,7 +5,7 @@
  * walking both graphs side by side costs a fraction of one flattening.
  */
 import { OP_MASK, REQUIRES_GRAD as RG } from '../flags.js';
-import { numberNodesBelow } from '../graph-walk.js';
+import { nodesBelow, numberNodesBelow } from '../graph-walk.js';
 import type { Value } from '../value.js';
 
 /** A recorded graph: its output and the placeholders it was recorded over. */
@@ -15,26 +15,49 @@ export interface Recording {
 }
 
 /**
- * True when `second` is the graph of `first` node for node (`firstNodes`:
- * `nodesBelow(first.root)`): in the forward order of both, each pair of nodes has the same op and flags and operands at
+ * The recording that is kept, as its tape was built: its nodes in forward
+ * order, and each node's flags and number at that moment. A later recording
+ * runs fn again, which may change a Value the recordings share (a leaf's
+ * `data`, its `requiresGrad`): the check compares with what the tape holds.
+ */
+export interface KeptGraph extends Recording {
+  readonly nodes: readonly Value[];
+  readonly flags: Int32Array;
+  readonly data: Float64Array;
+}
+
+export function keepGraph(recording: Recording): KeptGraph {
+  const nodes = nodesBelow(recording.root);
+  const flags = new Int32Array(nodes.length);
+  const data = new Float64Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const v = nodes[i] as Value;
+    flags[i] = v._f;
+    data[i] = v.data;
+  }
+  return { root: recording.root, inputs: recording.inputs, nodes, flags, data };
+}
+
+/**
+ * True when `second` is the graph of `first` node for node: in the forward
+ * order of both, each pair of nodes has the same op and flags and operands at
  * the same places; placeholders pair with the placeholder of the same index,
  * parameters (leaves that require a gradient, or `declared`) with themselves,
  * and constants (every other leaf, and every node made from constants alone)
- * hold the same number. `buildTape` then makes equal tapes of the two, since
- * it reads nothing else.
+ * hold the same number, flags and numbers of `first` taken as they were kept.
+ * `buildTape` then makes the tape of `first` of the two, since it reads
+ * nothing else.
  *
  * False says only "look closer": two graphs may still flatten alike (a
- * constant subgraph built another way that gives the same number), so the
- * caller flattens the second recording and compares tapes, which decides and
- * says where they differ.
+ * constant computed by another op that gives the same number), so the caller
+ * flattens the second recording and compares tapes, which decides and says
+ * where they differ.
  */
 export function sameGraph(
-  first: Recording,
-  firstNodes: readonly Value[],
+  first: KeptGraph,
   second: Recording,
   declared: readonly Value[],
 ): boolean {
-  const xs = firstNodes;
   if (first.inputs.length !== second.inputs.length) return false;
   // Each node of the second graph holds its forward position in its grad.
   const saved: number[] = [];
@@ -47,7 +70,7 @@ export function sameGraph(
     throw error;
   }
   try {
-    return ys.length === xs.length && pairUp(first, xs, second, ys, declared);
+    return ys.length === first.nodes.length && pairUp(first, second, ys, declared);
   } finally {
     for (let i = 0; i < ys.length; i++) (ys[i] as Value).grad = saved[i] as number;
   }
@@ -55,12 +78,12 @@ export function sameGraph(
 
 /** sameGraph's comparison, node by node, with the second graph's positions in its grads. */
 function pairUp(
-  first: Recording,
-  xs: readonly Value[],
+  first: KeptGraph,
   second: Recording,
   ys: readonly Value[],
   declared: readonly Value[],
 ): boolean {
+  const { nodes: xs, flags, data } = first;
   const n = xs.length;
   const firstInputs = indexOf(first.inputs);
   const secondInputs = indexOf(second.inputs);
@@ -72,7 +95,7 @@ function pairUp(
   for (let i = 0; i < n; i++) {
     const u = xs[i] as Value;
     const v = ys[i] as Value;
-    const f = u._f;
+    const f = flags[i] as number;
     if (v._f !== f) return false;
     if ((f & OP_MASK) === 0) {
       const k = firstInputs.get(u);
@@ -80,7 +103,7 @@ function pairUp(
         if (secondInputs.get(v) !== k) return false;
       } else if (f & RG || declaredSet.has(u) || declaredSet.has(v)) {
         if (u !== v) return false;
-      } else if (Object.is(u.data, v.data)) {
+      } else if (Object.is(data[i], v.data)) {
         constant[i] = 1;
       } else {
         return false;
@@ -93,7 +116,7 @@ function pairUp(
     if (b < 0) return false;
     // Made from constants alone: its number is baked in, and must agree.
     if (a === 1 && b === 1) {
-      if (!Object.is(u.data, v.data)) return false;
+      if (!Object.is(data[i], v.data)) return false;
       constant[i] = 1;
     }
   }
