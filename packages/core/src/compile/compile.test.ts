@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { add, dot, mul, sum, Value } from '../index.js';
+import { add, affine, dot, mul, sum, Value } from '../index.js';
 import {
   build,
   eager,
@@ -425,5 +425,56 @@ describe('compile: a batch recorded as one graph replays its repeated blocks as 
       { seed: 42, numRuns: 150 },
     );
     expect(rolled).toBeGreaterThan(100); // most of them did roll
+  });
+});
+
+describe('compile: the blocks a batch repeats are found whatever their shape', () => {
+  /** A batch function's loop (arrays style) against eager backward, bit for bit. */
+  function rollsAndMatches(
+    batch: (x: readonly Value[]) => Value,
+    params: readonly Value[],
+    xs: readonly number[],
+    samples: number,
+    period: number,
+  ): void {
+    const { expected, layout, tape } = eagerAndRecorded(batch, params, xs);
+    const repeat = findRepeat(tape);
+    expect(repeat?.count).toBe(samples);
+    expect(repeat?.period).toBe(period);
+    const f = generate(
+      tape,
+      layout,
+      () => {
+        throw new Error('no gradient');
+      },
+      'arrays',
+    );
+    params.forEach((p) => (p.grad = 0.5));
+    const out = f.backward({ x: xs });
+    expectSameBits([out, ...params.map((p) => p.grad)], expected);
+  }
+
+  it('a layer of affine nodes with their biases per sample', () => {
+    // 2 → 3 (relu) → 1: per sample three affine nodes, three relus, one affine node.
+    const w1 = [0.5, -0.25, 1, 0.75, -1.5, 0.125, 0.25, 0.5, -0.75].map((d) => new Value(d));
+    const w2 = [0.5, -1, 0.25, 0.1].map((d) => new Value(d));
+    const rows = [w1.slice(0, 3), w1.slice(3, 6), w1.slice(6, 9)];
+    const batch = (x: readonly Value[]) =>
+      sum(
+        Array.from({ length: 6 }, (_, i) => {
+          const input = [x[2 * i] as Value, x[2 * i + 1] as Value];
+          const hidden = rows.map((r) => affine(r, input).relu());
+          return affine(w2, hidden);
+        }),
+      );
+    const xs = Array.from({ length: 12 }, (_, i) => Math.sin(i + 1));
+    rollsAndMatches(batch, [...w1, ...w2], xs, 6, 7);
+  });
+
+  it('one node per sample, read by the sum outside the blocks', () => {
+    const w = new Value(1.25);
+    const batch = (x: readonly Value[]) => sum(x.map((xi) => xi.mul(w)));
+    const xs = Array.from({ length: 8 }, (_, i) => Math.cos(i + 2));
+    rollsAndMatches(batch, [w], xs, 8, 1);
   });
 });

@@ -53,6 +53,24 @@ function operandSlots(tape: Tape, k: number): number[] {
   return out;
 }
 
+/** How many operand slots op node k has (operandSlots(tape, k).length, without the array). */
+function operandCount(tape: Tape, k: number): number {
+  const code = tape.op[k] as number;
+  const n = tape.n[k] as number;
+  const list = code === DOT.code ? 2 * n : code === SUM.code ? n : 1;
+  return (tape.b[k] as number) >= 0 ? list + 1 : list;
+}
+
+/** Operand slot i of op node k (operandSlots(tape, k)[i], without the array). */
+function operandAt(tape: Tape, k: number, i: number): number {
+  const code = tape.op[k] as number;
+  if (code !== SUM.code && code !== DOT.code)
+    return i === 0 ? (tape.a[k] as number) : (tape.b[k] as number);
+  const n = tape.n[k] as number;
+  const list = code === DOT.code ? 2 * n : n;
+  return i < list ? (tape.args[(tape.a[k] as number) + i] as number) : (tape.b[k] as number);
+}
+
 /** Candidate runs: the op-node terms of a sum, equally spaced in forward order. */
 function candidates(tape: Tape): { start: number; period: number; count: number }[] {
   const found: { start: number; period: number; count: number }[] = [];
@@ -101,11 +119,10 @@ function verify(tape: Tape, start: number, period: number, count: number): Repea
       const k = k0 + blk * period;
       if (op[k] !== op[k0] || n[k] !== n[k0] || rg[firstNode + k] !== rg[firstNode + k0])
         return null;
-      const ops = operandSlots(tape, k);
-      if (ops.length !== ops0.length) return null;
-      for (let i = 0; i < ops.length; i++) {
+      if (operandCount(tape, k) !== ops0.length) return null;
+      for (let i = 0; i < ops0.length; i++) {
         const o0 = ops0[i] as number;
-        const o = ops[i] as number;
+        const o = operandAt(tape, k, i);
         if (rg[o] !== rg[o0]) return null;
         if (inBlock0(o0)) {
           if (o !== o0 + blk * period) return null; // a node of the same block
@@ -139,7 +156,8 @@ function verify(tape: Tape, start: number, period: number, count: number): Repea
   const exported = new Uint8Array(period);
   for (let k = 0; k < op.length; k++) {
     if (k >= start && k < start + period * count) continue;
-    for (const o of operandSlots(tape, k)) {
+    for (let i = operandCount(tape, k) - 1; i >= 0; i--) {
+      const o = operandAt(tape, k, i);
       if (o >= blockFirst && o < blockEnd) exported[(o - blockFirst) % period] = 1;
     }
   }
