@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ORDERED, VISITED } from '../flags.js';
 import { nodesBelow, numberNodesBelow } from '../graph-walk.js';
+import { affine, sum } from '../nary.js';
 import { Value } from '../value.js';
 import { compile } from './compile.js';
 import { build, finite, step, type Step } from './random-graphs.test-support.js';
@@ -134,6 +135,19 @@ describe('sameGraph', () => {
     expect(sameGraph(kept, graph(), [])).toBe(false);
   });
 
+  it('compares with the operands the kept graph had, which an array kept by affine may lose', () => {
+    const [w0, w1, b] = [new Value(1), new Value(2), new Value(3)];
+    const weights = [w0, b];
+    const graph = (): Recording => {
+      const x = new Value(2, { requiresGrad: false });
+      return { root: w0.add(w1).add(affine(weights, [x])), inputs: [x] };
+    };
+    const kept = keepGraph(graph());
+    expect(sameGraph(kept, graph(), [])).toBe(true);
+    weights[0] = w1; // both graphs' affine nodes now read w1
+    expect(sameGraph(kept, graph(), [])).toBe(false);
+  });
+
   it('pairs a declared leaf only with itself', () => {
     const x = () => new Value(1, { requiresGrad: false });
     const live = new Value(2, { requiresGrad: false });
@@ -215,6 +229,21 @@ describe('compile: the check sees what fn does to Values it shares', () => {
     };
     expect(() => compile(fn, { inputs: { x: 1 } })).toThrow(
       /depends on the values of its inputs: recorded with the example inputs and with NaN inputs, a constant is 1 in one and NaN in the other/,
+    );
+  });
+
+  it('throws when fn rewrites an array that an affine node keeps', () => {
+    // affine keeps the caller's arrays: a JavaScript branch that puts another
+    // weight into one changes the graph kept as well as the one recorded next.
+    const wA = new Value(2);
+    const wB = new Value(-5);
+    const weights = [wA, new Value(0.5)];
+    const fn = ({ x }: Record<string, Value | Value[]>) => {
+      weights[0] = (x as Value).data > 0 ? wA : wB;
+      return sum([wA, wB]).add(affine(weights, [x as Value]));
+    };
+    expect(() => compile(fn, { inputs: { x: 3 } })).toThrow(
+      /depends on the values of its inputs: .* the operands of a sum or dot node differ/,
     );
   });
 

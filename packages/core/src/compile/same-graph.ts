@@ -16,18 +16,56 @@ export interface Recording {
 
 /**
  * The recording that is kept, as its tape was built: its nodes in forward
- * order, and each node's flags and number at that moment. A later recording
- * runs fn again, which may change a Value the recordings share (a leaf's
- * `data`, its `requiresGrad`): the check compares with what the tape holds.
+ * order, and each node's flags, number and operands (as positions in that
+ * order) at that moment. A later recording runs fn again, which may change
+ * what the recordings share: a leaf's `data` or `requiresGrad`, an array that
+ * `affine` keeps. The check compares with what the tape holds.
  */
 export interface KeptGraph extends Recording {
   readonly nodes: readonly Value[];
   readonly flags: Int32Array;
   readonly data: Float64Array;
+  /** The operands, or null if the graph could not be numbered (a frozen node): then nothing pairs. */
+  readonly operands: KeptOperands | null;
 }
 
+/**
+ * Per op node i: what `_a` and `_b` held (NULL, ONE Value, or an array of
+ * that many), and from `start[i]` in `positions`, the forward positions of
+ * `_a`'s operands and then of `_b`'s.
+ */
+interface KeptOperands {
+  readonly a: Int32Array;
+  readonly b: Int32Array;
+  readonly start: Int32Array;
+  readonly positions: Int32Array;
+}
+
+const NULL = -2;
+const ONE = -1;
+const kindOf = (field: Value | readonly Value[] | null): number =>
+  field === null ? NULL : Array.isArray(field) ? (field as readonly Value[]).length : ONE;
+const widthOf = (kind: number): number => (kind === NULL ? 0 : kind === ONE ? 1 : kind);
+
 export function keepGraph(recording: Recording): KeptGraph {
-  const nodes = nodesBelow(recording.root);
+  const { root, inputs } = recording;
+  const saved: number[] = [];
+  let nodes: Value[];
+  try {
+    nodes = numberNodesBelow(root, saved);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    nodes = nodesBelow(root);
+    return { root, inputs, nodes, ...numbers(nodes), operands: null };
+  }
+  try {
+    return { root, inputs, nodes, ...numbers(nodes), operands: operandPositions(nodes) };
+  } finally {
+    for (let i = 0; i < nodes.length; i++) (nodes[i] as Value).grad = saved[i] as number;
+  }
+}
+
+function numbers(nodes: readonly Value[]): { flags: Int32Array; data: Float64Array } {
   const flags = new Int32Array(nodes.length);
   const data = new Float64Array(nodes.length);
   for (let i = 0; i < nodes.length; i++) {
@@ -35,7 +73,36 @@ export function keepGraph(recording: Recording): KeptGraph {
     flags[i] = v._f;
     data[i] = v.data;
   }
-  return { root: recording.root, inputs: recording.inputs, nodes, flags, data };
+  return { flags, data };
+}
+
+/** The operands of every node, with each node's forward position in its grad. */
+function operandPositions(nodes: readonly Value[]): KeptOperands {
+  const n = nodes.length;
+  const a = new Int32Array(n);
+  const b = new Int32Array(n);
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const v = nodes[i] as Value;
+    a[i] = kindOf(v._a);
+    b[i] = kindOf(v._b);
+    start[i + 1] = (start[i] as number) + widthOf(a[i] as number) + widthOf(b[i] as number);
+  }
+  const positions = new Int32Array(start[n] as number);
+  let at = 0;
+  const put = (field: Value | readonly Value[] | null): void => {
+    if (field === null) return;
+    if (!Array.isArray(field)) {
+      positions[at++] = (field as Value).grad;
+      return;
+    }
+    for (const u of field as readonly Value[]) positions[at++] = u.grad;
+  };
+  for (const v of nodes) {
+    put(v._a);
+    put(v._b);
+  }
+  return { a, b, start, positions };
 }
 
 /**
@@ -44,9 +111,8 @@ export function keepGraph(recording: Recording): KeptGraph {
  * the same places; placeholders pair with the placeholder of the same index,
  * parameters (leaves that require a gradient, or `declared`) with themselves,
  * and constants (every other leaf, and every node made from constants alone)
- * hold the same number, flags and numbers of `first` taken as they were kept.
- * `buildTape` then makes the tape of `first` of the two, since it reads
- * nothing else.
+ * hold the same number; `first` as it was kept. `buildTape` made the tape of
+ * `first` from nothing else, so it would make the same tape of `second`.
  *
  * False says only "look closer": two graphs may still flatten alike (a
  * constant computed by another op that gives the same number), so the caller
@@ -58,7 +124,8 @@ export function sameGraph(
   second: Recording,
   declared: readonly Value[],
 ): boolean {
-  if (first.inputs.length !== second.inputs.length) return false;
+  const kept = first.operands;
+  if (kept === null || first.inputs.length !== second.inputs.length) return false;
   // Each node of the second graph holds its forward position in its grad.
   const saved: number[] = [];
   let ys: Value[];
@@ -70,7 +137,7 @@ export function sameGraph(
     throw error;
   }
   try {
-    return ys.length === first.nodes.length && pairUp(first, second, ys, declared);
+    return ys.length === first.nodes.length && pairUp(first, kept, second, ys, declared);
   } finally {
     for (let i = 0; i < ys.length; i++) (ys[i] as Value).grad = saved[i] as number;
   }
@@ -79,6 +146,7 @@ export function sameGraph(
 /** sameGraph's comparison, node by node, with the second graph's positions in its grads. */
 function pairUp(
   first: KeptGraph,
+  kept: KeptOperands,
   second: Recording,
   ys: readonly Value[],
   declared: readonly Value[],
@@ -90,8 +158,6 @@ function pairUp(
   const declaredSet = new Set(declared);
   // Per forward position: 1 for a constant (a leaf or a node from constants alone).
   const constant = new Uint8Array(n);
-  // u's operand p and v's operand q sit at the same place.
-  const pairs = (p: Value, q: Value): boolean => xs[q.grad] === p;
   for (let i = 0; i < n; i++) {
     const u = xs[i] as Value;
     const v = ys[i] as Value;
@@ -110,9 +176,11 @@ function pairUp(
       }
       continue;
     }
-    const a = sameOperands(u._a, v._a, pairs, constant);
+    const kindA = kept.a[i] as number;
+    const at = kept.start[i] as number;
+    const a = sameField(v._a, kindA, kept.positions, at, constant);
     if (a < 0) return false;
-    const b = sameOperands(u._b, v._b, pairs, constant);
+    const b = sameField(v._b, kept.b[i] as number, kept.positions, at + widthOf(kindA), constant);
     if (b < 0) return false;
     // Made from constants alone: its number is baked in, and must agree.
     if (a === 1 && b === 1) {
@@ -126,31 +194,30 @@ function pairUp(
 const indexOf = (list: readonly Value[]): Map<Value, number> => new Map(list.map((v, i) => [v, i]));
 
 /**
- * One operand field of a pair of nodes: −1 if they differ, else 1 if every
- * operand in it is a constant (an empty field counts as constants), 0 if not.
+ * One operand field of the second graph's node against the kept one (its
+ * kind, and its operands' positions from `at`): −1 if they differ, else 1 if
+ * every operand in it is a constant (an empty field counts as constants), 0
+ * if not.
  */
-function sameOperands(
-  p: Value | readonly Value[] | null,
-  q: Value | readonly Value[] | null,
-  pairs: (p: Value, q: Value) => boolean,
+function sameField(
+  field: Value | readonly Value[] | null,
+  kind: number,
+  positions: Int32Array,
+  at: number,
   constant: Uint8Array,
 ): number {
-  if (p === null || q === null) return p === q ? 1 : -1;
-  const pList = Array.isArray(p);
-  if (pList !== Array.isArray(q)) return -1;
-  if (!pList) {
-    const u = p as Value;
-    const v = q as Value;
-    return pairs(u, v) ? (constant[v.grad] as number) : -1;
+  if (kindOf(field) !== kind) return -1;
+  if (kind === NULL) return 1;
+  if (kind === ONE) {
+    const p = (field as Value).grad;
+    return p === positions[at] ? (constant[p] as number) : -1;
   }
-  const us = p as readonly Value[];
-  const vs = q as readonly Value[];
-  if (us.length !== vs.length) return -1;
+  const list = field as readonly Value[];
   let all = 1;
-  for (let j = 0; j < us.length; j++) {
-    const v = vs[j] as Value;
-    if (!pairs(us[j] as Value, v)) return -1;
-    all &= constant[v.grad] as number;
+  for (let j = 0; j < kind; j++) {
+    const p = (list[j] as Value).grad;
+    if (p !== positions[at + j]) return -1;
+    all &= constant[p] as number;
   }
   return all;
 }
