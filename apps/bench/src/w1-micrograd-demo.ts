@@ -8,7 +8,7 @@
  */
 import { compile, Value, type CompiledFunction, type CompileMode } from '@ag/core';
 import { fit, hinge, l2Penalty, linearDecay, MLP, SGD } from '@ag/nn';
-import { retainedBytes } from './heap.js';
+import { retainedPerCopy } from './heap.js';
 import { countNodes } from './graph-size.js';
 import { MicrogradMlp } from './micrograd-mlp.js';
 import { FloorMlp, initialParameters } from './mlp-floor.js';
@@ -299,13 +299,19 @@ export function trainCompiled(setup: W1Setup, compiled: CompiledW1): Outcome {
   return { loss, checks: parameterChecks(params.map((p) => p.data)) };
 }
 
-function graphMemory(build: () => { root: Value; existing: Set<Value> }): () => {
-  text: string;
-  figures: Record<string, number>;
-} {
+/**
+ * A step graph's memory, the model made beforehand (its parameters outlive
+ * the steps), `copies` graphs held at once (see retainedPerCopy).
+ */
+function graphMemory<M extends { parameters(): Value[] }>(
+  makeModel: () => M,
+  loss: (model: M) => Value,
+  copies: number,
+): () => { text: string; figures: Record<string, number> } {
   return () => {
-    const { bytes, result } = retainedBytes(build);
-    return stepGraphReading(bytes, countNodes(result.root, result.existing));
+    const model = makeModel();
+    const { bytes, result } = retainedPerCopy(() => loss(model), copies);
+    return stepGraphReading(bytes, countNodes(result, new Set(model.parameters())));
   };
 }
 
@@ -329,10 +335,11 @@ export function runW1(options: { steps: number; plan: TimingPlan }): ResultRow[]
       floor: 'micrograd',
       run: () => eagerMicrograd(setup),
       target: ratioTarget(15),
-      memory: graphMemory(() => {
-        const model = new MicrogradMlp(W1_SIZES, setup.initial);
-        return { root: microgradLoss(model, setup.data), existing: new Set(model.parameters()) };
-      }),
+      memory: graphMemory(
+        () => new MicrogradMlp(W1_SIZES, setup.initial),
+        (model) => microgradLoss(model, setup.data),
+        2,
+      ),
     },
     {
       name: '(a) micrograd style through compile()',
@@ -346,10 +353,11 @@ export function runW1(options: { steps: number; plan: TimingPlan }): ResultRow[]
       floor: 'nn',
       run: () => eagerIdiomatic(setup),
       target: ratioTarget(4),
-      memory: graphMemory(() => {
-        const model = nnModel(setup);
-        return { root: idiomaticLoss(model, setup.data), existing: new Set(model.parameters()) };
-      }),
+      memory: graphMemory(
+        () => nnModel(setup),
+        (model) => idiomaticLoss(model, setup.data),
+        8,
+      ),
     },
     {
       name: '(b) idiomatic via fit',

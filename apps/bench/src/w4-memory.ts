@@ -5,7 +5,7 @@
 import { Value } from '@ag/core';
 import { MLP } from '@ag/nn';
 import { countNodes } from './graph-size.js';
-import { canCollect, retainedBytes } from './heap.js';
+import { canCollect, retainedBytes, retainedPerCopy } from './heap.js';
 import { MicrogradMlp } from './micrograd-mlp.js';
 import { formatBytes, type ResultRow } from './result-row.js';
 import { idiomaticLoss, microgradLoss, W1_SIZES, w1Setup } from './w1-micrograd-demo.js';
@@ -68,12 +68,15 @@ function numberChain(n: number): Measured {
   };
 }
 
-/** One full-batch loss graph of W1, beside the parameters that outlive it. */
+/**
+ * One full-batch loss graph of W1, beside the parameters that outlive it:
+ * two (W1(a), 5 MB each) or eight (W1(b)) held at once (see retainedPerCopy).
+ */
 function w1Graph(kind: 'micrograd' | 'nn'): Measured {
   const setup = w1Setup(1);
   if (kind === 'micrograd') {
     const model = new MicrogradMlp(W1_SIZES, setup.initial);
-    const { bytes, result } = retainedBytes(() => microgradLoss(model, setup.data));
+    const { bytes, result } = retainedPerCopy(() => microgradLoss(model, setup.data), 2);
     return {
       name: 'W1(a) step graph (add/mul)',
       bytes,
@@ -81,12 +84,12 @@ function w1Graph(kind: 'micrograd' | 'nn'): Measured {
     };
   }
   const model = new MLP(W1_SIZES[0], W1_SIZES.slice(1));
-  const { bytes, result } = retainedBytes(() => idiomaticLoss(model, setup.data));
+  const { bytes, result } = retainedPerCopy(() => idiomaticLoss(model, setup.data), 8);
   return {
     name: 'W1(b) step graph (dot)',
     bytes,
     nodes: countNodes(result, new Set(model.parameters())),
-    note: "dot nodes keep their neuron's parameter list and one input array per layer (affine)",
+    note: "dot nodes keep their neuron's parameter list and one input array per layer (affine); 8 graphs held at once",
   };
 }
 
