@@ -208,9 +208,11 @@ export function compile(
   }
 
   const call = fn as (inputs: Record<string, Value | Value[]>) => unknown;
-  const kept = keepGraph(recordGraph(call, layout, (i) => layout.examples[i] as number, where));
-  const tape = buildTape(kept.root, kept.inputs, parameters, true, kept.nodes);
-  if (check) checkRecording(call, layout, parameters, kept, tape, where);
+  const recorded = recordGraph(call, layout, (i) => layout.examples[i] as number, where);
+  // Taken before the check recordings run fn again (see keepGraph).
+  const kept = check ? keepGraph(recorded) : null;
+  const tape = buildTape(recorded.root, recorded.inputs, parameters, true, kept?.nodes);
+  if (kept !== null) checkRecording(call, layout, parameters, kept, tape, where);
 
   const noGradient = (at: string): never => {
     throw new Error(
