@@ -208,10 +208,7 @@ export function compile(
   }
 
   const call = fn as (inputs: Record<string, Value | Value[]>) => unknown;
-  const recorded = recordGraph(call, layout, (i) => layout.examples[i] as number, where);
-  // Taken before the check recordings run fn again (see keepGraph).
-  const kept = check ? keepGraph(recorded) : null;
-  const tape = buildTape(recorded.root, recorded.inputs, parameters, true, kept?.nodes);
+  const { tape, kept } = recordAndFlatten(call, layout, parameters, check, where);
   if (kept !== null) checkRecording(call, layout, parameters, kept, tape, where);
 
   const noGradient = (at: string): never => {
@@ -266,6 +263,25 @@ export function compile(
       return total;
     },
   };
+}
+
+/**
+ * The recording that is kept, flattened, and with `check` what the check
+ * pairs against, taken before fn runs again (see keepGraph). A function of
+ * its own, so that nothing holds the graph once it is flattened: a large one
+ * is let go while the check records fn twice more.
+ */
+function recordAndFlatten(
+  fn: (inputs: Record<string, Value | Value[]>) => unknown,
+  layout: InputLayout,
+  parameters: readonly Value[],
+  check: boolean,
+  where: string,
+): { tape: Tape; kept: KeptGraph | null } {
+  const { root, inputs } = recordGraph(fn, layout, (i) => layout.examples[i] as number, where);
+  if (!check) return { tape: buildTape(root, inputs, parameters), kept: null };
+  const { nodes, kept } = keepGraph({ root, inputs });
+  return { tape: buildTape(root, inputs, parameters, true, nodes), kept };
 }
 
 /**

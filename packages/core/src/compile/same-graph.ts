@@ -15,14 +15,17 @@ export interface Recording {
 }
 
 /**
- * The recording that is kept, as its tape was built: its nodes in forward
- * order, and each node's flags, number and operands (as positions in that
- * order) at that moment. A later recording runs fn again, which may change
- * what the recordings share: a leaf's `data` or `requiresGrad`, an array that
- * `affine` keeps. The check compares with what the tape holds.
+ * The recording that is kept, as its tape was built: each node's flags,
+ * number and operands (as positions in forward order) at that moment, and
+ * the leaves. A later recording runs fn again, which may change what the
+ * recordings share: a leaf's `data` or `requiresGrad`, an array that
+ * `affine` keeps. The check compares with what the tape holds. The op nodes
+ * themselves are not kept, so the graph can be let go while fn runs again.
  */
-export interface KeptGraph extends Recording {
-  readonly nodes: readonly Value[];
+export interface KeptGraph {
+  readonly inputs: readonly Value[];
+  /** Per forward position: the leaf there, or null for an op node. */
+  readonly leaves: readonly (Value | null)[];
   readonly flags: Int32Array;
   readonly data: Float64Array;
   /** The operands, or null if the graph could not be numbered (a frozen node): then nothing pairs. */
@@ -47,22 +50,27 @@ const kindOf = (field: Value | readonly Value[] | null): number =>
   field === null ? NULL : Array.isArray(field) ? (field as readonly Value[]).length : ONE;
 const widthOf = (kind: number): number => (kind === NULL ? 0 : kind === ONE ? 1 : kind);
 
-export function keepGraph(recording: Recording): KeptGraph {
+/** The recording's nodes in forward order (for `buildTape`), and what the check keeps of them. */
+export function keepGraph(recording: Recording): { nodes: Value[]; kept: KeptGraph } {
   const { root, inputs } = recording;
   const saved: number[] = [];
   let nodes: Value[];
+  let operands: KeptOperands | null = null;
   try {
     nodes = numberNodesBelow(root, saved);
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
     nodes = nodesBelow(root);
-    return { root, inputs, nodes, ...numbers(nodes), operands: null };
   }
-  try {
-    return { root, inputs, nodes, ...numbers(nodes), operands: operandPositions(nodes) };
-  } finally {
-    for (let i = 0; i < nodes.length; i++) (nodes[i] as Value).grad = saved[i] as number;
+  if (saved.length > 0) {
+    try {
+      operands = operandPositions(nodes);
+    } finally {
+      for (let i = 0; i < nodes.length; i++) (nodes[i] as Value).grad = saved[i] as number;
+    }
   }
+  const leaves = nodes.map((v) => ((v._f & OP_MASK) === 0 ? v : null));
+  return { nodes, kept: { inputs, leaves, ...numbers(nodes), operands } };
 }
 
 function numbers(nodes: readonly Value[]): { flags: Int32Array; data: Float64Array } {
@@ -137,7 +145,7 @@ export function sameGraph(
     throw error;
   }
   try {
-    return ys.length === first.nodes.length && pairUp(first, kept, second, ys, declared);
+    return ys.length === first.leaves.length && pairUp(first, kept, second, ys, declared);
   } finally {
     for (let i = 0; i < ys.length; i++) (ys[i] as Value).grad = saved[i] as number;
   }
@@ -151,19 +159,19 @@ function pairUp(
   ys: readonly Value[],
   declared: readonly Value[],
 ): boolean {
-  const { nodes: xs, flags, data } = first;
-  const n = xs.length;
+  const { leaves, flags, data } = first;
+  const n = leaves.length;
   const firstInputs = indexOf(first.inputs);
   const secondInputs = indexOf(second.inputs);
   const declaredSet = new Set(declared);
   // Per forward position: 1 for a constant (a leaf or a node from constants alone).
   const constant = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const u = xs[i] as Value;
     const v = ys[i] as Value;
     const f = flags[i] as number;
     if (v._f !== f) return false;
     if ((f & OP_MASK) === 0) {
+      const u = leaves[i] as Value;
       const k = firstInputs.get(u);
       if (k !== undefined || secondInputs.has(v)) {
         if (secondInputs.get(v) !== k) return false;
