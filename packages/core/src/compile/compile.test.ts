@@ -18,6 +18,10 @@ import { findRepeat } from './repeats.js';
 
 const MODES: readonly CompileMode[] = ['codegen', 'interpreter'];
 
+const noGradient = (): never => {
+  throw new Error('no gradient');
+};
+
 describe('compile: bit for bit equal to the eager engine', () => {
   it('on random expression graphs over every op, forward and backward, in both modes', () => {
     const graph = fc.record({
@@ -320,9 +324,6 @@ describe('compile: every way of running a tape agrees bit for bit', () => {
   it('writes long sums in statements of a few terms (locals) or a loop (arrays), long tapes in several functions, repeated blocks and runs of one op as loops', () => {
     const ps = Array.from({ length: 300 }, (_, i) => new Value(Math.sin(i + 1)));
     const layout = layoutOf(['x'], 'test');
-    const noGradient = (): never => {
-      throw new Error('no gradient');
-    };
     // Alternating terms: no two neighbouring blocks alike, so nothing rolls.
     const mixed = ({ x }: Record<string, Value | Value[]>) =>
       sum(ps.map((p, i) => (i % 2 ? p.mul(x as Value).tanh() : p.add(x as Value).sigmoid())));
@@ -397,14 +398,7 @@ describe('compile: a batch recorded as one graph replays its repeated blocks as 
             );
           const { root, expected, layout, tape } = eagerAndRecorded(batch, params, xs);
           if (findRepeat(tape) !== null) rolled++;
-          const f = generate(
-            tape,
-            layout,
-            () => {
-              throw new Error('no gradient');
-            },
-            'arrays',
-          );
+          const f = generate(tape, layout, noGradient, 'arrays');
           params.forEach((p) => (p.grad = 0.5));
           const out = f.backward({ x: xs });
           expectSameBits([out, ...params.map((p) => p.grad)], expected);
@@ -441,14 +435,7 @@ describe('compile: the blocks a batch repeats are found whatever their shape', (
     const repeat = findRepeat(tape);
     expect(repeat?.count).toBe(samples);
     expect(repeat?.period).toBe(period);
-    const f = generate(
-      tape,
-      layout,
-      () => {
-        throw new Error('no gradient');
-      },
-      'arrays',
-    );
+    const f = generate(tape, layout, noGradient, 'arrays');
     params.forEach((p) => (p.grad = 0.5));
     const out = f.backward({ x: xs });
     expectSameBits([out, ...params.map((p) => p.grad)], expected);
