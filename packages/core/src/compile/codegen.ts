@@ -10,6 +10,7 @@ import type { Value } from '../value.js';
 import { checkSamples, readSample, type InputLayout } from './inputs.js';
 import { TapeMachine } from './interpreter.js';
 import { findRepeat, type Repeat } from './repeats.js';
+import { cachedSource } from './source-cache.js';
 import { opName, type Tape } from './tape.js';
 
 /** What the generated code does for one tape. */
@@ -868,7 +869,9 @@ export function generate(
   noGradient: (where: string) => never,
   style?: 'locals' | 'arrays',
 ): GeneratedFunctions {
-  const source = generateSource(tape, layout, style);
+  const source = cachedSource(tape, layout, style ?? 'auto', () =>
+    generateSource(tape, layout, style),
+  );
   const scratch = new Float64Array(layout.width);
   // A descend that met a non-finite number runs again, checked step by step, in
   // the interpreter (the same numbers), which names the step and throws.
