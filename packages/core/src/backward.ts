@@ -93,12 +93,31 @@ function topologicalOrder(root: Value, zeroGrads: boolean): number {
   } catch (error) {
     // Only a frozen Value can make a mark fail to be written: the nodes marked
     // so far must not keep their marks, or the next backward would skip them.
+    const marking = top > 0 ? (stack[top - 1] as Value) : null;
     clearMarks(stack, top);
     clearMarks(order, n);
-    throw error;
+    throw explainFrozen(error, marking === null ? [] : [marking]);
   }
   if (stack.length > KEEP) stack.length = 0;
   return n;
+}
+
+/**
+ * A frozen Value among `suspects` (the node being marked, or the operands of
+ * the node whose rule ran) explains a TypeError: V8's own message names only
+ * a field. Any other error is returned as it is.
+ */
+function explainFrozen(error: unknown, suspects: readonly Value[]): unknown {
+  if (!(error instanceof TypeError)) return error;
+  const frozen = suspects.find((v) => Object.isFrozen(v));
+  if (frozen === undefined) return error;
+  const label = frozen.label === undefined ? '' : ` ('${frozen.label}')`;
+  return new TypeError(
+    `backward(): a Value that needs a gradient is frozen (Object.freeze)${label}: its gradient ` +
+      'and the marks of the backward pass cannot be written to it. Freeze only Values that need ' +
+      'no gradient (constants, or leaves with requiresGrad false).',
+    { cause: error },
+  );
 }
 
 /** Clears the marks of the first `count` nodes of `list` and empties their slots. */
@@ -130,16 +149,17 @@ export function runBackward(root: Value): void {
   // The op rules are plain arithmetic; only writing the grad of a frozen Value
   // can throw, and then the nodes not yet reached must lose their marks.
   let i = n - 1;
+  let node: Value | null = null;
   try {
     for (; i >= 0; i--) {
-      const node = order[i] as Value;
+      node = order[i] as Value;
       order[i] = undefined;
       node._f &= ~MARKS;
       (OPS[node._f & OP_MASK] as Op).backward(node);
     }
   } catch (error) {
     clearMarks(order, i);
-    throw error;
+    throw explainFrozen(error, node === null ? [] : operandsOf(node));
   }
   if (order.length > KEEP) order.length = 0;
 }
@@ -157,8 +177,9 @@ function checkedPass(n: number): void {
       checkGradients(node, op);
     }
   } catch (error) {
-    for (const [leaf, grad] of saved) leaf.grad = grad;
-    throw error;
+    // A frozen leaf kept its gradient: it is the one that could not be written.
+    for (const [leaf, grad] of saved) if (!Object.isFrozen(leaf)) leaf.grad = grad;
+    throw explainFrozen(error, i >= 0 ? operandsOf(order[i] as Value) : []);
   } finally {
     // After a throw the rest still carry marks: clear them.
     for (; i >= 0; i--) (order[i] as Value)._f &= ~MARKS;

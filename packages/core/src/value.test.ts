@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { add, div, mul, pow, sub, Value, value } from './index.js';
+import { add, detectAnomaly, div, mul, pow, sub, Value, value } from './index.js';
 
 /** Relative difference, for comparisons against values worked out by hand. */
 const rel = (actual: number, expected: number): number =>
@@ -225,6 +225,9 @@ describe('backward with frozen Values', () => {
     const a = w.mul(2);
     const frozen = Object.freeze(a.add(1));
     const bad = frozen.mul(a);
+    expect(() => bad.backward()).toThrow(
+      /backward\(\): a Value that needs a gradient is frozen \(Object\.freeze\)/,
+    );
     expect(() => bad.backward()).toThrow(TypeError);
     // a was ordered before the frozen node failed: a later backward must still reach it.
     const good = a.mul(5);
@@ -235,12 +238,26 @@ describe('backward with frozen Values', () => {
 
   it('a frozen trainable leaf stops the pass with a TypeError; the next backward is right', () => {
     const w = new Value(3);
-    const k = Object.freeze(new Value(4));
+    const k = Object.freeze(new Value(4, { label: 'k' }));
     const h = w.mul(w); // 9, shared by both graphs
     const bad = h.mul(k).add(h);
-    expect(() => bad.backward()).toThrow(TypeError);
+    expect(() => bad.backward()).toThrow(/a Value that needs a gradient is frozen .*\('k'\)/);
     w.grad = 0;
     h.mul(2).backward();
     expect(w.grad).toBe(12); // ∂(2w²)/∂w at 3
+  });
+
+  it('a frozen trainable leaf under anomaly mode: the same error, the other leaves restored', () => {
+    const w = new Value(3);
+    const k = Object.freeze(new Value(4));
+    w.grad = 0.5;
+    const bad = w.mul(w).mul(k);
+    detectAnomaly(() => {
+      expect(() => bad.backward()).toThrow(/a Value that needs a gradient is frozen/);
+    });
+    expect(w.grad).toBe(0.5);
+    w.grad = 0;
+    w.mul(w).backward();
+    expect(w.grad).toBe(6);
   });
 });

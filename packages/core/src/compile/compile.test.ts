@@ -216,6 +216,18 @@ describe('compile: recording changes nothing outside the compiled function', () 
 });
 
 describe('compile: frozen Values', () => {
+  it('names a frozen node that needs a gradient, which it cannot replay', () => {
+    const w = new Value(2);
+    const frozen = Object.freeze(w.mul(3));
+    expect(() => compile(({ x }) => frozen.mul(x), { inputs: ['x'] })).toThrow(
+      /a Value that needs a gradient is frozen \(Object\.freeze\)/,
+    );
+    // Nothing left marked: a graph beside it is unharmed.
+    w.grad = 0;
+    w.mul(5).backward();
+    expect(w.grad).toBe(5);
+  });
+
   it('compiles a graph holding a frozen constant and a frozen node, as eager computes it', () => {
     const one = Object.freeze(new Value(1, { requiresGrad: false }));
     const w = new Value(3);
