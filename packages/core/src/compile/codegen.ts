@@ -10,7 +10,7 @@ import type { Value } from '../value.js';
 import { checkSamples, readSample, type InputLayout } from './inputs.js';
 import { TapeMachine } from './interpreter.js';
 import { findRepeat, type Repeat } from './repeats.js';
-import { cachedSource } from './source-cache.js';
+import { sources } from './source-cache.js';
 import { opName, type Tape } from './tape.js';
 
 /** What the generated code does for one tape. */
@@ -869,7 +869,7 @@ export function generate(
   noGradient: (where: string) => never,
   style?: 'locals' | 'arrays',
 ): GeneratedFunctions {
-  const source = cachedSource(tape, layout, style ?? 'auto', () =>
+  const source = sources.source(tape, layout, style ?? 'auto', () =>
     generateSource(tape, layout, style),
   );
   const scratch = new Float64Array(layout.width);

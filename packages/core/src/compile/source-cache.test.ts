@@ -1,19 +1,30 @@
 /**
  * The cache of generated sources: an equal tape reuses its source, and a tape
- * that differs in anything the source is written from gets its own.
+ * that differs in anything the source is written from gets its own. Each test
+ * has a cache of its own, so no made-up source reaches compile's.
  */
 import { describe, expect, it } from 'vitest';
 import { Value } from '../value.js';
 import { compile, record } from './compile.js';
-import { layoutOf } from './inputs.js';
-import { cachedSource } from './source-cache.js';
+import { layoutOf, type InputSpec } from './inputs.js';
+import { SourceCache } from './source-cache.js';
+import type { Tape } from './tape.js';
 
-/** The tape of w·x + c over input x, for a constant c and a weight w of its own. */
-function tapeOf(c: number, rg = true) {
+interface Recorded {
+  tape: Tape;
+  layout: ReturnType<typeof layoutOf>;
+}
+
+/** The tape of `fn` over a weight of its own and the input x, laid out as `inputs` says. */
+function recorded(
+  fn: (w: Value, x: Value) => Value,
+  inputs: InputSpec = { x: 2 },
+  rg = true,
+): Recorded {
   const w = new Value(0.5, { requiresGrad: rg });
-  const layout = layoutOf({ x: 2 }, 't');
+  const layout = layoutOf(inputs, 't');
   const tape = record(
-    ({ x }) => w.mul(x as Value).add(c),
+    ({ x }) => fn(w, Array.isArray(x) ? (x[0] as Value) : (x as Value)),
     layout,
     rg ? [] : [w],
     (i) => layout.examples[i] as number,
@@ -22,41 +33,83 @@ function tapeOf(c: number, rg = true) {
   return { tape, layout };
 }
 
-/** Asks the cache for a tape's source and says whether it had to be written. */
-function written(t: ReturnType<typeof tapeOf>, style = 'auto'): boolean {
+const affine = (c: number) => (w: Value, x: Value) => w.mul(x).add(c);
+
+/** Asks `cache` for a source and says whether it had to be written. */
+function written(cache: SourceCache, r: Recorded, style = 'auto'): boolean {
   let wrote = false;
-  cachedSource(t.tape, t.layout, style, () => {
+  cache.source(r.tape, r.layout, style, () => {
     wrote = true;
-    return `source of ${Math.random()}`;
+    return 'a source';
   });
   return wrote;
 }
 
 describe('the source cache', () => {
   it('gives an equal tape the source written for the first', () => {
-    // A constant no other test uses, so the first lookup writes.
-    expect(written(tapeOf(0.123456789))).toBe(true);
-    expect(written(tapeOf(0.123456789))).toBe(false);
+    const cache = new SourceCache();
+    expect(written(cache, recorded(affine(0.25)))).toBe(true);
+    expect(written(cache, recorded(affine(0.25)))).toBe(false);
+    expect(cache.size).toBe(1);
   });
 
-  it('writes anew for another constant, −0 against 0, another style, or a leaf that needs no gradient', () => {
-    expect(written(tapeOf(0.987654321))).toBe(true);
-    expect(written(tapeOf(0.987654322))).toBe(true);
-    written(tapeOf(0)); // now cached, if it was not
-    expect(written(tapeOf(-0))).toBe(true);
-    expect(written(tapeOf(0.987654321), 'arrays')).toBe(true);
-    expect(written(tapeOf(0.987654321, false))).toBe(true);
+  it('writes anew for anything the source is written from', () => {
+    const cache = new SourceCache();
+    written(cache, recorded(affine(0)));
+    expect(written(cache, recorded(affine(0.5)))).toBe(true); // a constant
+    expect(written(cache, recorded(affine(-0)))).toBe(true); // −0 is not 0
+    expect(written(cache, recorded(affine(0)), 'arrays')).toBe(true); // the style
+    expect(written(cache, recorded(affine(0), { x: 2 }, false))).toBe(true); // a leaf needs no gradient
+    expect(
+      written(
+        cache,
+        recorded((w, x) => w.add(x).add(0)),
+      ),
+    ).toBe(true); // an op, the same constants
+    expect(written(cache, recorded(affine(0), { x: [2] }))).toBe(true); // a vector input of one: the same tape
+    expect(written(cache, recorded(affine(0)))).toBe(false);
   });
 
   it('tells apart tapes whose hashes collide', () => {
-    const collide = (): number => 7;
+    const cache = new SourceCache(undefined, () => 7);
     const source = (c: number) => {
-      const t = tapeOf(c);
-      return cachedSource(t.tape, t.layout, 'auto', () => `source for ${c}`, collide);
+      const r = recorded(affine(c));
+      return cache.source(r.tape, r.layout, 'auto', () => `source for ${c}`);
     };
     expect(source(1.5)).toBe('source for 1.5');
-    expect(source(2.5)).toBe('source for 2.5'); // same hash, another tape: written
+    expect(source(2.5)).toBe('source for 2.5'); // the same hash, another tape: written
     expect(source(2.5)).toBe('source for 2.5');
+    expect(cache.size).toBe(1); // the newer took the older's place
+    // The same tape over another layout: equal arrays, another head.
+    const vector = recorded(affine(2.5), { x: [2] });
+    expect(cache.source(vector.tape, vector.layout, 'auto', () => 'vector source')).toBe(
+      'vector source',
+    );
+  });
+
+  it('keeps at most so many entries and characters, the least recently used going first', () => {
+    const byCount = new SourceCache({ entries: 2, numbers: 1 << 20, chars: 1 << 20 });
+    const [a, b, c] = [1, 2, 3].map((k) => recorded(affine(k))) as [Recorded, Recorded, Recorded];
+    written(byCount, a);
+    written(byCount, b);
+    written(byCount, a); // a is now the most recently used
+    written(byCount, c); // b goes
+    expect(byCount.size).toBe(2);
+    expect(written(byCount, a)).toBe(false);
+    expect(written(byCount, b)).toBe(true);
+
+    const byChars = new SourceCache({ entries: 32, numbers: 1 << 20, chars: 40 });
+    const put = (r: Recorded, chars: number) =>
+      byChars.source(r.tape, r.layout, 'auto', () => 'x'.repeat(chars));
+    put(a, 11); // over a quarter of the characters: not kept
+    expect(byChars.size).toBe(0);
+    put(a, 10);
+    put(b, 10);
+    put(c, 10);
+    expect(byChars.size).toBe(3);
+    put(recorded(affine(4)), 10);
+    put(recorded(affine(5)), 10); // 50 characters: the oldest goes
+    expect(byChars.size).toBe(4);
   });
 
   it('never lets two compiled graphs that differ in a constant share their code', () => {

@@ -4,11 +4,11 @@
  * the bench's every run) has a tape equal to the first one's, and its source
  * need not be written again: 11 ms of the 60 to 100 that compiling W1(a)'s
  * 65,477-node graph takes. An entry is found by a hash of the tape, the input
- * layout and the style, and taken only if every array equals the stored one:
- * a hash alone could collide.
+ * layout and the style, and taken only if every array is equal to the stored
+ * one: a hash alone could collide.
  *
  * The entries keep the tapes' typed arrays (never their parameters, which
- * are the user's Values), at most 32 entries and 8M numbers in all.
+ * are the user's Values) and the sources, within the bounds below.
  */
 import type { InputLayout } from './inputs.js';
 import type { Tape } from './tape.js';
@@ -17,81 +17,102 @@ interface Entry {
   /** The scalars, the layout and the style, as one string. */
   readonly head: string;
   readonly parts: readonly ArrayLike<number>[];
+  /** Numbers in `parts`. */
   readonly size: number;
   readonly source: string;
 }
 
-const entries = new Map<string, Entry>();
-const MAX_ENTRIES = 32;
-const MAX_NUMBERS = 1 << 23;
-/** A tape larger than this is not kept (a quarter of the whole). */
-const MAX_ENTRY = MAX_NUMBERS / 4;
-let numbers = 0;
-
-/** @internal How many sources are cached (for tests). */
-export const cachedSourceCount = (): number => entries.size;
-
-/**
- * The source `write` returns for this tape, layout and style, from the cache
- * if an equal tape was seen before. (`hash`: the tests make every tape
- * collide with it.)
- */
-export function cachedSource(
-  tape: Tape,
-  layout: InputLayout,
-  style: string,
-  write: () => string,
-  hash: (head: string, parts: readonly ArrayLike<number>[]) => number = hashOf,
-): string {
-  const head = JSON.stringify([
-    style,
-    tape.nInputs,
-    tape.params.length,
-    tape.firstNode,
-    tape.nSlots,
-    tape.output,
-    layout.names,
-    layout.sizes,
-    layout.offsets,
-  ]);
-  const c = tape.constants;
-  const parts: ArrayLike<number>[] = [
-    tape.op,
-    tape.a,
-    tape.b,
-    tape.n,
-    tape.args,
-    tape.backward,
-    tape.requiresGrad,
-    tape.paramRequiresGrad,
-    // The constants bit for bit (−0 and 0 are different literals).
-    new Uint32Array(c.buffer, c.byteOffset, 2 * c.length),
-  ];
-  const key = `${hash(head, parts)}`;
-  const found = entries.get(key);
-  if (found !== undefined && found.head === head && sameParts(found.parts, parts)) {
-    entries.delete(key);
-    entries.set(key, found);
-    return found.source;
-  }
-  const source = write();
-  const size = parts.reduce((total, p) => total + p.length, 0);
-  if (size <= MAX_ENTRY) {
-    if (found !== undefined) forget(key, found); // another tape with this hash: the newer wins
-    entries.set(key, { head, parts, size, source });
-    numbers += size;
-    // Oldest first out, until both limits hold.
-    for (const [k, e] of entries) {
-      if (entries.size <= MAX_ENTRIES && numbers <= MAX_NUMBERS) break;
-      forget(k, e);
-    }
-  }
-  return source;
+export interface SourceCacheLimits {
+  /** Entries kept at most. */
+  entries: number;
+  /** Numbers (of tapes' arrays) kept at most, in all. */
+  numbers: number;
+  /** Characters of source kept at most, in all. */
+  chars: number;
 }
 
-function forget(key: string, entry: Entry): void {
-  entries.delete(key);
-  numbers -= entry.size;
+type Hash = (head: string, parts: readonly ArrayLike<number>[]) => number;
+
+/** A bounded cache of sources, least recently used out first. */
+export class SourceCache {
+  private readonly entries = new Map<string, Entry>();
+  private numbers = 0;
+  private chars = 0;
+
+  /** `hash`: the tests give one under which every tape collides. */
+  constructor(
+    private readonly limits: SourceCacheLimits = { entries: 32, numbers: 1 << 23, chars: 1 << 22 },
+    private readonly hash: Hash = hashOf,
+  ) {}
+
+  /** How many sources are kept. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * The source `write` returns for this tape, layout and style: the one kept,
+   * if an equal tape was seen before. An entry larger than a quarter of a
+   * limit is not kept.
+   */
+  source(tape: Tape, layout: InputLayout, style: string, write: () => string): string {
+    const head = JSON.stringify([
+      style,
+      tape.nInputs,
+      tape.params.length,
+      tape.firstNode,
+      tape.nSlots,
+      tape.output,
+      layout.names,
+      layout.sizes,
+      layout.offsets,
+    ]);
+    const c = tape.constants;
+    const parts: ArrayLike<number>[] = [
+      tape.op,
+      tape.a,
+      tape.b,
+      tape.n,
+      tape.args,
+      tape.backward,
+      tape.requiresGrad,
+      tape.paramRequiresGrad,
+      // The constants bit for bit (−0 and 0 are different literals).
+      new Uint32Array(c.buffer, c.byteOffset, 2 * c.length),
+    ];
+    const key = `${this.hash(head, parts)}`;
+    const found = this.entries.get(key);
+    if (found !== undefined && found.head === head && sameParts(found.parts, parts)) {
+      this.entries.delete(key);
+      this.entries.set(key, found);
+      return found.source;
+    }
+    const source = write();
+    const size = parts.reduce((total, p) => total + p.length, 0);
+    const { limits } = this;
+    if (size <= limits.numbers / 4 && source.length <= limits.chars / 4) {
+      if (found !== undefined) this.forget(key, found); // another tape with this hash: the newer wins
+      this.entries.set(key, { head, parts, size, source });
+      this.numbers += size;
+      this.chars += source.length;
+      for (const [k, e] of this.entries) {
+        if (
+          this.entries.size <= limits.entries &&
+          this.numbers <= limits.numbers &&
+          this.chars <= limits.chars
+        )
+          break;
+        this.forget(k, e);
+      }
+    }
+    return source;
+  }
+
+  private forget(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    this.numbers -= entry.size;
+    this.chars -= entry.source.length;
+  }
 }
 
 /** FNV-1a over the head's characters and every part's length and numbers. */
@@ -114,3 +135,6 @@ function sameParts(xs: readonly ArrayLike<number>[], ys: readonly ArrayLike<numb
   }
   return true;
 }
+
+/** The cache `compile` uses. */
+export const sources = new SourceCache();
