@@ -72,14 +72,14 @@ export class Layer extends Module {
   }
 
   /**
-   * @internal forward without the input check; `x` already Values. One copy of
-   * it, never changed, is kept by every neuron's node (a copy per node before).
+   * @internal forward without the input check; `x` already Values. Every
+   * neuron's node keeps `x` itself: the caller owns it and never changes it
+   * (asInputValues makes such an array, and MLP passes each layer's output on).
    */
   apply(x: readonly Value[]): Value[] {
-    const shared = x.slice();
     const neurons = this.neurons;
     const out: Value[] = [];
-    for (let i = 0; i < neurons.length; i++) out.push((neurons[i] as Neuron).apply(shared));
+    for (let i = 0; i < neurons.length; i++) out.push((neurons[i] as Neuron).apply(x));
     return out;
   }
 

@@ -78,17 +78,9 @@ export class Linear extends Module {
   forward(x: readonly (number | Value)[]): Value[] {
     checkInput(x, this.nin, 'Linear.forward(x)');
     const rows = this.rows;
-    // The nodes keep their input array, so they must get one nobody changes.
-    // With several rows, numbers become constants once, in a new array shared
-    // by every row; with one row, affine copies an array holding a number
-    // itself (making the constants), so only an array of Values is copied here.
-    let xs: readonly (number | Value)[];
-    if (rows.length > 1) {
-      const values = asInputValues(x, 'Linear.forward(x)');
-      xs = values === x ? values.slice() : values;
-    } else {
-      xs = x.every((xi) => xi instanceof Value) ? x.slice() : x;
-    }
+    // The nodes keep their input array, so they must get one nobody changes:
+    // a new one, with numbers made constants once for every row.
+    const xs = asInputValues(x, 'Linear.forward(x)');
     const out: Value[] = [];
     for (let o = 0; o < rows.length; o++) out.push(affine(rows[o] as readonly Value[], xs));
     return out;

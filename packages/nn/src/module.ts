@@ -230,18 +230,18 @@ export function checkInput(x: unknown, nin: number, where: string): readonly (nu
 
 /**
  * The input as `Value`s, numbers turned into constants (leaves that need no
- * gradient) once, so a layer's neurons share them rather than each `dot`
- * making its own; the same numbers reach every product. Returns `x` itself when
- * it holds Values only.
+ * gradient) once, so a layer's neurons share them rather than each `affine`
+ * making its own; the same numbers reach every product. Always a new array,
+ * which the caller's later changes to `x` do not reach: the nodes built from
+ * it keep it (`affine` of `@ag/core`).
  */
 export function asInputValues(x: readonly (number | Value)[], where: string): readonly Value[] {
-  let out: Value[] | null = null;
+  const out = new Array<Value>(x.length);
   for (let i = 0; i < x.length; i++) {
     const xi: unknown = x[i];
     if (xi instanceof Value) {
-      if (out !== null) out[i] = xi;
+      out[i] = xi;
     } else if (typeof xi === 'number') {
-      if (out === null) out = x.slice(0, i) as Value[];
       const c = new Value(xi);
       c.requiresGrad = false;
       out[i] = c;
@@ -251,5 +251,5 @@ export function asInputValues(x: readonly (number | Value)[], where: string): re
       );
     }
   }
-  return out ?? (x as readonly Value[]);
+  return out;
 }
