@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nodesBelow } from './graph-walk.js';
-import { dot } from './nary.js';
+import { dot, sum } from './nary.js';
 import { Value } from './value.js';
 
 describe('nodesBelow', () => {
@@ -54,5 +54,15 @@ describe('nodesBelow with frozen Values', () => {
     root.backward();
     expect(w.grad).toBe(1);
     expect(root.data).toBe(4);
+  });
+
+  it('lists the nodes in the same order as the walk by marks', () => {
+    const c = new Value(2, { requiresGrad: false });
+    const [w0, w1, x] = [new Value(1), new Value(-1), new Value(0.5)];
+    const h = x.mul(c).tanh();
+    const root = sum([dot([w0, w1], [h, x], c), h.mul(w0), c]).sub(h);
+    const byMarks = nodesBelow(root);
+    Object.freeze(c); // now only the walk with Sets can list the graph
+    expect(nodesBelow(root)).toEqual(byMarks);
   });
 });
