@@ -348,10 +348,9 @@ export function record(
   parameters: readonly Value[],
   values: (slot: number) => number,
   where: string,
-  withBackward = true,
 ): Tape {
   const { root, inputs } = recordGraph(fn, layout, values, where);
-  return buildTape(root, inputs, parameters, withBackward);
+  return buildTape(root, inputs, parameters);
 }
 
 /** Runs fn over fresh placeholders holding `values`: its graph, not yet flattened. */
