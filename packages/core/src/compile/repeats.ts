@@ -37,37 +37,31 @@ export interface Repeat {
 /** The smallest run worth a loop: below it, straight-line code is as good. */
 const MIN_BLOCKS = 4;
 
-/** The operand slots of op node k, in a fixed order. */
+/** The operand slots of op node k, in a fixed order (operandAt's). */
 function operandSlots(tape: Tape, k: number): number[] {
-  const code = tape.op[k] as number;
-  const a = tape.a[k] as number;
-  const b = tape.b[k] as number;
-  const out: number[] = [];
-  if (code === SUM.code || code === DOT.code) {
-    const len = code === DOT.code ? 2 * (tape.n[k] as number) : (tape.n[k] as number);
-    for (let j = a; j < a + len; j++) out.push(tape.args[j] as number);
-  } else {
-    out.push(a);
-  }
-  if (b >= 0) out.push(b);
-  return out;
+  return Array.from({ length: operandCount(tape, k) }, (_, i) => operandAt(tape, k, i));
 }
 
-/** How many operand slots op node k has (operandSlots(tape, k).length, without the array). */
+/** The slots op node k keeps in args: a sum's terms, a dot's pairs (two each); else none. */
+function listLength(tape: Tape, k: number): number {
+  const code = tape.op[k] as number;
+  const n = tape.n[k] as number;
+  return code === DOT.code ? 2 * n : code === SUM.code ? n : 0;
+}
+
+/** How many operand slots op node k has. */
 function operandCount(tape: Tape, k: number): number {
-  const code = tape.op[k] as number;
-  const n = tape.n[k] as number;
-  const list = code === DOT.code ? 2 * n : code === SUM.code ? n : 1;
-  return (tape.b[k] as number) >= 0 ? list + 1 : list;
+  const list = listLength(tape, k);
+  return (list === 0 ? 1 : list) + ((tape.b[k] as number) >= 0 ? 1 : 0);
 }
 
-/** Operand slot i of op node k (operandSlots(tape, k)[i], without the array). */
+/**
+ * Operand slot i of op node k: a sum's terms, or a dot's pairs interleaved,
+ * or a unary or binary op's operands; then b (a dot's bias) if there is one.
+ */
 function operandAt(tape: Tape, k: number, i: number): number {
-  const code = tape.op[k] as number;
-  if (code !== SUM.code && code !== DOT.code)
-    return i === 0 ? (tape.a[k] as number) : (tape.b[k] as number);
-  const n = tape.n[k] as number;
-  const list = code === DOT.code ? 2 * n : n;
+  const list = listLength(tape, k);
+  if (list === 0) return i === 0 ? (tape.a[k] as number) : (tape.b[k] as number);
   return i < list ? (tape.args[(tape.a[k] as number) + i] as number) : (tape.b[k] as number);
 }
 
