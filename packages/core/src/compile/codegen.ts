@@ -10,7 +10,7 @@ import type { Value } from '../value.js';
 import { checkSamples, readSample, type InputLayout } from './inputs.js';
 import { TapeMachine } from './interpreter.js';
 import { findRepeat, type Repeat } from './repeats.js';
-import { sources } from './source-cache.js';
+import { CodeCache, type Code } from './code-cache.js';
 import { opName, type Tape } from './tape.js';
 
 /** What the generated code does for one tape. */
@@ -556,7 +556,6 @@ export function generateSource(
       ? passes(tape, { inArrays: false, paramsInLocals: true, repeat: null })
       : null;
   const trained = params.map((_, i) => i).filter((i) => paramRequiresGrad[i]);
-  // (Only code in locals folds: in arrays the gradients are zeroed by a loop.)
   // The sets folding needs (code in locals only: in arrays a loop zeroes the gradients).
   const folding = inArrays ? null : { zeros: zeroGradients(tape), nodes: nodeGradients(tape) };
   if (folding !== null) batch.bwd = foldFirstTerms(batch.bwd, folding.zeros, folding.nodes);
@@ -811,32 +810,23 @@ type Factory = (
   sigmoidSlope: (x: number) => number,
 ) => GeneratedFunctions;
 
+/** A tape's source and the factory `new Function` made of it (see code-cache.ts). */
+interface GeneratedCode extends Code {
+  readonly factory: Factory;
+}
+
 /**
- * Factories made from recent sources, most recently used last. The same graph
- * compiled again (a second model of the same shape, `fit` called again) gives
- * the same source: reusing its factory skips parsing it, and the functions it
- * makes share the JIT's feedback, so they start out optimized. A factory is a
- * pure function of its source; everything a compiled function owns is passed
- * in or created by the call.
+ * The code of recent tapes. A factory is a pure function of its source;
+ * everything a compiled function owns is passed in or created by the call.
  */
-const factories = new Map<string, Factory>();
-/** At most this many factories, holding sources of at most this many characters in all. */
-const CACHED_FACTORIES = 32;
-const CACHED_SOURCE_CHARS = 1 << 22;
-let cachedChars = 0;
+const codes = new CodeCache<GeneratedCode>();
 
-/** @internal How many factories are cached (for tests). */
-export const cachedFactoryCount = (): number => factories.size;
+/** @internal How many tapes' code is cached (for tests). */
+export const cachedCodeCount = (): number => codes.size;
 
-function factoryFor(source: string): Factory {
-  const cached = factories.get(source);
-  if (cached !== undefined) {
-    factories.delete(source);
-    factories.set(source, cached);
-    return cached;
-  }
+function makeFactory(source: string): Factory {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const factory = new Function(
+  return new Function(
     'P',
     'fail',
     'checkSamples',
@@ -846,17 +836,6 @@ function factoryFor(source: string): Factory {
     'sigmoidSlope',
     source,
   ) as Factory;
-  if (source.length <= CACHED_SOURCE_CHARS / 4) {
-    factories.set(source, factory);
-    cachedChars += source.length;
-    // Oldest first out, until both limits hold.
-    for (const key of factories.keys()) {
-      if (factories.size <= CACHED_FACTORIES && cachedChars <= CACHED_SOURCE_CHARS) break;
-      factories.delete(key);
-      cachedChars -= key.length;
-    }
-  }
-  return factory;
 }
 
 /**
@@ -869,9 +848,10 @@ export function generate(
   noGradient: (where: string) => never,
   style?: 'locals' | 'arrays',
 ): GeneratedFunctions {
-  const source = sources.source(tape, layout, style ?? 'auto', () =>
-    generateSource(tape, layout, style),
-  );
+  const { factory } = codes.get(tape, layout, style ?? 'auto', () => {
+    const source = generateSource(tape, layout, style);
+    return { source, factory: makeFactory(source) };
+  });
   const scratch = new Float64Array(layout.width);
   // A descend that met a non-finite number runs again, checked step by step, in
   // the interpreter (the same numbers), which names the step and throws.
@@ -883,7 +863,6 @@ export function generate(
     // The generated check and readSample test the same things: unreachable.
     throw new TypeError(`compile: a sample failed the generated check only (${String(where)})`);
   };
-  const factory = factoryFor(source);
   return factory(
     tape.params,
     fail,

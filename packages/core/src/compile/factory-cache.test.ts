@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Value } from '../value.js';
-import { cachedFactoryCount } from './codegen.js';
+import { cachedCodeCount } from './codegen.js';
 import { compile } from './compile.js';
 
 /** A small net with its own parameters: the same graph shape every time. */
@@ -17,9 +17,9 @@ function net(w0: number, w1: number, b: number) {
 describe('compile: generated code reused across graphs of the same shape', () => {
   it('a second net of the same shape reuses the code, and each net keeps its own parameters', () => {
     const first = net(0.5, -1.5, 0.25);
-    const cached = cachedFactoryCount();
+    const cached = cachedCodeCount();
     const second = net(2, 0.75, -1);
-    expect(cachedFactoryCount()).toBe(cached);
+    expect(cachedCodeCount()).toBe(cached);
 
     // Each against its own gradient worked out by hand at x = 1.5, y = 2:
     // r = w0·x + tanh(w1·x) + b − y; ∂r²/∂w0 = 2r·x, ∂/∂w1 = 2r·(1 − tanh²(w1·x))·x, ∂/∂b = 2r.
@@ -39,11 +39,11 @@ describe('compile: generated code reused across graphs of the same shape', () =>
   });
 
   it('a graph of another shape gets code of its own', () => {
-    const before = cachedFactoryCount();
+    const before = cachedCodeCount();
     const a = new Value(3);
     // A shape no other test compiles: three nested exps.
     const f = compile(({ x }) => a.mul(x).exp().exp().exp(), { inputs: ['x'], mode: 'codegen' });
-    expect(cachedFactoryCount()).toBe(Math.min(before + 1, 32));
+    expect(cachedCodeCount()).toBe(Math.min(before + 1, 32));
     expect(f.run({ x: -2 })).toBe(Math.exp(Math.exp(Math.exp(3 * -2))));
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The cache of generated sources: an equal tape reuses its source, and a tape
+ * The cache of generated code: an equal tape reuses its code, and a tape
  * that differs in anything the source is written from gets its own. Each test
  * has a cache of its own, so no made-up source reaches compile's.
  */
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Value } from '../value.js';
 import { compile, record } from './compile.js';
 import { layoutOf, type InputSpec } from './inputs.js';
-import { SourceCache } from './source-cache.js';
+import { CodeCache, type Code } from './code-cache.js';
 import type { Tape } from './tape.js';
 
 interface Recorded {
@@ -36,25 +36,25 @@ function recorded(
 const affine = (c: number) => (w: Value, x: Value) => w.mul(x).add(c);
 
 /** Asks `cache` for a source and says whether it had to be written. */
-function written(cache: SourceCache, r: Recorded, style = 'auto'): boolean {
+function written(cache: CodeCache<Code>, r: Recorded, style = 'auto'): boolean {
   let wrote = false;
-  cache.source(r.tape, r.layout, style, () => {
+  cache.get(r.tape, r.layout, style, () => {
     wrote = true;
-    return 'a source';
+    return { source: 'a source' };
   });
   return wrote;
 }
 
-describe('the source cache', () => {
+describe('the code cache', () => {
   it('gives an equal tape the source written for the first', () => {
-    const cache = new SourceCache();
+    const cache = new CodeCache<Code>();
     expect(written(cache, recorded(affine(0.25)))).toBe(true);
     expect(written(cache, recorded(affine(0.25)))).toBe(false);
     expect(cache.size).toBe(1);
   });
 
   it('writes anew for anything the source is written from', () => {
-    const cache = new SourceCache();
+    const cache = new CodeCache<Code>();
     written(cache, recorded(affine(0)));
     expect(written(cache, recorded(affine(0.5)))).toBe(true); // a constant
     expect(written(cache, recorded(affine(-0)))).toBe(true); // −0 is not 0
@@ -71,10 +71,10 @@ describe('the source cache', () => {
   });
 
   it('tells apart tapes whose hashes collide', () => {
-    const cache = new SourceCache(undefined, () => 7);
+    const cache = new CodeCache<Code>(undefined, () => 7);
     const source = (c: number) => {
       const r = recorded(affine(c));
-      return cache.source(r.tape, r.layout, 'auto', () => `source for ${c}`);
+      return cache.get(r.tape, r.layout, 'auto', () => ({ source: `source for ${c}` })).source;
     };
     expect(source(1.5)).toBe('source for 1.5');
     expect(source(2.5)).toBe('source for 2.5'); // the same hash, another tape: written
@@ -82,13 +82,13 @@ describe('the source cache', () => {
     expect(cache.size).toBe(1); // the newer took the older's place
     // The same tape over another layout: equal arrays, another head.
     const vector = recorded(affine(2.5), { x: [2] });
-    expect(cache.source(vector.tape, vector.layout, 'auto', () => 'vector source')).toBe(
-      'vector source',
-    );
+    expect(
+      cache.get(vector.tape, vector.layout, 'auto', () => ({ source: 'vector source' })).source,
+    ).toBe('vector source');
   });
 
   it('keeps at most so many entries and characters, the least recently used going first', () => {
-    const byCount = new SourceCache({ entries: 2, numbers: 1 << 20, chars: 1 << 20 });
+    const byCount = new CodeCache<Code>({ entries: 2, numbers: 1 << 20, chars: 1 << 20 });
     const [a, b, c] = [1, 2, 3].map((k) => recorded(affine(k))) as [Recorded, Recorded, Recorded];
     written(byCount, a);
     written(byCount, b);
@@ -98,9 +98,9 @@ describe('the source cache', () => {
     expect(written(byCount, a)).toBe(false);
     expect(written(byCount, b)).toBe(true);
 
-    const byChars = new SourceCache({ entries: 32, numbers: 1 << 20, chars: 40 });
+    const byChars = new CodeCache<Code>({ entries: 32, numbers: 1 << 20, chars: 40 });
     const put = (r: Recorded, chars: number) =>
-      byChars.source(r.tape, r.layout, 'auto', () => 'x'.repeat(chars));
+      byChars.get(r.tape, r.layout, 'auto', () => ({ source: 'x'.repeat(chars) }));
     put(a, 11); // over a quarter of the characters: not kept
     expect(byChars.size).toBe(0);
     put(a, 10);

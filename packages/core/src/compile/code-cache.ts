@@ -1,25 +1,32 @@
 /**
- * Generated sources by what they were generated from. A graph of a shape
- * compiled before (a second model of one architecture, `fit` called again,
- * the bench's every run) has a tape equal to the first one's, and its source
- * need not be written again: 11 ms of the 60 to 100 that compiling W1(a)'s
- * 65,477-node graph takes. An entry is found by a hash of the tape, the input
- * layout and the style, and taken only if every array is equal to the stored
- * one: a hash alone could collide.
+ * Generated code by what it was generated from. A graph of a shape compiled
+ * before (a second model of one architecture, `fit` called again, the bench's
+ * every run) has a tape equal to the first one's: its source need not be
+ * written again (11 ms of the 60 to 100 that compiling W1(a)'s 65,477-node
+ * graph takes), nor parsed by `new Function`, and the functions made from it
+ * share the JIT's feedback, so they start out optimized. An entry is found by
+ * a hash of the tape, the input layout and the style, and taken only if every
+ * array is equal to the stored one: a hash alone could collide.
  *
  * The entries keep the tapes' typed arrays (never their parameters, which
- * are the user's Values) and the sources, within the bounds below.
+ * are the user's Values) and what codegen.ts makes of them, within the bounds
+ * below.
  */
 import type { InputLayout } from './inputs.js';
 import type { Tape } from './tape.js';
 
-interface Entry {
+/** What is kept per tape: its source, and whatever else is made from it. */
+export interface Code {
+  readonly source: string;
+}
+
+interface Entry<T extends Code> {
   /** The scalars, the layout and the style, as one string. */
   readonly head: string;
   readonly parts: readonly ArrayLike<number>[];
   /** Numbers in `parts`. */
   readonly size: number;
-  readonly source: string;
+  readonly code: T;
 }
 
 export interface SourceCacheLimits {
@@ -33,9 +40,9 @@ export interface SourceCacheLimits {
 
 type Hash = (head: string, parts: readonly ArrayLike<number>[]) => number;
 
-/** A bounded cache of sources, least recently used out first. */
-export class SourceCache {
-  private readonly entries = new Map<string, Entry>();
+/** A bounded cache of code by tape, least recently used out first. */
+export class CodeCache<T extends Code> {
+  private readonly entries = new Map<string, Entry<T>>();
   private numbers = 0;
   private chars = 0;
 
@@ -45,17 +52,17 @@ export class SourceCache {
     private readonly hash: Hash = hashOf,
   ) {}
 
-  /** How many sources are kept. */
+  /** How many tapes' code is kept. */
   get size(): number {
     return this.entries.size;
   }
 
   /**
-   * The source `write` returns for this tape, layout and style: the one kept,
-   * if an equal tape was seen before. An entry larger than a quarter of a
-   * limit is not kept.
+   * What `make` returns for this tape, layout and style: what it returned for
+   * an equal tape before, if that is kept. An entry larger than a quarter of
+   * a limit is not kept.
    */
-  source(tape: Tape, layout: InputLayout, style: string, write: () => string): string {
+  get(tape: Tape, layout: InputLayout, style: string, make: () => T): T {
     const head = JSON.stringify([
       style,
       tape.nInputs,
@@ -85,14 +92,15 @@ export class SourceCache {
     if (found !== undefined && found.head === head && sameParts(found.parts, parts)) {
       this.entries.delete(key);
       this.entries.set(key, found);
-      return found.source;
+      return found.code;
     }
-    const source = write();
+    const code = make();
+    const { source } = code;
     const size = parts.reduce((total, p) => total + p.length, 0);
     const { limits } = this;
     if (size <= limits.numbers / 4 && source.length <= limits.chars / 4) {
       if (found !== undefined) this.forget(key, found); // another tape with this hash: the newer wins
-      this.entries.set(key, { head, parts, size, source });
+      this.entries.set(key, { head, parts, size, code });
       this.numbers += size;
       this.chars += source.length;
       for (const [k, e] of this.entries) {
@@ -105,13 +113,13 @@ export class SourceCache {
         this.forget(k, e);
       }
     }
-    return source;
+    return code;
   }
 
-  private forget(key: string, entry: Entry): void {
+  private forget(key: string, entry: Entry<T>): void {
     this.entries.delete(key);
     this.numbers -= entry.size;
-    this.chars -= entry.source.length;
+    this.chars -= entry.code.source.length;
   }
 }
 
@@ -135,6 +143,3 @@ function sameParts(xs: readonly ArrayLike<number>[], ys: readonly ArrayLike<numb
   }
   return true;
 }
-
-/** The cache `compile` uses. */
-export const sources = new SourceCache();
