@@ -34,6 +34,11 @@ export function numberNodesBelow(root: Value, saved: number[]): Value[] {
   return walk(root, saved);
 }
 
+/** @internal Puts back the grads numberNodesBelow saved, `saved[from + i]` into `nodes[i]`. */
+export function putGradsBack(nodes: readonly Value[], saved: readonly number[], from = 0): void {
+  for (let i = 0; i < nodes.length; i++) (nodes[i] as Value).grad = saved[from + i] as number;
+}
+
 /**
  * The walk, with every node's marks in its `_f` and the dispatch on op codes
  * of the backward sort. Operands are pushed last to first, so the first is
@@ -94,7 +99,7 @@ function walk(root: Value, saved: number[] | null): Value[] {
     done = true;
   } finally {
     if (!done && saved !== null) {
-      for (let i = 0; i < order.length; i++) (order[i] as Value).grad = saved[from + i] as number;
+      putGradsBack(order, saved, from);
       saved.length = from;
     }
     // Entered nodes are all placed by the end; after a throw the stack still

@@ -5,7 +5,7 @@
  * walking both graphs side by side costs a fraction of one flattening.
  */
 import { OP_MASK, REQUIRES_GRAD as RG } from '../flags.js';
-import { nodesBelow, numberNodesBelow } from '../graph-walk.js';
+import { nodesBelow, numberNodesBelow, putGradsBack } from '../graph-walk.js';
 import type { Value } from '../value.js';
 
 /** A recorded graph: its output and the placeholders it was recorded over. */
@@ -66,7 +66,7 @@ export function keepGraph(recording: Recording): { nodes: Value[]; kept: KeptGra
     try {
       operands = operandPositions(nodes);
     } finally {
-      for (let i = 0; i < nodes.length; i++) (nodes[i] as Value).grad = saved[i] as number;
+      putGradsBack(nodes, saved);
     }
   }
   const leaves = nodes.map((v) => ((v._f & OP_MASK) === 0 ? v : null));
@@ -147,7 +147,7 @@ export function sameGraph(
   try {
     return ys.length === first.leaves.length && pairUp(first, kept, second, ys, declared);
   } finally {
-    for (let i = 0; i < ys.length; i++) (ys[i] as Value).grad = saved[i] as number;
+    putGradsBack(ys, saved);
   }
 }
 
