@@ -167,27 +167,30 @@ export function compiledMicrograd(setup: W1Setup): Outcome {
     { inputs: { xs: Array.from(data.xs), ys: Array.from(data.ys) } },
   );
   const sample = { xs: data.xs, ys: data.ys };
-  let loss = Number.NaN;
-  for (let k = 0; k < steps; k++) {
-    for (const p of params) p.grad = 0;
-    loss = f.backward(sample);
-    const lr = learningRate(k, steps);
-    for (const p of params) p.data -= lr * p.grad;
-  }
-  return { loss, checks: parameterChecks(params.map((p) => p.data)) };
+  return microgradTraining(params, steps, () => f.backward(sample));
 }
 
 /** Variant (a): micrograd's training loop over `@ag/core` `Value`s. */
 export function eagerMicrograd(setup: W1Setup): Outcome {
   const { data, steps } = setup;
   const model = new MicrogradMlp(W1_SIZES, setup.initial);
-  const params = model.parameters();
+  return microgradTraining(model.parameters(), steps, () => {
+    const total = microgradLoss(model, data);
+    total.backward();
+    return total.data;
+  });
+}
+
+/**
+ * micrograd's training loop: per step, every gradient to 0, then `step()`,
+ * which returns the loss and leaves the gradients in the parameters, then SGD
+ * at the step's learning rate.
+ */
+function microgradTraining(params: readonly Value[], steps: number, step: () => number): Outcome {
   let loss = Number.NaN;
   for (let k = 0; k < steps; k++) {
-    const total = microgradLoss(model, data);
-    loss = total.data;
     for (const p of params) p.grad = 0;
-    total.backward();
+    loss = step();
     const lr = learningRate(k, steps);
     for (const p of params) p.data -= lr * p.grad;
   }
