@@ -112,6 +112,20 @@ describe('the code cache', () => {
     expect(byChars.size).toBe(4);
   });
 
+  it("counts the numbers the code holds itself (the passes' slots) against the limit", () => {
+    const r = recorded(affine(1));
+    const tapeNumbers = 8 * r.tape.op.length; // at least the tape's own arrays
+    const cache = new CodeCache<Code>({
+      entries: 32,
+      numbers: 4 * (tapeNumbers + 100),
+      chars: 1 << 20,
+    });
+    cache.get(r.tape, r.layout, 'auto', () => ({ source: 's', numbers: 4 * (tapeNumbers + 100) }));
+    expect(cache.size).toBe(0); // the code alone is the whole limit: not kept
+    cache.get(r.tape, r.layout, 'auto', () => ({ source: 's', numbers: 0 }));
+    expect(cache.size).toBe(1);
+  });
+
   it('never lets two compiled graphs that differ in a constant share their code', () => {
     const w = new Value(3);
     const f1 = compile(({ x }) => w.mul(x).add(0.25), { inputs: ['x'], mode: 'codegen' });

@@ -18,6 +18,8 @@ import type { Tape } from './tape.js';
 /** What is kept per tape: its source, and whatever else is made from it. */
 export interface Code {
   readonly source: string;
+  /** Numbers the code itself holds (typed arrays it made), counted with the tape's. */
+  readonly numbers?: number;
 }
 
 interface Entry<T extends Code> {
@@ -96,7 +98,7 @@ export class CodeCache<T extends Code> {
     }
     const code = make();
     const { source } = code;
-    const size = parts.reduce((total, p) => total + p.length, 0);
+    const size = parts.reduce((total, p) => total + p.length, code.numbers ?? 0);
     const { limits } = this;
     if (size <= limits.numbers / 4 && source.length <= limits.chars / 4) {
       if (found !== undefined) this.forget(key, found); // another tape with this hash: the newer wins

@@ -600,10 +600,42 @@ export function generateSource(
   );
 
   const outVal = batch.val(output);
-  const lines = [
+  // Made once per source (see makeInstances): the slots, and the passes, which
+  // read and write nothing but the slots. Every compiled function of this
+  // tape runs them, so V8 optimizes them once, and keeps that code for as
+  // long as the source is cached. The slots are scratch: every call fills
+  // what it reads, and no call runs while another is running.
+  const shared = [
     '"use strict";',
-    ...params.map((_, i) => `const p${i} = P[${i}];`),
     `const V = new Float64Array(${tape.nSlots}), G = new Float64Array(${tape.nSlots});`,
+  ];
+  if (inArrays) {
+    const forwardParts = cut(batch.fwd, 'f');
+    const backwardParts = cut(batch.bwd, 'b');
+    shared.push(
+      `function inputs(s) {\n${loads.join('\n')}\n}`,
+      ...batch.helpers,
+      ...forwardParts.functions,
+      ...backwardParts.functions,
+    );
+    shared.push(`function forward(s) { inputs(s); ${forwardParts.calls} return ${outVal}; }`);
+    shared.push(
+      `function step(s) { inputs(s); ${forwardParts.calls} ${backwardParts.calls} return ${outVal}; }`,
+      `function pass() { ${forwardParts.calls} ${backwardParts.calls} return ${outVal}; }`,
+    );
+  } else {
+    shared.push(
+      `function forward(s) {\n${loads.join('\n')}\n${batch.fwd.join('\n')}\nreturn ${outVal};\n}`,
+    );
+    shared.push(
+      `function step(s) {\n${loads.join('\n')}\n${batch.fwd.join('\n')}\n${batch.bwd.join('\n')}\nreturn ${outVal};\n}`,
+    );
+  }
+  // Made per compiled function: what reads or writes its parameters, or
+  // checks its samples.
+  const lines = [
+    'return function instance(P, fail, checkSamples, noGradient, checkedDescend) {',
+    ...params.map((_, i) => `const p${i} = P[${i}];`),
     `const T = [${trained.join(', ')}];`,
     'let counted = null;',
     `function loadParams() { for (let i = 0; i < ${params.length}; i++) V[${nInputs} + i] = P[i].data; }`,
@@ -611,28 +643,6 @@ export function generateSource(
     `function storeGrads() { for (let j = 0; j < T.length; j++) { const i = T[j]; P[i].grad = G[${nInputs} + i]; } }`,
     `function check(s, where) {\n${checks.join('\n')}\n}`,
   ];
-  if (inArrays) {
-    const forwardParts = cut(batch.fwd, 'f');
-    const backwardParts = cut(batch.bwd, 'b');
-    lines.push(
-      `function inputs(s) {\n${loads.join('\n')}\n}`,
-      ...batch.helpers,
-      ...forwardParts.functions,
-      ...backwardParts.functions,
-    );
-    lines.push(`function forward(s) { inputs(s); ${forwardParts.calls} return ${outVal}; }`);
-    lines.push(
-      `function step(s) { inputs(s); ${forwardParts.calls} ${backwardParts.calls} return ${outVal}; }`,
-      `function pass() { ${forwardParts.calls} ${backwardParts.calls} return ${outVal}; }`,
-    );
-  } else {
-    lines.push(
-      `function forward(s) {\n${loads.join('\n')}\n${batch.fwd.join('\n')}\nreturn ${outVal};\n}`,
-    );
-    lines.push(
-      `function step(s) {\n${loads.join('\n')}\n${batch.fwd.join('\n')}\n${batch.bwd.join('\n')}\nreturn ${outVal};\n}`,
-    );
-  }
   const trainable = requiresGrad[output] === 1;
   let backwardFn =
     'function backward(s) { check(s, "backward(inputs)"); loadParams(); loadGrads(); const out = step(s); storeGrads(); return out; }';
@@ -670,8 +680,9 @@ export function generateSource(
       ? descendSource(tape, layout, trained, single, batch, inArrays, outVal)
       : 'function descend() { noGradient("descend(data, lr)"); }',
     'return { run, backward, accumulate, descend };',
+    '};',
   );
-  return lines.join('\n');
+  return [...shared, ...lines].join('\n');
 }
 
 type Passes = ReturnType<typeof passes>;
@@ -800,42 +811,37 @@ function cut(units: readonly string[], prefix: string): { functions: string[]; c
   return { functions, calls: calls.join(' ') };
 }
 
-type Factory = (
+/** Makes a compiled function's functions: what the source's `instance` is. */
+type Instances = (
   P: readonly Value[],
   fail: (sample: unknown, where: string | number) => never,
   checkSamples: (samples: unknown, where: string) => void,
   noGradient: (where: string) => never,
   checkedDescend: GeneratedFunctions['descend'],
-  sigmoid: (x: number) => number,
-  sigmoidSlope: (x: number) => number,
 ) => GeneratedFunctions;
 
-/** A tape's source and the factory `new Function` made of it (see code-cache.ts). */
+/** A tape's source and what running it once made (see code-cache.ts). */
 interface GeneratedCode extends Code {
-  readonly factory: Factory;
+  readonly instances: Instances;
 }
 
 /**
- * The code of recent tapes. A factory is a pure function of its source;
- * everything a compiled function owns is passed in or created by the call.
+ * The code of recent tapes. Running a source once makes its shared passes and
+ * its `instance`; everything a compiled function owns (its parameters, its
+ * sample checks) is passed to `instance` or made by it.
  */
 const codes = new CodeCache<GeneratedCode>();
 
 /** @internal How many tapes' code is cached (for tests). */
 export const cachedCodeCount = (): number => codes.size;
 
-function makeFactory(source: string): Factory {
+function makeInstances(source: string): Instances {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function(
-    'P',
-    'fail',
-    'checkSamples',
-    'noGradient',
-    'checkedDescend',
-    'sigmoid',
-    'sigmoidSlope',
-    source,
-  ) as Factory;
+  const run = new Function('sigmoid', 'sigmoidSlope', source) as (
+    sigmoid: (x: number) => number,
+    sigmoidSlope: (x: number) => number,
+  ) => Instances;
+  return run(stableSigmoid, sigmoidSlope);
 }
 
 /**
@@ -848,9 +854,9 @@ export function generate(
   noGradient: (where: string) => never,
   style?: 'locals' | 'arrays',
 ): GeneratedFunctions {
-  const { factory } = codes.get(tape, layout, style ?? 'auto', () => {
+  const { instances } = codes.get(tape, layout, style ?? 'auto', () => {
     const source = generateSource(tape, layout, style);
-    return { source, factory: makeFactory(source) };
+    return { source, instances: makeInstances(source), numbers: 2 * tape.nSlots };
   });
   const scratch = new Float64Array(layout.width);
   // A descend that met a non-finite number runs again, checked step by step, in
@@ -863,13 +869,5 @@ export function generate(
     // The generated check and readSample test the same things: unreachable.
     throw new TypeError(`compile: a sample failed the generated check only (${String(where)})`);
   };
-  return factory(
-    tape.params,
-    fail,
-    checkSamples,
-    noGradient,
-    checkedDescend,
-    stableSigmoid,
-    sigmoidSlope,
-  );
+  return instances(tape.params, fail, checkSamples, noGradient, checkedDescend);
 }

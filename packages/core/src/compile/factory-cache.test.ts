@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sum } from '../nary.js';
 import { Value } from '../value.js';
 import { cachedCodeCount } from './codegen.js';
 import { compile } from './compile.js';
@@ -36,6 +37,44 @@ describe('compile: generated code reused across graphs of the same shape', () =>
     first.f.descend({ x: [1, 2, 3], y: [0, 1, 2] }, 0.01);
     expect(second.w.map((v) => v.data)).toEqual([2, 0.75]);
     expect(second.bias.data).toBe(-1);
+  });
+
+  it('two functions of one large shape, whose passes and slots are shared, interleave without mixing', () => {
+    // 1,500 tanh(wᵢ·xᵢ) terms: over the size at which slots live in arrays and
+    // the passes are made once per source and shared by every function of it.
+    const n = 1500;
+    const make = (scale: number) => {
+      const w = Array.from({ length: n }, (_, i) => new Value((scale * (((i * 7) % 11) - 5)) / 5));
+      const f = compile(({ x }) => sum(w.map((wi, i) => wi.mul((x as Value[])[i]!).tanh())), {
+        inputs: { x: new Array<number>(n).fill(0) },
+        mode: 'codegen',
+      });
+      return { w, f };
+    };
+    const a = make(1);
+    const cached = cachedCodeCount();
+    const b = make(-0.5);
+    expect(cachedCodeCount()).toBe(cached); // b's function is made from a's code
+    const xs = (k: number) => Array.from({ length: n }, (_, i) => Math.sin(k + i));
+    // By hand: Σ tanh(wᵢxᵢ), added left to right, and ∂/∂wᵢ = (1 − tanh²(wᵢxᵢ))·xᵢ.
+    const expected = (w: Value[], x: number[]) => {
+      let total = 0;
+      const grads = w.map((wi, i) => {
+        const t = Math.tanh(wi.data * x[i]!);
+        total += t;
+        return (1 - t * t) * x[i]!;
+      });
+      return { total, grads };
+    };
+    for (const k of [1, 2, 3]) {
+      for (const { w, f } of [a, b, b, a]) {
+        for (const wi of w) wi.grad = 0;
+        const want = expected(w, xs(k));
+        expect(f.backward({ x: xs(k) })).toBeCloseTo(want.total, 10);
+        w.forEach((wi, i) => expect(wi.grad).toBeCloseTo(want.grads[i]!, 14));
+        expect(f.run({ x: xs(k + 10) })).toBeCloseTo(expected(w, xs(k + 10)).total, 10);
+      }
+    }
   });
 
   it('a graph of another shape gets code of its own', () => {
