@@ -11,6 +11,7 @@ import { fit, hinge, l2Penalty, linearDecay, MLP, SGD } from '@ag/nn';
 import { retainedPerCopy } from './heap.js';
 import { countNodes } from './graph-size.js';
 import { MicrogradMlp } from './micrograd-mlp.js';
+import { MINIMAL_ENGINE_NOTE, MinimalNode, minimalDot, minimalSum } from './minimal-engine.js';
 import { FloorMlp, initialParameters } from './mlp-floor.js';
 import { moons, type MoonsData } from './moons.js';
 import type { Outcome } from './outcome.js';
@@ -191,6 +192,112 @@ function microgradTraining(params: readonly Value[], steps: number, step: () => 
   for (let k = 0; k < steps; k++) {
     for (const p of params) p.grad = 0;
     loss = step();
+    const lr = learningRate(k, steps);
+    for (const p of params) p.data -= lr * p.grad;
+  }
+  return { loss, checks: parameterChecks(params.map((p) => p.data)) };
+}
+
+/**
+ * W1's parameters as minimal-engine leaves: per layer, per neuron, the
+ * weights then the bias (the order of `parameters()`).
+ */
+function minimalLayers(initial: Float64Array): MinimalNode[][][] {
+  const layers: MinimalNode[][][] = [];
+  let at = 0;
+  for (let l = 0; l + 1 < W1_SIZES.length; l++) {
+    const layer: MinimalNode[][] = [];
+    for (let k = 0; k < (W1_SIZES[l + 1] as number); k++) {
+      const wb: MinimalNode[] = [];
+      for (let i = 0; i <= (W1_SIZES[l] as number); i++)
+        wb.push(new MinimalNode(initial[at++] as number));
+      layer.push(wb);
+    }
+    layers.push(layer);
+  }
+  return layers;
+}
+
+/**
+ * Variant (a) on the minimal engine (minimal-engine.ts): micrograd's model,
+ * loss and loop, node for node, over `MinimalNode`s. Written apart from
+ * `MicrogradMlp` and `microgradTraining` on purpose: sharing them would show
+ * V8 two node classes at the same call sites and slow the `@ag/core` rows.
+ */
+export function minimalMicrograd(setup: W1Setup): Outcome {
+  const { data, steps } = setup;
+  const { n, xs, ys } = data;
+  const layers = minimalLayers(setup.initial);
+  const params = layers.flat(2);
+  const last = layers.length - 1;
+  let loss = Number.NaN;
+  for (let k = 0; k < steps; k++) {
+    for (const p of params) p.grad = 0;
+    let s: MinimalNode | null = null;
+    for (let i = 0; i < n; i++) {
+      let h = [new MinimalNode(xs[2 * i] as number), new MinimalNode(xs[2 * i + 1] as number)];
+      for (let l = 0; l <= last; l++) {
+        const out: MinimalNode[] = [];
+        for (const wb of layers[l] as MinimalNode[][]) {
+          const m = wb.length - 1;
+          let act = wb[m] as MinimalNode;
+          for (let j = 0; j < m; j++)
+            act = act.add((wb[j] as MinimalNode).mul(h[j] as MinimalNode));
+          out.push(l < last ? act.relu() : act);
+        }
+        h = out;
+      }
+      const term = (h[0] as MinimalNode)
+        .mul(-(ys[i] as number))
+        .add(1)
+        .relu();
+      s = s === null ? term : s.add(term);
+    }
+    let r = (params[0] as MinimalNode).mul(params[0] as MinimalNode);
+    for (let j = 1; j < params.length; j++)
+      r = r.add((params[j] as MinimalNode).mul(params[j] as MinimalNode));
+    const total = (s as MinimalNode).mul(1 / n).add(r.mul(W1_ALPHA));
+    total.backward();
+    loss = total.data;
+    const lr = learningRate(k, steps);
+    for (const p of params) p.data -= lr * p.grad;
+  }
+  return { loss, checks: parameterChecks(params.map((p) => p.data)) };
+}
+
+/**
+ * Variant (b) on the minimal engine: one dot node per neuron (bias last), the
+ * hinge terms relu(1 − y·score) summed in one node and divided by n, the
+ * penalty (Σ p²)·α, as `@ag/nn` builds them.
+ */
+export function minimalIdiomatic(setup: W1Setup): Outcome {
+  const { data, steps } = setup;
+  const { n, xs, labels } = data;
+  const layers = minimalLayers(setup.initial);
+  const params = layers.flat(2);
+  const last = layers.length - 1;
+  let loss = Number.NaN;
+  for (let k = 0; k < steps; k++) {
+    const terms: MinimalNode[] = [];
+    for (let i = 0; i < n; i++) {
+      let h = [new MinimalNode(xs[2 * i] as number), new MinimalNode(xs[2 * i + 1] as number)];
+      for (let l = 0; l <= last; l++) {
+        const layer = layers[l] as MinimalNode[][];
+        const out: MinimalNode[] = [];
+        for (const wb of layer) {
+          const z = minimalDot(wb, h);
+          out.push(l < last ? z.relu() : z);
+        }
+        h = out;
+      }
+      const score = new MinimalNode(labels[i] as number).mul(h[0] as MinimalNode);
+      terms.push(new MinimalNode(1).sub(score).relu());
+    }
+    const squares = params.map((p) => p.square());
+    const total = minimalSum(terms).div(n).add(minimalSum(squares).mul(W1_ALPHA));
+    for (const p of params) p.grad = 0;
+    total.backward();
+    loss = total.data;
     const lr = learningRate(k, steps);
     for (const p of params) p.data -= lr * p.grad;
   }
@@ -397,5 +504,24 @@ export function runW1(options: { steps: number; plan: TimingPlan }): ResultRow[]
       note: 'compile() of the full-batch loss inside every timed run; the generated code is reused from the first run (same source)',
     },
   ];
-  return runTimedWorkload('W1', floors, variants, options.plan);
+  // The references are timed apart, against floors timed again beside them:
+  // their garbage would otherwise land on the variants that run after them.
+  const references: Variant[] = [
+    {
+      name: '(ref) minimal engine, (a)',
+      floor: 'micrograd',
+      run: () => minimalMicrograd(setup),
+      note: MINIMAL_ENGINE_NOTE,
+    },
+    {
+      name: '(ref) minimal engine, (b)',
+      floor: 'nn',
+      run: () => minimalIdiomatic(setup),
+      note: MINIMAL_ENGINE_NOTE,
+    },
+  ];
+  return [
+    ...runTimedWorkload('W1', floors, variants, options.plan),
+    ...runTimedWorkload('W1', floors, references, options.plan),
+  ];
 }

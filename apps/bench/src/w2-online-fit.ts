@@ -10,6 +10,7 @@ import { compile, Value, type CompiledFunction, type CompileMode } from '@ag/cor
 import { linear } from '@ag/data';
 import { fit, Linear, mse, SGD } from '@ag/nn';
 import { countNodes } from './graph-size.js';
+import { MINIMAL_ENGINE_NOTE, MinimalNode, withoutTape } from './minimal-engine.js';
 import { retainedBytes } from './heap.js';
 import type { Outcome } from './outcome.js';
 import { ratioTarget, stepGraphReading, type ResultRow } from './result-row.js';
@@ -74,6 +75,57 @@ export function eagerOnlineFit(setup: W2Setup): Outcome {
     c.data -= W2_LR * c.grad;
   }
   return { loss, checks: { m: m.data, c: c.data } };
+}
+
+/** Variant (a) on the minimal engine (minimal-engine.ts): the same graph and loop. */
+export function minimalOnlineFit(setup: W2Setup): Outcome {
+  const { xs, ys, steps } = setup;
+  const n = xs.length;
+  const m = new MinimalNode(M0);
+  const c = new MinimalNode(C0);
+  let loss = Number.NaN;
+  for (let k = 0, i = 0; k < steps; k++, i = i + 1 === n ? 0 : i + 1) {
+    const l = m
+      .mul(xs[i] as number)
+      .add(c)
+      .sub(ys[i] as number)
+      .square();
+    loss = l.data;
+    m.grad = 0;
+    c.grad = 0;
+    l.backward();
+    m.data -= W2_LR * m.grad;
+    c.data -= W2_LR * c.grad;
+  }
+  return { loss, checks: { m: m.data, c: c.data } };
+}
+
+/**
+ * A bound: each step makes its graph's nodes on the minimal engine (the
+ * forward pass, nothing recorded) and then takes the update by hand from the
+ * residual d = m·x + c − y, as the engine's rules would give it: ∂L/∂c = 2d,
+ * ∂L/∂m = x·(2d). Every eager engine of node objects does at least this much.
+ */
+export function boundOnlineFit(setup: W2Setup): Outcome {
+  const { xs, ys, steps } = setup;
+  const n = xs.length;
+  return withoutTape(() => {
+    const m = new MinimalNode(M0);
+    const c = new MinimalNode(C0);
+    let loss = Number.NaN;
+    for (let k = 0, i = 0; k < steps; k++, i = i + 1 === n ? 0 : i + 1) {
+      const x = xs[i] as number;
+      const d = m
+        .mul(x)
+        .add(c)
+        .sub(ys[i] as number);
+      loss = d.square().data;
+      const g = 2 * d.data;
+      m.data -= W2_LR * (x * g);
+      c.data -= W2_LR * g;
+    }
+    return { loss, checks: { m: m.data, c: c.data } };
+  });
 }
 
 /** A `Linear(1, 1)` whose weight is m and bias is c. */
@@ -292,5 +344,24 @@ export function runW2(options: { steps: number; plan: TimingPlan }): ResultRow[]
       target: ratioTarget(2),
     },
   ];
-  return runTimedWorkload('W2', { notebook: () => floorOnlineFit(setup) }, variants, options.plan);
+  // Timed apart, as W1's references are.
+  const references: Variant[] = [
+    {
+      name: '(ref) minimal engine, (a)',
+      floor: 'notebook',
+      run: () => minimalOnlineFit(setup),
+      note: MINIMAL_ENGINE_NOTE,
+    },
+    {
+      name: '(bound) the step graph made, update by hand',
+      floor: 'notebook',
+      run: () => boundOnlineFit(setup),
+      note: "a bound, not @ag: each step's nodes made on the minimal engine, no backward pass, the update taken by hand; any eager engine of node objects does at least this",
+    },
+  ];
+  const floors = { notebook: () => floorOnlineFit(setup) };
+  return [
+    ...runTimedWorkload('W2', floors, variants, options.plan),
+    ...runTimedWorkload('W2', floors, references, options.plan),
+  ];
 }

@@ -1,0 +1,177 @@
+/**
+ * A reference for the eager rows: the least an engine of node objects does.
+ * One node class, no argument checks, no flags, no grad mode, no labels, no
+ * errors; backward replays a tape of the nodes in the order they were made
+ * (no topological sort). It answers one question in the same run as the
+ * floor: how close to the floor can any eager engine of scalar node objects
+ * get on this runtime? It is not a general engine: `backward` runs the rule of
+ * every node made since the last `backward`, so it is correct only when every
+ * such node lies below the root, as in the workloads.
+ *
+ * The node's fields are first written in its constructor, and only numbers go
+ * into `data` and `grad`, so V8 keeps each in a mutable box that `+=` writes
+ * in place. Against the same engine with `@ag/core`'s layout (fields declared,
+ * so every new number is boxed anew), a scratch comparison measured it faster
+ * on W2 (30 against 47 times the floor) and W1(b) (8.4 against 10.3), whose
+ * backward is mostly `+=`, and the same on W1(a) (63 against 61).
+ */
+
+/** The note of every row that runs on this engine. */
+export const MINIMAL_ENGINE_NOTE =
+  'a reference, not @ag: the same graph on a stripped-down engine (minimal-engine.ts: one node class, no checks, backward over a tape of the nodes made), to show how near the floor an eager engine of node objects gets';
+
+const LEAF = 0;
+const ADD = 1;
+const SUB = 2;
+const MUL = 3;
+const DIV = 4;
+const RELU = 5;
+const SQUARE = 6;
+/** a: the weights then the bias; b: the inputs. */
+const DOT = 7;
+/** a: the terms. */
+const SUM = 8;
+
+type Operand = MinimalNode | readonly MinimalNode[] | null;
+
+let tape: MinimalNode[] = [];
+let recording = true;
+
+export class MinimalNode {
+  declare data: number;
+  declare grad: number;
+  declare op: number;
+  declare a: Operand;
+  declare b: Operand;
+
+  constructor(data: number, op = LEAF, a: Operand = null, b: Operand = null) {
+    this.data = data;
+    this.grad = 0;
+    this.op = op;
+    this.a = a;
+    this.b = b;
+    if (op !== LEAF && recording) tape.push(this);
+  }
+
+  add(other: MinimalNode | number): MinimalNode {
+    const o = node(other);
+    return new MinimalNode(this.data + o.data, ADD, this, o);
+  }
+
+  sub(other: MinimalNode | number): MinimalNode {
+    const o = node(other);
+    return new MinimalNode(this.data - o.data, SUB, this, o);
+  }
+
+  mul(other: MinimalNode | number): MinimalNode {
+    const o = node(other);
+    return new MinimalNode(this.data * o.data, MUL, this, o);
+  }
+
+  div(other: MinimalNode | number): MinimalNode {
+    const o = node(other);
+    return new MinimalNode(this.data / o.data, DIV, this, o);
+  }
+
+  relu(): MinimalNode {
+    return new MinimalNode(this.data > 0 ? this.data : 0, RELU, this);
+  }
+
+  square(): MinimalNode {
+    return new MinimalNode(this.data * this.data, SQUARE, this);
+  }
+
+  /** Every node made since the last backward, from the last made, as `@ag/core`'s rules do. */
+  backward(): void {
+    this.grad = 1;
+    const nodes = tape;
+    tape = [];
+    for (let i = nodes.length - 1; i >= 0; i--) backwardRule(nodes[i] as MinimalNode);
+  }
+}
+
+function node(x: MinimalNode | number): MinimalNode {
+  return typeof x === 'number' ? new MinimalNode(x) : x;
+}
+
+function backwardRule(n: MinimalNode): void {
+  const g = n.grad;
+  switch (n.op) {
+    case ADD:
+      (n.a as MinimalNode).grad += g;
+      (n.b as MinimalNode).grad += g;
+      break;
+    case SUB:
+      (n.a as MinimalNode).grad += g;
+      (n.b as MinimalNode).grad -= g;
+      break;
+    case MUL: {
+      const a = n.a as MinimalNode;
+      const b = n.b as MinimalNode;
+      a.grad += b.data * g;
+      b.grad += a.data * g;
+      break;
+    }
+    case DIV: {
+      const b = n.b as MinimalNode;
+      (n.a as MinimalNode).grad += g / b.data;
+      b.grad -= (n.data / b.data) * g;
+      break;
+    }
+    case RELU:
+      if (n.data > 0) (n.a as MinimalNode).grad += g;
+      break;
+    case SQUARE: {
+      const a = n.a as MinimalNode;
+      a.grad += 2 * a.data * g;
+      break;
+    }
+    case DOT: {
+      const ws = n.a as readonly MinimalNode[];
+      const xs = n.b as readonly MinimalNode[];
+      const m = xs.length;
+      for (let j = 0; j < m; j++) {
+        const w = ws[j] as MinimalNode;
+        const x = xs[j] as MinimalNode;
+        w.grad += x.data * g;
+        x.grad += w.data * g;
+      }
+      if (ws.length > m) (ws[m] as MinimalNode).grad += g;
+      break;
+    }
+    case SUM: {
+      const terms = n.a as readonly MinimalNode[];
+      for (let j = 0; j < terms.length; j++) (terms[j] as MinimalNode).grad += g;
+      break;
+    }
+  }
+}
+
+/** Σ wᵢxᵢ + bias, summed in that order (as `@ag/core`'s `dot`); `ws` holds the weights then the bias. */
+export function minimalDot(ws: readonly MinimalNode[], xs: readonly MinimalNode[]): MinimalNode {
+  const m = xs.length;
+  let s = 0;
+  for (let j = 0; j < m; j++) s += (ws[j] as MinimalNode).data * (xs[j] as MinimalNode).data;
+  if (ws.length > m) s += (ws[m] as MinimalNode).data;
+  return new MinimalNode(s, DOT, ws, xs);
+}
+
+/** ((t₀ + t₁) + …), one node. */
+export function minimalSum(terms: readonly MinimalNode[]): MinimalNode {
+  let s = 0;
+  for (let j = 0; j < terms.length; j++) s += (terms[j] as MinimalNode).data;
+  return new MinimalNode(s, SUM, terms);
+}
+
+/**
+ * Runs `build` without putting its nodes on the tape: the graph is made and
+ * dropped, nothing else (a bound: what making the nodes alone costs).
+ */
+export function withoutTape<T>(build: () => T): T {
+  recording = false;
+  try {
+    return build();
+  } finally {
+    recording = true;
+  }
+}
