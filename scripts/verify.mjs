@@ -25,6 +25,7 @@ const steps = [
   ['release flow', 'node', 'scripts/release-flow.mjs'],
   ['playground e2e', 'node', 'apps/playground/e2e/run.mjs'],
   ['bench (quick)', 'pnpm', 'run', 'bench', '--quick'],
+  ['bench first runs (quick)', 'pnpm', 'run', 'bench', '--quick', '--first-run'],
 ];
 
 const only = process.argv.slice(2);

@@ -7,7 +7,9 @@ describe('parseOptions', () => {
       quick: false,
       jsonFile: null,
       only: ['W1', 'W2', 'W3', 'W4'],
+      firstRun: false,
     });
+    expect(parseOptions(['--first-run', '--quick'])).toMatchObject({ firstRun: true, quick: true });
   });
 
   it('takes --json with or without a file', () => {

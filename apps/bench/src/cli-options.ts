@@ -1,4 +1,4 @@
-/** The command line of `pnpm bench`: `--quick`, `--json [file]`, `--only W1,W3`. */
+/** The command line of `pnpm bench`: `--quick`, `--json [file]`, `--only W1,W3`, `--first-run`. */
 
 export const WORKLOADS = ['W1', 'W2', 'W3', 'W4'] as const;
 export type WorkloadId = (typeof WORKLOADS)[number];
@@ -10,12 +10,15 @@ export interface BenchOptions {
   jsonFile: string | null;
   /** The workloads to run, in the order of {@link WORKLOADS}. */
   only: WorkloadId[];
+  /** Instead of the workloads, W1's and W2's first runs, each in a fresh process (first-run.ts). */
+  firstRun: boolean;
 }
 
-export const USAGE = `usage: pnpm bench [--quick] [--json [file]] [--only W1,W2,W3,W4]
+export const USAGE = `usage: pnpm bench [--quick] [--json [file]] [--only W1,W2,W3,W4] [--first-run]
   --quick        each workload once with few steps (checks that it works, < 30 s)
   --json [file]  also write the results as JSON (default bench-results.json)
-  --only list    run only these workloads`;
+  --only list    run only these workloads
+  --first-run    instead, W1's and W2's first runs, each in a fresh Node process`;
 
 /**
  * Parses the arguments after `src/main.ts`; throws a RangeError naming the
@@ -23,17 +26,20 @@ export const USAGE = `usage: pnpm bench [--quick] [--json [file]] [--only W1,W2,
  *
  * @example
  * parseOptions(['--quick', '--only', 'W1,W2']);
- * // { quick: true, jsonFile: null, only: ['W1', 'W2'] }
+ * // { quick: true, jsonFile: null, only: ['W1', 'W2'], firstRun: false }
  */
 export function parseOptions(argv: readonly string[]): BenchOptions {
   let quick = false;
   let jsonFile: string | null = null;
   let only: WorkloadId[] = [...WORKLOADS];
+  let firstRun = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [flag, inline] = splitInline(arg);
     if (flag === '--quick' && inline === undefined) {
       quick = true;
+    } else if (flag === '--first-run' && inline === undefined) {
+      firstRun = true;
     } else if (flag === '--json') {
       const next = argv[i + 1];
       if (inline !== undefined) jsonFile = inline;
@@ -50,11 +56,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       // pnpm passes a lone `--` through on some versions; it means nothing here.
     } else {
       throw new RangeError(
-        `unknown argument '${arg}' (expected --quick, --json [file] or --only W1,...)`,
+        `unknown argument '${arg}' (expected --quick, --json [file], --only W1,... or --first-run)`,
       );
     }
   }
-  return { quick, jsonFile, only };
+  return { quick, jsonFile, only, firstRun };
 }
 
 function splitInline(arg: string): [string, string | undefined] {

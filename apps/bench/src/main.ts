@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseOptions, USAGE, type BenchOptions, type WorkloadId } from './cli-options.js';
+import { runFirstRuns } from './first-run.js';
 import { canCollect } from './heap.js';
 import { formatTable, type ResultRow } from './result-row.js';
 import type { TimingPlan } from './timing.js';
@@ -41,6 +42,9 @@ function sizes(quick: boolean): Sizes {
       };
 }
 
+/** Processes per contender with --first-run. */
+const FIRST_RUN_ROUNDS = 5;
+
 function runWorkload(id: WorkloadId, options: BenchOptions): ResultRow[] {
   const s = sizes(options.quick);
   switch (id) {
@@ -69,14 +73,28 @@ function main(argv: readonly string[]): number {
     );
   const started = Date.now();
   const rows: ResultRow[] = [];
-  for (const id of options.only) {
-    const before = rows.length;
-    rows.push(...runWorkload(id, options));
-    process.stderr.write(
-      `bench: ${id} done (${rows.length - before} rows, ${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+  if (options.firstRun) {
+    const s = sizes(options.quick);
+    rows.push(
+      ...runFirstRuns(
+        { w1Steps: s.w1Steps, w2Steps: s.w2Steps },
+        options.quick ? 1 : FIRST_RUN_ROUNDS,
+        options.only,
+      ),
     );
-  }
+  } else
+    for (const id of options.only) {
+      const before = rows.length;
+      rows.push(...runWorkload(id, options));
+      process.stderr.write(
+        `bench: ${id} done (${rows.length - before} rows, ${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+      );
+    }
   console.log(formatTable(rows));
+  if (options.firstRun)
+    console.log(
+      `\nfirst runs: each run in a fresh Node process, before the JIT has seen any of it; median of ${options.quick ? 1 : FIRST_RUN_ROUNDS} processes per row, ratio to the floor's first run.`,
+    );
   if (options.quick)
     console.log(
       '\n--quick: one run of each, few steps; it checks that everything runs and agrees, the times measure nothing.',

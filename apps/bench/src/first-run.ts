@@ -1,0 +1,214 @@
+/**
+ * First runs: each contender once in a fresh Node process, before the JIT has
+ * seen any of it, which is how a script that trains one model once meets it.
+ * The main table measures after warm-ups, which is how a long session meets
+ * it (and, for `compile`, a shape compiled before in the same process).
+ *
+ * Every contender runs `rounds` times, each time in a process of its own
+ * (first-run-child.ts), its floor too, so a ratio compares two first runs.
+ * The setup (data, initial parameters) is made before the clock starts; the
+ * clock covers the run alone, compilation included where there is one.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { disagreements, type Outcome } from './outcome.js';
+import type { ResultRow } from './result-row.js';
+import { median } from './timing.js';
+import {
+  compiledMicrograd,
+  eagerIdiomatic,
+  eagerIdiomaticFit,
+  eagerMicrograd,
+  floorTraining,
+  w1Setup,
+} from './w1-micrograd-demo.js';
+import {
+  compileW2,
+  descendOnlineFit,
+  eagerOnlineFit,
+  floorOnlineFit,
+  nnOnlineFitViaFit,
+  w2Setup,
+} from './w2-online-fit.js';
+
+export interface FirstRunSizes {
+  w1Steps: number;
+  w2Steps: number;
+}
+
+interface Contender {
+  workload: 'W1' | 'W2';
+  name: string;
+  /** The name of its floor among the contenders; none for a floor. */
+  floor?: string;
+  /** Makes the setup (not timed) and returns the run (timed). */
+  prepare: (sizes: FirstRunSizes) => () => Outcome;
+}
+
+export const FIRST_RUN_CONTENDERS: readonly Contender[] = [
+  {
+    workload: 'W1',
+    name: 'floor micrograd',
+    prepare: (s) => {
+      const setup = w1Setup(s.w1Steps);
+      return () => floorTraining(setup, 'micrograd');
+    },
+  },
+  {
+    workload: 'W1',
+    name: '(a) micrograd style',
+    floor: 'floor micrograd',
+    prepare: (s) => {
+      const setup = w1Setup(s.w1Steps);
+      return () => eagerMicrograd(setup);
+    },
+  },
+  {
+    workload: 'W1',
+    name: '(a) micrograd style through compile()',
+    floor: 'floor micrograd',
+    prepare: (s) => {
+      const setup = w1Setup(s.w1Steps);
+      return () => compiledMicrograd(setup);
+    },
+  },
+  {
+    workload: 'W1',
+    name: 'floor nn',
+    prepare: (s) => {
+      const setup = w1Setup(s.w1Steps);
+      return () => floorTraining(setup, 'nn');
+    },
+  },
+  {
+    workload: 'W1',
+    name: '(b) idiomatic @ag/nn',
+    floor: 'floor nn',
+    prepare: (s) => {
+      const setup = w1Setup(s.w1Steps);
+      return () => eagerIdiomatic(setup);
+    },
+  },
+  {
+    workload: 'W1',
+    name: '(b) idiomatic via fit, compile: true',
+    floor: 'floor nn',
+    prepare: (s) => {
+      const setup = w1Setup(s.w1Steps);
+      return () => eagerIdiomaticFit(setup, true);
+    },
+  },
+  {
+    workload: 'W2',
+    name: 'floor notebook',
+    prepare: (s) => {
+      const setup = w2Setup(s.w2Steps);
+      return () => floorOnlineFit(setup);
+    },
+  },
+  {
+    workload: 'W2',
+    name: '(a) Value graph per step',
+    floor: 'floor notebook',
+    prepare: (s) => {
+      const setup = w2Setup(s.w2Steps);
+      return () => eagerOnlineFit(setup);
+    },
+  },
+  {
+    workload: 'W2',
+    name: '(b) @ag/nn via fit, compile: true',
+    floor: 'floor notebook',
+    prepare: (s) => {
+      const setup = w2Setup(s.w2Steps);
+      return () => nnOnlineFitViaFit(setup, true);
+    },
+  },
+  {
+    workload: 'W2',
+    name: '(c) compiled, descend, incl. compile',
+    floor: 'floor notebook',
+    prepare: (s) => {
+      const setup = w2Setup(s.w2Steps);
+      return () => descendOnlineFit(setup, compileW2());
+    },
+  },
+];
+
+/** What a child process prints: the seconds of its one run and what it returned. */
+export interface FirstRunReport {
+  seconds: number;
+  outcome: Outcome;
+}
+
+/** Runs contender `name` once, here, and reports it (first-run-child.ts). */
+export function runOnce(name: string, sizes: FirstRunSizes): FirstRunReport {
+  const contender = FIRST_RUN_CONTENDERS.find((c) => c.name === name);
+  if (contender === undefined) throw new RangeError(`first run: unknown contender '${name}'`);
+  const run = contender.prepare(sizes);
+  const start = process.hrtime.bigint();
+  const outcome = run();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return { seconds, outcome };
+}
+
+const CHILD = fileURLToPath(new URL('./first-run-child.ts', import.meta.url));
+
+/** Runs contender `name` in a fresh process with this process's Node flags. */
+function inChild(name: string, sizes: FirstRunSizes): FirstRunReport {
+  const out = spawnSync(
+    process.execPath,
+    [...process.execArgv, CHILD, name, String(sizes.w1Steps), String(sizes.w2Steps)],
+    { encoding: 'utf8' },
+  );
+  if (out.status !== 0)
+    throw new Error(`first run of '${name}' failed (exit ${out.status}): ${out.stderr.trim()}`);
+  const lines = out.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1] as string) as FirstRunReport;
+}
+
+/**
+ * The first-run rows: every contender `rounds` times, each run in a fresh
+ * process, rounds interleaved as in the main table.
+ *
+ * @example
+ * const rows = runFirstRuns({ w1Steps: 100, w2Steps: 200_000 }, 5, ['W1', 'W2']);
+ */
+export function runFirstRuns(
+  sizes: FirstRunSizes,
+  rounds: number,
+  workloads: readonly string[],
+): ResultRow[] {
+  const contenders = FIRST_RUN_CONTENDERS.filter((c) => workloads.includes(c.workload));
+  const reports = new Map<string, FirstRunReport[]>(contenders.map((c) => [c.name, []]));
+  for (let r = 0; r < rounds; r++)
+    for (const c of contenders) reports.get(c.name)?.push(inChild(c.name, sizes));
+  const rows: ResultRow[] = [];
+  for (const c of contenders) {
+    if (c.floor === undefined) continue;
+    const mine = reports.get(c.name) as FirstRunReport[];
+    const floor = reports.get(c.floor) as FirstRunReport[];
+    const seconds = mine.map((m) => m.seconds);
+    const floorSeconds = floor.map((m) => m.seconds);
+    const problems = mine.flatMap((m) =>
+      disagreements(m.outcome, (floor[0] as FirstRunReport).outcome),
+    );
+    rows.push({
+      workload: `${c.workload} first run`,
+      variant: c.name,
+      medianSeconds: median(seconds),
+      floorMedianSeconds: median(floorSeconds),
+      ratio: median(seconds) / median(floorSeconds),
+      runs: seconds,
+      floorRuns: floorSeconds,
+      target: null,
+      targetMet: null,
+      memory: '—',
+      memoryFigures: {},
+      loss: (mine[0] as FirstRunReport).outcome.loss,
+      floorLoss: (floor[0] as FirstRunReport).outcome.loss,
+      guard: problems.length === 0 ? 'ok' : [...new Set(problems)].join('; '),
+    });
+  }
+  return rows;
+}
