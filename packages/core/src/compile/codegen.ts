@@ -8,7 +8,7 @@
 import { DOT, OPS, SUM, plus, sigmoidSlope, stableSigmoid, type Emit, type Op } from '../ops.js';
 import type { Value } from '../value.js';
 import { checkSamples, readSample, type InputLayout } from './inputs.js';
-import { TapeMachine } from './interpreter.js';
+import { interpret, TapeMachine } from './interpreter.js';
 import { findRepeat, type Repeat } from './repeats.js';
 import { CodeCache, type Code } from './code-cache.js';
 import { opName, type Tape } from './tape.js';
@@ -608,6 +608,9 @@ export function generateSource(
   const shared = [
     '"use strict";',
     `const V = new Float64Array(${tape.nSlots}), G = new Float64Array(${tape.nSlots});`,
+    // Whether a call is using the slots: a call made meanwhile (from a getter
+    // on a sample or a parameter) runs in the interpreter instead.
+    'let busy = false;',
   ];
   if (inArrays) {
     const forwardParts = cut(batch.fwd, 'f');
@@ -634,7 +637,7 @@ export function generateSource(
   // Made per compiled function: what reads or writes its parameters, or
   // checks its samples.
   const lines = [
-    'return function instance(P, fail, checkSamples, noGradient, checkedDescend) {',
+    'return function instance(P, fail, checkSamples, noGradient, checkedDescend, again) {',
     ...params.map((_, i) => `const p${i} = P[${i}];`),
     `const T = [${trained.join(', ')}];`,
     'let counted = null;',
@@ -661,6 +664,17 @@ export function generateSource(
       '}',
     ].join('\n');
   }
+  // The calls that use the slots, each behind a guard: `own` is the call itself.
+  const guarded = (name: string, args: string): string =>
+    `function ${name}(${args}) { if (busy) return again().${name}(${args}); busy = true; try { return own.${name}(${args}); } finally { busy = false; } }`;
+  const usesSlots = ['run', ...(trainable ? ['accumulate', 'descend'] : [])];
+  if (trainable && single === null) usesSlots.push('backward');
+  const argsOf: Record<string, string> = {
+    run: 's',
+    backward: 's',
+    accumulate: 'S',
+    descend: 'C, count, lr, L',
+  };
   lines.push(
     'function run(s) { check(s, "run(inputs)"); loadParams(); return forward(s); }',
     trainable ? backwardFn : 'function backward() { noGradient("backward(inputs)"); }',
@@ -679,7 +693,12 @@ export function generateSource(
     trainable
       ? descendSource(tape, layout, trained, single, batch, inArrays, outVal)
       : 'function descend() { noGradient("descend(data, lr)"); }',
-    'return { run, backward, accumulate, descend };',
+    'const own = { run, backward, accumulate, descend };',
+    'return {',
+    ...['run', 'backward', 'accumulate', 'descend'].map((name) =>
+      usesSlots.includes(name) ? `${name}: ${guarded(name, argsOf[name] as string)},` : `${name},`,
+    ),
+    '};',
     '};',
   );
   return [...shared, ...lines].join('\n');
@@ -818,6 +837,8 @@ type Instances = (
   checkSamples: (samples: unknown, where: string) => void,
   noGradient: (where: string) => never,
   checkedDescend: GeneratedFunctions['descend'],
+  /** The same function in the interpreter, for a call made while the slots are in use. */
+  again: () => GeneratedFunctions,
 ) => GeneratedFunctions;
 
 /** A tape's source and what running it once made (see code-cache.ts). */
@@ -869,5 +890,7 @@ export function generate(
     // The generated check and readSample test the same things: unreachable.
     throw new TypeError(`compile: a sample failed the generated check only (${String(where)})`);
   };
-  return instances(tape.params, fail, checkSamples, noGradient, checkedDescend);
+  let interpreted: GeneratedFunctions | null = null;
+  const again = (): GeneratedFunctions => (interpreted ??= interpret(tape, layout, noGradient));
+  return instances(tape.params, fail, checkSamples, noGradient, checkedDescend, again);
 }

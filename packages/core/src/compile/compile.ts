@@ -26,13 +26,11 @@
 import { describe } from '../describe.js';
 import { isAnomalyDetectionEnabled, isGradEnabled, setAnomalyDetection } from '../grad-mode.js';
 import { Value } from '../value.js';
-import { canGenerateCode, generate, worthGenerating, type GeneratedFunctions } from './codegen.js';
+import { canGenerateCode, generate, worthGenerating } from './codegen.js';
 import {
-  checkSamples,
   layoutOf,
   makePlaceholders,
   readColumns,
-  readSample,
   type Columns,
   type KeyCount,
   type InputLayout,
@@ -40,7 +38,7 @@ import {
   type Placeholders,
   type Sample,
 } from './inputs.js';
-import { TapeMachine } from './interpreter.js';
+import { interpret } from './interpreter.js';
 import { keepGraph, sameGraph, type KeptGraph, type Recording } from './same-graph.js';
 import { buildTape, tapeDifference, type Tape } from './tape.js';
 
@@ -372,50 +370,4 @@ function recordGraph(
   } finally {
     setAnomalyDetection(anomaly);
   }
-}
-
-/** The interpreter behind the same three calls. */
-function interpret(
-  tape: Tape,
-  layout: InputLayout,
-  noGradient: (where: string) => never,
-): GeneratedFunctions {
-  const m = new TapeMachine(tape);
-  const scratch = new Float64Array(layout.width);
-  const trainable = tape.requiresGrad[tape.output] === 1;
-  const counted: KeyCount = { last: null };
-  return {
-    run(sample: unknown): number {
-      readSample(layout, sample, m.data, 0, 'run(inputs)', counted);
-      m.loadParams();
-      return m.forward();
-    },
-    backward(sample: unknown): number {
-      if (!trainable) noGradient('backward(inputs)');
-      readSample(layout, sample, m.data, 0, 'backward(inputs)', counted);
-      m.loadParams();
-      m.loadParamGrads();
-      const out = m.forward();
-      m.backward();
-      m.storeParamGrads();
-      return out;
-    },
-    accumulate(samples: unknown): number {
-      if (!trainable) noGradient('accumulate(samples)');
-      checkSamples(samples, 'accumulate(samples)');
-      for (let i = 0; i < samples.length; i++)
-        readSample(layout, samples[i], scratch, 0, i, counted);
-      m.loadParams();
-      m.loadParamGrads();
-      let total = 0;
-      for (let i = 0; i < samples.length; i++) {
-        readSample(layout, samples[i], m.data, 0, i);
-        total += m.forward();
-        m.backward();
-      }
-      m.storeParamGrads();
-      return total;
-    },
-    descend: (columns, count, lr, losses) => m.descend(layout, columns, count, lr, losses),
-  };
 }

@@ -66,6 +66,18 @@ describe('compile: generated code reused across graphs of the same shape', () =>
       });
       return { total, grads };
     };
+    // A sample whose element 700 asks b for its gradient while a runs.
+    const x1 = xs(1);
+    const meddling = new Proxy(x1, {
+      get: (target, key) => {
+        if (key === '700') b.f.backward({ x: xs(5) });
+        return Reflect.get(target, key) as unknown;
+      },
+    });
+    for (const wi of a.w) wi.grad = 0;
+    const wantA = expected(a.w, x1);
+    expect(a.f.backward({ x: meddling })).toBeCloseTo(wantA.total, 10);
+    a.w.forEach((wi, i) => expect(wi.grad).toBeCloseTo(wantA.grads[i]!, 14));
     for (const k of [1, 2, 3]) {
       for (const { w, f } of [a, b, b, a]) {
         for (const wi of w) wi.grad = 0;
@@ -75,6 +87,65 @@ describe('compile: generated code reused across graphs of the same shape', () =>
         expect(f.run({ x: xs(k + 10) })).toBeCloseTo(expected(w, xs(k + 10)).total, 10);
       }
     }
+  });
+
+  it('a call made from a getter while another function of the shape runs gets its own answer, and leaves the first its', () => {
+    // Distillation: the student's target is a getter that asks a teacher of the
+    // same shape. Both compute their own loss and gradients, worked out by hand.
+    const student = net(0.5, -1.5, 0.25);
+    const teacher = net(2, 0.75, -1);
+    let asked = Number.NaN;
+    const sample = {
+      x: 1.5,
+      get y() {
+        asked = teacher.f.run({ x: 1.5, y: 0 });
+        return 2;
+      },
+    };
+    const byHand = (w0: number, w1: number, b: number, y: number) => {
+      const t = Math.tanh(w1 * 1.5);
+      const r = w0 * 1.5 + t + b - y;
+      return { loss: r * r, grads: [2 * r * 1.5, 2 * r * (1 - t * t) * 1.5, 2 * r] };
+    };
+    const want = byHand(0.5, -1.5, 0.25, 2);
+    expect(student.f.run(sample)).toBeCloseTo(want.loss, 14);
+    expect(asked).toBeCloseTo(byHand(2, 0.75, -1, 0).loss, 14);
+    expect(student.f.accumulate([sample])).toBeCloseTo(want.loss, 14);
+    const grads = [student.w[0]!.grad, student.w[1]!.grad, student.bias.grad];
+    grads.forEach((g, i) => expect(g).toBeCloseTo(want.grads[i]!, 13));
+    // descend reads its columns in its loop: a getter in one asks the teacher mid-pass.
+    const ys = [2, 2];
+    Object.defineProperty(ys, 1, {
+      get: () => (teacher.f.backward({ x: 1.5, y: 0 }), 2),
+      enumerable: true,
+    });
+    const losses = new Float64Array(2);
+    const reference = net(0.5, -1.5, 0.25);
+    const referenceLosses = new Float64Array(2);
+    reference.f.descend({ x: [1.5, 1.5], y: [2, 2] }, 0.01, referenceLosses);
+    const fresh = net(0.5, -1.5, 0.25);
+    fresh.f.descend({ x: [1.5, 1.5], y: ys }, 0.01, losses);
+    expect(losses).toEqual(referenceLosses);
+    expect(fresh.w.map((v) => v.data)).toEqual(reference.w.map((v) => v.data));
+    expect(fresh.bias.data).toBe(reference.bias.data);
+  });
+
+  it('a getter on a parameter that calls its own function again gets the right numbers', () => {
+    const w = new Value(2);
+    const b = new Value(3);
+    const f = compile(({ x }) => w.mul(x).add(b), { inputs: ['x'], mode: 'codegen' });
+    let inner = Number.NaN;
+    let depth = 0;
+    let bData = 3;
+    Object.defineProperty(b, 'data', {
+      get: () => {
+        if (depth++ === 0) inner = f.run({ x: 10 });
+        return bData;
+      },
+      set: (v: number) => (bData = v),
+    });
+    expect(f.run({ x: 1 })).toBe(5); // 2·1 + 3
+    expect(inner).toBe(23); // 2·10 + 3
   });
 
   it('a graph of another shape gets code of its own', () => {

@@ -28,7 +28,8 @@ import {
   stableSigmoid,
 } from '../ops.js';
 import type { Value } from '../value.js';
-import type { InputLayout } from './inputs.js';
+import type { GeneratedFunctions } from './codegen.js';
+import { checkSamples, readSample, type InputLayout, type KeyCount } from './inputs.js';
 import type { Tape } from './tape.js';
 
 // The interpreter's own numbering, literal so that its switches compile to
@@ -404,4 +405,54 @@ export class TapeMachine {
       }
     }
   }
+}
+
+/**
+ * The interpreter behind the calls generated code makes: `compile`'s mode
+ * 'interpreter', and a generated function's call made while another call of
+ * its shape is using the shared slots.
+ */
+export function interpret(
+  tape: Tape,
+  layout: InputLayout,
+  noGradient: (where: string) => never,
+): GeneratedFunctions {
+  const m = new TapeMachine(tape);
+  const scratch = new Float64Array(layout.width);
+  const trainable = tape.requiresGrad[tape.output] === 1;
+  const counted: KeyCount = { last: null };
+  return {
+    run(sample: unknown): number {
+      readSample(layout, sample, m.data, 0, 'run(inputs)', counted);
+      m.loadParams();
+      return m.forward();
+    },
+    backward(sample: unknown): number {
+      if (!trainable) noGradient('backward(inputs)');
+      readSample(layout, sample, m.data, 0, 'backward(inputs)', counted);
+      m.loadParams();
+      m.loadParamGrads();
+      const out = m.forward();
+      m.backward();
+      m.storeParamGrads();
+      return out;
+    },
+    accumulate(samples: unknown): number {
+      if (!trainable) noGradient('accumulate(samples)');
+      checkSamples(samples, 'accumulate(samples)');
+      for (let i = 0; i < samples.length; i++)
+        readSample(layout, samples[i], scratch, 0, i, counted);
+      m.loadParams();
+      m.loadParamGrads();
+      let total = 0;
+      for (let i = 0; i < samples.length; i++) {
+        readSample(layout, samples[i], m.data, 0, i);
+        total += m.forward();
+        m.backward();
+      }
+      m.storeParamGrads();
+      return total;
+    },
+    descend: (columns, count, lr, losses) => m.descend(layout, columns, count, lr, losses),
+  };
 }
