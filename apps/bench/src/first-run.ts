@@ -21,6 +21,7 @@ import {
   eagerMicrograd,
   floorTraining,
   w1Setup,
+  type W1Setup,
 } from './w1-micrograd-demo.js';
 import {
   compileW2,
@@ -29,6 +30,7 @@ import {
   floorOnlineFit,
   nnOnlineFitViaFit,
   w2Setup,
+  type W2Setup,
 } from './w2-online-fit.js';
 
 export interface FirstRunSizes {
@@ -45,93 +47,67 @@ interface Contender {
   prepare: (sizes: FirstRunSizes) => () => Outcome;
 }
 
+/** A contender over W1's setup, made before the clock starts. */
+const onW1 =
+  (run: (setup: W1Setup) => Outcome) =>
+  (sizes: FirstRunSizes): (() => Outcome) => {
+    const setup = w1Setup(sizes.w1Steps);
+    return () => run(setup);
+  };
+
+/** A contender over W2's setup, made before the clock starts. */
+const onW2 =
+  (run: (setup: W2Setup) => Outcome) =>
+  (sizes: FirstRunSizes): (() => Outcome) => {
+    const setup = w2Setup(sizes.w2Steps);
+    return () => run(setup);
+  };
+
 export const FIRST_RUN_CONTENDERS: readonly Contender[] = [
-  {
-    workload: 'W1',
-    name: 'floor micrograd',
-    prepare: (s) => {
-      const setup = w1Setup(s.w1Steps);
-      return () => floorTraining(setup, 'micrograd');
-    },
-  },
+  { workload: 'W1', name: 'floor micrograd', prepare: onW1((s) => floorTraining(s, 'micrograd')) },
   {
     workload: 'W1',
     name: '(a) micrograd style',
     floor: 'floor micrograd',
-    prepare: (s) => {
-      const setup = w1Setup(s.w1Steps);
-      return () => eagerMicrograd(setup);
-    },
+    prepare: onW1(eagerMicrograd),
   },
   {
     workload: 'W1',
     name: '(a) micrograd style through compile()',
     floor: 'floor micrograd',
-    prepare: (s) => {
-      const setup = w1Setup(s.w1Steps);
-      return () => compiledMicrograd(setup);
-    },
+    prepare: onW1(compiledMicrograd),
   },
-  {
-    workload: 'W1',
-    name: 'floor nn',
-    prepare: (s) => {
-      const setup = w1Setup(s.w1Steps);
-      return () => floorTraining(setup, 'nn');
-    },
-  },
+  { workload: 'W1', name: 'floor nn', prepare: onW1((s) => floorTraining(s, 'nn')) },
   {
     workload: 'W1',
     name: '(b) idiomatic @ag/nn',
     floor: 'floor nn',
-    prepare: (s) => {
-      const setup = w1Setup(s.w1Steps);
-      return () => eagerIdiomatic(setup);
-    },
+    prepare: onW1(eagerIdiomatic),
   },
   {
     workload: 'W1',
     name: '(b) idiomatic via fit, compile: true',
     floor: 'floor nn',
-    prepare: (s) => {
-      const setup = w1Setup(s.w1Steps);
-      return () => eagerIdiomaticFit(setup, true);
-    },
+    prepare: onW1((s) => eagerIdiomaticFit(s, true)),
   },
-  {
-    workload: 'W2',
-    name: 'floor notebook',
-    prepare: (s) => {
-      const setup = w2Setup(s.w2Steps);
-      return () => floorOnlineFit(setup);
-    },
-  },
+  { workload: 'W2', name: 'floor notebook', prepare: onW2(floorOnlineFit) },
   {
     workload: 'W2',
     name: '(a) Value graph per step',
     floor: 'floor notebook',
-    prepare: (s) => {
-      const setup = w2Setup(s.w2Steps);
-      return () => eagerOnlineFit(setup);
-    },
+    prepare: onW2(eagerOnlineFit),
   },
   {
     workload: 'W2',
     name: '(b) @ag/nn via fit, compile: true',
     floor: 'floor notebook',
-    prepare: (s) => {
-      const setup = w2Setup(s.w2Steps);
-      return () => nnOnlineFitViaFit(setup, true);
-    },
+    prepare: onW2((s) => nnOnlineFitViaFit(s, true)),
   },
   {
     workload: 'W2',
     name: '(c) compiled, descend, incl. compile',
     floor: 'floor notebook',
-    prepare: (s) => {
-      const setup = w2Setup(s.w2Steps);
-      return () => descendOnlineFit(setup, compileW2());
-    },
+    prepare: onW2((s) => descendOnlineFit(s, compileW2())),
   },
 ];
 

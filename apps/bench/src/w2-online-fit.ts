@@ -77,7 +77,11 @@ export function eagerOnlineFit(setup: W2Setup): Outcome {
   return { loss, checks: { m: m.data, c: c.data } };
 }
 
-/** Variant (a) on the minimal engine (minimal-engine.ts): the same graph and loop. */
+/**
+ * Variant (a) on the minimal engine (minimal-engine.ts): the same graph and
+ * loop, written apart from `eagerOnlineFit` for the reason `minimalMicrograd`
+ * is (one node class per call site).
+ */
 export function minimalOnlineFit(setup: W2Setup): Outcome {
   const { xs, ys, steps } = setup;
   const n = xs.length;
