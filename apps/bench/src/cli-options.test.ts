@@ -34,5 +34,8 @@ describe('parseOptions', () => {
     expect(() => parseOptions(['--fast'])).toThrow(/unknown argument '--fast'/);
     expect(() => parseOptions(['--only', 'W9'])).toThrow(/unknown workload 'W9'/);
     expect(() => parseOptions(['--only'])).toThrow(RangeError);
+    expect(() => parseOptions(['--first-run', '--only', 'W3,W4'])).toThrow(
+      /only W1 and W2 have first runs, but --only names W3, W4/,
+    );
   });
 });

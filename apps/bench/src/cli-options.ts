@@ -60,6 +60,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       );
     }
   }
+  if (firstRun && !only.some((w) => w === 'W1' || w === 'W2'))
+    throw new RangeError(
+      `--first-run: only W1 and W2 have first runs, but --only names ${only.join(', ')}`,
+    );
   return { quick, jsonFile, only, firstRun };
 }
 

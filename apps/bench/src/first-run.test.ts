@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIRST_RUN_CONTENDERS, runOnce } from './first-run.js';
+import { FIRST_RUN_CONTENDERS, inChild, runFirstRuns, runOnce } from './first-run.js';
 import { floorOnlineFit, w2Setup } from './w2-online-fit.js';
 
 describe('first runs', () => {
@@ -20,4 +20,31 @@ describe('first runs', () => {
       /unknown contender '\(z\) nothing'/,
     );
   });
+
+  // Children run TypeScript as `pnpm bench` runs it.
+  const nodeArgs = ['--conditions=@ag/source', '--import', 'tsx'];
+
+  it('runs each contender in a fresh process, and guards the rows as the main table does', () => {
+    const rows = runFirstRuns({ w1Steps: 1, w2Steps: 300 }, 2, ['W2'], nodeArgs);
+    expect(rows.map((r) => r.variant)).toEqual(
+      FIRST_RUN_CONTENDERS.filter((c) => c.workload === 'W2' && c.floor !== undefined).map(
+        (c) => c.name,
+      ),
+    );
+    const floor = floorOnlineFit(w2Setup(300));
+    for (const row of rows) {
+      expect(row.guard).toBe('ok');
+      expect(row.runs).toHaveLength(2);
+      expect(row.floorLoss).toBe(floor.loss);
+    }
+  }, 60_000);
+
+  it('names the contender when a child fails', () => {
+    expect(() => inChild('(z) nothing', { w1Steps: 1, w2Steps: 1 }, nodeArgs)).toThrow(
+      /first run of '\(z\) nothing' failed \(exit 1\): .*unknown contender/s,
+    );
+    expect(() => runFirstRuns({ w1Steps: 1, w2Steps: 1 }, 1, ['W3'], nodeArgs)).toThrow(
+      /only W1 and W2 have them/,
+    );
+  }, 60_000);
 });

@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { disagreements, type Outcome } from './outcome.js';
 import type { ResultRow } from './result-row.js';
+import { unstable } from './timed-workload.js';
 import { median } from './timing.js';
 import {
   compiledMicrograd,
@@ -130,22 +131,51 @@ export function runOnce(name: string, sizes: FirstRunSizes): FirstRunReport {
 
 const CHILD = fileURLToPath(new URL('./first-run-child.ts', import.meta.url));
 
-/** Runs contender `name` in a fresh process with this process's Node flags. */
-function inChild(name: string, sizes: FirstRunSizes): FirstRunReport {
+/** A first run gets this long before it is stopped and the bench fails. */
+const CHILD_TIMEOUT_MS = 5 * 60 * 1000;
+
+/**
+ * Runs contender `name` in a fresh process, with this process's Node flags
+ * unless `nodeArgs` says others (they must let Node run TypeScript, as
+ * `--import tsx` does). Throws an Error naming the contender if the process
+ * cannot start, fails, is stopped, or prints no report.
+ */
+export function inChild(
+  name: string,
+  sizes: FirstRunSizes,
+  nodeArgs: readonly string[] = process.execArgv,
+): FirstRunReport {
   const out = spawnSync(
     process.execPath,
-    [...process.execArgv, CHILD, name, String(sizes.w1Steps), String(sizes.w2Steps)],
-    { encoding: 'utf8' },
+    [...nodeArgs, CHILD, name, String(sizes.w1Steps), String(sizes.w2Steps)],
+    { encoding: 'utf8', timeout: CHILD_TIMEOUT_MS },
   );
+  const what = `first run of '${name}'`;
+  if (out.error !== undefined)
+    throw new Error(`${what}: ${out.error.message}`, { cause: out.error });
+  if (out.signal !== null)
+    throw new Error(
+      `${what} was stopped by ${out.signal}${out.signal === 'SIGTERM' ? ' (timed out?)' : ''}`,
+    );
   if (out.status !== 0)
-    throw new Error(`first run of '${name}' failed (exit ${out.status}): ${out.stderr.trim()}`);
-  const lines = out.stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1] as string) as FirstRunReport;
+    throw new Error(`${what} failed (exit ${out.status}): ${out.stderr.trim()}`);
+  const last = out.stdout.trim().split('\n').pop() ?? '';
+  try {
+    const report = JSON.parse(last) as FirstRunReport;
+    if (typeof report.seconds !== 'number' || typeof report.outcome?.loss !== 'number')
+      throw new TypeError('no seconds or loss');
+    return report;
+  } catch (error) {
+    throw new Error(`${what} printed no report on its last line: '${last.slice(0, 200)}'`, {
+      cause: error,
+    });
+  }
 }
 
 /**
  * The first-run rows: every contender `rounds` times, each run in a fresh
- * process, rounds interleaved as in the main table.
+ * process, rounds interleaved as in the main table. Each variant's runs must
+ * agree with each other and with its floor's, whose runs must agree too.
  *
  * @example
  * const rows = runFirstRuns({ w1Steps: 100, w2Steps: 200_000 }, 5, ['W1', 'W2']);
@@ -154,11 +184,16 @@ export function runFirstRuns(
   sizes: FirstRunSizes,
   rounds: number,
   workloads: readonly string[],
+  nodeArgs: readonly string[] = process.execArgv,
 ): ResultRow[] {
   const contenders = FIRST_RUN_CONTENDERS.filter((c) => workloads.includes(c.workload));
+  if (contenders.length === 0)
+    throw new RangeError(
+      `first runs: only W1 and W2 have them, and ${workloads.join(', ') || 'no workload'} was asked for`,
+    );
   const reports = new Map<string, FirstRunReport[]>(contenders.map((c) => [c.name, []]));
   for (let r = 0; r < rounds; r++)
-    for (const c of contenders) reports.get(c.name)?.push(inChild(c.name, sizes));
+    for (const c of contenders) reports.get(c.name)?.push(inChild(c.name, sizes, nodeArgs));
   const rows: ResultRow[] = [];
   for (const c of contenders) {
     if (c.floor === undefined) continue;
@@ -166,9 +201,17 @@ export function runFirstRuns(
     const floor = reports.get(c.floor) as FirstRunReport[];
     const seconds = mine.map((m) => m.seconds);
     const floorSeconds = floor.map((m) => m.seconds);
-    const problems = mine.flatMap((m) =>
-      disagreements(m.outcome, (floor[0] as FirstRunReport).outcome),
-    );
+    const problems = [
+      ...disagreements((mine[0] as FirstRunReport).outcome, (floor[0] as FirstRunReport).outcome),
+      ...unstable(
+        mine.map((m) => m.outcome),
+        'variant',
+      ),
+      ...unstable(
+        floor.map((m) => m.outcome),
+        'floor',
+      ),
+    ];
     rows.push({
       workload: `${c.workload} first run`,
       variant: c.name,
@@ -183,7 +226,7 @@ export function runFirstRuns(
       memoryFigures: {},
       loss: (mine[0] as FirstRunReport).outcome.loss,
       floorLoss: (floor[0] as FirstRunReport).outcome.loss,
-      guard: problems.length === 0 ? 'ok' : [...new Set(problems)].join('; '),
+      guard: problems.length === 0 ? 'ok' : problems.join('; '),
     });
   }
   return rows;

@@ -103,9 +103,17 @@ function main(argv: readonly string[]): number {
     if (r.note !== undefined) console.log(`note: ${r.workload} ${r.variant}: ${r.note}`);
   if (options.jsonFile !== null) {
     const file = resolve(options.jsonFile);
+    const s = sizes(options.quick);
     const report = {
       quick: options.quick,
-      plan: sizes(options.quick),
+      plan: options.firstRun
+        ? {
+            firstRun: true,
+            processesPerContender: options.quick ? 1 : FIRST_RUN_ROUNDS,
+            w1Steps: s.w1Steps,
+            w2Steps: s.w2Steps,
+          }
+        : s,
       node: process.version,
       date: new Date().toISOString(),
       rows,

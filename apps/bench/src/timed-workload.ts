@@ -66,8 +66,8 @@ export function runTimedWorkload(
   });
 }
 
-/** A deterministic workload gives the same numbers on every run. */
-function unstable(results: readonly Outcome[], who: string): string[] {
+/** A deterministic workload gives the same numbers on every run: what differs, if anything. */
+export function unstable(results: readonly Outcome[], who: string): string[] {
   const first = results[0] as Outcome;
   for (let i = 1; i < results.length; i++) {
     const d = disagreements(results[i] as Outcome, first);
