@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { MinimalNode, minimalDot, minimalSum, withoutTape } from './minimal-engine.js';
 import { disagreements } from './outcome.js';
 import { floorTraining, minimalIdiomatic, minimalMicrograd, w1Setup } from './w1-micrograd-demo.js';
-import { boundOnlineFit, floorOnlineFit, minimalOnlineFit, w2Setup } from './w2-online-fit.js';
+import {
+  boundOnlineFit,
+  boundSlotsOnlineFit,
+  floorOnlineFit,
+  minimalOnlineFit,
+  w2Setup,
+} from './w2-online-fit.js';
 
 /** Every op of the minimal engine in one expression of five leaves. */
 function expression(v: readonly number[]): { out: MinimalNode; leaves: MinimalNode[] } {
@@ -28,7 +34,9 @@ describe('the minimal engine', () => {
     at.forEach((_, i) => {
       const up = at.map((x, j) => (j === i ? x + eps : x));
       const down = at.map((x, j) => (j === i ? x - eps : x));
-      const slope = (expression(up).out.data - expression(down).out.data) / (2 * eps);
+      const slope = withoutTape(
+        () => (expression(up).out.data - expression(down).out.data) / (2 * eps),
+      );
       expect(leaves[i]!.grad).toBeCloseTo(slope, 6);
     });
   });
@@ -47,9 +55,12 @@ describe('the minimal engine', () => {
     expect(e).toBe(-8); // −2(a − e) + c
   });
 
-  it('does not put on the tape what withoutTape builds', () => {
+  it('does not put on the tape what withoutTape builds, nested or not', () => {
     const a = new MinimalNode(3);
-    withoutTape(() => a.mul(a).add(1));
+    withoutTape(() => {
+      withoutTape(() => a.mul(a));
+      return a.add(1); // still without the tape after the inner call
+    });
     const b = new MinimalNode(5);
     const y = b.mul(4);
     y.backward();
@@ -67,10 +78,11 @@ describe('the minimal engine', () => {
     }
   });
 
-  it("runs W2, the engine and the bound, as the notebook's floor does, bit for bit", () => {
-    const setup = w2Setup(500);
+  it("runs W2, the engine and both bounds, as the notebook's floor does, bit for bit", () => {
+    const setup = w2Setup(3000); // past the end of the bound's ring of slots
     const floor = floorOnlineFit(setup);
     expect(minimalOnlineFit(setup)).toEqual(floor);
     expect(boundOnlineFit(setup)).toEqual(floor);
+    expect(boundSlotsOnlineFit(setup)).toEqual(floor);
   });
 });

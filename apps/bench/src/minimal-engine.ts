@@ -1,12 +1,14 @@
 /**
- * A reference for the eager rows: the least an engine of node objects does.
- * One node class, no argument checks, no flags, no grad mode, no labels, no
- * errors; backward replays a tape of the nodes in the order they were made
- * (no topological sort). It answers one question in the same run as the
- * floor: how close to the floor can any eager engine of scalar node objects
- * get on this runtime? It is not a general engine: `backward` runs the rule of
- * every node made since the last `backward`, so it is correct only when every
- * such node lies below the root, as in the workloads.
+ * A reference for the eager rows: an engine of `@ag`'s design (node objects
+ * that hold their numbers) stripped of everything but the arithmetic. One node
+ * class, no argument checks, no flags, no grad mode, no labels, no errors;
+ * backward replays a tape of the nodes in the order they were made (no
+ * topological sort). It answers, in the same run as the floor: how much of the
+ * eager engine's time is the design, and how much the engine? It is not a
+ * general engine: `backward` runs the rule of every node made since the last
+ * `backward`, so it is correct only when every such node lies below the root,
+ * as in the workloads. (It also hands gradients to constant leaves, which
+ * `@ag` skips: a little more work than it needs.)
  *
  * The node's fields are first written in its constructor, and only numbers go
  * into `data` and `grad`, so V8 keeps each in a mutable box that `+=` writes
@@ -18,7 +20,7 @@
 
 /** The note of every row that runs on this engine. */
 export const MINIMAL_ENGINE_NOTE =
-  'a reference, not @ag: the same graph on a stripped-down engine (minimal-engine.ts: one node class, no checks, backward over a tape of the nodes made), to show how near the floor an eager engine of node objects gets';
+  "a reference, not @ag: the same graph on a stripped-down engine of @ag's design (minimal-engine.ts: one node class, no checks, backward over a tape of the nodes made)";
 
 const LEAF = 0;
 const ADD = 1;
@@ -168,10 +170,69 @@ export function minimalSum(terms: readonly MinimalNode[]): MinimalNode {
  * dropped, nothing else (a bound: what making the nodes alone costs).
  */
 export function withoutTape<T>(build: () => T): T {
+  const was = recording;
   recording = false;
   try {
     return build();
   } finally {
-    recording = true;
+    recording = was;
   }
 }
+
+/**
+ * The least a node can be: its number, its op and its operands, a constant
+ * operand kept as a number rather than made a leaf; no gradient. W2's bound
+ * makes its step graphs of these.
+ */
+export class BareNode {
+  data: number;
+  op: number;
+  a: BareNode | null;
+  b: BareNode | number | null;
+
+  constructor(
+    data: number,
+    op = LEAF,
+    a: BareNode | null = null,
+    b: BareNode | number | null = null,
+  ) {
+    this.data = data;
+    this.op = op;
+    this.a = a;
+    this.b = b;
+  }
+}
+
+/**
+ * A node whose number lives in a shared Float64Array, at `slot`, so that
+ * making it allocates one object and no number: the layout of a typed-array
+ * engine (one whose memory a real engine would still have to reclaim).
+ */
+export class SlotNode {
+  slot: number;
+  op: number;
+  a: SlotNode | null;
+  b: SlotNode | number | null;
+
+  constructor(
+    slot: number,
+    op = LEAF,
+    a: SlotNode | null = null,
+    b: SlotNode | number | null = null,
+  ) {
+    this.slot = slot;
+    this.op = op;
+    this.a = a;
+    this.b = b;
+  }
+}
+
+/** The ops of BareNode and SlotNode graphs. */
+export const BARE_OPS = { ADD, SUB, MUL, SQUARE } as const;
+
+/**
+ * Where a bound keeps the root of its last step graph: a graph that escapes,
+ * as one handed to a user does, so the optimizing compiler cannot leave its
+ * nodes unmade.
+ */
+export const escaped: { root: unknown } = { root: null };

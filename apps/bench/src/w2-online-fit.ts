@@ -10,7 +10,14 @@ import { compile, Value, type CompiledFunction, type CompileMode } from '@ag/cor
 import { linear } from '@ag/data';
 import { fit, Linear, mse, SGD } from '@ag/nn';
 import { countNodes } from './graph-size.js';
-import { MINIMAL_ENGINE_NOTE, MinimalNode, withoutTape } from './minimal-engine.js';
+import {
+  BARE_OPS,
+  BareNode,
+  escaped,
+  MINIMAL_ENGINE_NOTE,
+  MinimalNode,
+  SlotNode,
+} from './minimal-engine.js';
 import { retainedBytes } from './heap.js';
 import type { Outcome } from './outcome.js';
 import { ratioTarget, stepGraphReading, type ResultRow } from './result-row.js';
@@ -105,31 +112,75 @@ export function minimalOnlineFit(setup: W2Setup): Outcome {
 }
 
 /**
- * A bound: each step makes its graph's nodes on the minimal engine (the
- * forward pass, nothing recorded) and then takes the update by hand from the
- * residual d = m·x + c − y, as the engine's rules would give it: ∂L/∂c = 2d,
- * ∂L/∂m = x·(2d). Every eager engine of node objects does at least this much.
+ * A bound: each step makes its graph's four op nodes, as bare as a node can
+ * be (minimal-engine.ts's BareNode: the constants x and y kept as numbers, no
+ * gradient field), lets the graph escape, and takes the update by hand from
+ * the residual d = m·x + c − y, as the engine's rules would give it:
+ * ∂L/∂c = 2d, ∂L/∂m = x·(2d). Every eager engine that makes a node per op does
+ * at least this much per step.
  */
 export function boundOnlineFit(setup: W2Setup): Outcome {
   const { xs, ys, steps } = setup;
   const n = xs.length;
-  return withoutTape(() => {
-    const m = new MinimalNode(M0);
-    const c = new MinimalNode(C0);
-    let loss = Number.NaN;
-    for (let k = 0, i = 0; k < steps; k++, i = i + 1 === n ? 0 : i + 1) {
-      const x = xs[i] as number;
-      const d = m
-        .mul(x)
-        .add(c)
-        .sub(ys[i] as number);
-      loss = d.square().data;
-      const g = 2 * d.data;
-      m.data -= W2_LR * (x * g);
-      c.data -= W2_LR * g;
-    }
-    return { loss, checks: { m: m.data, c: c.data } };
-  });
+  const { ADD, SUB, MUL, SQUARE } = BARE_OPS;
+  const m = new BareNode(M0);
+  const c = new BareNode(C0);
+  let loss = Number.NaN;
+  for (let k = 0, i = 0; k < steps; k++, i = i + 1 === n ? 0 : i + 1) {
+    const x = xs[i] as number;
+    const y = ys[i] as number;
+    const mx = new BareNode(m.data * x, MUL, m, x);
+    const v = new BareNode(mx.data + c.data, ADD, mx, c);
+    const d = new BareNode(v.data - y, SUB, v, y);
+    const l = new BareNode(d.data * d.data, SQUARE, d);
+    escaped.root = l;
+    loss = l.data;
+    const g = 2 * d.data;
+    m.data -= W2_LR * (x * g);
+    c.data -= W2_LR * g;
+  }
+  return { loss, checks: { m: m.data, c: c.data } };
+}
+
+/**
+ * The same bound with the numbers in a Float64Array (minimal-engine.ts's
+ * SlotNode): each node one object of four small fields. Slots are reused in a
+ * ring, which no real engine could do (a node may outlive its step), so this
+ * is lower still than any such engine.
+ */
+export function boundSlotsOnlineFit(setup: W2Setup): Outcome {
+  const { xs, ys, steps } = setup;
+  const n = xs.length;
+  const { ADD, SUB, MUL, SQUARE } = BARE_OPS;
+  const V = new Float64Array(4096);
+  const m = new SlotNode(0);
+  const c = new SlotNode(1);
+  V[0] = M0;
+  V[1] = C0;
+  let next = 2;
+  let loss = Number.NaN;
+  for (let k = 0, i = 0; k < steps; k++, i = i + 1 === n ? 0 : i + 1) {
+    if (next + 4 > V.length) next = 2;
+    const s = next;
+    next += 4;
+    const x = xs[i] as number;
+    const y = ys[i] as number;
+    V[s] = V[0] * x;
+    const mx = new SlotNode(s, MUL, m, x);
+    V[s + 1] = V[s] + V[1];
+    const v = new SlotNode(s + 1, ADD, mx, c);
+    V[s + 2] = (V[s + 1] as number) - y;
+    const d = new SlotNode(s + 2, SUB, v, y);
+    const r = V[d.slot] as number;
+    V[s + 3] = r * r;
+    const l = new SlotNode(s + 3, SQUARE, d);
+    escaped.root = l;
+    loss = V[l.slot] as number;
+    const g = 2 * r;
+    V[0] = V[0] - W2_LR * (x * g);
+    V[1] = V[1] - W2_LR * g;
+  }
+  return { loss, checks: { m: V[0], c: V[1] } };
 }
 
 /** A `Linear(1, 1)` whose weight is m and bias is c. */
@@ -357,10 +408,16 @@ export function runW2(options: { steps: number; plan: TimingPlan }): ResultRow[]
       note: MINIMAL_ENGINE_NOTE,
     },
     {
-      name: '(bound) the step graph made, update by hand',
+      name: '(bound) the step graph made, bare nodes, update by hand',
       floor: 'notebook',
       run: () => boundOnlineFit(setup),
-      note: "a bound, not @ag: each step's nodes made on the minimal engine, no backward pass, the update taken by hand; any eager engine of node objects does at least this",
+      note: "a bound, not @ag: each step's four op nodes made as bare as a node holding its number can be (number, op, operands; no gradient), no backward pass, the update taken by hand",
+    },
+    {
+      name: '(bound) the same, numbers in a Float64Array',
+      floor: 'notebook',
+      run: () => boundSlotsOnlineFit(setup),
+      note: 'a bound, not @ag: as the bound above, each node one object (slot, op, operands) and its number in a typed array reused in a ring; below what any eager engine that makes a node per op can do',
     },
   ];
   const floors = { notebook: () => floorOnlineFit(setup) };
