@@ -537,13 +537,17 @@ function columnLoads(layout: InputLayout, put: (slot: number, expr: string) => s
  * The source of the functions for a tape; exported for inspection in tests.
  * `style` forces where node values live (default: locals for small tapes).
  */
+/** Whether the code for a tape keeps every slot in the typed arrays (else op nodes in locals). */
+const slotsInArrays = (tape: Tape, style?: 'locals' | 'arrays'): boolean =>
+  style === undefined ? statementCount(tape) > LOCALS_LIMIT : style === 'arrays';
+
 export function generateSource(
   tape: Tape,
   layout: InputLayout,
   style?: 'locals' | 'arrays',
 ): string {
   const { nInputs, params, paramRequiresGrad, requiresGrad, output } = tape;
-  const inArrays = style === undefined ? statementCount(tape) > LOCALS_LIMIT : style === 'arrays';
+  const inArrays = slotsInArrays(tape, style);
   const batch = passes(tape, {
     inArrays,
     paramsInLocals: false,
@@ -600,13 +604,14 @@ export function generateSource(
   );
 
   const outVal = batch.val(output);
-  // Made once per source (see makeInstances): the slots, and the passes, which
-  // read and write nothing but the slots. Every compiled function of this
-  // tape runs them, so V8 optimizes them once, and keeps that code for as
-  // long as the source is cached. The slots are scratch: every call fills
-  // what it reads, and no call runs while another is running.
-  const shared = [
-    '"use strict";',
+  // The slots, and the passes, which read and write nothing but the slots.
+  // For a large tape (in arrays) they are made once per source (see
+  // makeInstances) and shared by every compiled function of the tape, so V8
+  // optimizes them once and keeps that code for as long as the source is
+  // cached. A small tape's are made per function, as the rest: its code is
+  // optimized again within a few calls, so sharing would buy nothing, and
+  // functions that share no slots cannot disturb each other.
+  const slots = [
     `const V = new Float64Array(${tape.nSlots}), G = new Float64Array(${tape.nSlots});`,
     // Whether a call is using the slots: a call made meanwhile (from a getter
     // on a sample or a parameter) runs in the interpreter instead.
@@ -615,29 +620,31 @@ export function generateSource(
   if (inArrays) {
     const forwardParts = cut(batch.fwd, 'f');
     const backwardParts = cut(batch.bwd, 'b');
-    shared.push(
+    slots.push(
       `function inputs(s) {\n${loads.join('\n')}\n}`,
       ...batch.helpers,
       ...forwardParts.functions,
       ...backwardParts.functions,
     );
-    shared.push(`function forward(s) { inputs(s); ${forwardParts.calls} return ${outVal}; }`);
-    shared.push(
+    slots.push(`function forward(s) { inputs(s); ${forwardParts.calls} return ${outVal}; }`);
+    slots.push(
       `function step(s) { inputs(s); ${forwardParts.calls} ${backwardParts.calls} return ${outVal}; }`,
       `function pass() { ${forwardParts.calls} ${backwardParts.calls} return ${outVal}; }`,
     );
   } else {
-    shared.push(
+    slots.push(
       `function forward(s) {\n${loads.join('\n')}\n${batch.fwd.join('\n')}\nreturn ${outVal};\n}`,
     );
-    shared.push(
+    slots.push(
       `function step(s) {\n${loads.join('\n')}\n${batch.fwd.join('\n')}\n${batch.bwd.join('\n')}\nreturn ${outVal};\n}`,
     );
   }
+  const shared = ['"use strict";', ...(inArrays ? slots : [])];
   // Made per compiled function: what reads or writes its parameters, or
-  // checks its samples.
+  // checks its samples (and a small tape's slots and passes).
   const lines = [
     'return function instance(P, fail, checkSamples, noGradient, checkedDescend, again) {',
+    ...(inArrays ? [] : slots),
     ...params.map((_, i) => `const p${i} = P[${i}];`),
     `const T = [${trained.join(', ')}];`,
     'let counted = null;',
@@ -667,8 +674,10 @@ export function generateSource(
   // The calls that use the slots, each behind a guard: `own` is the call itself.
   const guarded = (name: string, args: string): string =>
     `function ${name}(${args}) { if (busy) return again().${name}(${args}); busy = true; try { return own.${name}(${args}); } finally { busy = false; } }`;
-  const usesSlots = ['run', ...(trainable ? ['accumulate', 'descend'] : [])];
-  if (trainable && single === null) usesSlots.push('backward');
+  // One sample's backward and descend with few parameters keep everything in
+  // locals: they need no guard.
+  const usesSlots = ['run', ...(trainable ? ['accumulate'] : [])];
+  if (trainable && single === null) usesSlots.push('backward', 'descend');
   const argsOf: Record<string, string> = {
     run: 's',
     backward: 's',
@@ -877,7 +886,9 @@ export function generate(
 ): GeneratedFunctions {
   const { instances } = codes.get(tape, layout, style ?? 'auto', () => {
     const source = generateSource(tape, layout, style);
-    return { source, instances: makeInstances(source), numbers: 2 * tape.nSlots };
+    // A large tape's slots are made once, with its code (see generateSource).
+    const numbers = slotsInArrays(tape, style) ? 2 * tape.nSlots : 0;
+    return { source, instances: makeInstances(source), numbers };
   });
   const scratch = new Float64Array(layout.width);
   // A descend that met a non-finite number runs again, checked step by step, in
