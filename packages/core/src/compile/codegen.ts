@@ -533,14 +533,14 @@ function columnLoads(layout: InputLayout, put: (slot: number, expr: string) => s
   return loads;
 }
 
-/**
- * The source of the functions for a tape; exported for inspection in tests.
- * `style` forces where node values live (default: locals for small tapes).
- */
 /** Whether the code for a tape keeps every slot in the typed arrays (else op nodes in locals). */
 const slotsInArrays = (tape: Tape, style?: 'locals' | 'arrays'): boolean =>
   style === undefined ? statementCount(tape) > LOCALS_LIMIT : style === 'arrays';
 
+/**
+ * The source of the functions for a tape; exported for inspection in tests.
+ * `style` forces where node values live (default: locals for small tapes).
+ */
 export function generateSource(
   tape: Tape,
   layout: InputLayout,
