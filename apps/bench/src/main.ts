@@ -73,16 +73,15 @@ function main(argv: readonly string[]): number {
     );
   const started = Date.now();
   const rows: ResultRow[] = [];
-  if (options.firstRun) {
-    const s = sizes(options.quick);
-    rows.push(
-      ...runFirstRuns(
-        { w1Steps: s.w1Steps, w2Steps: s.w2Steps },
-        options.quick ? 1 : FIRST_RUN_ROUNDS,
-        options.only,
-      ),
-    );
-  } else
+  const s = sizes(options.quick);
+  const firstRuns = {
+    processesPerContender: options.quick ? 1 : FIRST_RUN_ROUNDS,
+    w1Steps: s.w1Steps,
+    w2Steps: s.w2Steps,
+  };
+  if (options.firstRun)
+    rows.push(...runFirstRuns(firstRuns, firstRuns.processesPerContender, options.only));
+  else
     for (const id of options.only) {
       const before = rows.length;
       rows.push(...runWorkload(id, options));
@@ -93,7 +92,7 @@ function main(argv: readonly string[]): number {
   console.log(formatTable(rows));
   if (options.firstRun)
     console.log(
-      `\nfirst runs: each run in a fresh Node process, before the JIT has seen any of it; median of ${options.quick ? 1 : FIRST_RUN_ROUNDS} processes per row, ratio to the floor's first run.`,
+      `\nfirst runs: each run in a fresh Node process, before the JIT has seen any of it; median of ${firstRuns.processesPerContender} processes per row, ratio to the floor's first run.`,
     );
   if (options.quick)
     console.log(
@@ -103,17 +102,9 @@ function main(argv: readonly string[]): number {
     if (r.note !== undefined) console.log(`note: ${r.workload} ${r.variant}: ${r.note}`);
   if (options.jsonFile !== null) {
     const file = resolve(options.jsonFile);
-    const s = sizes(options.quick);
     const report = {
       quick: options.quick,
-      plan: options.firstRun
-        ? {
-            firstRun: true,
-            processesPerContender: options.quick ? 1 : FIRST_RUN_ROUNDS,
-            w1Steps: s.w1Steps,
-            w2Steps: s.w2Steps,
-          }
-        : s,
+      plan: options.firstRun ? { firstRun: true, ...firstRuns } : s,
       node: process.version,
       date: new Date().toISOString(),
       rows,

@@ -37,7 +37,6 @@ const SUM = 8;
 type Operand = MinimalNode | readonly MinimalNode[] | null;
 
 let tape: MinimalNode[] = [];
-let recording = true;
 
 export class MinimalNode {
   declare data: number;
@@ -52,7 +51,7 @@ export class MinimalNode {
     this.op = op;
     this.a = a;
     this.b = b;
-    if (op !== LEAF && recording) tape.push(this);
+    if (op !== LEAF) tape.push(this);
   }
 
   add(other: MinimalNode | number): MinimalNode {
@@ -163,20 +162,6 @@ export function minimalSum(terms: readonly MinimalNode[]): MinimalNode {
   let s = 0;
   for (let j = 0; j < terms.length; j++) s += (terms[j] as MinimalNode).data;
   return new MinimalNode(s, SUM, terms);
-}
-
-/**
- * Runs `build` without putting its nodes on the tape: the graph is made and
- * dropped, nothing else (a bound: what making the nodes alone costs).
- */
-export function withoutTape<T>(build: () => T): T {
-  const was = recording;
-  recording = false;
-  try {
-    return build();
-  } finally {
-    recording = was;
-  }
 }
 
 /**
