@@ -458,3 +458,36 @@ export function clampValue(x: Value, min: unknown, max: unknown, fn: string): Va
     throw new RangeError(`${fn}(min, max): expected min ≤ max, received ${min} > ${max}`);
   return binary(O.CLAMP_MAX, binary(O.CLAMP_MIN, x, constant(min)), constant(max));
 }
+
+/**
+ * Visits a node's operands with what its op's rule (rule-ir.ts) needs: the
+ * operand, the index of its partial in the rule, and the numbers or Values in
+ * the roles a and b. The one reading of every layout: unary (a), binary (a, b),
+ * sum (each term is a), dot (each pair w, x is a, b; the bias is partial 2).
+ */
+export function forEachOperand(
+  node: Value,
+  visit: (operand: Value, partial: number, a: Value, b: Value | null) => void,
+): void {
+  const a = node._a;
+  const b = node._b;
+  if (a === null) return;
+  if (Array.isArray(b)) {
+    const ws = a as readonly Value[];
+    const xs = b as readonly Value[];
+    for (let i = 0; i < xs.length; i++) {
+      const w = ws[i] as Value;
+      const x = xs[i] as Value;
+      visit(w, 0, w, x);
+      visit(x, 1, w, x);
+    }
+    if (ws.length > xs.length) visit(ws[xs.length] as Value, 2, ws[xs.length] as Value, null);
+    return;
+  }
+  if (Array.isArray(a)) {
+    for (const t of a as readonly Value[]) visit(t, 0, t, null);
+    return;
+  }
+  visit(a as Value, 0, a as Value, b as Value | null);
+  if (b !== null) visit(b as Value, 1, a as Value, b as Value);
+}
