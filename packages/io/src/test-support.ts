@@ -37,10 +37,15 @@ export function agOutputs(model: Linear | MLP, inputs: readonly (readonly number
   return noGrad(() => inputs.map((x) => model.forward(x).map((v: Value) => v.data)));
 }
 
-/** The largest |a − b| / |b| over two tables of numbers of the same shape. */
+/**
+ * The largest |a − b| / max(|b|, floor) over two tables of numbers of the same
+ * shape: the relative error, except that below `floor` it is measured against
+ * `floor` (0: the pure relative error).
+ */
 export function maxRelativeError(
   actual: ArrayLike<number>[] | ArrayLike<number>,
   expected: ArrayLike<number>[] | ArrayLike<number>,
+  floor = 0,
 ): number {
   const a = flatten(actual);
   const b = flatten(expected);
@@ -49,7 +54,7 @@ export function maxRelativeError(
   for (let i = 0; i < a.length; i++) {
     const x = a[i] as number;
     const y = b[i] as number;
-    const e = x === y ? 0 : Math.abs(x - y) / Math.abs(y);
+    const e = x === y ? 0 : Math.abs(x - y) / Math.max(Math.abs(y), floor);
     if (!(e <= worst)) worst = e; // NaN wins
   }
   return worst;
