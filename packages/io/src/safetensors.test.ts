@@ -10,7 +10,7 @@ import {
   maxRelativeError,
   snapshot,
   torchReference,
-} from './test-support.js';
+} from './torch-fixtures.test-support.js';
 
 /** A file made by hand from a header (object or raw text) and data bytes. */
 function file(header: unknown, data: Uint8Array | number = 0, headerLength?: number): Uint8Array {

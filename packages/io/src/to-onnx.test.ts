@@ -6,7 +6,12 @@ import { describe, expect, test } from 'vitest';
 import { ONNX_IR_VERSION, ONNX_OPSET } from './onnx-builder.js';
 import { ONNX_SCHEMA } from './onnx-schema.js';
 import { loadSafetensors } from './safetensors.js';
-import { agOutputs, fixtureBytes, maxRelativeError, torchReference } from './test-support.js';
+import {
+  agOutputs,
+  fixtureBytes,
+  maxRelativeError,
+  torchReference,
+} from './torch-fixtures.test-support.js';
 import { toOnnx } from './to-onnx.js';
 
 const SAMPLES = 1000;

@@ -1,7 +1,13 @@
 import { Layer, Linear, MLP, Neuron } from '@ag/nn';
 import { describe, expect, test } from 'vitest';
 import { torchModuleSource } from './sequential-layout.js';
-import { agModels, agOutputs, maxRelativeError, snapshot, torchReference } from './test-support.js';
+import {
+  agModels,
+  agOutputs,
+  maxRelativeError,
+  snapshot,
+  torchReference,
+} from './torch-fixtures.test-support.js';
 import { fromTorchStateDict, toTorchStateDict } from './torch-state-dict.js';
 
 const keysAndShapes = (model: Linear | MLP): [string, readonly number[]][] =>
