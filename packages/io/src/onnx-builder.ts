@@ -130,7 +130,9 @@ export class OnnxGraph {
         output: this.outputs,
       },
     });
-    return type.encode(model).finish();
+    // In Node, protobufjs hands out a Buffer, often a slice of a shared pool:
+    // copy it into a Uint8Array of its own, as in browsers.
+    return new Uint8Array(type.encode(model).finish());
   }
 
   private valueInfo(name: string, shape: readonly Dim[] | null): object {

@@ -129,6 +129,13 @@ describe('toOnnx(model): ONNX Runtime gives the outputs of @ag on 1,000 random i
     expect(sigmoid.graph.node.map((n) => n.op_type)).toEqual(['Gemm', 'Tanh', 'Gemm', 'Sigmoid']);
   });
 
+  test('the bytes are a Uint8Array of their own (not a Buffer, not a view of a shared pool)', () => {
+    for (const bytes of [toOnnx(new Linear(2, 1)), toOnnx(({ x }: { x: Value }) => x.exp(), { inputs: ['x'] })]) {
+      expect(Object.getPrototypeOf(bytes)).toBe(Uint8Array.prototype);
+      expect([bytes.byteOffset, bytes.buffer.byteLength]).toEqual([0, bytes.length]);
+    }
+  }); // prettier-ignore
+
   test('the batch dimension is symbolic: one sample and 257 run through the same model', async () => {
     const model = new MLP(3, [4, 2], { random: seededRandom(5) });
     const bytes = toOnnx(model, { inputName: 'x', outputName: 'scores' });
