@@ -10,7 +10,12 @@
 import type { Value } from '@ag/core';
 import { OnnxGraph } from './onnx-builder.js';
 import type { ResolvedOnnxOptions } from './onnx-options.js';
-import { ACTIVATION_EQUIVALENTS, sequentialLayout } from './sequential-layout.js';
+import type { Linear, MLP } from '@ag/nn';
+import {
+  ACTIVATION_EQUIVALENTS,
+  sequentialLayout,
+  torchModuleSource,
+} from './sequential-layout.js';
 
 export function moduleToOnnx(
   model: unknown,
@@ -45,5 +50,9 @@ export function moduleToOnnx(
   });
   const nout = (layers[layers.length - 1] as (typeof layers)[number]).weight.length;
   g.output(x, [batch, nout]);
-  return g.encode(String(model), 'Exported by @ag/io from an @ag/nn model.');
+  const source = torchModuleSource(model as Linear | MLP);
+  return g.encode(
+    (model as Linear | MLP).constructor.name,
+    `Exported by @ag/io; in PyTorch: ${source}`,
+  );
 }

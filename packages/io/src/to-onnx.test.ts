@@ -59,6 +59,7 @@ async function runOnnx(
 /** The ModelProto decoded with ONNX's schema, for the structure the tests state by hand. */
 function decode(bytes: Uint8Array): {
   ir_version: number;
+  doc_string: string;
   opset_import: { domain?: string; version: number }[];
   graph: { node: { op_type: string }[]; initializer: { name: string; dims: number[] }[] };
 } {
@@ -106,6 +107,9 @@ describe('toOnnx(model): ONNX Runtime gives the outputs of @ag on 1,000 random i
   test('one Gemm per layer and one node per activation, IR version 8, opset 17, PyTorch names', () => {
     const model = decode(toOnnx(new MLP(2, [16, 16, 1])));
     expect(model.ir_version).toBe(8);
+    expect(model.doc_string).toBe(
+      'Exported by @ag/io; in PyTorch: nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 1))',
+    );
     expect([ONNX_IR_VERSION, ONNX_OPSET]).toEqual([8, 17]);
     expect(model.opset_import).toEqual([{ domain: '', version: 17 }]);
     expect(model.graph.node.map((n) => n.op_type)).toEqual([
