@@ -1,5 +1,5 @@
-// A consumer's first five minutes, without the workspace: pack @ag/core, @ag/nn and
-// @ag/data with pnpm, install the tarballs with npm into a project under the OS temp
+// A consumer's first five minutes, without the workspace: pack @ag/core, @ag/nn,
+// @ag/data and @ag/io with pnpm, install the tarballs with npm into a project under the OS temp
 // folder, then use them from an ES module, from CommonJS (require(esm), Node 20.19+),
 // from TypeScript under `nodenext` and `bundler` resolution, and check that a Value made
 // inside @ag/nn is an instance of @ag/core's Value (one class at run time).
@@ -7,7 +7,7 @@
 //   node scripts/consumer-smoke.mjs        (after building the packages)
 //   KEEP=1 node scripts/consumer-smoke.mjs (keep the temp project to poke at)
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pack, publishedPackages, root } from './pack.mjs';
@@ -62,12 +62,27 @@ if (!grads.every(Number.isFinite) || grads.every((g) => g === 0)) {
   throw new Error('MLP gradients: ' + grads.join(', '));
 }
 console.log('dy/dx =', x.grad, '(central difference', numeric + '); mse', loss.data);
+
+// @ag/io: weights to safetensors and back bit for bit, and an ONNX model whose first
+// bytes are, by hand, protobuf field 1 (ir_version, varint: tag 0x08) holding 8.
+const { saveSafetensors, loadSafetensors, toOnnx } = await import('@ag/io');
+const copy = new MLP(2, [4, 1], { random: new Rng(8).toFunction() });
+loadSafetensors(copy, saveSafetensors(model));
+if (!copy.parameters().every((p, i) => Object.is(p.data, model.parameters()[i].data))) {
+  throw new Error('safetensors round trip changed a weight');
+}
+const onnx = toOnnx(model, { dtype: 'float32' });
+if (!(onnx instanceof Uint8Array) || onnx[0] !== 0x08 || onnx[1] !== 8) {
+  throw new Error('toOnnx: not a ModelProto of IR version 8: ' + onnx.slice(0, 4).join(' '));
+}
+console.log('safetensors round trip ok; ONNX model of', onnx.length, 'bytes');
 `;
 
 const cjs = `
 const { Value } = require('@ag/core');
 const { MLP, mse } = require('@ag/nn');
 const { Rng, moons } = require('@ag/data');
+const { toTorchStateDict } = require('@ag/io');
 
 const x = new Value(0.7);
 const y = x.mul(x.tanh()).add(x.mul(x));
@@ -79,6 +94,7 @@ const data = moons({ samples: 4, seed: 1 });
 const model = new MLP(2, [3, 1], { random: new Rng(7).toFunction() });
 const loss = mse(data.x.map((row) => model.forward(row)[0]), data.y);
 if (!(loss instanceof Value)) throw new Error('the @ag/nn loss is not the required @ag/core Value');
+if (toTorchStateDict(model)['0.weight'].shape.join() !== '3,2') throw new Error('@ag/io shapes');
 // require(esm) and import() must hand out the very same module, hence the same class.
 import('@ag/core').then((m) => {
   if (m.Value !== Value) throw new Error('require() and import() gave two Value classes');
@@ -114,6 +130,15 @@ if (fromNn.resolve('@ag/core') !== require.resolve('@ag/core')) {
   throw new Error('@ag/nn resolves its own copy of @ag/core');
 }
 console.log(Object.keys(produced).join(', '), '-> instanceof Value');
+// @ag/io checks models with instanceof: the consumer's MLP must be its MLP.
+const { toTorchStateDict } = await import('@ag/io');
+const fromIo = createRequire(require.resolve('@ag/io'));
+if (fromIo.resolve('@ag/nn') !== require.resolve('@ag/nn')) {
+  throw new Error('@ag/io resolves its own copy of @ag/nn');
+}
+if (Object.keys(toTorchStateDict(model)).join() !== '0.weight,0.bias,2.weight,2.bias') {
+  throw new Error('@ag/io did not take the consumer MLP as an MLP');
+}
 `;
 
 // Type-level use: wrong types must be errors, so the declarations are not \`any\`.
@@ -121,6 +146,7 @@ const consumerTs = `
 import { Value } from '@ag/core';
 import { MLP, mse, type MLPOptions } from '@ag/nn';
 import { Rng, moons, type Dataset } from '@ag/data';
+import { saveSafetensors, toOnnx, type TorchStateDict, toTorchStateDict } from '@ag/io';
 
 const x: Value = new Value(0.7, { label: 'x' });
 const y: Value = x.mul(x.tanh()).add(x.mul(x));
@@ -138,7 +164,12 @@ const predictions: Value[] = data.x.map((row) => model.forward(row)[0] as Value)
 const loss: Value = mse(predictions, data.y);
 // @ts-expect-error an unknown activation
 new MLP(2, [1], { activation: 'swish' });
-export const used = [grad, wrong, loss.data];
+const state: TorchStateDict = toTorchStateDict(model);
+const bytes: Uint8Array = saveSafetensors(model, { dtype: 'F32' });
+// @ts-expect-error safetensors dtypes are F64 and F32
+saveSafetensors(model, { dtype: 'float32' });
+const onnx: Uint8Array = toOnnx(({ a, b }) => a.mul(b).tanh(), { inputs: ['a', 'b'] });
+export const used = [grad, wrong, loss.data, state, bytes, onnx];
 `;
 
 // A CommonJS TypeScript file: under nodenext, TypeScript 5.8+ types require(esm) too.
@@ -191,16 +222,28 @@ try {
     JSON.stringify(tsconfig('preserve', 'bundler', ['consumer.ts']), null, 2),
   );
 
-  // --offline: the tarballs are all there is to install; nothing may come from a registry.
-  const installed = check('npm install of the three tarballs', 'npm', [
+  // The @ag packages come from the tarballs alone (checked below in the lockfile); the
+  // registry packages they depend on (protobufjs for @ag/io) from npm's cache, else the registry.
+  const installed = check('npm install of the tarballs', 'npm', [
     'install',
-    '--offline',
+    '--prefer-offline',
     '--no-audit',
     '--no-fund',
     '--loglevel=error',
     ...paths.map((path) => `./${relative(project, path)}`),
   ]);
   if (installed) {
+    const lock = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8'));
+    const fromRegistry = Object.entries(lock.packages)
+      .filter(
+        ([path, entry]) => /node_modules\/@ag\//.test(path) && !entry.resolved?.startsWith('file:'),
+      )
+      .map(([path, entry]) => `${path} from ${entry.resolved}`);
+    report(
+      'every @ag package installed from its tarball',
+      fromRegistry.length === 0,
+      fromRegistry.join('\n'),
+    );
     check('ESM import, backward() against hand and numeric derivative', process.execPath, [
       'esm.mjs',
     ]);

@@ -3,9 +3,11 @@
 // (changeset version + lockfile refresh), and check that
 //   - @ag/core got the minor bump and a CHANGELOG entry with the changeset's text,
 //   - its dependent @ag/nn got a patch bump and a CHANGELOG entry naming the new core
-//     (updateInternalDependencies), while @ag/data and the private apps did not move,
+//     (updateInternalDependencies), as did @ag/io (which depends on both), while
+//     @ag/data and the private apps did not move,
 //   - the changeset was consumed and the lockfile still installs frozen,
-//   - `pnpm pack` of @ag/nn names `^<new core version>`, not a `workspace:` range.
+//   - `pnpm pack` of @ag/nn names `^<new core version>`, not a `workspace:` range, and
+//     that of @ag/io the new core and nn.
 // Other pending changesets are removed in the clone first, so the expected versions
 // follow from this one changeset alone.
 //
@@ -68,7 +70,7 @@ try {
   const apps = readdirSync(join(clone, 'apps'))
     .map((name) => `apps/${name}`)
     .filter((dir) => existsSync(join(clone, dir, 'package.json')));
-  const packages = ['packages/core', 'packages/nn', 'packages/data', ...apps];
+  const packages = ['packages/core', 'packages/nn', 'packages/data', 'packages/io', ...apps];
   const before = Object.fromEntries(
     packages.map((dir) => [dir, readJson(`${dir}/package.json`).version]),
   );
@@ -91,6 +93,12 @@ try {
     '@ag/nn version (patch bump of a dependent)',
     readJson('packages/nn/package.json').version,
     nn,
+  );
+  const io = bump(before['packages/io'], 'patch');
+  expect(
+    '@ag/io version (patch bump of a dependent)',
+    readJson('packages/io/package.json').version,
+    io,
   );
   expect(
     '@ag/data version unchanged',
@@ -139,6 +147,19 @@ try {
     'packed @ag/nn depends on the new core range',
     manifest.dependencies?.['@ag/core'],
     `^${core}`,
+  );
+
+  const ioManifest = tarballManifest(pack(join(clone, 'packages/io'), work));
+  expect('packed @ag/io version', ioManifest.version, io);
+  expect(
+    'packed @ag/io depends on the new core range',
+    ioManifest.dependencies?.['@ag/core'],
+    `^${core}`,
+  );
+  expect(
+    'packed @ag/io depends on the new nn range',
+    ioManifest.dependencies?.['@ag/nn'],
+    `^${nn}`,
   );
 } catch (error) {
   report('flow ran to the end', false, error instanceof Error ? error.message : String(error));

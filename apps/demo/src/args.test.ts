@@ -72,6 +72,16 @@ describe('parseCommand', () => {
     expect(parseCommand(['moons'])).toMatchObject({ name: 'moons', options: { lr: 1 } });
   });
 
+  it('reads --save and --onnx, null when absent', () => {
+    expect(
+      parseCommand(['moons', '--save', 'model.safetensors', '--onnx', 'out/model.onnx']),
+    ).toMatchObject({
+      name: 'moons',
+      options: { save: 'model.safetensors', onnx: 'out/model.onnx' },
+    });
+    expect(parseCommand(['moons'])).toMatchObject({ options: { save: null, onnx: null } });
+  });
+
   it('treats classify as moons and reads the hidden sizes', () => {
     const command = parseCommand([
       'classify',
@@ -104,6 +114,9 @@ describe('parseCommand', () => {
   it.each([
     [['--bogus'], 'unknown option --bogus', LINE_USAGE],
     [['moons', '--slope', '2'], 'unknown option --slope', MOONS_USAGE],
+    [['moons', '--save', ''], "--save: expected a file name, received ''", MOONS_USAGE],
+    [['moons', '--onnx', ''], "--onnx: expected a file name, received ''", MOONS_USAGE],
+    [['line', '--save', 'm.safetensors'], 'unknown option --save', LINE_USAGE],
     [['--lr', 'fast'], "--lr: expected a positive number up to 1, received 'fast'", LINE_USAGE],
     [['--lr', '0'], "--lr: expected a positive number up to 1, received '0'", LINE_USAGE],
     [

@@ -51,6 +51,10 @@ export interface MoonsOptions extends CommonOptions {
   alpha: number;
   mode: TrainMode;
   batchSize: number;
+  /** Where to write the trained weights as safetensors (--save), or null. */
+  save: string | null;
+  /** Where to write the trained model as ONNX (--onnx), or null. */
+  onnx: string | null;
 }
 
 export interface GraphOptions extends CommonOptions {
@@ -130,6 +134,10 @@ Options:
   --mode <mode>         batch | minibatch | online (default batch; minibatch
                         when --batch-size is given)
   --batch-size <n>      samples per update in minibatch mode (default 32)
+  --save <file>         also write the trained weights as safetensors (F64), in
+                        the layout of the equivalent torch.nn.Sequential
+  --onnx <file>         also write the trained model as ONNX (float32), for
+                        ONNX Runtime
 
 ${COMMON_HELP}`;
 
@@ -178,6 +186,8 @@ const MOONS_FLAGS = {
   alpha: { type: 'string' },
   mode: { type: 'string' },
   'batch-size': { type: 'string' },
+  save: { type: 'string' },
+  onnx: { type: 'string' },
 } as const;
 
 const GRAPH_FLAGS = {
@@ -344,6 +354,13 @@ function parseErrorMessage(error: unknown): string {
 function str(values: Parsed, key: string): string | undefined {
   const v = values[key];
   return typeof v === 'string' ? v : undefined;
+}
+
+/** A file to write, or null when the flag is absent. */
+function fileFlag(name: string, value: string | undefined, usage: string): string | null {
+  if (value === undefined) return null;
+  if (value === '') throw new UsageError(`--${name}: expected a file name, received ''`, usage);
+  return value;
 }
 
 function common(values: Parsed, usage: string): CommonOptions {
@@ -558,6 +575,8 @@ function parseMoons(args: string[]): Command {
       hidden: hiddenFlag(str(v, 'hidden'), u),
       activation,
       alpha: numberFlag('alpha', str(v, 'alpha'), 1e-4, { min: 0, max: 1 }, u),
+      save: fileFlag('save', str(v, 'save'), u),
+      onnx: fileFlag('onnx', str(v, 'onnx'), u),
     },
   };
 }

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadSafetensors, toOnnx } from '@ag/io';
+import { MLP } from '@ag/nn';
 import { xmlRoot } from './well-formed-xml.js';
 
 // The program runs as a user runs it: a separate node process, TypeScript through tsx,
@@ -177,6 +179,40 @@ describe('ag-demo moons', () => {
     expect(result.stdout).toContain('MLP(2, [8, 1])');
     expect(result.stdout).toMatch(/training accuracy \d+\.\d% \(\d+\/100\)/);
   });
+});
+
+describe('ag-demo moons --save --onnx', () => {
+  it('writes the trained weights as safetensors and the model as ONNX, where the user asked', () => {
+    const save = join(tmp, 'trained', 'model.safetensors');
+    const onnx = join(tmp, 'trained', 'model.onnx');
+    const out = join(tmp, 'moons-save');
+    const args = ['moons', '--epochs', '3', '--out', out, '--save', save, '--onnx', onnx];
+    const result = run([...args, '--json']);
+    expect(result.status).toBe(0);
+    const summary = JSON.parse(result.stdout) as {
+      parameters: { state: Record<string, unknown> };
+      files: string[];
+    };
+    expect(summary.files).toEqual([
+      join(out, 'moons-loss.svg'),
+      join(out, 'moons-boundary.svg'),
+      save,
+      onnx,
+    ]);
+    // The file holds the weights the summary reports, bit for bit (JSON keeps doubles exactly).
+    const copy = new MLP(2, [16, 16, 1]);
+    loadSafetensors(copy, new Uint8Array(readFileSync(save)));
+    expect(copy.stateDict()).toEqual(summary.parameters.state);
+    // The ONNX file is the float32 export of those weights: protobuf field 1, ir_version 8, first.
+    const model = new Uint8Array(readFileSync(onnx));
+    expect([model[0], model[1]]).toEqual([0x08, 8]);
+    expect(model).toEqual(toOnnx(copy, { dtype: 'float32' }));
+    const story = run(args);
+    expect(story.stdout).toContain(`wrote ${save}`);
+    expect(story.stdout).toContain(
+      'in PyTorch: nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 1))',
+    );
+  }, 30_000); // two runs of the program
 });
 
 describe('ag-demo graph', () => {

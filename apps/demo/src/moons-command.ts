@@ -1,5 +1,6 @@
 import { noGrad } from '@ag/core';
 import { Rng, blobs, circles, moons, spirals, xor, type ClassificationDataset } from '@ag/data';
+import { saveSafetensors, toOnnx, torchModuleSource } from '@ag/io';
 import { MLP, SGD, evaluate, fit, hinge, l2Penalty, linearDecay } from '@ag/nn';
 import type { DatasetName, MoonsOptions } from './args.js';
 import { decisionBoundarySvg } from './decision-boundary-svg.js';
@@ -123,6 +124,11 @@ export function runMoons(options: MoonsOptions, out: RunOutput): void {
       title: `Decision boundary on ${options.dataset}: ${(accuracy * 100).toFixed(1)}% right`,
     }),
   );
+  if (options.save !== null) {
+    out.writeBytes(options.save, saveSafetensors(model, { dtype: 'F64' }));
+    out.say(`   in PyTorch: ${torchModuleSource(model)}`);
+  }
+  if (options.onnx !== null) out.writeBytes(options.onnx, toOnnx(model, { dtype: 'float32' }));
   out.chart('loss per epoch', result.history);
   out.summary({
     ...summary,

@@ -39,6 +39,16 @@ export class RunOutput {
     return path;
   }
 
+  /** Writes bytes to `path` (relative to where the user typed the command) and prints it. */
+  writeBytes(path: string, bytes: Uint8Array): string {
+    const absolute = resolve(this.baseDir, path);
+    mkdirSync(dirname(absolute), { recursive: true });
+    writeFileSync(absolute, bytes);
+    this.files.push(path);
+    this.say(`   wrote ${path}`);
+    return path;
+  }
+
   progress(label: string, total: number, unit: string): Progress {
     const style = progressStyle({ isTTY: this.streams.stderr.isTTY, quiet: this.options.quiet });
     return createProgress({ label, total, unit, style, stream: this.streams.stderr });
