@@ -22,6 +22,7 @@ const steps = [
   ['typecheck', 'pnpm', 'run', 'typecheck'],
   ['tests', 'node', 'scripts/run-tests.mjs'],
   ['package checks', 'pnpm', 'run', 'check:pkg'],
+  ['docs', 'pnpm', 'run', 'docs'],
   ['release flow', 'node', 'scripts/release-flow.mjs'],
   ['playground e2e', 'node', 'apps/playground/e2e/run.mjs'],
   ['bench (quick)', 'pnpm', 'run', 'bench', '--quick'],
