@@ -23,6 +23,7 @@ const steps = [
   ['tests', 'node', 'scripts/run-tests.mjs'],
   ['package checks', 'pnpm', 'run', 'check:pkg'],
   ['docs', 'pnpm', 'run', 'docs'],
+  ['snippets', 'node', 'scripts/check-snippets.mjs'],
   ['release flow', 'node', 'scripts/release-flow.mjs'],
   ['playground e2e', 'node', 'apps/playground/e2e/run.mjs'],
   ['bench (quick)', 'pnpm', 'run', 'bench', '--quick'],
