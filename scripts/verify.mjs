@@ -24,6 +24,7 @@ const steps = [
   ['package checks', 'pnpm', 'run', 'check:pkg'],
   ['docs', 'pnpm', 'run', 'docs'],
   ['snippets', 'node', 'scripts/check-snippets.mjs'],
+  ['examples', 'node', 'examples/run.mjs'],
   ['release flow', 'node', 'scripts/release-flow.mjs'],
   ['playground e2e', 'node', 'apps/playground/e2e/run.mjs'],
   ['bench (quick)', 'pnpm', 'run', 'bench', '--quick'],
