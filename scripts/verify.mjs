@@ -25,6 +25,7 @@ const steps = [
   ['docs', 'pnpm', 'run', 'docs'],
   ['snippets', 'node', 'scripts/check-snippets.mjs'],
   ['examples', 'node', 'examples/run.mjs'],
+  ['workflows', 'node', 'scripts/check-workflows.mjs'],
   ['release flow', 'node', 'scripts/release-flow.mjs'],
   ['playground e2e', 'node', 'apps/playground/e2e/run.mjs'],
   ['bench (quick)', 'pnpm', 'run', 'bench', '--quick'],
