@@ -46,9 +46,14 @@ const SIGNATURES_OF = {
   Accessor: ReflectionKind.GetSignature | ReflectionKind.SetSignature,
 };
 
-function insideParameter(reflection) {
+/**
+ * Whether a reflection belongs to a parameter, or to an object type written inline in a
+ * signature (`linear(): RegressionDataset<{ slope: number }>`): the function's own doc
+ * comment describes those.
+ */
+function insideSignature(reflection) {
   for (let r = reflection.parent; r; r = r.parent) {
-    if (r.kindOf(ReflectionKind.Parameter)) return true;
+    if (r.kindOf(ReflectionKind.Parameter | ReflectionKind.SomeSignature)) return true;
   }
   return false;
 }
@@ -71,11 +76,14 @@ export function missingDocs(project, requiredKinds) {
   const missing = [];
   const seen = new Set();
   for (const reflection of project.getReflectionsByKind(kinds)) {
-    if (insideParameter(reflection) || documented(reflection)) continue;
-    // Object types written inline in a type alias are documented by the alias.
-    if (reflection.parent?.kindOf(ReflectionKind.TypeLiteral)) {
-      const owner = reflection.parent.parent;
-      if (reflection.kindOf(ReflectionKind.SomeSignature) && owner?.hasComment()) continue;
+    if (insideSignature(reflection) || documented(reflection)) continue;
+    // A function type's signature is described by the property or alias that holds it,
+    // which is checked itself; a class without a constructor of its own shows its class
+    // comment on `new X(`, which is checked itself too.
+    if (reflection.kindOf(ReflectionKind.SomeSignature)) {
+      if (reflection.parent?.kindOf(ReflectionKind.TypeLiteral)) continue;
+      const implicit = !reflection.sources?.length;
+      if (reflection.kindOf(ReflectionKind.ConstructorSignature) && implicit) continue;
     }
     const symbol = project.getSymbolIdFromReflection(reflection);
     if (symbol && project.packageName && symbol.packageName !== project.packageName) continue;
