@@ -7,6 +7,7 @@ import { noGrad } from './grad-mode.js';
 import { gradients } from './higher-order.js';
 import { Value } from './value.js';
 
+/** Options of {@link gradcheck}: the step and the tolerances, PyTorch's defaults. */
 export interface GradcheckOptions {
   /** Step of the central difference (default 1e-6). */
   eps?: number;
@@ -16,6 +17,7 @@ export interface GradcheckOptions {
   rtol?: number;
 }
 
+/** How one input's gradient compares: backprop against central differences. */
 export interface GradcheckEntry {
   /** Which input. */
   index: number;
@@ -31,13 +33,17 @@ export interface GradcheckEntry {
   ok: boolean;
 }
 
+/** What {@link gradcheck} found, input by input. */
 export interface GradcheckResult {
   /** Every entry within tolerance. */
   ok: boolean;
+  /** The largest `absError` of the entries. */
   maxAbsError: number;
+  /** The largest `relError` of the entries. */
   maxRelError: number;
   /** The entry furthest past (or closest to) its tolerance. */
   worst: GradcheckEntry;
+  /** One entry per input, in the order of `inputs`. */
   entries: GradcheckEntry[];
 }
 

@@ -1,6 +1,8 @@
 /**
  * @ag/core: scalar automatic differentiation. A `Value` records the op that
  * made it and its operands; `backward()` fills every node's `grad`.
+ *
+ * @packageDocumentation
  */
 export { Value, value, type ValueOptions } from './value.js';
 export {
