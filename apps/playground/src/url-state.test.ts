@@ -113,3 +113,23 @@ describe('URL state', () => {
     expect(problems).toHaveLength(2);
   });
 });
+
+describe('decodeState on hostile links', () => {
+  it('quotes at most 80 characters of a rejected value and says how long it was', () => {
+    // 5,000 layers of width 1: "1-1-…-1" is 9,999 characters.
+    const hidden = Array.from({ length: 5000 }, () => '1').join('-');
+    const { problems } = decodeState(`hidden=${hidden}`);
+    expect(problems).toHaveLength(1);
+    const message = problems[0] ?? '';
+    expect(message.length).toBeLessThan(300);
+    expect(message).toContain('"1-1-1-1');
+    expect(message).toContain('(9999 characters)');
+    expect(message).not.toContain(hidden.slice(0, 200));
+  });
+
+  it('quotes a short rejected value in full', () => {
+    expect(decodeState('n=-3').problems).toEqual([
+      'n: expected an integer in [10, 1000], received "-3"',
+    ]);
+  });
+});

@@ -91,7 +91,7 @@ export function decodeState(query: string): DecodedState {
     if (raw === null) return;
     const parsed = parse(raw);
     if (parsed.ok) state[field] = parsed.value;
-    else problems.push(`${KEYS[field]}: ${parsed.expected}, received ${JSON.stringify(raw)}`);
+    else problems.push(`${KEYS[field]}: ${parsed.expected}, received ${quote(raw)}`);
   };
 
   read('dataset', oneOf(DATASETS));
@@ -132,6 +132,21 @@ export function decodeState(query: string): DecodedState {
     state.loss = replacement;
   }
   return { state, problems };
+}
+
+/** Longest part of a rejected value that a problem message repeats. */
+const QUOTE_LENGTH = 80;
+
+/**
+ * A rejected value as a problem message shows it: in full when short, else its first
+ * characters and its length, so a hostile link cannot fill the page with its own text.
+ * @example
+ *   quote('-3'); // '"-3"'
+ *   quote('1-'.repeat(5000)); // '"1-1-…" (10000 characters)'
+ */
+export function quote(raw: string): string {
+  if (raw.length <= QUOTE_LENGTH) return JSON.stringify(raw);
+  return `${JSON.stringify(raw.slice(0, QUOTE_LENGTH))}… (${raw.length} characters)`;
 }
 
 /** Reads one field's text: its value, or what was expected instead. */
