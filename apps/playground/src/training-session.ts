@@ -15,6 +15,7 @@ import {
   mse,
 } from '@ag/nn';
 import { featurize } from './features.js';
+import type { ProbeResult } from './trainer-protocol.js';
 import type { LayerWeights, PlainForward } from './mlp-snapshot.js';
 import { copyLayers, snapshotMLP } from './mlp-snapshot.js';
 import type { LossName, PlaygroundState } from './playground-state.js';
@@ -283,6 +284,54 @@ export class TrainingSession {
     }
     target.data = value;
     this.#snapshot = undefined;
+  }
+
+  /**
+   * One training sample through the model with Values, and `backward()` on its loss alone
+   * (no regularization): what the step-by-step walk-through shows and must match. The
+   * gradients training has accumulated are put back afterwards.
+   * @example
+   *   session.probe(0).neuronGrads.at(-1); // [∂loss/∂output]
+   */
+  probe(index: number): ProbeResult {
+    const point = this.train.x[index];
+    if (!Number.isInteger(index) || point === undefined) {
+      throw new RangeError(
+        `probe(index): expected an integer in [0, ${this.train.x.length - 1}], received ${index}`,
+      );
+    }
+    const params = this.model.parameters();
+    const saved = params.map((p) => p.grad);
+    try {
+      for (const p of params) p.grad = 0;
+      const inputs = this.trainInputs[index] as number[];
+      const layers: Value[][] = [];
+      let x: readonly (number | Value)[] = inputs;
+      for (const layer of this.model.layers) {
+        const out = layer.forward(x);
+        layers.push(out);
+        x = out;
+      }
+      const target = this.#targets[index] as number;
+      const output = layers[layers.length - 1]?.[0] as Value;
+      const loss = this.#loss([output], [target]);
+      loss.backward();
+      return {
+        index,
+        point: [...point],
+        inputs: [...inputs],
+        activations: layers.map((l) => l.map((v) => v.data)),
+        neuronGrads: layers.map((l) => l.map((v) => v.grad)),
+        weightGrads: this.model.layers.map((layer) =>
+          layer.neurons.map((n) => [...n.w.map((w) => w.grad), n.b.grad]),
+        ),
+        target,
+        loss: loss.data,
+        weights: copyLayers(this.model),
+      };
+    } finally {
+      params.forEach((p, i) => (p.grad = saved[i] as number));
+    }
   }
 
   /** The model's inputs for a point of the plane (or of the line). */
