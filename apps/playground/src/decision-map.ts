@@ -169,31 +169,31 @@ export function drawClassPoints(
   const ctx = setupCanvas(canvas, size, size);
   ctx.clearRect(0, 0, size, size);
   const radius = train.x.length + test.x.length > 500 ? 3 : 4;
-  // A point's circle in data coordinates: training points filled, test points as rings.
-  const circle = (p: readonly number[]): void => {
-    ctx.beginPath();
-    ctx.arc(
-      toPixelX(domain, size, p[0] ?? 0),
-      toPixelY(domain, size, p[1] ?? 0),
-      radius,
-      0,
-      2 * Math.PI,
-    );
+  // One path per class and kind (a thousand separate fills take a frame's time many times over).
+  const path = (points: PlotPoints, label: 0 | 1): Path2D => {
+    const p = new Path2D();
+    points.x.forEach((q, i) => {
+      if ((points.y[i] === 1 ? 1 : 0) !== label) return;
+      const x = toPixelX(domain, size, q[0] ?? 0);
+      const y = toPixelY(domain, size, q[1] ?? 0);
+      p.moveTo(x + radius, y);
+      p.arc(x, y, radius, 0, 2 * Math.PI);
+    });
+    return p;
   };
   ctx.lineWidth = 1;
-  train.x.forEach((p, i) => {
-    circle(p);
-    ctx.fillStyle = cssColor(CLASS_COLORS[train.y[i] === 1 ? 1 : 0]);
-    ctx.fill();
+  for (const label of [0, 1] as const) {
+    const p = path(train, label);
+    ctx.fillStyle = cssColor(CLASS_COLORS[label]);
+    ctx.fill(p);
     ctx.strokeStyle = '#fff';
-    ctx.stroke();
-  });
+    ctx.stroke(p);
+  }
   ctx.lineWidth = 2;
-  test.x.forEach((p, i) => {
-    circle(p);
-    ctx.strokeStyle = cssColor(CLASS_COLORS[test.y[i] === 1 ? 1 : 0]);
-    ctx.stroke();
-  });
+  for (const label of [0, 1] as const) {
+    ctx.strokeStyle = cssColor(CLASS_COLORS[label]);
+    ctx.stroke(path(test, label));
+  }
 }
 
 /**

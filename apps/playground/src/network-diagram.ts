@@ -1,12 +1,10 @@
-import { heatColor } from './color-scale.js';
 import { setupCanvas } from './canvas-setup.js';
+import type { DiagramGeometry } from './diagram-render.js';
 import { FEATURE_INFO } from './features.js';
 import type { LayerWeights } from './mlp-snapshot.js';
 import type { NetworkLayout } from './network-layout.js';
-import { linkStyle, networkLayout, segmentDistance } from './network-layout.js';
-import { gridPoint } from './network-grids.js';
+import { networkLayout, segmentDistance } from './network-layout.js';
 import { formatNumber } from './number-format.js';
-import type { PlotDomain } from './plot-domain.js';
 import type { FeatureName, PlaygroundState } from './playground-state.js';
 import { FEATURES, LIMITS, isOneDimensional } from './playground-state.js';
 import type { FrameMessage } from './trainer-protocol.js';
@@ -18,6 +16,8 @@ export interface DiagramActions {
   setWeight(layer: number, neuron: number, input: number, value: number): void;
   /** The pointer is over a node: show its map on the big plot (undefined: the output again). */
   preview(grid: Float32Array | undefined, resolution: number): void;
+  /** The nodes moved (or the walk-through's highlight changed): the worker paints there. */
+  geometry(geometry: DiagramGeometry): void;
 }
 
 /** A link of the drawn network: from node `input` of column `layer` to `neuron` of the next. */
@@ -35,8 +35,6 @@ export interface DiagramOverlay {
   links: { layer: number; text: (neuron: number, input: number) => string } | undefined;
 }
 
-const NEGATIVE = '232, 137, 28';
-const POSITIVE = '31, 119, 180';
 const HIT_DISTANCE = 5;
 
 /** Neuron j of hidden layer l as people count them: layer and neuron from 1. */
@@ -58,15 +56,15 @@ export class NetworkDiagram {
   readonly #editor: HTMLElement;
   #state: PlaygroundState | undefined;
   #layout: NetworkLayout = { size: 0, columns: [] };
-  /** Node canvases by column: the inputs column holds all seven features (or the line's x). */
-  #nodes: HTMLCanvasElement[][] = [];
+  /** Node buttons by column: the inputs column holds all seven features (or the line's x). */
+  #nodes: HTMLButtonElement[][] = [];
   /** The model's inputs: indices into the inputs column, in model order. */
   #inputColumn: number[] = [];
   #frame: FrameMessage | undefined;
   #overlay: DiagramOverlay | undefined;
   #labels: HTMLElement[][] = [];
   #editing: { layer: number; neuron: number } | undefined;
-  #domain: PlotDomain | undefined;
+  #hovered: LinkRef | undefined;
 
   constructor(
     root: HTMLElement,
@@ -103,7 +101,9 @@ export class NetworkDiagram {
       this.actions.preview(undefined, 0);
     });
     this.#body.addEventListener('click', (e) => {
-      const link = this.#linkAt(e);
+      // The link the tooltip names is the one the user means (a click's integer
+      // coordinates can land nearer a crossing link).
+      const link = this.#tip.hidden ? this.#linkAt(e) : this.#hovered;
       if (link !== undefined) this.openEditor(link.layer, link.neuron, link.input);
     });
     new ResizeObserver(() => this.#relayout()).observe(this.#body);
@@ -121,16 +121,19 @@ export class NetworkDiagram {
   /** Paint a new frame: node maps, links, and the editor's values. */
   update(frame: FrameMessage): void {
     this.#frame = frame;
-    this.#paintNodes();
-    this.#paintLinks();
+    this.#paintLinks(frame.diagram);
+    frame.diagram?.close();
+    frame.diagram = undefined;
     if (this.#editing !== undefined) this.#fillEditor();
   }
 
   /** Put the walk-through's numbers on the diagram (undefined: take them off). */
   setOverlay(overlay: DiagramOverlay | undefined): void {
+    const layer = this.#overlay?.links?.layer;
     this.#overlay = overlay;
     this.#paintLabels();
-    this.#paintLinks();
+    // The worker fades the other layers' links, and sends a frame with the new picture.
+    if (overlay?.links?.layer !== layer) this.#sendGeometry();
   }
 
   get frame(): FrameMessage | undefined {
@@ -204,15 +207,11 @@ export class NetworkDiagram {
     button.setAttribute('aria-label', label);
     button.dataset.column = String(column);
     button.dataset.index = String(k);
-    const canvas = document.createElement('canvas');
-    canvas.width = 20;
-    canvas.height = 20;
-    button.append(canvas);
     const value = document.createElement('span');
     value.className = 'net-value';
     button.append(value);
     this.#body.append(button);
-    (this.#nodes[column] as HTMLCanvasElement[])[k] = canvas;
+    (this.#nodes[column] as HTMLButtonElement[])[k] = button;
     (this.#labels[column] as HTMLElement[])[k] = value;
     return button;
   }
@@ -249,7 +248,22 @@ export class NetworkDiagram {
       if (p !== undefined) head.style.left = `${p.x + size / 2}px`;
     });
     this.#root.style.setProperty('--node', `${size}px`);
-    this.#paintLinks();
+    this.#sendGeometry();
+  }
+
+  #sendGeometry(): void {
+    const width = this.#body.clientWidth;
+    const height = this.#body.clientHeight;
+    if (width === 0 || height === 0) return;
+    this.actions.geometry({
+      width,
+      height,
+      dpr: Math.max(1, Math.min(3, window.devicePixelRatio || 1)),
+      size: this.#layout.size,
+      columns: this.#layout.columns,
+      inputColumn: this.#inputColumn,
+      highlight: this.#overlay?.links?.layer,
+    });
   }
 
   /** The map a node shows: an input's or a neuron's values over the plane. */
@@ -267,56 +281,10 @@ export class NetworkDiagram {
     return layer?.subarray(k * cells, (k + 1) * cells);
   }
 
-  /** A feature that is not an input still shows its map, from its formula. */
-  #featureGrid(column: number, k: number, resolution: number): Float32Array | undefined {
-    const feature = FEATURES[k];
-    if (column !== 0 || feature === undefined || this.#domain === undefined) return undefined;
-    const grid = new Float32Array(resolution * resolution);
-    for (let row = 0; row < resolution; row++)
-      for (let col = 0; col < resolution; col++) {
-        const [x1, x2] = gridPoint(this.#domain, resolution, row, col);
-        grid[row * resolution + col] = FEATURE_INFO[feature].f(x1, x2);
-      }
-    return grid;
-  }
-
-  /** The plane the maps cover, from the run's data. */
-  setDomain(domain: PlotDomain): void {
-    this.#domain = domain;
-  }
-
   #previewNode(layer: number, neuron: number): void {
     const t = this.#frame?.thumbnails;
     const grid = this.#gridOf(layer + 1, neuron);
     if (t !== undefined && grid !== undefined) this.actions.preview(grid, t.resolution);
-  }
-
-  #paintNodes(): void {
-    const t = this.#frame?.thumbnails;
-    if (t === undefined) return;
-    const res = t.resolution;
-    this.#nodes.forEach((column, c) =>
-      column.forEach((canvas, k) => {
-        const grid = this.#gridOf(c, k) ?? this.#featureGrid(c, k, res);
-        if (grid === undefined) return;
-        if (canvas.width !== res) {
-          canvas.width = res;
-          canvas.height = res;
-        }
-        const ctx = canvas.getContext('2d');
-        if (ctx === null) return;
-        const image = ctx.createImageData(res, res);
-        const px = image.data;
-        for (let i = 0; i < res * res; i++) {
-          const [r, g, b] = heatColor(grid[i] as number);
-          px[4 * i] = r;
-          px[4 * i + 1] = g;
-          px[4 * i + 2] = b;
-          px[4 * i + 3] = 255;
-        }
-        ctx.putImageData(image, 0, 0);
-      }),
-    );
   }
 
   #paintLabels(): void {
@@ -341,53 +309,35 @@ export class NetworkDiagram {
     return [from.x + size, from.y + size / 2, to.x, to.y + size / 2];
   }
 
-  #paintLinks(): void {
+  /** Show the worker's picture of links and maps, and the walk-through's numbers on links. */
+  #paintLinks(picture: ImageBitmap | undefined): void {
     const width = this.#body.clientWidth;
     const height = this.#body.clientHeight;
-    if (width === 0) return;
+    if (width === 0 || picture === undefined) return;
     const ctx = setupCanvas(this.#links, width, height);
     ctx.clearRect(0, 0, width, height);
+    ctx.drawImage(picture, 0, 0, width, height);
     const weights = this.#frame?.weights;
-    if (weights === undefined) return;
     const highlight = this.#overlay?.links;
-    weights.forEach((layer, l) => {
-      for (let j = 0; j < layer.nout; j++) {
-        for (let i = 0; i < layer.nin; i++) {
-          const ends = this.#ends({ layer: l, neuron: j, input: i });
-          if (ends === undefined) continue;
-          const w = layer.w[j * layer.nin + i] as number;
-          const { width: lw, alpha } = linkStyle(w);
-          const dim = highlight !== undefined && highlight.layer !== l;
-          ctx.strokeStyle = `rgba(${w < 0 ? NEGATIVE : POSITIVE}, ${dim ? alpha * 0.25 : alpha})`;
-          ctx.lineWidth = lw;
-          ctx.beginPath();
-          ctx.moveTo(ends[0], ends[1]);
-          ctx.lineTo(ends[2], ends[3]);
-          ctx.stroke();
-        }
-      }
-    });
-    if (highlight !== undefined) {
-      const layer = weights[highlight.layer];
-      if (layer === undefined) return;
-      ctx.font = '11px system-ui, sans-serif';
-      ctx.textAlign = 'center';
-      // Numbers on at most 24 links, so they stay readable.
-      let shown = 0;
-      for (let j = 0; j < layer.nout && shown < 24; j++) {
-        for (let i = 0; i < layer.nin && shown < 24; i++, shown++) {
-          const ends = this.#ends({ layer: highlight.layer, neuron: j, input: i });
-          if (ends === undefined) continue;
-          const t = 0.35 + (0.3 * ((i + j) % 3)) / 2;
-          const x = ends[0] + t * (ends[2] - ends[0]);
-          const y = ends[1] + t * (ends[3] - ends[1]);
-          const text = highlight.text(j, i);
-          const w = ctx.measureText(text).width + 6;
-          ctx.fillStyle = 'rgba(255, 255, 255, 0.9)';
-          ctx.fillRect(x - w / 2, y - 7, w, 14);
-          ctx.fillStyle = '#1f2328';
-          ctx.fillText(text, x, y + 4);
-        }
+    const layer = highlight === undefined ? undefined : weights?.[highlight.layer];
+    if (highlight === undefined || layer === undefined) return;
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    // Numbers on at most 24 links, so they stay readable.
+    let shown = 0;
+    for (let j = 0; j < layer.nout && shown < 24; j++) {
+      for (let i = 0; i < layer.nin && shown < 24; i++, shown++) {
+        const ends = this.#ends({ layer: highlight.layer, neuron: j, input: i });
+        if (ends === undefined) continue;
+        const t = 0.35 + (0.3 * ((i + j) % 3)) / 2;
+        const x = ends[0] + t * (ends[2] - ends[0]);
+        const y = ends[1] + t * (ends[3] - ends[1]);
+        const text = highlight.text(j, i);
+        const w = ctx.measureText(text).width + 6;
+        ctx.fillStyle = 'rgba(255, 255, 255, 0.9)';
+        ctx.fillRect(x - w / 2, y - 7, w, 14);
+        ctx.fillStyle = '#1f2328';
+        ctx.fillText(text, x, y + 4);
       }
     }
   }
@@ -430,6 +380,7 @@ export class NetworkDiagram {
     this.#tip.style.left = `${event.clientX - box.left + 12}px`;
     this.#tip.style.top = `${event.clientY - box.top + 12}px`;
     this.#tip.hidden = false;
+    this.#hovered = link;
     this.#tip.dataset.layer = String(link.layer);
     this.#tip.dataset.neuron = String(link.neuron);
     this.#tip.dataset.input = String(link.input);

@@ -50,6 +50,7 @@ export class TrainView {
   #pointsDrawn = false;
   #probes = new Map<number, (result: ProbeResult | { error: string }) => void>();
   #stateDicts = new Map<number, (json: string) => void>();
+  #evaluations = new Map<number, (activations: number[][]) => void>();
   #nextId = 1;
   readonly diagram: NetworkDiagram;
   readonly #heatmap = pageElement('heatmap', HTMLCanvasElement);
@@ -62,7 +63,7 @@ export class TrainView {
 
   constructor(
     state: Readonly<PlaygroundState>,
-    actions: Omit<DiagramActions, 'setWeight' | 'preview'>,
+    actions: Omit<DiagramActions, 'setWeight' | 'preview' | 'geometry'>,
   ) {
     this.#state = { ...state };
     this.#worker = new Worker(new URL('./training-worker.ts', import.meta.url), { type: 'module' });
@@ -72,6 +73,7 @@ export class TrainView {
       setWeight: (layer, neuron, input, value) =>
         this.#send({ type: 'setWeight', layer, neuron, input, value }),
       preview: (grid, resolution) => this.#preview(grid, resolution),
+      geometry: (geometry) => this.#send({ type: 'geometry', geometry }),
     });
     this.#play.addEventListener('click', () => (this.#playing ? this.pause() : this.play()));
     pageElement('step', HTMLButtonElement).addEventListener('click', () => {
@@ -162,8 +164,24 @@ export class TrainView {
     });
   }
 
+  /**
+   * Every neuron's value at a point of the plane, computed by the @ag/nn model itself in the
+   * worker: what the diagram's maps must show there.
+   */
+  evaluate(point: number[]): Promise<number[][]> {
+    const id = this.#nextId++;
+    return new Promise((resolve) => {
+      this.#evaluations.set(id, resolve);
+      this.#send({ type: 'evaluate', id, point });
+    });
+  }
+
   #receive(message: TrainerMessage): void {
     switch (message.type) {
+      case 'evaluate':
+        this.#evaluations.get(message.id)?.(message.activations);
+        this.#evaluations.delete(message.id);
+        return;
       case 'probe':
         this.#probes.get(message.id)?.(message.result);
         this.#probes.delete(message.id);
@@ -175,7 +193,6 @@ export class TrainView {
       case 'data':
         if (message.run !== this.#run) return;
         this.#data = message;
-        this.diagram.setDomain(message.domain);
         this.#describe(message);
         return;
       case 'error':
@@ -204,7 +221,17 @@ export class TrainView {
     }
   }
 
+  /** How long the last frames took to draw, in ms (the tests report them). */
+  readonly drawTimes: number[] = [];
+
   #draw(frame: FrameMessage): void {
+    const start = performance.now();
+    this.#draw1(frame);
+    this.drawTimes.push(performance.now() - start);
+    if (this.drawTimes.length > 500) this.drawTimes.shift();
+  }
+
+  #draw1(frame: FrameMessage): void {
     this.#frame = frame;
     this.#record(frame);
     this.#drawPlot(frame);

@@ -1,4 +1,5 @@
 import type { Dataset } from '@ag/data';
+import type { DiagramGeometry } from './diagram-render.js';
 import type { LayerWeights } from './mlp-snapshot.js';
 import type { NeuronGrids } from './network-grids.js';
 import type { PlaygroundState } from './playground-state.js';
@@ -13,10 +14,14 @@ export type TrainerCommand =
   | { type: 'step' }
   /** The page has drawn the last frame: the worker may send the next. */
   | { type: 'drawn' }
+  /** Where the diagram's nodes are: the worker paints links and maps there from now on. */
+  | { type: 'geometry'; geometry: DiagramGeometry }
   | { type: 'setWeight'; layer: number; neuron: number; input: number; value: number }
   /** Walk one training sample (by index) through the model. */
   | { type: 'probe'; id: number; index: number }
-  | { type: 'stateDict'; id: number };
+  | { type: 'stateDict'; id: number }
+  /** Every neuron's value at a point of the plane, from the @ag/nn model's own forward. */
+  | { type: 'evaluate'; id: number; point: number[] };
 
 /** A new run's data, sent once per reset. */
 export interface DataMessage {
@@ -46,6 +51,8 @@ export interface FrameMessage {
   thumbnails: NeuronGrids;
   /** The output over the plot at a finer grid: confidence in [−1, 1], or the regression value. */
   map: { resolution: number; values: Float32Array };
+  /** The diagram's links and node maps, painted by the worker (once it knows the geometry). */
+  diagram: ImageBitmap | undefined;
 }
 
 /**
@@ -74,4 +81,5 @@ export type TrainerMessage =
   | FrameMessage
   | { type: 'error'; run: number; message: string }
   | { type: 'probe'; id: number; result: ProbeResult | { error: string } }
-  | { type: 'stateDict'; id: number; json: string };
+  | { type: 'stateDict'; id: number; json: string }
+  | { type: 'evaluate'; id: number; inputs: number[]; activations: number[][] };

@@ -1,9 +1,16 @@
+import type { Value } from '@ag/core';
+import { noGrad } from '@ag/core';
+import type { DiagramGeometry } from './diagram-render.js';
+import { renderDiagram } from './diagram-render.js';
+import { FEATURE_INFO } from './features.js';
+import type { LayerWeights } from './mlp-snapshot.js';
 import { copyLayers } from './mlp-snapshot.js';
-import { neuronGrids } from './network-grids.js';
+import type { NeuronGrids } from './network-grids.js';
+import { gridPoint, neuronGrids } from './network-grids.js';
 import type { PlotDomain } from './plot-domain.js';
 import { rangeDomain, squareDomain } from './plot-domain.js';
 import type { PlaygroundState } from './playground-state.js';
-import { isOneDimensional } from './playground-state.js';
+import { FEATURES, isOneDimensional } from './playground-state.js';
 import type { FrameMessage, TrainerCommand, TrainerMessage } from './trainer-protocol.js';
 import { TrainingSession } from './training-session.js';
 
@@ -48,6 +55,10 @@ export class Trainer {
   #waitingForPage = false;
   #nextFrame = 0;
   #scheduled = false;
+  #geometry: DiagramGeometry | undefined;
+  #canvas: OffscreenCanvas | undefined;
+  /** Maps of the features that are not inputs, by feature index, for the current run. */
+  #featureGrids = new Map<number, Float32Array>();
 
   constructor(
     private readonly send: (message: TrainerMessage, transfer: Transferable[]) => void,
@@ -76,6 +87,11 @@ export class Trainer {
       case 'drawn':
         this.#waitingForPage = false;
         return;
+      case 'geometry':
+        this.#geometry = command.geometry;
+        this.#waitingForPage = false;
+        this.#frame();
+        return;
       case 'setWeight':
         this.#guard(() =>
           this.#session?.setWeight(command.layer, command.neuron, command.input, command.value),
@@ -90,6 +106,20 @@ export class Trainer {
         } catch (error) {
           this.send({ type: 'probe', id: command.id, result: { error: messageOf(error) } }, []);
         }
+        return;
+      }
+      case 'evaluate': {
+        const s = this.#session;
+        if (s === undefined) return;
+        const inputs = s.inputsOf(command.point);
+        const activations: number[][] = [];
+        let x: readonly (number | Value)[] = inputs;
+        for (const layer of s.model.layers) {
+          const out = noGrad(() => layer.forward(x));
+          activations.push(out.map((v) => v.data));
+          x = out;
+        }
+        this.send({ type: 'evaluate', id: command.id, inputs, activations }, []);
         return;
       }
       case 'stateDict':
@@ -117,6 +147,7 @@ export class Trainer {
     }
     this.#session = session;
     this.#domain = domainOf(session);
+    this.#featureGrids.clear();
     this.send(
       {
         type: 'data',
@@ -162,15 +193,43 @@ export class Trainer {
     if (this.#playing) this.#schedule();
   }
 
+  /** The diagram as a picture, where the page has put its nodes; undefined until it says. */
+  #paint(weights: LayerWeights[], thumbnails: NeuronGrids, oneD: boolean): ImageBitmap | undefined {
+    const g = this.#geometry;
+    if (g === undefined || typeof OffscreenCanvas === 'undefined') return undefined;
+    const width = Math.max(1, Math.round(g.width * g.dpr));
+    const height = Math.max(1, Math.round(g.height * g.dpr));
+    if (this.#canvas === undefined) this.#canvas = new OffscreenCanvas(width, height);
+    const canvas = this.#canvas;
+    if (canvas.width !== width) canvas.width = width;
+    if (canvas.height !== height) canvas.height = height;
+    const ctx = canvas.getContext('2d');
+    if (ctx === null) return undefined;
+    const res = thumbnails.resolution;
+    renderDiagram(ctx, g, weights, thumbnails, (k) => {
+      if (oneD) return undefined;
+      let grid = this.#featureGrids.get(k);
+      if (grid === undefined) {
+        grid = featureMap(this.#domain, k, res);
+        if (grid !== undefined) this.#featureGrids.set(k, grid);
+      }
+      return grid;
+    });
+    return canvas.transferToImageBitmap();
+  }
+
   /** Measure and map the model as it is now, and send it. */
   #frame(): void {
     const s = this.#session;
     if (s === undefined) return;
     const start = this.now();
     const weights = copyLayers(s.model);
-    const inputsOf = (p: readonly number[]): number[] => s.inputsOf(p);
-    const thumbnails = neuronGrids(weights, this.#domain, inputsOf, THUMBNAIL_RESOLUTION);
     const oneD = isOneDimensional(s.state.dataset);
+    // The line's model reads x alone: its maps vary along the plot's x axis only.
+    const inputsOf = oneD
+      ? (p: readonly number[]): number[] => [p[0] ?? NaN]
+      : (p: readonly number[]): number[] => s.inputsOf(p);
+    const thumbnails = neuronGrids(weights, this.#domain, inputsOf, THUMBNAIL_RESOLUTION);
     const resolution = oneD ? 1 : mapResolution(s.model.parameterCount);
     const full = oneD ? undefined : neuronGrids(weights, this.#domain, inputsOf, resolution);
     const values = full?.layers[full.layers.length - 1] ?? new Float32Array(1);
@@ -179,6 +238,7 @@ export class Trainer {
       const scale = s.state.loss === 'bce' ? 0.5 : 1;
       for (let i = 0; i < values.length; i++) values[i] = Math.tanh(scale * (values[i] as number));
     }
+    const diagram = this.#paint(weights, thumbnails, oneD);
     const frame: FrameMessage = {
       type: 'frame',
       run: this.#run,
@@ -190,15 +250,32 @@ export class Trainer {
       grads: s.lastGrads,
       thumbnails,
       map: { resolution, values },
+      diagram,
     };
     const transfer: Transferable[] = [values, ...thumbnails.inputs, ...thumbnails.layers].map(
       (a) => a.buffer as ArrayBuffer,
     );
+    if (diagram !== undefined) transfer.push(diagram);
     this.#waitingForPage = true;
     this.send(frame, transfer);
     const cost = this.now() - start;
-    this.#nextFrame = start + Math.max(FRAME_INTERVAL_MS, 4 * cost);
+    // A costly frame (a large model on many points) waits twice its cost: training keeps
+    // at least two thirds of the worker's time.
+    this.#nextFrame = start + Math.max(FRAME_INTERVAL_MS, 2 * cost);
   }
+}
+
+/** A feature's map over the plane, from its formula (for features that are not inputs). */
+function featureMap(domain: PlotDomain, k: number, resolution: number): Float32Array | undefined {
+  const feature = FEATURES[k];
+  if (feature === undefined) return undefined;
+  const grid = new Float32Array(resolution * resolution);
+  for (let row = 0; row < resolution; row++)
+    for (let col = 0; col < resolution; col++) {
+      const [x1, x2] = gridPoint(domain, resolution, row, col);
+      grid[row * resolution + col] = FEATURE_INFO[feature].f(x1, x2);
+    }
+  return grid;
 }
 
 function messageOf(error: unknown): string {
