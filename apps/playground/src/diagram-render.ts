@@ -9,8 +9,8 @@ export interface DiagramGeometry {
   width: number;
   height: number;
   dpr: number;
-  /** Side of a node, and each column's node corners (column 0: every feature shown). */
-  size: number;
+  /** Side of the nodes in each column, and each column's node corners (column 0: every feature shown). */
+  sizes: number[];
   columns: { x: number; y: number }[][];
   /** Which nodes of column 0 are the model's inputs, in model order. */
   inputColumn: number[];
@@ -42,12 +42,14 @@ export function renderDiagram(
 ): void {
   ctx.setTransform(g.dpr, 0, 0, g.dpr, 0, 0);
   ctx.clearRect(0, 0, g.width, g.height);
-  const { size, columns } = g;
+  const { sizes, columns } = g;
   const ends = (l: number, j: number, i: number): [number, number, number, number] | undefined => {
     const from = columns[l]?.[l === 0 ? (g.inputColumn[i] ?? -1) : i];
     const to = columns[l + 1]?.[j];
+    const a = sizes[l] ?? 0;
+    const b = sizes[l + 1] ?? 0;
     if (from === undefined || to === undefined) return undefined;
-    return [from.x + size, from.y + size / 2, to.x, to.y + size / 2];
+    return [from.x + a, from.y + a / 2, to.x, to.y + b / 2];
   };
   const buckets = new Map<number, number[]>();
   weights.forEach((layer, l) => {
@@ -83,10 +85,10 @@ export function renderDiagram(
   // Each node's map, cell (row, col) of the grid filling its share of the node's square.
   const res = grids.resolution;
   const cells = res * res;
-  const side = Math.max(1, Math.round(size * g.dpr));
-  const image = ctx.createImageData(side, side);
-  const px = image.data;
-  columns.forEach((column, c) =>
+  columns.forEach((column, c) => {
+    const side = Math.max(1, Math.round((sizes[c] ?? 0) * g.dpr));
+    const image = ctx.createImageData(side, side);
+    const px = image.data;
     column.forEach((p, k) => {
       let grid: Float32Array | undefined;
       if (c === 0) {
@@ -109,6 +111,6 @@ export function renderDiagram(
         }
       }
       ctx.putImageData(image, Math.round(p.x * g.dpr), Math.round(p.y * g.dpr));
-    }),
-  );
+    });
+  });
 }

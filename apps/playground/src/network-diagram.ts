@@ -55,7 +55,7 @@ export class NetworkDiagram {
   readonly #tip: HTMLElement;
   readonly #editor: HTMLElement;
   #state: PlaygroundState | undefined;
-  #layout: NetworkLayout = { size: 0, columns: [] };
+  #layout: NetworkLayout = { sizes: [], columns: [] };
   /** Node buttons by column: the inputs column holds all seven features (or the line's x). */
   #nodes: HTMLButtonElement[][] = [];
   /** The model's inputs: indices into the inputs column, in model order. */
@@ -230,13 +230,14 @@ export class NetworkDiagram {
     if (width === 0 || height === 0) return;
     const counts = this.#nodes.map((c) => c.length);
     // Room on the left for the feature labels and at the top for the + / − buttons.
-    const top = 28;
+    const top = 40;
     const layout = networkLayout(counts, width - 8, height - top - 4, 44);
     layout.columns = layout.columns.map((col) => col.map((p) => ({ x: p.x + 4, y: p.y + top })));
     this.#layout = layout;
-    const { size } = layout;
     this.#body.querySelectorAll<HTMLButtonElement>('.net-node').forEach((button) => {
-      const p = layout.columns[Number(button.dataset.column)]?.[Number(button.dataset.index)];
+      const column = Number(button.dataset.column);
+      const p = layout.columns[column]?.[Number(button.dataset.index)];
+      const size = layout.sizes[column] ?? 0;
       if (p === undefined) return;
       button.style.left = `${p.x}px`;
       button.style.top = `${p.y}px`;
@@ -244,10 +245,10 @@ export class NetworkDiagram {
       button.style.height = `${size}px`;
     });
     this.#body.querySelectorAll<HTMLElement>('.net-column-head').forEach((head) => {
-      const p = layout.columns[Number(head.dataset.column)]?.[0];
-      if (p !== undefined) head.style.left = `${p.x + size / 2}px`;
+      const column = Number(head.dataset.column);
+      const p = layout.columns[column]?.[0];
+      if (p !== undefined) head.style.left = `${p.x + (layout.sizes[column] ?? 0) / 2}px`;
     });
-    this.#root.style.setProperty('--node', `${size}px`);
     this.#sendGeometry();
   }
 
@@ -259,7 +260,7 @@ export class NetworkDiagram {
       width,
       height,
       dpr: Math.max(1, Math.min(3, window.devicePixelRatio || 1)),
-      size: this.#layout.size,
+      sizes: this.#layout.sizes,
       columns: this.#layout.columns,
       inputColumn: this.#inputColumn,
       highlight: this.#overlay?.links?.layer,
@@ -301,12 +302,14 @@ export class NetworkDiagram {
 
   /** Endpoints of a link in the body's CSS pixels. */
   #ends(link: LinkRef): [number, number, number, number] | undefined {
-    const { size, columns } = this.#layout;
+    const { sizes, columns } = this.#layout;
     const from =
       columns[link.layer]?.[link.layer === 0 ? (this.#inputColumn[link.input] ?? -1) : link.input];
     const to = columns[link.layer + 1]?.[link.neuron];
+    const a = sizes[link.layer] ?? 0;
+    const b = sizes[link.layer + 1] ?? 0;
     if (from === undefined || to === undefined) return undefined;
-    return [from.x + size, from.y + size / 2, to.x, to.y + size / 2];
+    return [from.x + a, from.y + a / 2, to.x, to.y + b / 2];
   }
 
   /** Show the worker's picture of links and maps, and the walk-through's numbers on links. */

@@ -2,19 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { linkStyle, networkLayout, segmentDistance } from './network-layout.js';
 
 describe('networkLayout', () => {
-  it('spreads columns over the width and centres each column', () => {
-    const { size, columns } = networkLayout([2, 3, 1], 300, 200);
-    // Tallest column 3: 200 / (3 · 1.25) = 53.3, capped at 40.
-    expect(size).toBe(40);
+  it('spreads column centres over the width and centres each column', () => {
+    const { sizes, columns } = networkLayout([2, 3, 1], 300, 200);
+    // Column of 3: 200 / (3 · 1.25) = 53.3, capped at 40; so are the others.
+    expect(sizes).toEqual([40, 40, 40]);
+    // Centres at 20, 150, 280 (from maxSize / 2 to width − maxSize / 2).
     expect(columns.map((c) => c[0]?.x)).toEqual([0, 130, 260]);
     // Column of 3: 3·40 + 2·10 = 140 tall, top at 30.
     expect(columns[1]?.map((p) => p.y)).toEqual([30, 80, 130]);
     expect(columns[2]?.[0]?.y).toBe(80);
   });
 
-  it('shrinks nodes to fit 64 in a column, never below 4 px', () => {
-    expect(networkLayout([2, 64, 1], 300, 400).size).toBe(5); // floor(400 / 80)
-    expect(networkLayout([2, 64, 1], 300, 100).size).toBe(4);
+  it('sizes each column by its own count: 64 neurons small, 7 inputs large, never below 4 px', () => {
+    const { sizes, columns } = networkLayout([7, 64, 1], 300, 400);
+    expect(sizes).toEqual([40, 5, 40]); // floor(400 / 80) = 5
+    // A small node sits on the same centre line as a large one would.
+    expect((columns[1]?.[0]?.x ?? 0) + 2.5).toBe(150);
+    expect(networkLayout([2, 64, 1], 300, 100).sizes[1]).toBe(4);
   });
 });
 

@@ -1,18 +1,18 @@
 /** Where the diagram puts each node: columns left to right, each column centred vertically. */
 export interface NetworkLayout {
-  /** Side of a node's square, in CSS pixels. */
-  size: number;
+  /** Side of the nodes' squares in each column, in CSS pixels. */
+  sizes: number[];
   /** columns[c][k]: top-left corner of node k of column c. */
   columns: { x: number; y: number }[][];
 }
 
 /**
- * Lay out columns of nodes (inputs, hidden layers, output) in a width × height box: columns
- * spread evenly, nodes as large as the tallest column allows (at most `maxSize`, at least 4),
- * each column centred, so a link runs from a node's right edge to the next column's left edge.
+ * Lay out columns of nodes (inputs, hidden layers, output) in a width × height box: column
+ * centres spread evenly, each column's nodes as large as its own count allows (at most
+ * `maxSize`, at least 4) and centred, so seven inputs stay legible beside 64 neurons.
  * @example
  *   networkLayout([2, 3, 1], 300, 200).columns[1].length; // 3
- *   networkLayout([2, 64, 1], 300, 200).size;            // small enough for 64 in 200 px
+ *   networkLayout([7, 64, 1], 300, 400).sizes;            // [40, 5, 40]
  */
 export function networkLayout(
   counts: readonly number[],
@@ -20,21 +20,24 @@ export function networkLayout(
   height: number,
   maxSize = 40,
 ): NetworkLayout {
-  const tallest = Math.max(1, ...counts);
   // Each node takes its side plus a quarter of it as the gap below.
-  const size = Math.max(4, Math.min(maxSize, Math.floor(height / (tallest * 1.25))));
-  const gap = size * 0.25;
+  const sizes = counts.map((count) =>
+    Math.max(4, Math.min(maxSize, Math.floor(height / (Math.max(1, count) * 1.25)))),
+  );
   const n = counts.length;
-  const step = n > 1 ? (width - size) / (n - 1) : 0;
+  const step = n > 1 ? (width - maxSize) / (n - 1) : 0;
   const columns = counts.map((count, c) => {
+    const size = sizes[c] as number;
+    const gap = size * 0.25;
     const total = count * size + (count - 1) * gap;
     const top = (height - total) / 2;
+    const centre = n > 1 ? maxSize / 2 + c * step : width / 2;
     return Array.from({ length: count }, (_, k) => ({
-      x: n > 1 ? c * step : (width - size) / 2,
+      x: centre - size / 2,
       y: top + k * (size + gap),
     }));
   });
-  return { size, columns };
+  return { sizes, columns };
 }
 
 /**
