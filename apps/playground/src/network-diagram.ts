@@ -166,6 +166,7 @@ export class NetworkDiagram {
         button.dataset.feature = feature;
         button.title = `${label}: ${on ? 'used' : 'not used'} as an input (click to toggle)`;
         button.addEventListener('click', () => this.actions.toggleFeature(feature));
+        button.addEventListener('pointerenter', () => this.#previewInput(k));
       }
       const caption = document.createElement('span');
       caption.className = 'net-label net-feature-label';
@@ -280,6 +281,13 @@ export class NetworkDiagram {
     }
     const layer = t.layers[column - 1];
     return layer?.subarray(k * cells, (k + 1) * cells);
+  }
+
+  /** An input's map on the big plot (only inputs in use have one in the frame). */
+  #previewInput(k: number): void {
+    const t = this.#frame?.thumbnails;
+    const grid = this.#gridOf(0, k);
+    if (t !== undefined && grid !== undefined) this.actions.preview(grid, t.resolution);
   }
 
   #previewNode(layer: number, neuron: number): void {
