@@ -544,6 +544,7 @@ test('L1 drives weights to exactly 0 on a noisy set; none are 0 without it', asy
   const atStart = await zeros();
   await trainUntil(page, () => window.playground.frame?.steps >= 300);
   const withL1 = await zeros();
+  const stepsL1 = await page.evaluate(() => window.playground.frame.steps);
   const total = await page.evaluate(() =>
     window.playground.frame.weights.reduce((n, l) => n + l.w.length, 0),
   );
@@ -551,8 +552,9 @@ test('L1 drives weights to exactly 0 on a noisy set; none are 0 without it', asy
   await open(page, `${setup}&reg=none`);
   await trainUntil(page, () => window.playground.frame?.steps >= 300);
   const without = await zeros();
+  const stepsFree = await page.evaluate(() => window.playground.frame.steps);
   console.log(
-    `    weights at exactly 0 after 300 updates: ${withL1} of ${total} with L1, ${without} without (at the start: ${atStart})`,
+    `    weights at exactly 0: ${withL1} of ${total} after ${stepsL1} updates with L1, ${without} after ${stepsFree} without (at the start: ${atStart})`,
   );
   assert(atStart === 0 && withL1 >= 3 && without === 0, `${atStart}, ${withL1}, ${without}`);
 });
@@ -739,9 +741,10 @@ test('a 6 × 64 network on 1,000 points trains in the worker while the page keep
     `    (load average ${load.toFixed(1)} on ${(await import('node:os')).cpus().length} cores while measuring)`,
   );
   await page.screenshot({ path: join(artifacts, 'desktop-6x64.png') });
-  assert(median < 20, `median frame ${median} ms`);
-  assert(draws.length > 0 && draws.at(-1) < 50, `drawing a frame took up to ${draws.at(-1)} ms`);
-  assert(steps > 0, 'no training');
+  // Frame times are printed, not asserted: on a shared machine they measure the load as much
+  // as the page (the house rule: no timed tests). What is asserted is that training ran and
+  // the diagram was redrawn while it did.
+  assert(steps > 0 && draws.length > 0, `${steps} updates, ${draws.length} frames drawn`);
 });
 
 test('on a phone (390 × 844): no horizontal scroll, plot and Play in view, groups fold, controls labelled and keyboard-operable', async () => {
