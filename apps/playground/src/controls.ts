@@ -7,6 +7,9 @@ import {
   MODES,
   OPTIMIZERS,
   REGRESSION_LOSSES,
+  REGULARIZATIONS,
+  DEFAULT_NOISE,
+  cloneState,
   isRegression,
 } from './playground-state.js';
 import { pageElement } from './page-element.js';
@@ -29,6 +32,10 @@ interface Fields {
   batchSize: HTMLInputElement;
   learningRate: HTMLInputElement;
   l2: HTMLInputElement;
+  problem: HTMLSelectElement;
+  regularization: HTMLSelectElement;
+  showTest: HTMLInputElement;
+  discretize: HTMLInputElement;
 }
 
 export function findFields(): Fields {
@@ -48,6 +55,10 @@ export function findFields(): Fields {
     batchSize: pageElement('batchSize', HTMLInputElement),
     learningRate: pageElement('learningRate', HTMLInputElement),
     l2: pageElement('l2', HTMLInputElement),
+    problem: pageElement('problem', HTMLSelectElement),
+    regularization: pageElement('regularization', HTMLSelectElement),
+    showTest: pageElement('showTest', HTMLInputElement),
+    discretize: pageElement('discretize', HTMLInputElement),
   };
 }
 
@@ -70,6 +81,18 @@ export function writeControls(f: Fields, state: Readonly<PlaygroundState>): void
   f.batchSize.value = String(state.batchSize);
   f.learningRate.value = String(state.learningRate);
   f.l2.value = String(state.l2);
+  f.regularization.value = state.regularization;
+  f.showTest.checked = state.showTest;
+  f.discretize.checked = state.discretize;
+  // The slider reaches any batch size a link may hold.
+  f.batchSize.max = String(Math.max(256, state.batchSize));
+  const problem = isRegression(state.dataset) ? 'regression' : 'classification';
+  f.problem.value = problem;
+  for (const option of f.dataset.options) {
+    const fits = option.classList.contains(`for-${problem}`);
+    option.hidden = !fits;
+    option.disabled = !fits;
+  }
   for (const input of Object.values(f) as HTMLElement[]) input.classList.remove('invalid');
   showOutputs(f);
   const form = f.dataset.form;
@@ -77,6 +100,7 @@ export function writeControls(f: Fields, state: Readonly<PlaygroundState>): void
     form.classList.toggle('is-regression', isRegression(state.dataset));
     form.classList.toggle('is-classification', !isRegression(state.dataset));
     form.classList.toggle('not-minibatch', state.mode !== 'minibatch');
+    form.classList.toggle('not-line', state.dataset !== 'line');
   }
   // The stats panel hides accuracy for regression through the same class on <body>.
   document.body.classList.toggle('is-regression', isRegression(state.dataset));
@@ -89,6 +113,8 @@ export function showOutputs(f: Fields): void {
   const test = document.getElementById('test-out');
   if (noise !== null) noise.textContent = Number(f.noise.value).toFixed(2);
   if (test !== null) test.textContent = `${Math.round(Number(f.testRatio.value) * 100)}%`;
+  const batch = document.getElementById('batch-out');
+  if (batch !== null) batch.textContent = f.batchSize.value;
 }
 
 /** Read widths such as "16 16", "16,16" or "16-16"; `undefined` if malformed. */
@@ -108,7 +134,7 @@ export function parseWidths(text: string): number[] | undefined {
  * starts a run.
  */
 export function readControls(f: Fields, current: Readonly<PlaygroundState>): PlaygroundState {
-  const next: PlaygroundState = { ...current, hidden: [...current.hidden] };
+  const next: PlaygroundState = cloneState(current);
   // The form takes a number exactly when a link would (the same parsers as decodeState).
   const number = (input: HTMLInputElement, parse: Parse<number>): number | undefined => {
     const parsed = parse(input.value);
@@ -141,6 +167,16 @@ export function readControls(f: Fields, current: Readonly<PlaygroundState>): Pla
     number(f.learningRate, real(LIMITS.learningRate.min, LIMITS.learningRate.max)) ??
     next.learningRate;
   next.l2 = number(f.l2, real(LIMITS.l2.min, LIMITS.l2.max)) ?? next.l2;
+  next.regularization = pick(f.regularization, REGULARIZATIONS) ?? next.regularization;
+  next.showTest = f.showTest.checked;
+  next.discretize = f.discretize.checked;
+
+  // A new problem type starts on its first data set; a new data set starts at its own noise.
+  const problem = f.problem.value === 'regression' ? 'regression' : 'classification';
+  if (problem !== (isRegression(next.dataset) ? 'regression' : 'classification')) {
+    next.dataset = problem === 'regression' ? 'plane' : 'moons';
+  }
+  if (next.dataset !== current.dataset) next.noise = DEFAULT_NOISE[next.dataset];
 
   // Switching between classification and regression switches to a loss that fits.
   const allowed = isRegression(next.dataset) ? REGRESSION_LOSSES : CLASSIFICATION_LOSSES;

@@ -53,6 +53,83 @@ export function drawHeatmap(
   drawAxes(ctx, size, size, domain);
 }
 
+/**
+ * Paint values computed elsewhere (by the training worker) over the plot: `values` holds a
+ * resolution² grid row by row from the top, each in [−1, 1] (clamped); `discretize` paints
+ * only the sign, as TensorFlow Playground's "discretize output".
+ * @example
+ *   drawGrid(canvas, 480, domain, frame.map.values, frame.map.resolution, false);
+ *   drawGrid(canvas, 480, domain, new Float32Array(4), 2, true); // a neutral map
+ */
+export function drawGrid(
+  canvas: HTMLCanvasElement,
+  size: number,
+  domain: PlotDomain,
+  values: ArrayLike<number>,
+  resolution: number,
+  discretize: boolean,
+): void {
+  scratch ??= document.createElement('canvas');
+  scratch.width = resolution;
+  scratch.height = resolution;
+  const small = scratch.getContext('2d');
+  if (small === null) return;
+  const image = small.createImageData(resolution, resolution);
+  const px = image.data;
+  for (let i = 0; i < resolution * resolution; i++) {
+    const v = values[i] ?? NaN;
+    const [r, g, b] = heatColor(discretize ? (v > 0 ? 1 : v < 0 ? -1 : 0) : v);
+    px[4 * i] = r;
+    px[4 * i + 1] = g;
+    px[4 * i + 2] = b;
+    px[4 * i + 3] = 255;
+  }
+  small.putImageData(image, 0, 0);
+  const ctx = setupCanvas(canvas, size, size);
+  // A discretized map keeps its hard edge; a smooth one is smoothed when scaled up.
+  ctx.imageSmoothingEnabled = !discretize;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.clearRect(0, 0, size, size);
+  ctx.drawImage(scratch, 0, 0, size, size);
+  drawAxes(ctx, size, size, domain);
+}
+
+/**
+ * Draw 2-D regression points, each filled with the colour of its target value (the same
+ * scale as the map under it), training points with a dark edge and test points with a light one.
+ * @example
+ *   drawValuePoints(canvas, 480, domain, train, test);
+ */
+export function drawValuePoints(
+  canvas: HTMLCanvasElement,
+  size: number,
+  domain: PlotDomain,
+  train: PlotPoints,
+  test: PlotPoints,
+): void {
+  const ctx = setupCanvas(canvas, size, size);
+  ctx.clearRect(0, 0, size, size);
+  const dot = (p: readonly number[], v: number, edge: string): void => {
+    ctx.beginPath();
+    ctx.arc(
+      toPixelX(domain, size, p[0] ?? 0),
+      toPixelY(domain, size, p[1] ?? 0),
+      3.5,
+      0,
+      2 * Math.PI,
+    );
+    // Full strength, so a point stands out against the paler map of the same value.
+    const t = Math.max(-1, Math.min(1, v));
+    ctx.fillStyle = cssColor(CLASS_COLORS[t < 0 ? 0 : 1], 0.15 + 0.85 * Math.abs(t));
+    ctx.fill();
+    ctx.strokeStyle = edge;
+    ctx.stroke();
+  };
+  ctx.lineWidth = 1;
+  train.x.forEach((p, i) => dot(p, train.y[i] ?? 0, '#24292f'));
+  test.x.forEach((p, i) => dot(p, test.y[i] ?? 0, '#8c959f'));
+}
+
 /** Faint lines at x = 0 and y = 0, when they are in view. */
 function drawAxes(
   ctx: CanvasRenderingContext2D,
@@ -92,31 +169,31 @@ export function drawClassPoints(
   const ctx = setupCanvas(canvas, size, size);
   ctx.clearRect(0, 0, size, size);
   const radius = train.x.length + test.x.length > 500 ? 3 : 4;
-  // A point's circle in data coordinates: training points filled, test points as rings.
-  const circle = (p: readonly number[]): void => {
-    ctx.beginPath();
-    ctx.arc(
-      toPixelX(domain, size, p[0] ?? 0),
-      toPixelY(domain, size, p[1] ?? 0),
-      radius,
-      0,
-      2 * Math.PI,
-    );
+  // One path per class and kind (a thousand separate fills take a frame's time many times over).
+  const path = (points: PlotPoints, label: 0 | 1): Path2D => {
+    const p = new Path2D();
+    points.x.forEach((q, i) => {
+      if ((points.y[i] === 1 ? 1 : 0) !== label) return;
+      const x = toPixelX(domain, size, q[0] ?? 0);
+      const y = toPixelY(domain, size, q[1] ?? 0);
+      p.moveTo(x + radius, y);
+      p.arc(x, y, radius, 0, 2 * Math.PI);
+    });
+    return p;
   };
   ctx.lineWidth = 1;
-  train.x.forEach((p, i) => {
-    circle(p);
-    ctx.fillStyle = cssColor(CLASS_COLORS[train.y[i] === 1 ? 1 : 0]);
-    ctx.fill();
+  for (const label of [0, 1] as const) {
+    const p = path(train, label);
+    ctx.fillStyle = cssColor(CLASS_COLORS[label]);
+    ctx.fill(p);
     ctx.strokeStyle = '#fff';
-    ctx.stroke();
-  });
+    ctx.stroke(p);
+  }
   ctx.lineWidth = 2;
-  test.x.forEach((p, i) => {
-    circle(p);
-    ctx.strokeStyle = cssColor(CLASS_COLORS[test.y[i] === 1 ? 1 : 0]);
-    ctx.stroke();
-  });
+  for (const label of [0, 1] as const) {
+    ctx.strokeStyle = cssColor(CLASS_COLORS[label]);
+    ctx.stroke(path(test, label));
+  }
 }
 
 /**

@@ -108,3 +108,35 @@ describe('parseProgram', () => {
     );
   });
 });
+
+describe('parseProgram on deep nesting', () => {
+  it('rejects 1,600 nested parentheses with a positioned error, not a stack overflow', () => {
+    const source = `${'('.repeat(1600)}x${')'.repeat(1600)}`;
+    let error: unknown;
+    try {
+      parseProgram(source);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ExpressionSyntaxError);
+    const syntax = error as ExpressionSyntaxError;
+    // The 201st '(' (offset 200) is one level too deep.
+    expect(syntax.message).toMatch(/nested more than 200 levels deep/);
+    expect(syntax.index).toBe(200);
+    expect(syntax.line).toBe(1);
+    expect(syntax.column).toBe(201);
+  });
+
+  it('rejects deep chains of unary minus, calls and ** the same way', () => {
+    expect(() => parseProgram(`${'-'.repeat(5000)}x`)).toThrow(ExpressionSyntaxError);
+    expect(() => parseProgram(`${'relu('.repeat(2000)}x${')'.repeat(2000)}`)).toThrow(
+      /nested more than 200 levels deep/,
+    );
+    expect(() => parseProgram(`x${'**x'.repeat(5000)}`)).toThrow(/nested more than 200/);
+  });
+
+  it('accepts 200 levels', () => {
+    const source = `${'('.repeat(199)}x${')'.repeat(199)}`;
+    expect(parseProgram(source).statements).toHaveLength(1);
+  });
+});

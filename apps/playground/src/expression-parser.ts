@@ -139,8 +139,16 @@ function isFunction(name: string): name is FunctionName {
   return (FUNCTIONS as readonly string[]).includes(name);
 }
 
+/**
+ * How deeply parentheses, calls, signs and `**` exponents may nest. The parser is recursive
+ * (about six frames a level), so without a bound 1,600 nested parentheses overflow the stack;
+ * 200 levels is far beyond any expression a person writes and far within the stack.
+ */
+export const MAX_NESTING = 200;
+
 class Parser {
   private pos = 0;
+  private depth = 0;
 
   constructor(
     private readonly source: string,
@@ -160,6 +168,19 @@ class Parser {
 
   private fail(message: string, token: Token = this.peek()): never {
     throw new ExpressionSyntaxError(message, this.source, token.index);
+  }
+
+  /** Run `parse` one nesting level deeper; `token` opens the level and is where an error points. */
+  private nested<T>(token: Token, parse: () => T): T {
+    if (this.depth >= MAX_NESTING) {
+      this.fail(`the expression is nested more than ${MAX_NESTING} levels deep`, token);
+    }
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
   }
 
   private expect(kind: TokenKind, what: string): Token {
@@ -231,7 +252,7 @@ class Parser {
     const token = this.peek();
     if (token.kind === 'op' && (token.text === '-' || token.text === '+')) {
       this.next();
-      const arg = this.unary();
+      const arg = this.nested(token, () => this.unary());
       if (token.text === '+') return arg;
       // A negative literal stays a literal, so `a = -4` makes a leaf holding -4.
       if (arg.kind === 'number') return { kind: 'number', value: -arg.value, index: token.index };
@@ -246,7 +267,7 @@ class Parser {
     const token = this.peek();
     if (token.kind === 'op' && token.text === '**') {
       this.next();
-      const exponent = this.unary();
+      const exponent = this.nested(token, () => this.unary());
       return { kind: 'binary', op: '**', left: base, right: exponent, index: token.index };
     }
     return base;
@@ -277,8 +298,8 @@ class Parser {
       this.next();
       if (this.peek().kind === '(') {
         if (!isFunction(token.text)) this.fail(unknownFunction(token.text), token);
-        this.next();
-        const arg = this.expression();
+        const open = this.next();
+        const arg = this.nested(open, () => this.expression());
         this.expect(')', "')'");
         return { kind: 'call', fn: token.text, arg, index: token.index };
       }
@@ -288,7 +309,7 @@ class Parser {
     }
     if (token.kind === '(') {
       this.next();
-      const inner = this.expression();
+      const inner = this.nested(token, () => this.expression());
       this.expect(')', "')'");
       return inner;
     }

@@ -1,12 +1,16 @@
 import { findFields, readControls, showOutputs, writeControls } from './controls.js';
 import { GraphPanel } from './graph-panel.js';
 import type { PlaygroundState, ViewName } from './playground-state.js';
+import { FEATURES } from './playground-state.js';
+import { TakeAway } from './take-away.js';
 import { TrainView } from './train-view.js';
 import { decodeState, encodeState } from './url-state.js';
+import { Walkthrough } from './walkthrough.js';
 
 /**
- * The page: the state lives in the query string (so a link reproduces a run), the form
- * edits it, and any change to data, model or training starts the run again from the seed.
+ * The page: the state lives in the query string (so a link reproduces a run), the form and
+ * the network diagram edit it, and any change to data, model or training starts the run
+ * again from the seed. Training runs in a Web Worker; this thread only draws.
  */
 const decoded = decodeState(location.search);
 let state: PlaygroundState = decoded.state;
@@ -22,13 +26,39 @@ function saveUrl(): void {
   history.replaceState(null, '', url);
 }
 
+/** Display options redraw; everything else starts a new run. */
+const DISPLAY_ONLY: readonly (keyof PlaygroundState)[] = ['showTest', 'discretize', 'view'];
+
+function apply(next: PlaygroundState): void {
+  if (encodeState(next) === encodeState(state)) return;
+  const previous = state;
+  state = next;
+  writeControls(fields, state);
+  saveUrl();
+  const keys = Object.keys(state) as (keyof PlaygroundState)[];
+  const changed = keys.filter((k) => JSON.stringify(state[k]) !== JSON.stringify(previous[k]));
+  if (changed.every((k) => DISPLAY_ONLY.includes(k))) train.redraw(state);
+  else train.reset(state);
+}
+
 const fields = findFields();
 writeControls(fields, state);
-const train = new TrainView(state);
+const train = new TrainView(state, {
+  toggleFeature: (feature) => {
+    const on = state.features.includes(feature);
+    // At least one input stays.
+    if (on && state.features.length === 1) return;
+    const features = FEATURES.filter((f) => (f === feature ? !on : state.features.includes(f)));
+    apply({ ...state, features });
+  },
+  setHidden: (hidden) => apply({ ...state, hidden }),
+});
 const graph = new GraphPanel(state.expression, (source) => {
   state = { ...state, expression: source };
   saveUrl();
 });
+new Walkthrough(train);
+new TakeAway(train, () => state);
 
 function showView(view: ViewName): void {
   state = { ...state, view };
@@ -55,23 +85,19 @@ for (const tab of document.querySelectorAll<HTMLButtonElement>('.tabs [data-view
 
 const form = document.getElementById('controls');
 form?.addEventListener('input', () => showOutputs(fields));
-form?.addEventListener('change', () => {
-  const next = readControls(fields, state);
-  if (encodeState(next) === encodeState(state)) return;
-  state = next;
-  writeControls(fields, state);
-  saveUrl();
-  train.reset(state);
-});
+form?.addEventListener('change', () => apply(readControls(fields, state)));
 form?.addEventListener('submit', (event) => event.preventDefault());
 
 document.getElementById('reseed')?.addEventListener('click', () => {
   const [seed = 0] = crypto.getRandomValues(new Uint32Array(1));
-  state = { ...state, seed };
-  writeControls(fields, state);
-  saveUrl();
-  train.reset(state);
+  apply({ ...state, seed });
 });
+
+// On a phone the control groups start closed, so the plot and Play come first.
+if (window.matchMedia('(max-width: 780px)').matches) {
+  for (const group of document.querySelectorAll<HTMLDetailsElement>('details.group'))
+    group.open = false;
+}
 
 document.getElementById('copy-link')?.addEventListener('click', () => {
   saveUrl();
@@ -89,5 +115,9 @@ document.getElementById('copy-link')?.addEventListener('click', () => {
 
 showView(state.view);
 saveUrl();
-// For the end-to-end tests: the page is wired and has drawn its first frame.
-document.body.dataset.ready = 'true';
+// For the end-to-end tests: a handle on the training view, and the page is ready once it
+// has drawn the worker's first frame.
+(window as unknown as { playground: TrainView }).playground = train;
+train.onFrame = () => {
+  document.body.dataset.ready = 'true';
+};

@@ -1,7 +1,8 @@
 import { MLP, seededRandom } from '@ag/nn';
 import type { Activation } from '@ag/nn';
 import { describe, expect, it } from 'vitest';
-import { snapshotMLP } from './mlp-snapshot.js';
+import type { Value } from '@ag/core';
+import { copyLayers, forwardLayers, snapshotMLP } from './mlp-snapshot.js';
 
 describe('snapshotMLP', () => {
   it('gives exactly what the Value model gives, for every activation', () => {
@@ -39,5 +40,21 @@ describe('snapshotMLP', () => {
     if (neuron === undefined) throw new Error('bad model');
     neuron.b.data += 1;
     expect(snapshotMLP(model)([1, 1])).toBe(before + 1);
+  });
+});
+
+describe('forwardLayers', () => {
+  it('gives every hidden neuron exactly the value of that neuron in the Value model', () => {
+    const model = new MLP(3, [4, 5, 1], { activation: 'tanh', random: seededRandom(11) });
+    const layers = copyLayers(model);
+    const out = layers.map((l) => new Float64Array(l.nout));
+    const x = [0.3, -1.2, 2];
+    forwardLayers(layers, x, out);
+    // The reference: each @ag/nn layer's forward on the previous layer's Values.
+    let values: (number | Value)[] = x;
+    model.layers.forEach((layer, l) => {
+      values = layer.forward(values);
+      expect(Array.from(out[l] ?? [])).toEqual(values.map((v) => (v as Value).data));
+    });
   });
 });

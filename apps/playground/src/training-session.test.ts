@@ -3,7 +3,8 @@ import { l2Penalty, mse } from '@ag/nn';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_STATE } from './playground-state.js';
 import type { PlaygroundState } from './playground-state.js';
-import { TrainingSession, chunkSize } from './training-session.js';
+import { TrainingSession, chunkSize, softThreshold } from './training-session.js';
+import { planeTarget } from './regression-sets.js';
 
 const state = (patch: Partial<PlaygroundState>): PlaygroundState => ({
   ...DEFAULT_STATE,
@@ -140,5 +141,69 @@ describe('TrainingSession', () => {
     t = 0;
     // The clock reads 10 at the start and 10 more at each check: 10, 20, 30 ms after 1, 2, 3 updates.
     expect(s.runFor(25, () => (t += 10))).toBe(3);
+  });
+
+  it('feeds the chosen features to the model: 3 inputs for x1, x1², sin x2', () => {
+    const s = new TrainingSession(state({ features: ['x1', 'x1sq', 'sinx2'] }));
+    expect(s.model.nin).toBe(3);
+    const p = s.train.x[0] ?? [];
+    const [x1 = NaN, x2 = NaN] = p;
+    expect(s.trainInputs[0]).toEqual([x1, x1 * x1, Math.sin(x2)]);
+  });
+
+  it('soft-thresholds: shrinks by τ and stops at exactly 0', () => {
+    expect(softThreshold(0.3, 0.1)).toBeCloseTo(0.2, 15);
+    expect(softThreshold(-0.3, 0.1)).toBeCloseTo(-0.2, 15);
+    expect(softThreshold(0.05, 0.1)).toBe(0);
+    expect(softThreshold(-0.1, 0.1)).toBe(0);
+  });
+
+  it('with L1, drives the weights of useless inputs to exactly 0 on a noisy set', () => {
+    // sin x1, sin x2, x1x2 add little to moons; L1 with SGD (exact proximal gradient) zeroes many.
+    const s = new TrainingSession(
+      state({
+        dataset: 'moons',
+        noise: 0.3,
+        features: ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sinx1', 'sinx2'],
+        hidden: [4],
+        optimizer: 'sgd',
+        learningRate: 0.1,
+        regularization: 'l1',
+        l2: 0.01,
+      }),
+    );
+    const weights = () => s.model.layers.flatMap((l) => l.neurons.flatMap((n) => n.w));
+    expect(weights().filter((w) => w.data === 0)).toHaveLength(0);
+    for (let i = 0; i < 300; i++) s.step();
+    const zeros = weights().filter((w) => w.data === 0).length;
+    expect(zeros).toBeGreaterThanOrEqual(3);
+    // The same run without the penalty leaves no weight at exactly 0.
+    const free = new TrainingSession({ ...s.state, regularization: 'none' });
+    for (let i = 0; i < 300; i++) free.step();
+    expect(free.model.parameters().filter((w) => w.data === 0)).toHaveLength(0);
+  });
+
+  it('fits the plane t = 0.6·x1 − 0.4·x2 to a loss near the noise floor', () => {
+    const s = new TrainingSession(
+      state({ dataset: 'plane', loss: 'mse', noise: 0.1, hidden: [], learningRate: 0.05 }),
+    );
+    for (let i = 0; i < 400; i++) s.step();
+    // Noise of std 0.1 leaves a mean squared error of about 0.01.
+    expect(s.metrics().trainLoss).toBeLessThan(0.015);
+    const neuron = s.model.layers[0]?.neurons[0];
+    expect(neuron?.w[0]?.data).toBeCloseTo(0.6, 1);
+    expect(neuron?.w[1]?.data).toBeCloseTo(-0.4, 1);
+    expect(planeTarget(1, 0)).toBeCloseTo(0.6, 15);
+  });
+
+  it('sets a weight by hand and the output follows: a linear model with w = (1, 2), b = 3', () => {
+    const s = new TrainingSession(state({ hidden: [], loss: 'mse' }));
+    s.setWeight(0, 0, 0, 1);
+    s.setWeight(0, 0, 1, 2);
+    s.setWeight(0, 0, -1, 3);
+    expect(s.forward([0.5, -1])).toBe(0.5 - 2 + 3);
+    expect(() => s.setWeight(0, 0, 2, 1)).toThrow(RangeError);
+    expect(() => s.setWeight(0, 0, 0, NaN)).toThrow(RangeError);
+    expect(s.forward([0.5, -1])).toBe(1.5);
   });
 });

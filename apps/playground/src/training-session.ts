@@ -14,10 +14,13 @@ import {
   mae,
   mse,
 } from '@ag/nn';
-import type { PlainForward } from './mlp-snapshot.js';
-import { snapshotMLP } from './mlp-snapshot.js';
+import { featurize } from './features.js';
+import type { ProbeResult } from './trainer-protocol.js';
+import type { LayerWeights, PlainForward } from './mlp-snapshot.js';
+import { copyLayers, snapshotMLP } from './mlp-snapshot.js';
 import type { LossName, PlaygroundState } from './playground-state.js';
 import { isRegression } from './playground-state.js';
+import { gaussiansTarget, planeTarget, regression2d } from './regression-sets.js';
 
 /**
  * Samples per slice of work, so one slice stays around a couple of milliseconds: up to 32
@@ -73,7 +76,27 @@ export function generateData(state: Readonly<PlaygroundState>, rng: Rng): Datase
       });
     case 'line':
       return linear({ ...common, slope: state.m, intercept: state.c });
+    case 'plane':
+      return regression2d(planeTarget, state.samples, state.noise, rng);
+    case 'gaussians':
+      return regression2d(gaussiansTarget, state.samples, state.noise, rng);
   }
+}
+
+/**
+ * The L1 penalty's proximal step (soft thresholding): w ← sign(w)·max(|w| − τ, 0), with
+ * τ = learning rate × rate. After a gradient step on the loss alone this is exactly the
+ * proximal-gradient (ISTA) update for loss + rate·Σ|w|, and it is what sets small weights to
+ * exactly 0: any weight within τ of zero lands on zero, where a subgradient step would make
+ * it oscillate around zero forever.
+ * @example
+ *   softThreshold(0.3, 0.1);  // 0.2
+ *   softThreshold(-0.05, 0.1); // 0
+ */
+export function softThreshold(w: number, tau: number): number {
+  if (w > tau) return w - tau;
+  if (w < -tau) return w + tau;
+  return 0;
 }
 
 /** Weight initialization suited to the activation: Glorot for saturating ones, He for relu. */
@@ -91,6 +114,11 @@ export class TrainingSession {
   readonly regression: boolean;
   readonly train: Dataset;
   readonly test: Dataset;
+  /** The model's inputs for each training point: the chosen features of its x. */
+  readonly trainInputs: number[][];
+  readonly testInputs: number[][];
+  /** Gradients of the last completed update (before the optimizer stepped), by layer. */
+  lastGrads: LayerWeights[] | undefined;
   readonly model: MLP;
   readonly optimizer: Optimizer;
   /** Updates made so far. */
@@ -115,7 +143,7 @@ export class TrainingSession {
    *   session.step(); // one Adam update on a mini-batch of 16 moons
    */
   constructor(state: Readonly<PlaygroundState>) {
-    this.state = { ...state, hidden: [...state.hidden] };
+    this.state = { ...state, hidden: [...state.hidden], features: [...state.features] };
     this.regression = isRegression(state.dataset);
     // Separate streams, so changing e.g. the test share does not change the initial weights.
     const root = new Rng(state.seed);
@@ -129,11 +157,17 @@ export class TrainingSession {
     this.train = train;
     this.test = test;
 
-    this.model = new MLP(data.x[0]?.length ?? 1, [...state.hidden, 1], {
-      activation: state.activation,
-      init: initFor(state),
-      random: initRng.toFunction(),
-    });
+    this.trainInputs = train.x.map((p) => featurize(state.features, p));
+    this.testInputs = test.x.map((p) => featurize(state.features, p));
+    this.model = new MLP(
+      this.trainInputs[0]?.length ?? test.x[0]?.length ?? 1,
+      [...state.hidden, 1],
+      {
+        activation: state.activation,
+        init: initFor(state),
+        random: initRng.toFunction(),
+      },
+    );
     const params = this.model.parameters();
     this.optimizer =
       state.optimizer === 'adam'
@@ -196,14 +230,16 @@ export class TrainingSession {
     const pending = this.#pending;
     const { batch } = pending;
     const chunk = batch.slice(pending.done, pending.done + this.chunkSize);
-    const outputs = chunk.map((i) => this.model.forward(this.train.x[i] as number[])[0] as Value);
+    const outputs = chunk.map(
+      (i) => this.model.forward(this.trainInputs[i] as number[])[0] as Value,
+    );
     let loss = this.#loss(
       outputs,
       chunk.map((i) => this.#targets[i] as number),
     );
     if (chunk.length < batch.length) loss = loss.mul(chunk.length / batch.length);
     const last = pending.done + chunk.length >= batch.length;
-    if (last && this.state.l2 > 0)
+    if (last && this.state.regularization === 'l2' && this.state.l2 > 0)
       loss = loss.add(l2Penalty(this.model.parameters(), this.state.l2));
     loss.backward();
     pending.loss += loss.data;
@@ -211,12 +247,96 @@ export class TrainingSession {
     if (!last) return undefined;
 
     this.#pending = undefined;
+    this.lastGrads = copyLayers(this.model, true);
     this.optimizer.step();
+    if (this.state.regularization === 'l1' && this.state.l2 > 0) this.#shrinkWeights();
     this.#snapshot = undefined;
     this.steps++;
     this.#cursor += batch.length;
     if (this.#cursor >= this.train.x.length) this.epochs++;
     return pending.loss;
+  }
+
+  /** L1's proximal step on every weight; biases are not penalized (as TensorFlow Playground). */
+  #shrinkWeights(): void {
+    const tau = this.state.learningRate * this.state.l2;
+    for (const layer of this.model.layers)
+      for (const neuron of layer.neurons)
+        for (const w of neuron.w) w.data = softThreshold(w.data, tau);
+  }
+
+  /**
+   * Set one weight (`input` = −1 for the bias) by hand; training goes on from there, with
+   * the optimizer's state as it was. A batch in progress is finished with the new weight.
+   * @example
+   *   session.setWeight(0, 2, 1, 0.5); // layer 0, neuron 2, weight from input 1
+   */
+  setWeight(layer: number, neuron: number, input: number, value: number): void {
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new RangeError(`setWeight(value): expected a finite number, received ${String(value)}`);
+    }
+    const n = this.model.layers[layer]?.neurons[neuron];
+    const target = input === -1 ? n?.b : n?.w[input];
+    if (target === undefined) {
+      throw new RangeError(
+        `setWeight(layer, neuron, input): no weight at (${layer}, ${neuron}, ${input})`,
+      );
+    }
+    target.data = value;
+    this.#snapshot = undefined;
+  }
+
+  /**
+   * One training sample through the model with Values, and `backward()` on its loss alone
+   * (no regularization): what the step-by-step walk-through shows and must match. The
+   * gradients training has accumulated are put back afterwards.
+   * @example
+   *   session.probe(0).neuronGrads.at(-1); // [∂loss/∂output]
+   */
+  probe(index: number): ProbeResult {
+    const point = this.train.x[index];
+    if (!Number.isInteger(index) || point === undefined) {
+      throw new RangeError(
+        `probe(index): expected an integer in [0, ${this.train.x.length - 1}], received ${index}`,
+      );
+    }
+    const params = this.model.parameters();
+    const saved = params.map((p) => p.grad);
+    try {
+      for (const p of params) p.grad = 0;
+      const inputs = this.trainInputs[index] as number[];
+      const layers: Value[][] = [];
+      let x: readonly (number | Value)[] = inputs;
+      for (const layer of this.model.layers) {
+        const out = layer.forward(x);
+        layers.push(out);
+        x = out;
+      }
+      const target = this.#targets[index] as number;
+      const output = layers[layers.length - 1]?.[0] as Value;
+      const loss = this.#loss([output], [target]);
+      loss.backward();
+      return {
+        index,
+        point: [...point],
+        inputs: [...inputs],
+        activations: layers.map((l) => l.map((v) => v.data)),
+        neuronGrads: layers.map((l) => l.map((v) => v.grad)),
+        weightGrads: this.model.layers.map((layer) =>
+          layer.neurons.map((n) => [...n.w.map((w) => w.grad), n.b.grad]),
+        ),
+        target,
+        loss: loss.data,
+        weights: copyLayers(this.model),
+      };
+    } finally {
+      params.forEach((p, i) => (p.grad = saved[i] as number));
+    }
+  }
+
+  /** The model's inputs for a point of the plane (or of the line). */
+  inputsOf(point: readonly number[]): number[] {
+    return featurize(this.state.features, point);
   }
 
   /**
@@ -245,16 +365,19 @@ export class TrainingSession {
    * and squared error, 2σ(z) − 1 = tanh(z/2) for cross-entropy logits.
    */
   confidence(x: readonly number[]): number {
-    const z = this.forward(x);
+    const z = this.forward(this.inputsOf(x));
     return this.state.loss === 'bce' ? Math.tanh(z / 2) : Math.tanh(z);
   }
 
   /** Loss (without the L2 term) and accuracy on both sets, computed without a graph. */
   metrics(): Metrics {
     const f = this.forward;
-    const measure = (data: Dataset): { loss: number; accuracy: number | undefined } => {
+    const measure = (
+      data: Dataset,
+      inputs: number[][],
+    ): { loss: number; accuracy: number | undefined } => {
       if (data.x.length === 0) return { loss: NaN, accuracy: undefined };
-      const outputs = data.x.map(f);
+      const outputs = inputs.map(f);
       const loss = noGrad(
         () =>
           this.#loss(
@@ -269,8 +392,8 @@ export class TrainingSession {
       });
       return { loss, accuracy: correct / outputs.length };
     };
-    const train = measure(this.train);
-    const test = measure(this.test);
+    const train = measure(this.train, this.trainInputs);
+    const test = measure(this.test, this.testInputs);
     return {
       trainLoss: train.loss,
       testLoss: test.loss,

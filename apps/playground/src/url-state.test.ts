@@ -11,6 +11,9 @@ import {
   OPTIMIZERS,
   REGRESSION_LOSSES,
   VIEWS,
+  FEATURES,
+  REGULARIZATIONS,
+  isRegression,
 } from './playground-state.js';
 import { decodeState, encodeState } from './url-state.js';
 
@@ -35,13 +38,17 @@ const stateArb: fc.Arbitrary<PlaygroundState> = fc
     mode: fc.constantFrom(...MODES),
     batchSize: fc.integer(LIMITS.batchSize),
     learningRate: doubleIn(LIMITS.learningRate.min, LIMITS.learningRate.max),
+    regularization: fc.constantFrom(...REGULARIZATIONS),
     l2: doubleIn(LIMITS.l2.min, LIMITS.l2.max),
+    features: fc.subarray([...FEATURES], { minLength: 1 }),
+    showTest: fc.boolean(),
+    discretize: fc.boolean(),
     view: fc.constantFrom(...VIEWS),
     // Any text at all, including newlines, '&', '=', '#', '%' and non-ASCII.
     expression: fc.string({ unit: 'grapheme', maxLength: 200 }),
   })
   .map(({ lossIndex, ...rest }) => {
-    const losses = rest.dataset === 'line' ? REGRESSION_LOSSES : CLASSIFICATION_LOSSES;
+    const losses = isRegression(rest.dataset) ? REGRESSION_LOSSES : CLASSIFICATION_LOSSES;
     return { ...rest, loss: losses[lossIndex] ?? 'mse' };
   });
 
@@ -89,7 +96,7 @@ describe('URL state', () => {
     );
     expect(state).toEqual(DEFAULT_STATE);
     expect(problems).toEqual([
-      'data: expected one of moons, circles, spirals, xor, blobs, line, received "swirl"',
+      'data: expected one of moons, circles, spirals, xor, blobs, line, plane, gaussians, received "swirl"',
       'n: expected an integer in [10, 1000], received "-3"',
       'noise: expected a number in [0, 2], received "abc"',
       'seed: expected an integer in [0, 4294967295], received "1.5"',
@@ -111,5 +118,53 @@ describe('URL state', () => {
     expect(state.noise).toBe(DEFAULT_STATE.noise);
     expect(state.l2).toBe(DEFAULT_STATE.l2);
     expect(problems).toHaveLength(2);
+  });
+});
+
+describe('URL state of the controls added after the first links were shared', () => {
+  it('reads a link from before them as the run it made then: L2 at its rate, inputs x1 and x2', () => {
+    const { state, problems } = decodeState(
+      'data=moons&n=200&noise=0.1&seed=1&test=0.25&m=5&c=7&hidden=16-16&act=tanh&loss=hinge&opt=adam&mode=minibatch&batch=16&lr=0.01&l2=0.001&view=train',
+    );
+    expect(problems).toEqual([]);
+    expect(state.regularization).toBe('l2');
+    expect(state.l2).toBe(0.001);
+    expect(state.features).toEqual(['x1', 'x2']);
+    expect([state.showTest, state.discretize]).toEqual([true, false]);
+  });
+
+  it('reads features in any order into the canonical order, and rejects unknown or repeated ones', () => {
+    expect(decodeState('feat=sinx2-x1-x1x2').state.features).toEqual(['x1', 'x1x2', 'sinx2']);
+    expect(decodeState('feat=x1-x1').problems).toHaveLength(1);
+    expect(decodeState('feat=x3').problems).toHaveLength(1);
+    expect(decodeState('feat=').problems).toHaveLength(1);
+    expect(decodeState('reg=l1&showtest=0&disc=1').state).toMatchObject({
+      regularization: 'l1',
+      showTest: false,
+      discretize: true,
+    });
+    expect(decodeState('showtest=yes').problems).toEqual([
+      'showtest: expected 1 or 0, received "yes"',
+    ]);
+  });
+});
+
+describe('decodeState on hostile links', () => {
+  it('quotes at most 80 characters of a rejected value and says how long it was', () => {
+    // 5,000 layers of width 1: "1-1-…-1" is 9,999 characters.
+    const hidden = Array.from({ length: 5000 }, () => '1').join('-');
+    const { problems } = decodeState(`hidden=${hidden}`);
+    expect(problems).toHaveLength(1);
+    const message = problems[0] ?? '';
+    expect(message.length).toBeLessThan(300);
+    expect(message).toContain('"1-1-1-1');
+    expect(message).toContain('(9999 characters)');
+    expect(message).not.toContain(hidden.slice(0, 200));
+  });
+
+  it('quotes a short rejected value in full', () => {
+    expect(decodeState('n=-3').problems).toEqual([
+      'n: expected an integer in [10, 1000], received "-3"',
+    ]);
   });
 });

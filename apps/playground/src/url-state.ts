@@ -1,4 +1,4 @@
-import type { PlaygroundState } from './playground-state.js';
+import type { FeatureName, PlaygroundState } from './playground-state.js';
 import {
   ACTIVATIONS,
   CLASSIFICATION_LOSSES,
@@ -10,6 +10,8 @@ import {
   OPTIMIZERS,
   REGRESSION_LOSSES,
   VIEWS,
+  FEATURES,
+  REGULARIZATIONS,
   cloneState,
   isRegression,
 } from './playground-state.js';
@@ -30,7 +32,11 @@ const KEYS = {
   mode: 'mode',
   batchSize: 'batch',
   learningRate: 'lr',
+  regularization: 'reg',
   l2: 'l2',
+  features: 'feat',
+  showTest: 'showtest',
+  discretize: 'disc',
   view: 'view',
   expression: 'expr',
 } as const satisfies Record<keyof PlaygroundState, string>;
@@ -59,7 +65,11 @@ export function encodeState(state: Readonly<PlaygroundState>): string {
   params.set(KEYS.mode, state.mode);
   params.set(KEYS.batchSize, String(state.batchSize));
   params.set(KEYS.learningRate, String(state.learningRate));
+  params.set(KEYS.regularization, state.regularization);
   params.set(KEYS.l2, String(state.l2));
+  params.set(KEYS.features, state.features.join('-'));
+  params.set(KEYS.showTest, state.showTest ? '1' : '0');
+  params.set(KEYS.discretize, state.discretize ? '1' : '0');
   params.set(KEYS.view, state.view);
   params.set(KEYS.expression, state.expression);
   return params.toString();
@@ -91,7 +101,7 @@ export function decodeState(query: string): DecodedState {
     if (raw === null) return;
     const parsed = parse(raw);
     if (parsed.ok) state[field] = parsed.value;
-    else problems.push(`${KEYS[field]}: ${parsed.expected}, received ${JSON.stringify(raw)}`);
+    else problems.push(`${KEYS[field]}: ${parsed.expected}, received ${quote(raw)}`);
   };
 
   read('dataset', oneOf(DATASETS));
@@ -108,7 +118,11 @@ export function decodeState(query: string): DecodedState {
   read('mode', oneOf(MODES));
   read('batchSize', integer(LIMITS.batchSize.min, LIMITS.batchSize.max));
   read('learningRate', real(LIMITS.learningRate.min, LIMITS.learningRate.max));
+  read('regularization', oneOf(REGULARIZATIONS));
   read('l2', real(LIMITS.l2.min, LIMITS.l2.max));
+  read('features', parseFeatures);
+  read('showTest', flag);
+  read('discretize', flag);
   read('view', oneOf(VIEWS));
 
   // The expression is free text; only its length is bounded (it is parsed when shown).
@@ -132,6 +146,21 @@ export function decodeState(query: string): DecodedState {
     state.loss = replacement;
   }
   return { state, problems };
+}
+
+/** Longest part of a rejected value that a problem message repeats. */
+const QUOTE_LENGTH = 80;
+
+/**
+ * A rejected value as a problem message shows it: in full when short, else its first
+ * characters and its length, so a hostile link cannot fill the page with its own text.
+ * @example
+ *   quote('-3'); // '"-3"'
+ *   quote('1-'.repeat(5000)); // '"1-1-…" (10000 characters)'
+ */
+export function quote(raw: string): string {
+  if (raw.length <= QUOTE_LENGTH) return JSON.stringify(raw);
+  return `${JSON.stringify(raw.slice(0, QUOTE_LENGTH))}… (${raw.length} characters)`;
 }
 
 /** Reads one field's text: its value, or what was expected instead. */
@@ -173,6 +202,21 @@ export function integer(min: number, max: number): Parse<number> {
       : { ok: false, expected: `expected an integer in [${min}, ${max}]` };
   };
 }
+
+const flag: Parse<boolean> = (raw) =>
+  raw === '1' || raw === '0'
+    ? { ok: true, value: raw === '1' }
+    : { ok: false, expected: 'expected 1 or 0' };
+
+/** Feature names joined by '-', each once, kept in the order of FEATURES; at least one. */
+const parseFeatures: Parse<FeatureName[]> = (raw) => {
+  const parts = raw.split('-');
+  const known = parts.every((p) => (FEATURES as readonly string[]).includes(p));
+  const chosen = FEATURES.filter((f) => parts.includes(f));
+  return known && chosen.length === parts.length && chosen.length > 0
+    ? { ok: true, value: chosen }
+    : { ok: false, expected: `expected some of ${FEATURES.join(', ')} joined by '-'` };
+};
 
 const parseHidden: Parse<number[]> = (raw) => {
   if (raw === '') return { ok: true, value: [] };
