@@ -388,6 +388,8 @@ export function constant(data: number): Value {
 
 export function binary(op: Op, a: Value, b: Value): Value {
   const data = op.forward(a.data, b.data);
+  // A string assigned to an operand's data makes + concatenate: caught here, at its first op.
+  if (typeof data !== 'number') throw notANumber(op, [a, b]);
   if (anomalyEnabled && !Number.isFinite(data)) throw forwardAnomaly(op, [a, b], data);
   const out = new Value(data);
   if (gradEnabled) {
@@ -402,6 +404,7 @@ export function binary(op: Op, a: Value, b: Value): Value {
 
 export function unary(op: Op, a: Value): Value {
   const data = op.forward(a.data, 0);
+  if (typeof data !== 'number') throw notANumber(op, [a]);
   if (anomalyEnabled && !Number.isFinite(data)) throw forwardAnomaly(op, [a], data);
   const out = new Value(data);
   if (gradEnabled) {
@@ -411,6 +414,19 @@ export function unary(op: Op, a: Value): Value {
     out._f = 0;
   }
   return out;
+}
+
+/**
+ * `data` is a plain field (an accessor that checked every write would slow
+ * every read on the hot path), so a non-number written to it is found where it
+ * is first used.
+ */
+export function notANumber(op: Op, operands: readonly Value[]): TypeError {
+  const bad = operands.find((v) => typeof v.data !== 'number') ?? operands[0];
+  const label = bad?.label === undefined ? '' : ` ('${bad.label}')`;
+  return new TypeError(
+    `${op.name}: an operand's data is not a number: ${describe(bad?.data)}${label}; data and grad must be numbers`,
+  );
 }
 
 export function forwardAnomaly(op: Op, operands: readonly Value[], data: number): AnomalyError {

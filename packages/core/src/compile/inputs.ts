@@ -114,7 +114,8 @@ export function makePlaceholders(
       const vs: Value[] = [];
       for (let j = 0; j < size; j++)
         vs.push(new Value(values(at + j), { requiresGrad: false, label: `${name}[${j}]` }));
-      flat.push(...vs);
+      // A loop, not push(...vs): spreading 10⁵ arguments overflows the stack.
+      for (const v of vs) flat.push(v);
       byName[name] = vs;
     }
   });
