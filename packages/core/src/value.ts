@@ -8,8 +8,56 @@ import { runBackward } from './backward.js';
 import { describe } from './describe.js';
 import { OP_MASK, REQUIRES_GRAD as RG } from './flags.js';
 import { AnomalyError, anomalyEnabled, gradEnabled } from './grad-mode.js';
-import * as O from './ops.js';
-import { OPS, type Op } from './ops.js';
+import {
+  ABS,
+  ACOS,
+  ACOSH,
+  ADD,
+  ASIN,
+  ASINH,
+  ATAN,
+  ATAN2,
+  ATANH,
+  CEIL,
+  CLAMP_MAX,
+  CLAMP_MIN,
+  COS,
+  COSH,
+  DIV,
+  ELU,
+  ERF,
+  ERFC,
+  EXP,
+  EXPM1,
+  FLOOR,
+  GELU,
+  HYPOT,
+  LEAKY_RELU,
+  LOG,
+  LOG10,
+  LOG1P,
+  LOG2,
+  MAX,
+  MIN,
+  MUL,
+  NEG,
+  POW,
+  RELU,
+  ROUND,
+  SIGMOID,
+  SIGN,
+  SILU,
+  SIN,
+  SINH,
+  SOFTPLUS,
+  SQRT,
+  SQUARE,
+  SUB,
+  TAN,
+  TANH,
+  OPS,
+  type Op,
+} from './ops.js';
 
 export interface ValueOptions {
   /** A name shown by `toDot`, `toGraph` and error messages. */
@@ -103,172 +151,172 @@ export class Value {
 
   /** this + other */
   add(other: Value | number): Value {
-    return binary(O.ADD, this, asOperand(other, 'add', 'other'));
+    return binary(ADD, this, asOperand(other, 'add', 'other'));
   }
   /** this − other */
   sub(other: Value | number): Value {
-    return binary(O.SUB, this, asOperand(other, 'sub', 'other'));
+    return binary(SUB, this, asOperand(other, 'sub', 'other'));
   }
   /** this · other */
   mul(other: Value | number): Value {
-    return binary(O.MUL, this, asOperand(other, 'mul', 'other'));
+    return binary(MUL, this, asOperand(other, 'mul', 'other'));
   }
   /** this / other */
   div(other: Value | number): Value {
-    return binary(O.DIV, this, asOperand(other, 'div', 'other'));
+    return binary(DIV, this, asOperand(other, 'div', 'other'));
   }
   /** this ** exponent; a finite number or a `Value` (see ops.ts for ∂/∂exponent where this ≤ 0) */
   pow(exponent: Value | number): Value {
-    return binary(O.POW, this, asExponent(exponent, 'pow'));
+    return binary(POW, this, asExponent(exponent, 'pow'));
   }
   /** max(this, other) */
   max(other: Value | number): Value {
-    return binary(O.MAX, this, asOperand(other, 'max', 'other'));
+    return binary(MAX, this, asOperand(other, 'max', 'other'));
   }
   /** min(this, other) */
   min(other: Value | number): Value {
-    return binary(O.MIN, this, asOperand(other, 'min', 'other'));
+    return binary(MIN, this, asOperand(other, 'min', 'other'));
   }
   /** −this */
   neg(): Value {
-    return unary(O.NEG, this);
+    return unary(NEG, this);
   }
   /** this² */
   square(): Value {
-    return unary(O.SQUARE, this);
+    return unary(SQUARE, this);
   }
   /** e^this */
   exp(): Value {
-    return unary(O.EXP, this);
+    return unary(EXP, this);
   }
   /** ln this */
   log(): Value {
-    return unary(O.LOG, this);
+    return unary(LOG, this);
   }
   /** √this */
   sqrt(): Value {
-    return unary(O.SQRT, this);
+    return unary(SQRT, this);
   }
   /** tanh this */
   tanh(): Value {
-    return unary(O.TANH, this);
+    return unary(TANH, this);
   }
   /** max(this, 0) */
   relu(): Value {
-    return unary(O.RELU, this);
+    return unary(RELU, this);
   }
   /** |this| */
   abs(): Value {
-    return unary(O.ABS, this);
+    return unary(ABS, this);
   }
   /** 1/(1 + e^−this), stable for large |this| */
   sigmoid(): Value {
-    return unary(O.SIGMOID, this);
+    return unary(SIGMOID, this);
   }
   /** ln(1 + e^this), stable for large |this| */
   softplus(): Value {
-    return unary(O.SOFTPLUS, this);
+    return unary(SOFTPLUS, this);
   }
 
   /** sin this */
   sin(): Value {
-    return unary(O.SIN, this);
+    return unary(SIN, this);
   }
   /** cos this */
   cos(): Value {
-    return unary(O.COS, this);
+    return unary(COS, this);
   }
   /** tan this */
   tan(): Value {
-    return unary(O.TAN, this);
+    return unary(TAN, this);
   }
   /** asin this; the derivative is +∞ at ±1 */
   asin(): Value {
-    return unary(O.ASIN, this);
+    return unary(ASIN, this);
   }
   /** acos this; the derivative is −∞ at ±1 */
   acos(): Value {
-    return unary(O.ACOS, this);
+    return unary(ACOS, this);
   }
   /** atan this */
   atan(): Value {
-    return unary(O.ATAN, this);
+    return unary(ATAN, this);
   }
   /** sinh this */
   sinh(): Value {
-    return unary(O.SINH, this);
+    return unary(SINH, this);
   }
   /** cosh this */
   cosh(): Value {
-    return unary(O.COSH, this);
+    return unary(COSH, this);
   }
   /** asinh this */
   asinh(): Value {
-    return unary(O.ASINH, this);
+    return unary(ASINH, this);
   }
   /** acosh this */
   acosh(): Value {
-    return unary(O.ACOSH, this);
+    return unary(ACOSH, this);
   }
   /** atanh this */
   atanh(): Value {
-    return unary(O.ATANH, this);
+    return unary(ATANH, this);
   }
   /** ln(1 + this), precise for small this */
   log1p(): Value {
-    return unary(O.LOG1P, this);
+    return unary(LOG1P, this);
   }
   /** e^this − 1, precise for small this */
   expm1(): Value {
-    return unary(O.EXPM1, this);
+    return unary(EXPM1, this);
   }
   /** log₂ this */
   log2(): Value {
-    return unary(O.LOG2, this);
+    return unary(LOG2, this);
   }
   /** log₁₀ this */
   log10(): Value {
-    return unary(O.LOG10, this);
+    return unary(LOG10, this);
   }
   /** The error function erf(this) */
   erf(): Value {
-    return unary(O.ERF, this);
+    return unary(ERF, this);
   }
   /** 1 − erf(this), precise where erf rounds to ±1 */
   erfc(): Value {
-    return unary(O.ERFC, this);
+    return unary(ERFC, this);
   }
   /** this·Φ(this), the exact (erf) GELU */
   gelu(): Value {
-    return unary(O.GELU, this);
+    return unary(GELU, this);
   }
   /** this·σ(this) (SiLU, swish) */
   silu(): Value {
-    return unary(O.SILU, this);
+    return unary(SILU, this);
   }
   /** −1, 0 or 1 (sign(0) = 0); derivative 0 */
   sign(): Value {
-    return unary(O.SIGN, this);
+    return unary(SIGN, this);
   }
   /** ⌊this⌋; derivative 0 */
   floor(): Value {
-    return unary(O.FLOOR, this);
+    return unary(FLOOR, this);
   }
   /** ⌈this⌉; derivative 0 */
   ceil(): Value {
-    return unary(O.CEIL, this);
+    return unary(CEIL, this);
   }
   /** this rounded to the nearest integer, ties to even (not `Math.round`); derivative 0 */
   round(): Value {
-    return unary(O.ROUND, this);
+    return unary(ROUND, this);
   }
   /** this for this > 0, else slope·this; the left slope at 0 */
   leakyRelu(slope = 0.01): Value {
-    return binary(O.LEAKY_RELU, this, finiteParameter(slope, 'leakyRelu', 'slope'));
+    return binary(LEAKY_RELU, this, finiteParameter(slope, 'leakyRelu', 'slope'));
   }
   /** this for this > 0, else α(e^this − 1); the left slope at 0 */
   elu(alpha = 1): Value {
-    return binary(O.ELU, this, finiteParameter(alpha, 'elu', 'alpha'));
+    return binary(ELU, this, finiteParameter(alpha, 'elu', 'alpha'));
   }
   /**
    * min(max(this, min), max), as PyTorch's clamp: the gradient passes where
@@ -279,11 +327,11 @@ export class Value {
   }
   /** atan2(this, x): the angle of the point (x, this), this being y, as torch.atan2(input, other) */
   atan2(x: Value | number): Value {
-    return binary(O.ATAN2, this, asOperand(x, 'atan2', 'x'));
+    return binary(ATAN2, this, asOperand(x, 'atan2', 'x'));
   }
   /** √(this² + other²) without overflow or underflow */
   hypot(other: Value | number): Value {
-    return binary(O.HYPOT, this, asOperand(other, 'hypot', 'other'));
+    return binary(HYPOT, this, asOperand(other, 'hypot', 'other'));
   }
 
   /**
@@ -472,7 +520,7 @@ export function clampValue(x: Value, min: unknown, max: unknown, fn: string): Va
     throw new TypeError(`${fn}(max): expected a number (not NaN), received ${describe(max)}`);
   if (min > max)
     throw new RangeError(`${fn}(min, max): expected min ≤ max, received ${min} > ${max}`);
-  return binary(O.CLAMP_MAX, binary(O.CLAMP_MIN, x, constant(min)), constant(max));
+  return binary(CLAMP_MAX, binary(CLAMP_MIN, x, constant(min)), constant(max));
 }
 
 /**
