@@ -202,6 +202,7 @@ function backwardUnit(tape: Tape, k: number, nm: Naming): Unit {
 }
 
 /** The forward and backward statements for a tape: one unit (a statement or a few, or a loop) per step. */
+// Longer than ~60 lines: one straight sequence of decisions for the forward pass, then the backward pass, over a dozen shared locals (naming, tables, the repeat); split, they would all travel as parameters. Sections are commented.
 function passes(
   tape: Tape,
   placement: Placement,
@@ -568,6 +569,7 @@ const slotsInArrays = (tape: Tape, style?: 'locals' | 'arrays'): boolean =>
  * The source of the functions for a tape; exported for inspection in tests.
  * `style` forces where node values live (default: locals for small tapes).
  */
+// Longer than ~60 lines: the source file in order (slots, sample checks, entry points); each section is commented, and the large pieces (passes, descendSource, foldFirstTerms) are functions of their own.
 export function generateSource(
   tape: Tape,
   layout: InputLayout,
@@ -763,6 +765,7 @@ type Passes = ReturnType<typeof passes>;
  * poisoned run writes nothing and is run again by `checkedDescend`, which
  * finds the step and names what failed.
  */
+// Longer than ~60 lines: two variants of one generated function (parameters in locals, or in V and G), written side by side so that they stay the same loop.
 function descendSource(
   tape: Tape,
   layout: InputLayout,

@@ -150,6 +150,7 @@ export function compile<const S extends Readonly<Record<string, number | readonl
   fn: (inputs: Placeholders<S>) => Value,
   options: CompileOptions<S>,
 ): CompiledFunction<S>;
+// Longer than ~60 lines: mostly the argument checks, in the order the options are documented, and the returned object; the stages are functions of their own (README.md).
 export function compile(
   fn: (inputs: never) => Value,
   options: CompileOptions<InputSpec>,

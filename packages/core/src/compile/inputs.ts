@@ -247,6 +247,7 @@ export interface Columns {
  * after row, for a vector input, every column holding the same number of
  * samples. Checked whole before anything is computed.
  */
+// Longer than ~60 lines: one check per kind of bad column, each with its own message; splitting would scatter the messages.
 export function readColumns(
   layout: InputLayout,
   data: unknown,
