@@ -488,19 +488,9 @@ export function forwardAnomaly(op: Op, operands: readonly Value[], data: number)
 
 /** The operands of a node, in the order its op takes them: dot's as w₀, x₀, w₁, x₁, …, bias. */
 export function operandsOf(node: Value): Value[] {
-  const a = node._a;
-  const b = node._b;
-  if (a === null) return [];
-  if (Array.isArray(b)) {
-    const ws = a as readonly Value[];
-    const xs = b as readonly Value[];
-    const list: Value[] = [];
-    for (let i = 0; i < xs.length; i++) list.push(ws[i] as Value, xs[i] as Value);
-    if (ws.length > xs.length) list.push(ws[xs.length] as Value);
-    return list;
-  }
-  if (Array.isArray(a)) return (a as readonly Value[]).slice();
-  return b === null ? [a as Value] : [a as Value, b as Value];
+  const list: Value[] = [];
+  forEachOperand(node, (operand) => list.push(operand));
+  return list;
 }
 
 /** A finite number parameter of an op (a slope, α), as a constant operand. */
@@ -528,6 +518,8 @@ export function clampValue(x: Value, min: unknown, max: unknown, fn: string): Va
  * operand, the index of its partial in the rule, and the numbers or Values in
  * the roles a and b. The one reading of every layout: unary (a), binary (a, b),
  * sum (each term is a), dot (each pair w, x is a, b; the bias is partial 2).
+ * (The backward sort and the graph walk read `_a`/`_b` inline, for speed, in
+ * the same order.)
  */
 export function forEachOperand(
   node: Value,
