@@ -3,6 +3,7 @@
 conventions at kinks and NaN (float64). Run once:
 
     /usr/bin/python3 packages/core/scripts/ops-reference.py > packages/core/src/ops-reference.json
+    npx prettier --write packages/core/src/ops-reference.json
 
 Tests read the JSON; neither they nor CI need Python.
 """
