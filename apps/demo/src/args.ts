@@ -62,10 +62,16 @@ export interface GraphOptions extends CommonOptions {
   dot: boolean;
 }
 
+export interface OdeOptions extends CommonOptions {
+  steps: number;
+}
+
 export type Command =
   | { name: 'line'; options: LineOptions }
   | { name: 'moons'; options: MoonsOptions }
   | { name: 'graph'; options: GraphOptions }
+  | { name: 'ode'; options: OdeOptions }
+  | { name: 'newton'; options: CommonOptions }
   | { name: 'help'; text: string };
 
 const PROGRAM = 'ag-demo';
@@ -86,6 +92,8 @@ Commands:
   line              (default) the notebook story, then SGD on noisy y = 3x + 4
   moons, classify   an MLP 2-16-16-1 with the hinge loss, micrograd's demo
   graph             the computation graph of micrograd's README expression
+  ode               a physics-informed MLP solving u' = -u, u(0) = 1 (derivatives of derivatives)
+  newton            Newton's method with hessian() against gradient descent on Rosenbrock
 
 Run '${PROGRAM} <command> --help' for the options of a command.
 
@@ -150,6 +158,26 @@ Options:
   --expression <name>   readme (micrograd's README expression, default) | neuron
                         (a tanh neuron with two inputs)
   --dot                 also print the Graphviz DOT text
+
+${COMMON_HELP}`;
+
+export const ODE_USAGE = `Usage: ${PROGRAM} ode [options]
+
+Fit an MLP u(t) to the ODE u' = -u, u(0) = 1 on [0, 2] (the solution is e^-t): the
+loss is the residual u'(t) + u(t), with u' taken by gradients(u, [t], { createGraph:
+true }) and differentiated again by backward(). Prints and plots u against e^-t and
+the largest error.
+
+Options:
+  --steps <n>           Adam steps (default 12000)
+
+${COMMON_HELP}`;
+
+export const NEWTON_USAGE = `Usage: ${PROGRAM} newton [options]
+
+Minimize Rosenbrock's f(a, b) = (1 - a)^2 + 100(b - a^2)^2 from (-1.2, 1): Newton's
+method with hessian() against plain gradient descent (capped at 100,000 iterations),
+in iterations until |grad f| <= 1e-10.
 
 ${COMMON_HELP}`;
 
@@ -323,6 +351,7 @@ const NUMERIC_FLAGS = new Set([
   'lr',
   'batch-size',
   'alpha',
+  'steps',
 ]);
 
 /** Node's parseArgs messages are long and sometimes span lines; say the same in one short line. */
@@ -409,11 +438,15 @@ export function parseCommand(argv: readonly string[]): Command {
       return parseMoons(args);
     case 'graph':
       return parseGraph(args);
+    case 'ode':
+      return parseOde(args);
+    case 'newton':
+      return parseNewton(args);
     case 'help':
       return { name: 'help', text: helpFor(args) };
     default:
       throw new UsageError(
-        `unknown command '${name}' (expected line, moons, classify or graph)`,
+        `unknown command '${name}' (expected line, moons, classify, graph, ode or newton)`,
         MAIN_USAGE,
       );
   }
@@ -432,9 +465,13 @@ function helpFor(args: readonly string[]): string {
       return MOONS_USAGE;
     case 'graph':
       return GRAPH_USAGE;
+    case 'ode':
+      return ODE_USAGE;
+    case 'newton':
+      return NEWTON_USAGE;
     default:
       throw new UsageError(
-        `help: unknown command '${command}' (expected line, moons, classify or graph)`,
+        `help: unknown command '${command}' (expected line, moons, classify, graph, ode or newton)`,
         MAIN_USAGE,
       );
   }
@@ -593,4 +630,28 @@ function parseGraph(args: string[]): Command {
       dot: v.dot === true,
     },
   };
+}
+
+function parseOde(args: string[]): Command {
+  const values = parseFlags(args, { ...COMMON_FLAGS, steps: { type: 'string' } }, ODE_USAGE);
+  if (values.help === true) return { name: 'help', text: ODE_USAGE };
+  return {
+    name: 'ode',
+    options: {
+      ...common(values, ODE_USAGE),
+      steps: numberFlag(
+        'steps',
+        str(values, 'steps'),
+        12000,
+        { integer: true, min: 1, max: 1e6 },
+        ODE_USAGE,
+      ),
+    },
+  };
+}
+
+function parseNewton(args: string[]): Command {
+  const values = parseFlags(args, COMMON_FLAGS, NEWTON_USAGE);
+  if (values.help === true) return { name: 'help', text: NEWTON_USAGE };
+  return { name: 'newton', options: common(values, NEWTON_USAGE) };
 }

@@ -2,6 +2,8 @@ import { parseCommand, UsageError } from './args.js';
 import { runGraph } from './graph-command.js';
 import { runLine } from './line-command.js';
 import { runMoons } from './moons-command.js';
+import { runNewton } from './newton-command.js';
+import { runOde } from './ode-command.js';
 import { invocationDir, RunOutput, type Streams } from './run-output.js';
 
 /**
@@ -29,6 +31,12 @@ export async function main(argv: readonly string[], streams: Streams): Promise<n
         break;
       case 'graph':
         await runGraph(command.options, out);
+        break;
+      case 'ode':
+        runOde(command.options, out);
+        break;
+      case 'newton':
+        runNewton(command.options, out);
         break;
     }
     return 0;

@@ -2,8 +2,44 @@
  * The ops as free functions, so a plain number may stand on either side:
  * what Python's `__radd__`, `__rsub__` and `__rtruediv__` give micrograd.
  */
-import * as O from './ops.js';
-import { ADD, DIV, MAX, MIN, MUL, POW, SUB, type BinaryOp } from './ops.js';
+import {
+  ACOS,
+  ACOSH,
+  ADD,
+  ASIN,
+  ASINH,
+  ATAN,
+  ATAN2,
+  ATANH,
+  CEIL,
+  COS,
+  COSH,
+  DIV,
+  ELU,
+  ERF,
+  ERFC,
+  EXPM1,
+  FLOOR,
+  GELU,
+  HYPOT,
+  LEAKY_RELU,
+  LOG10,
+  LOG1P,
+  LOG2,
+  MAX,
+  MIN,
+  MUL,
+  POW,
+  ROUND,
+  SIGN,
+  SILU,
+  SIN,
+  SINH,
+  SUB,
+  TAN,
+  type BinaryOp,
+  type Op,
+} from './ops.js';
 import {
   asExponent,
   asOperand,
@@ -82,7 +118,7 @@ export function min(a: Value | number, b: Value | number): Value {
 }
 
 /** A unary op on a Value, or on a number (a constant: the result needs no gradient). */
-function free1(op: O.Op, fn: string, x: Value | number): Value {
+function free1(op: Op, fn: string, x: Value | number): Value {
   return unary(op, asOperand(x, fn, 'x'));
 }
 
@@ -92,7 +128,7 @@ function free1(op: O.Op, fn: string, x: Value | number): Value {
  * sin(x); // the same as x.sin()
  */
 export function sin(x: Value | number): Value {
-  return free1(O.SIN, 'sin', x);
+  return free1(SIN, 'sin', x);
 }
 
 /**
@@ -101,7 +137,7 @@ export function sin(x: Value | number): Value {
  * cos(x); // the same as x.cos()
  */
 export function cos(x: Value | number): Value {
-  return free1(O.COS, 'cos', x);
+  return free1(COS, 'cos', x);
 }
 
 /**
@@ -110,7 +146,7 @@ export function cos(x: Value | number): Value {
  * tan(x); // the same as x.tan()
  */
 export function tan(x: Value | number): Value {
-  return free1(O.TAN, 'tan', x);
+  return free1(TAN, 'tan', x);
 }
 
 /**
@@ -119,7 +155,7 @@ export function tan(x: Value | number): Value {
  * asin(x); // the same as x.asin()
  */
 export function asin(x: Value | number): Value {
-  return free1(O.ASIN, 'asin', x);
+  return free1(ASIN, 'asin', x);
 }
 
 /**
@@ -128,7 +164,7 @@ export function asin(x: Value | number): Value {
  * acos(x); // the same as x.acos()
  */
 export function acos(x: Value | number): Value {
-  return free1(O.ACOS, 'acos', x);
+  return free1(ACOS, 'acos', x);
 }
 
 /**
@@ -137,7 +173,7 @@ export function acos(x: Value | number): Value {
  * atan(x); // the same as x.atan()
  */
 export function atan(x: Value | number): Value {
-  return free1(O.ATAN, 'atan', x);
+  return free1(ATAN, 'atan', x);
 }
 
 /**
@@ -146,7 +182,7 @@ export function atan(x: Value | number): Value {
  * sinh(x); // the same as x.sinh()
  */
 export function sinh(x: Value | number): Value {
-  return free1(O.SINH, 'sinh', x);
+  return free1(SINH, 'sinh', x);
 }
 
 /**
@@ -155,7 +191,7 @@ export function sinh(x: Value | number): Value {
  * cosh(x); // the same as x.cosh()
  */
 export function cosh(x: Value | number): Value {
-  return free1(O.COSH, 'cosh', x);
+  return free1(COSH, 'cosh', x);
 }
 
 /**
@@ -164,7 +200,7 @@ export function cosh(x: Value | number): Value {
  * asinh(x); // the same as x.asinh()
  */
 export function asinh(x: Value | number): Value {
-  return free1(O.ASINH, 'asinh', x);
+  return free1(ASINH, 'asinh', x);
 }
 
 /**
@@ -173,7 +209,7 @@ export function asinh(x: Value | number): Value {
  * acosh(x); // the same as x.acosh()
  */
 export function acosh(x: Value | number): Value {
-  return free1(O.ACOSH, 'acosh', x);
+  return free1(ACOSH, 'acosh', x);
 }
 
 /**
@@ -182,7 +218,7 @@ export function acosh(x: Value | number): Value {
  * atanh(x); // the same as x.atanh()
  */
 export function atanh(x: Value | number): Value {
-  return free1(O.ATANH, 'atanh', x);
+  return free1(ATANH, 'atanh', x);
 }
 
 /**
@@ -191,7 +227,7 @@ export function atanh(x: Value | number): Value {
  * log1p(x); // the same as x.log1p()
  */
 export function log1p(x: Value | number): Value {
-  return free1(O.LOG1P, 'log1p', x);
+  return free1(LOG1P, 'log1p', x);
 }
 
 /**
@@ -200,7 +236,7 @@ export function log1p(x: Value | number): Value {
  * expm1(x); // the same as x.expm1()
  */
 export function expm1(x: Value | number): Value {
-  return free1(O.EXPM1, 'expm1', x);
+  return free1(EXPM1, 'expm1', x);
 }
 
 /**
@@ -209,7 +245,7 @@ export function expm1(x: Value | number): Value {
  * log2(x); // the same as x.log2()
  */
 export function log2(x: Value | number): Value {
-  return free1(O.LOG2, 'log2', x);
+  return free1(LOG2, 'log2', x);
 }
 
 /**
@@ -218,7 +254,7 @@ export function log2(x: Value | number): Value {
  * log10(x); // the same as x.log10()
  */
 export function log10(x: Value | number): Value {
-  return free1(O.LOG10, 'log10', x);
+  return free1(LOG10, 'log10', x);
 }
 
 /**
@@ -227,7 +263,7 @@ export function log10(x: Value | number): Value {
  * erf(x); // the same as x.erf()
  */
 export function erf(x: Value | number): Value {
-  return free1(O.ERF, 'erf', x);
+  return free1(ERF, 'erf', x);
 }
 
 /**
@@ -236,7 +272,7 @@ export function erf(x: Value | number): Value {
  * erfc(x); // the same as x.erfc()
  */
 export function erfc(x: Value | number): Value {
-  return free1(O.ERFC, 'erfc', x);
+  return free1(ERFC, 'erfc', x);
 }
 
 /**
@@ -245,7 +281,7 @@ export function erfc(x: Value | number): Value {
  * gelu(x); // the same as x.gelu()
  */
 export function gelu(x: Value | number): Value {
-  return free1(O.GELU, 'gelu', x);
+  return free1(GELU, 'gelu', x);
 }
 
 /**
@@ -254,7 +290,7 @@ export function gelu(x: Value | number): Value {
  * silu(x); // the same as x.silu()
  */
 export function silu(x: Value | number): Value {
-  return free1(O.SILU, 'silu', x);
+  return free1(SILU, 'silu', x);
 }
 
 /**
@@ -263,7 +299,7 @@ export function silu(x: Value | number): Value {
  * sign(x); // the same as x.sign()
  */
 export function sign(x: Value | number): Value {
-  return free1(O.SIGN, 'sign', x);
+  return free1(SIGN, 'sign', x);
 }
 
 /**
@@ -272,7 +308,7 @@ export function sign(x: Value | number): Value {
  * floor(x); // the same as x.floor()
  */
 export function floor(x: Value | number): Value {
-  return free1(O.FLOOR, 'floor', x);
+  return free1(FLOOR, 'floor', x);
 }
 
 /**
@@ -281,7 +317,7 @@ export function floor(x: Value | number): Value {
  * ceil(x); // the same as x.ceil()
  */
 export function ceil(x: Value | number): Value {
-  return free1(O.CEIL, 'ceil', x);
+  return free1(CEIL, 'ceil', x);
 }
 
 /**
@@ -290,7 +326,7 @@ export function ceil(x: Value | number): Value {
  * round(x); // the same as x.round()
  */
 export function round(x: Value | number): Value {
-  return free1(O.ROUND, 'round', x);
+  return free1(ROUND, 'round', x);
 }
 
 /**
@@ -300,7 +336,7 @@ export function round(x: Value | number): Value {
  */
 export function leakyRelu(x: Value | number, slope = 0.01): Value {
   return binary(
-    O.LEAKY_RELU,
+    LEAKY_RELU,
     asOperand(x, 'leakyRelu', 'x'),
     finiteParameter(slope, 'leakyRelu', 'slope'),
   );
@@ -312,7 +348,7 @@ export function leakyRelu(x: Value | number, slope = 0.01): Value {
  * elu(x, 1);
  */
 export function elu(x: Value | number, alpha = 1): Value {
-  return binary(O.ELU, asOperand(x, 'elu', 'x'), finiteParameter(alpha, 'elu', 'alpha'));
+  return binary(ELU, asOperand(x, 'elu', 'x'), finiteParameter(alpha, 'elu', 'alpha'));
 }
 
 /**
@@ -330,7 +366,7 @@ export function clamp(x: Value | number, min: number, max: number): Value {
  * atan2(1, x);
  */
 export function atan2(y: Value | number, x: Value | number): Value {
-  return binary(O.ATAN2, asOperand(y, 'atan2', 'y'), asOperand(x, 'atan2', 'x'));
+  return binary(ATAN2, asOperand(y, 'atan2', 'y'), asOperand(x, 'atan2', 'x'));
 }
 
 /**
@@ -339,5 +375,5 @@ export function atan2(y: Value | number, x: Value | number): Value {
  * hypot(3, x);
  */
 export function hypot(a: Value | number, b: Value | number): Value {
-  return binary(O.HYPOT, asOperand(a, 'hypot', 'a'), asOperand(b, 'hypot', 'b'));
+  return binary(HYPOT, asOperand(a, 'hypot', 'a'), asOperand(b, 'hypot', 'b'));
 }

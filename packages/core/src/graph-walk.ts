@@ -45,6 +45,7 @@ export function putGradsBack(nodes: readonly Value[], saved: readonly number[], 
  * entered first (operandsOf's order: dot's w₀, x₀, w₁, x₁, …, bias). With
  * `saved`, see numberNodesBelow.
  */
+// Longer than ~60 lines: the iterative walk with its mark bits, in one loop as in backward.ts (no recursion, no per-node helper calls).
 function walk(root: Value, saved: number[] | null): Value[] {
   const order: Value[] = [];
   const from = saved === null ? 0 : saved.length;

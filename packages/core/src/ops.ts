@@ -298,9 +298,9 @@ export const ASINH = unaryOp('asinh', Math.asinh, call('Math.asinh'), (A, a) =>
   A.div(1, A.hypot(a, 1)),
 );
 
-/** acosh a;  ∂/∂a = 1/√((a − 1)(a + 1)), +∞ at 1 */
+/** acosh a;  ∂/∂a = 1/(√(a − 1)·√(a + 1)), +∞ at 1; two roots, so (a − 1)(a + 1) cannot overflow */
 export const ACOSH = unaryOp('acosh', Math.acosh, call('Math.acosh'), (A, a) =>
-  A.div(1, A.sqrt(A.mul(A.sub(a, 1), A.add(a, 1)))),
+  A.div(1, A.mul(A.sqrt(A.sub(a, 1)), A.sqrt(A.add(a, 1)))),
 );
 
 /** atanh a;  ∂/∂a = 1/((1 − a)(1 + a)) */

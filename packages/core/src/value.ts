@@ -8,8 +8,56 @@ import { runBackward } from './backward.js';
 import { describe } from './describe.js';
 import { OP_MASK, REQUIRES_GRAD as RG } from './flags.js';
 import { AnomalyError, anomalyEnabled, gradEnabled } from './grad-mode.js';
-import * as O from './ops.js';
-import { OPS, type Op } from './ops.js';
+import {
+  ABS,
+  ACOS,
+  ACOSH,
+  ADD,
+  ASIN,
+  ASINH,
+  ATAN,
+  ATAN2,
+  ATANH,
+  CEIL,
+  CLAMP_MAX,
+  CLAMP_MIN,
+  COS,
+  COSH,
+  DIV,
+  ELU,
+  ERF,
+  ERFC,
+  EXP,
+  EXPM1,
+  FLOOR,
+  GELU,
+  HYPOT,
+  LEAKY_RELU,
+  LOG,
+  LOG10,
+  LOG1P,
+  LOG2,
+  MAX,
+  MIN,
+  MUL,
+  NEG,
+  POW,
+  RELU,
+  ROUND,
+  SIGMOID,
+  SIGN,
+  SILU,
+  SIN,
+  SINH,
+  SOFTPLUS,
+  SQRT,
+  SQUARE,
+  SUB,
+  TAN,
+  TANH,
+  OPS,
+  type Op,
+} from './ops.js';
 
 export interface ValueOptions {
   /** A name shown by `toDot`, `toGraph` and error messages. */
@@ -103,172 +151,172 @@ export class Value {
 
   /** this + other */
   add(other: Value | number): Value {
-    return binary(O.ADD, this, asOperand(other, 'add', 'other'));
+    return binary(ADD, this, asOperand(other, 'add', 'other'));
   }
   /** this − other */
   sub(other: Value | number): Value {
-    return binary(O.SUB, this, asOperand(other, 'sub', 'other'));
+    return binary(SUB, this, asOperand(other, 'sub', 'other'));
   }
   /** this · other */
   mul(other: Value | number): Value {
-    return binary(O.MUL, this, asOperand(other, 'mul', 'other'));
+    return binary(MUL, this, asOperand(other, 'mul', 'other'));
   }
   /** this / other */
   div(other: Value | number): Value {
-    return binary(O.DIV, this, asOperand(other, 'div', 'other'));
+    return binary(DIV, this, asOperand(other, 'div', 'other'));
   }
   /** this ** exponent; a finite number or a `Value` (see ops.ts for ∂/∂exponent where this ≤ 0) */
   pow(exponent: Value | number): Value {
-    return binary(O.POW, this, asExponent(exponent, 'pow'));
+    return binary(POW, this, asExponent(exponent, 'pow'));
   }
   /** max(this, other) */
   max(other: Value | number): Value {
-    return binary(O.MAX, this, asOperand(other, 'max', 'other'));
+    return binary(MAX, this, asOperand(other, 'max', 'other'));
   }
   /** min(this, other) */
   min(other: Value | number): Value {
-    return binary(O.MIN, this, asOperand(other, 'min', 'other'));
+    return binary(MIN, this, asOperand(other, 'min', 'other'));
   }
   /** −this */
   neg(): Value {
-    return unary(O.NEG, this);
+    return unary(NEG, this);
   }
   /** this² */
   square(): Value {
-    return unary(O.SQUARE, this);
+    return unary(SQUARE, this);
   }
   /** e^this */
   exp(): Value {
-    return unary(O.EXP, this);
+    return unary(EXP, this);
   }
   /** ln this */
   log(): Value {
-    return unary(O.LOG, this);
+    return unary(LOG, this);
   }
   /** √this */
   sqrt(): Value {
-    return unary(O.SQRT, this);
+    return unary(SQRT, this);
   }
   /** tanh this */
   tanh(): Value {
-    return unary(O.TANH, this);
+    return unary(TANH, this);
   }
   /** max(this, 0) */
   relu(): Value {
-    return unary(O.RELU, this);
+    return unary(RELU, this);
   }
   /** |this| */
   abs(): Value {
-    return unary(O.ABS, this);
+    return unary(ABS, this);
   }
   /** 1/(1 + e^−this), stable for large |this| */
   sigmoid(): Value {
-    return unary(O.SIGMOID, this);
+    return unary(SIGMOID, this);
   }
   /** ln(1 + e^this), stable for large |this| */
   softplus(): Value {
-    return unary(O.SOFTPLUS, this);
+    return unary(SOFTPLUS, this);
   }
 
   /** sin this */
   sin(): Value {
-    return unary(O.SIN, this);
+    return unary(SIN, this);
   }
   /** cos this */
   cos(): Value {
-    return unary(O.COS, this);
+    return unary(COS, this);
   }
   /** tan this */
   tan(): Value {
-    return unary(O.TAN, this);
+    return unary(TAN, this);
   }
   /** asin this; the derivative is +∞ at ±1 */
   asin(): Value {
-    return unary(O.ASIN, this);
+    return unary(ASIN, this);
   }
   /** acos this; the derivative is −∞ at ±1 */
   acos(): Value {
-    return unary(O.ACOS, this);
+    return unary(ACOS, this);
   }
   /** atan this */
   atan(): Value {
-    return unary(O.ATAN, this);
+    return unary(ATAN, this);
   }
   /** sinh this */
   sinh(): Value {
-    return unary(O.SINH, this);
+    return unary(SINH, this);
   }
   /** cosh this */
   cosh(): Value {
-    return unary(O.COSH, this);
+    return unary(COSH, this);
   }
   /** asinh this */
   asinh(): Value {
-    return unary(O.ASINH, this);
+    return unary(ASINH, this);
   }
   /** acosh this */
   acosh(): Value {
-    return unary(O.ACOSH, this);
+    return unary(ACOSH, this);
   }
   /** atanh this */
   atanh(): Value {
-    return unary(O.ATANH, this);
+    return unary(ATANH, this);
   }
   /** ln(1 + this), precise for small this */
   log1p(): Value {
-    return unary(O.LOG1P, this);
+    return unary(LOG1P, this);
   }
   /** e^this − 1, precise for small this */
   expm1(): Value {
-    return unary(O.EXPM1, this);
+    return unary(EXPM1, this);
   }
   /** log₂ this */
   log2(): Value {
-    return unary(O.LOG2, this);
+    return unary(LOG2, this);
   }
   /** log₁₀ this */
   log10(): Value {
-    return unary(O.LOG10, this);
+    return unary(LOG10, this);
   }
   /** The error function erf(this) */
   erf(): Value {
-    return unary(O.ERF, this);
+    return unary(ERF, this);
   }
   /** 1 − erf(this), precise where erf rounds to ±1 */
   erfc(): Value {
-    return unary(O.ERFC, this);
+    return unary(ERFC, this);
   }
   /** this·Φ(this), the exact (erf) GELU */
   gelu(): Value {
-    return unary(O.GELU, this);
+    return unary(GELU, this);
   }
   /** this·σ(this) (SiLU, swish) */
   silu(): Value {
-    return unary(O.SILU, this);
+    return unary(SILU, this);
   }
   /** −1, 0 or 1 (sign(0) = 0); derivative 0 */
   sign(): Value {
-    return unary(O.SIGN, this);
+    return unary(SIGN, this);
   }
   /** ⌊this⌋; derivative 0 */
   floor(): Value {
-    return unary(O.FLOOR, this);
+    return unary(FLOOR, this);
   }
   /** ⌈this⌉; derivative 0 */
   ceil(): Value {
-    return unary(O.CEIL, this);
+    return unary(CEIL, this);
   }
   /** this rounded to the nearest integer, ties to even (not `Math.round`); derivative 0 */
   round(): Value {
-    return unary(O.ROUND, this);
+    return unary(ROUND, this);
   }
   /** this for this > 0, else slope·this; the left slope at 0 */
   leakyRelu(slope = 0.01): Value {
-    return binary(O.LEAKY_RELU, this, finiteParameter(slope, 'leakyRelu', 'slope'));
+    return binary(LEAKY_RELU, this, finiteParameter(slope, 'leakyRelu', 'slope'));
   }
   /** this for this > 0, else α(e^this − 1); the left slope at 0 */
   elu(alpha = 1): Value {
-    return binary(O.ELU, this, finiteParameter(alpha, 'elu', 'alpha'));
+    return binary(ELU, this, finiteParameter(alpha, 'elu', 'alpha'));
   }
   /**
    * min(max(this, min), max), as PyTorch's clamp: the gradient passes where
@@ -279,11 +327,11 @@ export class Value {
   }
   /** atan2(this, x): the angle of the point (x, this), this being y, as torch.atan2(input, other) */
   atan2(x: Value | number): Value {
-    return binary(O.ATAN2, this, asOperand(x, 'atan2', 'x'));
+    return binary(ATAN2, this, asOperand(x, 'atan2', 'x'));
   }
   /** √(this² + other²) without overflow or underflow */
   hypot(other: Value | number): Value {
-    return binary(O.HYPOT, this, asOperand(other, 'hypot', 'other'));
+    return binary(HYPOT, this, asOperand(other, 'hypot', 'other'));
   }
 
   /**
@@ -388,6 +436,8 @@ export function constant(data: number): Value {
 
 export function binary(op: Op, a: Value, b: Value): Value {
   const data = op.forward(a.data, b.data);
+  // A string assigned to an operand's data makes + concatenate: caught here, at its first op.
+  if (typeof data !== 'number') throw notANumber(op, [a, b]);
   if (anomalyEnabled && !Number.isFinite(data)) throw forwardAnomaly(op, [a, b], data);
   const out = new Value(data);
   if (gradEnabled) {
@@ -402,6 +452,7 @@ export function binary(op: Op, a: Value, b: Value): Value {
 
 export function unary(op: Op, a: Value): Value {
   const data = op.forward(a.data, 0);
+  if (typeof data !== 'number') throw notANumber(op, [a]);
   if (anomalyEnabled && !Number.isFinite(data)) throw forwardAnomaly(op, [a], data);
   const out = new Value(data);
   if (gradEnabled) {
@@ -411,6 +462,19 @@ export function unary(op: Op, a: Value): Value {
     out._f = 0;
   }
   return out;
+}
+
+/**
+ * `data` is a plain field (an accessor that checked every write would slow
+ * every read on the hot path), so a non-number written to it is found where it
+ * is first used.
+ */
+export function notANumber(op: Op, operands: readonly Value[]): TypeError {
+  const bad = operands.find((v) => typeof v.data !== 'number') ?? operands[0];
+  const label = bad?.label === undefined ? '' : ` ('${bad.label}')`;
+  return new TypeError(
+    `${op.name}: an operand's data is not a number: ${describe(bad?.data)}${label}; data and grad must be numbers`,
+  );
 }
 
 export function forwardAnomaly(op: Op, operands: readonly Value[], data: number): AnomalyError {
@@ -424,19 +488,9 @@ export function forwardAnomaly(op: Op, operands: readonly Value[], data: number)
 
 /** The operands of a node, in the order its op takes them: dot's as w₀, x₀, w₁, x₁, …, bias. */
 export function operandsOf(node: Value): Value[] {
-  const a = node._a;
-  const b = node._b;
-  if (a === null) return [];
-  if (Array.isArray(b)) {
-    const ws = a as readonly Value[];
-    const xs = b as readonly Value[];
-    const list: Value[] = [];
-    for (let i = 0; i < xs.length; i++) list.push(ws[i] as Value, xs[i] as Value);
-    if (ws.length > xs.length) list.push(ws[xs.length] as Value);
-    return list;
-  }
-  if (Array.isArray(a)) return (a as readonly Value[]).slice();
-  return b === null ? [a as Value] : [a as Value, b as Value];
+  const list: Value[] = [];
+  forEachOperand(node, (operand) => list.push(operand));
+  return list;
 }
 
 /** A finite number parameter of an op (a slope, α), as a constant operand. */
@@ -456,7 +510,7 @@ export function clampValue(x: Value, min: unknown, max: unknown, fn: string): Va
     throw new TypeError(`${fn}(max): expected a number (not NaN), received ${describe(max)}`);
   if (min > max)
     throw new RangeError(`${fn}(min, max): expected min ≤ max, received ${min} > ${max}`);
-  return binary(O.CLAMP_MAX, binary(O.CLAMP_MIN, x, constant(min)), constant(max));
+  return binary(CLAMP_MAX, binary(CLAMP_MIN, x, constant(min)), constant(max));
 }
 
 /**
@@ -464,6 +518,8 @@ export function clampValue(x: Value, min: unknown, max: unknown, fn: string): Va
  * operand, the index of its partial in the rule, and the numbers or Values in
  * the roles a and b. The one reading of every layout: unary (a), binary (a, b),
  * sum (each term is a), dot (each pair w, x is a, b; the bias is partial 2).
+ * (The backward sort and the graph walk read `_a`/`_b` inline, for speed, in
+ * the same order.)
  */
 export function forEachOperand(
   node: Value,

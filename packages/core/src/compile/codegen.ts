@@ -202,6 +202,7 @@ function backwardUnit(tape: Tape, k: number, nm: Naming): Unit {
 }
 
 /** The forward and backward statements for a tape: one unit (a statement or a few, or a loop) per step. */
+// Longer than ~60 lines: one straight sequence of decisions for the forward pass, then the backward pass, over a dozen shared locals (naming, tables, the repeat); split, they would all travel as parameters. Sections are commented.
 function passes(
   tape: Tape,
   placement: Placement,
@@ -568,6 +569,7 @@ const slotsInArrays = (tape: Tape, style?: 'locals' | 'arrays'): boolean =>
  * The source of the functions for a tape; exported for inspection in tests.
  * `style` forces where node values live (default: locals for small tapes).
  */
+// Longer than ~60 lines: the source file in order (slots, sample checks, entry points); each section is commented, and the large pieces (passes, descendSource, foldFirstTerms) are functions of their own.
 export function generateSource(
   tape: Tape,
   layout: InputLayout,
@@ -602,9 +604,14 @@ export function generateSource(
     const at = layout.offsets[i] as number;
     const put = (slot: number, expr: string): string =>
       inArrays ? `V[${slot}] = ${expr};` : `const v${slot} = ${expr};`;
+    // Each number is read from the sample once, checked, and kept in IN, which
+    // the passes load from: a getter read twice could pass the check with a
+    // number and then hand the pass something else.
     if (size < 0) {
-      checks.push(`if (typeof s[${key}] !== "number") fail(s, where);`);
-      loads.push(put(at, `s[${key}]`));
+      checks.push(
+        `{ const q = s[${key}]; if (typeof q !== "number") fail(s, where); IN[${at}] = q; }`,
+      );
+      loads.push(put(at, `IN[${at}]`));
     } else {
       checks.push(
         `{ const q = s[${key}]; if (q === null || typeof q !== "object" || q.length !== ${size}) fail(s, where);`,
@@ -612,16 +619,17 @@ export function generateSource(
       // Long vectors in loops: straight-line code run once per call is slow to be optimized.
       if (size >= MIN_LOOP)
         checks.push(
-          `for (let j = 0; j < ${size}; j++) if (typeof q[j] !== "number") fail(s, where);`,
+          `for (let j = 0; j < ${size}; j++) { const e = q[j]; if (typeof e !== "number") fail(s, where); IN[${at} + j] = e; }`,
         );
       else
         for (let j = 0; j < size; j++)
-          checks.push(`if (typeof q[${j}] !== "number") fail(s, where);`);
+          checks.push(
+            `{ const e = q[${j}]; if (typeof e !== "number") fail(s, where); IN[${at + j}] = e; }`,
+          );
       checks.push('}');
-      loads.push(`const q${i} = s[${key}];`);
       if (inArrays && size >= MIN_LOOP)
-        loads.push(`for (let j = 0; j < ${size}; j++) V[${at} + j] = q${i}[j];`);
-      else for (let j = 0; j < size; j++) loads.push(put(at + j, `q${i}[${j}]`));
+        loads.push(`for (let j = 0; j < ${size}; j++) V[${at} + j] = IN[${at} + j];`);
+      else for (let j = 0; j < size; j++) loads.push(put(at + j, `IN[${at + j}]`));
     }
   });
   // Unknown names: counted the first time an object is seen (a caller that
@@ -640,6 +648,8 @@ export function generateSource(
   // functions that share no slots cannot disturb each other.
   const slots = [
     `const V = new Float64Array(${tape.nSlots}), G = new Float64Array(${tape.nSlots});`,
+    // The sample's numbers as check() read them, once each (see the loads above).
+    `const IN = new Float64Array(${Math.max(1, layout.width)});`,
     // Whether a call is using the slots: a call made meanwhile (from a getter
     // on a sample or a parameter) runs in the interpreter instead.
     'let busy = false;',
@@ -721,7 +731,8 @@ export function generateSource(
   for (let i = 0; i < count; i++) check(S[i], i);
   loadParams(); loadGrads();
   let total = 0;
-  for (let i = 0; i < count; i++) total += step(S[i]);
+  // Each sample read again (once) as its step loads it: every check passed above.
+  for (let i = 0; i < count; i++) { check(S[i], i); total += step(S[i]); }
   storeGrads();
   return total;
 }`
@@ -754,6 +765,7 @@ type Passes = ReturnType<typeof passes>;
  * poisoned run writes nothing and is run again by `checkedDescend`, which
  * finds the step and names what failed.
  */
+// Longer than ~60 lines: two variants of one generated function (parameters in locals, or in V and G), written side by side so that they stay the same loop.
 function descendSource(
   tape: Tape,
   layout: InputLayout,
@@ -923,8 +935,12 @@ export function generate(
     (machine ??= new TapeMachine(tape)).descend(layout, columns, count, lr, losses);
   const fail = (sample: unknown, where: string | number): never => {
     readSample(layout, sample, scratch, 0, where);
-    // The generated check and readSample test the same things: unreachable.
-    throw new TypeError(`compile: a sample failed the generated check only (${String(where)})`);
+    // The generated check and readSample test the same things: the sample
+    // passed here what it failed there, so its reads give different answers.
+    const call = typeof where === 'number' ? `accumulate(samples[${where}])` : where;
+    throw new TypeError(
+      `${call}: the sample's inputs changed between two reads (a getter that returns a different value each time?)`,
+    );
   };
   let interpreted: GeneratedFunctions | null = null;
   const again = (): GeneratedFunctions => (interpreted ??= interpret(tape, layout, noGradient));

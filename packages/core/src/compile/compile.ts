@@ -150,6 +150,7 @@ export function compile<const S extends Readonly<Record<string, number | readonl
   fn: (inputs: Placeholders<S>) => Value,
   options: CompileOptions<S>,
 ): CompiledFunction<S>;
+// Longer than ~60 lines: mostly the argument checks, in the order the options are documented, and the returned object; the stages are functions of their own (README.md).
 export function compile(
   fn: (inputs: never) => Value,
   options: CompileOptions<InputSpec>,
@@ -206,8 +207,15 @@ export function compile(
   }
 
   const call = fn as (inputs: Record<string, Value | Value[]>) => unknown;
-  const { tape, kept } = recordAndFlatten(call, layout, parameters, check, where);
-  if (kept !== null) checkRecording(call, layout, parameters, kept, tape, where);
+  let recorded: ReturnType<typeof recordAndFlatten> | null = null;
+  try {
+    recorded = recordAndFlatten(call, layout, parameters, check, where);
+    if (recorded.kept !== null)
+      checkRecording(call, layout, parameters, recorded.kept, recorded.tape, where);
+  } catch (error) {
+    throw tooLarge(error, where, layout, recorded?.tape ?? null);
+  }
+  const { tape } = recorded;
 
   const noGradient = (at: string): never => {
     throw new Error(
@@ -218,9 +226,12 @@ export function compile(
   // batch in one graph) that compiling the code would cost more than it saves.
   const generateCode =
     mode === 'codegen' || (mode === 'auto' && worthGenerating(tape) && canGenerateCode());
-  const impl = generateCode
-    ? generate(tape, layout, noGradient)
-    : interpret(tape, layout, noGradient);
+  let impl: ReturnType<typeof interpret>;
+  try {
+    impl = generateCode ? generate(tape, layout, noGradient) : interpret(tape, layout, noGradient);
+  } catch (error) {
+    throw tooLarge(error, where, layout, tape);
+  }
   const trainable = tape.requiresGrad[tape.output] === 1;
   // descend: the data object whose keys were last checked, and where its
   // losses go when the caller keeps none.
@@ -340,6 +351,25 @@ function checkRecording(
 const otherValue = (x: number): number => (x >= 0 ? -x - 1 : 1 - x);
 
 /** @internal Runs fn over fresh placeholders holding `values` and flattens its graph. */
+/**
+ * The engine's own failures on a huge graph (the stack, an array's length, an
+ * allocation) as a RangeError that says what was too large; any other error
+ * (fn's own included) as it is.
+ */
+function tooLarge(error: unknown, where: string, layout: InputLayout, tape: Tape | null): unknown {
+  if (!(error instanceof RangeError)) return error;
+  if (!/Maximum call stack|Invalid (typed )?array length|allocation failed/i.test(error.message))
+    return error;
+  const size =
+    tape === null
+      ? `${layout.width} input numbers`
+      : `${layout.width} input numbers, ${tape.op.length} op nodes, ${tape.nSlots} slots`;
+  return new RangeError(
+    `${where}: the graph is too large for this JavaScript engine (${size}): ${error.message}`,
+    { cause: error },
+  );
+}
+
 export function record(
   fn: (inputs: Record<string, Value | Value[]>) => unknown,
   layout: InputLayout,

@@ -114,7 +114,8 @@ export function makePlaceholders(
       const vs: Value[] = [];
       for (let j = 0; j < size; j++)
         vs.push(new Value(values(at + j), { requiresGrad: false, label: `${name}[${j}]` }));
-      flat.push(...vs);
+      // A loop, not push(...vs): spreading 10⁵ arguments overflows the stack.
+      for (const v of vs) flat.push(v);
       byName[name] = vs;
     }
   });
@@ -246,6 +247,7 @@ export interface Columns {
  * after row, for a vector input, every column holding the same number of
  * samples. Checked whole before anything is computed.
  */
+// Longer than ~60 lines: one check per kind of bad column, each with its own message; splitting would scatter the messages.
 export function readColumns(
   layout: InputLayout,
   data: unknown,

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { add, div, dot, max, min, mul, pow, sub, sum, Value } from '../index.js';
+import { add, atan2, div, dot, hypot, max, min, mul, pow, sub, sum, Value } from '../index.js';
 import { generate, type GeneratedFunctions } from './codegen.js';
 import { record } from './compile.js';
 import { layoutOf } from './inputs.js';
@@ -33,7 +33,45 @@ export const OP_NAMES = [
   'dot',
   'dotNoBias',
   'numberLeft',
+  'newUnary',
+  'newBinary',
 ] as const;
+
+/** The unary ops added with the one-calculus op table, each on an input inside its domain. */
+const NEW_UNARY: readonly ((x: Value) => Value)[] = [
+  (x) => x.sin(),
+  (x) => x.cos(),
+  (x) => x.tanh().tan(),
+  (x) => x.tanh().mul(0.9).asin(),
+  (x) => x.tanh().mul(0.9).acos(),
+  (x) => x.atan(),
+  (x) => x.tanh().sinh(),
+  (x) => x.tanh().cosh(),
+  (x) => x.asinh(),
+  (x) => x.square().add(1.5).acosh(),
+  (x) => x.tanh().mul(0.9).atanh(),
+  (x) => x.abs().log1p(),
+  (x) => x.tanh().expm1(),
+  (x) => x.abs().add(0.5).log2(),
+  (x) => x.abs().add(0.5).log10(),
+  (x) => x.erf(),
+  (x) => x.erfc(),
+  (x) => x.gelu(),
+  (x) => x.silu(),
+  (x) => x.sign(),
+  (x) => x.floor(),
+  (x) => x.ceil(),
+  (x) => x.round(),
+  (x) => x.leakyRelu(0.1),
+  (x) => x.elu(1.5),
+  (x) => x.clamp(-0.5, 0.75),
+];
+const NEW_BINARY: readonly ((x: Value, y: Value | number) => Value)[] = [
+  (x, y) => x.atan2(y),
+  (x, y) => x.hypot(y),
+  (x, y) => atan2(y, x),
+  (x, y) => hypot(y, x),
+];
 
 export interface Step {
   op: (typeof OP_NAMES)[number];
@@ -151,6 +189,12 @@ export function build(
         r = (fns[s.k % 4] as typeof add)(s.c, x);
         break;
       }
+      case 'newUnary':
+        r = (NEW_UNARY[s.k % NEW_UNARY.length] as (x: Value) => Value)(x);
+        break;
+      case 'newBinary':
+        r = (NEW_BINARY[s.k % NEW_BINARY.length] as (x: Value, y: Value | number) => Value)(x, y);
+        break;
     }
     pool.push(r);
   }

@@ -97,6 +97,7 @@ export function findRepeat(tape: Tape): Repeat | null {
   return r;
 }
 
+// Longer than ~60 lines: one pass comparing every block with the first, slot by slot; its early exits share the pass state.
 function verify(tape: Tape, start: number, period: number, count: number): Repeat | null {
   const { op, n, firstNode, requiresGrad: rg, constants } = tape;
   const firstConstant = tape.nInputs + tape.params.length;

@@ -142,6 +142,7 @@ export function buildTape(
 }
 
 /** buildTape's work, with every node's slot kept in `slots` (see UNSEEN). */
+// Longer than ~60 lines: one pass over the recorded nodes writing every typed array of the tape; its counters are shared by every case.
 function flatten(
   root: Value,
   inputs: readonly Value[],
@@ -323,6 +324,7 @@ const TOP = -(2 ** 30);
  * output. Returns the chains' terms (t₀ … tₘ, forward order), indexed as the
  * TOP marks say, or null when no chain of MIN_CHAIN terms or more goes.
  */
+// Longer than ~60 lines: one pass that merges chains of additions, with its bookkeeping shared across cases.
 function addChains(
   root: Value,
   opNodes: readonly Value[],
