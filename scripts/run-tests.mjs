@@ -39,6 +39,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       '--reporter=default',
       '--reporter=json',
       `--outputFile.json=${resultsFile}`,
+      // The tests that spawn the demo or walk a million nodes take seconds; on a shared
+      // 2-core machine Vitest's 5 s default fails them for the load, not for a bug.
+      '--testTimeout=60000',
       ...process.argv.slice(2),
     ],
     { cwd: root, stdio: 'inherit' },
