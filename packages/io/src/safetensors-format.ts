@@ -80,6 +80,11 @@ export function writeSafetensors(
   for (const [name, t] of entries) {
     if (name === '__metadata__' || name === '__proto__')
       throw new RangeError(`${where}: '${name}' cannot name a tensor`);
+    const shape: unknown = (t as Partial<TensorToWrite> | null)?.shape;
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0))
+      throw new TypeError(
+        `${where}: expected tensors['${name}'].shape to be an array of sizes, received ${describe(shape)}`,
+      );
     const count = t.shape.reduce((a, b) => a * b, 1);
     if (count !== t.data.length)
       throw new RangeError(
@@ -122,10 +127,12 @@ export function writeSafetensors(
  * const { tensors } = readSafetensors(bytes);
  * tensors.get('0.weight')?.shape; // [16, 2]
  */
-export function readSafetensors(
-  bytes: Uint8Array,
-  where = 'readSafetensors(bytes)',
-): SafetensorsContents {
+export function readSafetensors(bytes: Uint8Array): SafetensorsContents {
+  return parseSafetensors(bytes, 'readSafetensors(bytes)');
+}
+
+/** {@link readSafetensors}, its errors prefixed by `where` (the public call that read the file). */
+export function parseSafetensors(bytes: Uint8Array, where: string): SafetensorsContents {
   if (!(bytes instanceof Uint8Array))
     throw new TypeError(
       `${where}: expected the file's bytes as a Uint8Array, received ${describe(bytes)}`,

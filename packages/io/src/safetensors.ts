@@ -1,7 +1,7 @@
 /** A model's weights as a safetensors file in PyTorch's layout, and back. */
 import type { Linear, MLP } from '@ag/nn';
 import { describe } from './describe.js';
-import { readSafetensors, writeSafetensors, type SafetensorsDtype } from './safetensors-format.js';
+import { parseSafetensors, writeSafetensors, type SafetensorsDtype } from './safetensors-format.js';
 import { assignTensors, toTorchStateDict, torchSlots } from './torch-state-dict.js';
 
 export interface SaveSafetensorsOptions {
@@ -47,6 +47,6 @@ export function saveSafetensors(
 export function loadSafetensors(model: Linear | MLP, bytes: Uint8Array): void {
   const where = 'loadSafetensors(model, bytes)';
   const slots = torchSlots(model, where);
-  const { tensors } = readSafetensors(bytes, where);
+  const { tensors } = parseSafetensors(bytes, where);
   assignTensors(slots, tensors, where);
 }
