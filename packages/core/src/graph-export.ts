@@ -6,22 +6,33 @@ import { describe } from './describe.js';
 import { nodesBelow } from './graph-walk.js';
 import { operandsOf, Value } from './value.js';
 
+/** A node of {@link toGraph}'s JSON. */
 export interface GraphNode {
   /** Position in topological order: operands come before the nodes made from them. */
   id: number;
+  /** The node's label, if it has one. */
   label?: string;
   /** `''` for a leaf. */
   op: string;
+  /** The node's number. */
   data: number;
+  /** Its gradient after the last `backward()`. */
   grad: number;
+  /** Whether `backward()` computes a gradient for it. */
   requiresGrad: boolean;
 }
 
+/** The graph below a root as plain JSON, from {@link toGraph}. */
 export interface GraphJSON {
   /** Operands first; the root is last. */
   nodes: GraphNode[];
   /** `from` is an operand of `to`, in the order the op takes its operands. */
-  edges: { from: number; to: number }[];
+  edges: {
+    /** The operand's `id`. */
+    from: number;
+    /** The `id` of the node made from it. */
+    to: number;
+  }[];
 }
 
 function checkRoot(root: unknown, fn: string): asserts root is Value {
@@ -58,6 +69,7 @@ export function toGraph(root: Value): GraphJSON {
   return { nodes, edges };
 }
 
+/** Options of {@link toDot}. */
 export interface DotOptions {
   /** Graph direction (default 'LR', as micrograd). */
   rankdir?: 'LR' | 'TB' | 'RL' | 'BT';

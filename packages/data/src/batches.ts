@@ -3,6 +3,7 @@ import { checkDataset, pick, type Dataset } from './dataset.js';
 import { Rng, toRng, type Seed } from './rng.js';
 import { checkSeed } from './seed.js';
 
+/** Options of {@link batches}. */
 export interface BatchesOptions {
   /** Samples per batch, an integer >= 1. */
   size: number;
@@ -19,7 +20,10 @@ export interface BatchesOptions {
 }
 
 /** A mini-batch: the samples' rows and targets, and their indices in the data set. */
-export type Batch<D extends Dataset> = D & { indices: number[] };
+export type Batch<D extends Dataset> = D & {
+  /** Where each sample of the batch is in the data set. */
+  indices: number[];
+};
 
 /**
  * One pass over a data set in mini-batches of `size` samples, in order or

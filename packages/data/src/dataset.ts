@@ -11,7 +11,9 @@ import { show } from './checks.js';
  * for regression, a class label for classification.
  */
 export interface Dataset {
+  /** The feature rows, one per sample. */
   x: number[][];
+  /** The targets, one per sample. */
   y: number[];
 }
 

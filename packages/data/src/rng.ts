@@ -11,6 +11,7 @@ export type { Seed } from './seed.js';
 
 /** A generator's complete state as plain JSON, for `getState()` / `setState()`. */
 export interface RngState {
+  /** The generator the state belongs to. */
   algorithm: 'xoshiro128**';
   /** The four 32-bit state words, each an integer in [0, 2^32), not all zero. */
   state: [number, number, number, number];

@@ -7,6 +7,7 @@
  */
 import { show } from './checks.js';
 
+/** A seed: a finite number, or a string (hashed with 64-bit FNV-1a of its UTF-8). */
 export type Seed = number | string;
 
 const MASK64 = (1n << 64n) - 1n;

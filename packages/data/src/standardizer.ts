@@ -2,7 +2,9 @@ import { show } from './checks.js';
 
 /** A fitted standardizer's parameters as plain JSON. */
 export interface StandardizerState {
+  /** Each column's mean. */
   mean: number[];
+  /** Each column's population standard deviation (0 for a constant column, then only centered). */
   std: number[];
 }
 

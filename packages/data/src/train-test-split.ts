@@ -3,6 +3,7 @@ import { checkDataset, pick, type Dataset } from './dataset.js';
 import { Rng, toRng, type Seed } from './rng.js';
 import { checkSeed } from './seed.js';
 
+/** Options of {@link trainTestSplit}. */
 export interface TrainTestSplitOptions {
   /** Fraction of the samples that goes to the test set, in (0, 1) (default 0.25). */
   testSize?: number;
@@ -14,9 +15,13 @@ export interface TrainTestSplitOptions {
 
 /** The two parts of a split, and which samples of the input went where. */
 export interface TrainTestSplit<D extends Dataset> {
+  /** The training samples. */
   train: D;
+  /** The test samples. */
   test: D;
+  /** Where each training sample is in the input. */
   trainIndices: number[];
+  /** Where each test sample is in the input. */
   testIndices: number[];
 }
 

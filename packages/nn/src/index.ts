@@ -1,6 +1,8 @@
 /**
  * @ag/nn: modules, losses, optimizers, learning-rate schedules and training
  * loops on top of @ag/core.
+ *
+ * @packageDocumentation
  */
 export { seededRandom, DEFAULT_SEED, type Random } from './random.js';
 export { ACTIVATIONS, type Activation } from './activation.js';

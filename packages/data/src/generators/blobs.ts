@@ -24,6 +24,7 @@ export interface BlobsOptions extends ClassificationOptions {
 
 /** A blobs data set, with the centers the points were drawn around. */
 export interface BlobsDataset extends ClassificationDataset {
+  /** The center of each blob, one row per class. */
   centers: number[][];
 }
 

@@ -8,6 +8,7 @@ import {
   type ClassificationOptions,
 } from './classification.js';
 
+/** Options of {@link moons}: those common to every classification generator. */
 export type MoonsOptions = ClassificationOptions;
 
 /**

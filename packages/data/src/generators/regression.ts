@@ -27,8 +27,15 @@ export interface RegressionOptions {
 
 /** A regression data set: one input feature per row, the true coefficients and the noise used. */
 export interface RegressionDataset<C> extends Dataset {
+  /** The true coefficients, which the targets were made from before the noise. */
   coefficients: C;
-  noise: { type: NoiseType; scale: number };
+  /** The noise added to every target. */
+  noise: {
+    /** `uniform` in [0, scale) or `gaussian` N(0, scale²). */
+    type: NoiseType;
+    /** Its width, `options.noise`. */
+    scale: number;
+  };
 }
 
 const REGRESSION_KEYS = ['samples', 'noise', 'noiseType', 'xRange', 'seed'] as const;

@@ -14,9 +14,13 @@ export interface SineOptions extends RegressionOptions {
 
 /** The parameters of y = amplitude · sin(2π · frequency · x + phase) + offset. */
 export interface SineCoefficients {
+  /** A in A·sin(2π·f·x + φ) + offset. */
   amplitude: number;
+  /** f, in periods per unit of x. */
   frequency: number;
+  /** φ, in radians. */
   phase: number;
+  /** Added to every target. */
   offset: number;
 }
 

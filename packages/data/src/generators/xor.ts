@@ -7,6 +7,7 @@ import {
   type ClassificationOptions,
 } from './classification.js';
 
+/** Options of {@link xor}: those common to every classification generator. */
 export type XorOptions = ClassificationOptions;
 
 /**

@@ -7,6 +7,7 @@ import {
   type ClassificationOptions,
 } from './classification.js';
 
+/** Options of {@link yinYang}: those common to every classification generator. */
 export type YinYangOptions = ClassificationOptions;
 
 /** Radius of the two dots: a third of the radius of the two inner half-size circles. */
@@ -19,6 +20,10 @@ const YIN_YANG_DOT_RADIUS = 1 / 6;
  * the mirror image through the origin: the right half plus the lower inner
  * circle, without its dot. The map p → -p swaps the classes, so they have
  * equal area.
+ *
+ * @example
+ * yinYangClass(-0.5, 0); // 0: the left half
+ * yinYangClass(0, 0.5); // 1: the dot inside the upper circle
  */
 export function yinYangClass(px: number, py: number): 0 | 1 {
   const dTop = Math.hypot(px, py - 0.5);
