@@ -25,23 +25,31 @@ const MAX_HEADER = 100_000_000;
 
 /** A tensor read from a safetensors file, its numbers widened to doubles. */
 export interface SafetensorsTensor {
+  /** The dtype stored in the file. */
   readonly dtype: SafetensorsDtype;
+  /** The sizes of its dimensions (`[]` for a scalar). */
   readonly shape: readonly number[];
+  /** Its numbers, row-major, each exactly as stored (a single widens to a double exactly). */
   readonly data: Float64Array;
 }
 
 /** What a file holds: its tensors in the order of their offsets, and its metadata. */
 export interface SafetensorsContents {
+  /** Name → tensor, in the order of their offsets in the file. */
   readonly tensors: Map<string, SafetensorsTensor>;
+  /** The `__metadata__` strings (empty if the file has none). */
   readonly metadata: Map<string, string>;
 }
 
 /** A tensor to write: a shape and its numbers in row-major order. */
 export interface TensorToWrite {
+  /** The sizes of its dimensions (`[]` for a scalar). */
   readonly shape: readonly number[];
+  /** Its numbers, row-major: as many as the product of the sizes. */
   readonly data: ArrayLike<number>;
 }
 
+/** Options of {@link writeSafetensors}. */
 export interface WriteSafetensorsOptions {
   /** `F64` (default: no rounding) or `F32` (each number rounded to the nearest single). */
   dtype?: SafetensorsDtype;

@@ -4,6 +4,7 @@ import { describe } from './describe.js';
 import { parseSafetensors, writeSafetensors, type SafetensorsDtype } from './safetensors-format.js';
 import { assignTensors, toTorchStateDict, torchSlots } from './torch-state-dict.js';
 
+/** Options of {@link saveSafetensors}. */
 export interface SaveSafetensorsOptions {
   /** `F64` (default: every bit kept) or `F32` (PyTorch's default dtype, each weight rounded). */
   dtype?: SafetensorsDtype;
