@@ -27,7 +27,7 @@ export async function main(argv: readonly string[], streams: Streams): Promise<n
         runLine(command.options, out);
         break;
       case 'moons':
-        runMoons(command.options, out);
+        await runMoons(command.options, out);
         break;
       case 'graph':
         await runGraph(command.options, out);

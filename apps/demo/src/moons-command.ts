@@ -1,6 +1,5 @@
 import { noGrad } from '@ag/core';
 import { Rng, blobs, circles, moons, spirals, xor, type ClassificationDataset } from '@ag/data';
-import { saveSafetensors, toOnnx, torchModuleSource } from '@ag/io';
 import { MLP, SGD, evaluate, fit, hinge, l2Penalty, linearDecay } from '@ag/nn';
 import type { DatasetName, MoonsOptions } from './args.js';
 import { decisionBoundarySvg } from './decision-boundary-svg.js';
@@ -34,8 +33,11 @@ function dataset(
   }
 }
 
-/** `moons` (or `classify`): micrograd's demo, an MLP trained with the hinge loss and an L2 penalty. */
-export function runMoons(options: MoonsOptions, out: RunOutput): void {
+/**
+ * `moons` (or `classify`): micrograd's demo, an MLP trained with the hinge loss and an L2
+ * penalty. Async only to load @ag/io (and protobufjs) when --save or --onnx asks for it.
+ */
+export async function runMoons(options: MoonsOptions, out: RunOutput): Promise<void> {
   const { samples, noise, hidden, activation, epochs, lr, alpha, seed } = options;
   // One stream per random choice: the data, the initial weights and the shuffle.
   const rng = new Rng(seed);
@@ -124,11 +126,14 @@ export function runMoons(options: MoonsOptions, out: RunOutput): void {
       title: `Decision boundary on ${options.dataset}: ${(accuracy * 100).toFixed(1)}% right`,
     }),
   );
-  if (options.save !== null) {
-    out.writeBytes(options.save, saveSafetensors(model, { dtype: 'F64' }));
-    out.say(`   in PyTorch: ${torchModuleSource(model)}`);
+  if (options.save !== null || options.onnx !== null) {
+    const { saveSafetensors, toOnnx, torchModuleSource } = await import('@ag/io');
+    if (options.save !== null) {
+      out.writeBytes(options.save, saveSafetensors(model, { dtype: 'F64' }));
+      out.say(`   in PyTorch: ${torchModuleSource(model)}`);
+    }
+    if (options.onnx !== null) out.writeBytes(options.onnx, toOnnx(model, { dtype: 'float32' }));
   }
-  if (options.onnx !== null) out.writeBytes(options.onnx, toOnnx(model, { dtype: 'float32' }));
   out.chart('loss per epoch', result.history);
   out.summary({
     ...summary,

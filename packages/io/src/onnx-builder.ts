@@ -7,11 +7,20 @@ import protobuf from 'protobufjs/light.js';
 import { ONNX_SCHEMA } from './onnx-schema.js';
 
 /**
- * IR version 8 and opset 17 (ONNX 1.12/1.13): every operator used here has had
- * its present form since, and both ONNX's checker from 1.12 on and ONNX Runtime
- * 1.13 on accept them.
+ * The ONNX IR version of every exported model: 8 (ONNX 1.12), which ONNX's
+ * checker from 1.12 on and ONNX Runtime from 1.13 on accept.
+ *
+ * @example
+ * ONNX_IR_VERSION; // 8
  */
 export const ONNX_IR_VERSION = 8;
+/**
+ * The opset (default domain) of every exported model: 17, in which each operator
+ * used here has its present form.
+ *
+ * @example
+ * ONNX_OPSET; // 17
+ */
 export const ONNX_OPSET = 17;
 
 /** Numbers as an exported model holds them. */

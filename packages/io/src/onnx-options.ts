@@ -2,6 +2,7 @@
 import { describe } from './describe.js';
 import type { OnnxDtype } from './onnx-builder.js';
 
+/** Options of `toOnnx` for a `Linear` or an `MLP`. */
 export interface OnnxOptions {
   /** `float64` (default: the model's numbers exactly) or `float32` (what most runtimes and GPUs prefer). */
   dtype?: OnnxDtype;
@@ -11,6 +12,7 @@ export interface OnnxOptions {
   outputName?: string;
 }
 
+/** @internal The options, checked, defaults filled in. */
 export interface ResolvedOnnxOptions {
   dtype: OnnxDtype;
   inputName: string;

@@ -25,23 +25,31 @@ const MAX_HEADER = 100_000_000;
 
 /** A tensor read from a safetensors file, its numbers widened to doubles. */
 export interface SafetensorsTensor {
+  /** The dtype stored in the file. */
   readonly dtype: SafetensorsDtype;
+  /** The sizes of its dimensions (`[]` for a scalar). */
   readonly shape: readonly number[];
+  /** Its numbers, row-major, each exactly as stored (a single widens to a double exactly). */
   readonly data: Float64Array;
 }
 
 /** What a file holds: its tensors in the order of their offsets, and its metadata. */
 export interface SafetensorsContents {
+  /** Name → tensor, in the order of their offsets in the file. */
   readonly tensors: Map<string, SafetensorsTensor>;
+  /** The `__metadata__` strings (empty if the file has none). */
   readonly metadata: Map<string, string>;
 }
 
 /** A tensor to write: a shape and its numbers in row-major order. */
 export interface TensorToWrite {
+  /** The sizes of its dimensions (`[]` for a scalar). */
   readonly shape: readonly number[];
+  /** Its numbers, row-major: as many as the product of the sizes. */
   readonly data: ArrayLike<number>;
 }
 
+/** Options of {@link writeSafetensors}. */
 export interface WriteSafetensorsOptions {
   /** `F64` (default: no rounding) or `F32` (each number rounded to the nearest single). */
   dtype?: SafetensorsDtype;
@@ -80,6 +88,11 @@ export function writeSafetensors(
   for (const [name, t] of entries) {
     if (name === '__metadata__' || name === '__proto__')
       throw new RangeError(`${where}: '${name}' cannot name a tensor`);
+    const shape: unknown = (t as Partial<TensorToWrite> | null)?.shape;
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0))
+      throw new TypeError(
+        `${where}: expected tensors['${name}'].shape to be an array of sizes, received ${describe(shape)}`,
+      );
     const count = t.shape.reduce((a, b) => a * b, 1);
     if (count !== t.data.length)
       throw new RangeError(
@@ -122,10 +135,12 @@ export function writeSafetensors(
  * const { tensors } = readSafetensors(bytes);
  * tensors.get('0.weight')?.shape; // [16, 2]
  */
-export function readSafetensors(
-  bytes: Uint8Array,
-  where = 'readSafetensors(bytes)',
-): SafetensorsContents {
+export function readSafetensors(bytes: Uint8Array): SafetensorsContents {
+  return parseSafetensors(bytes, 'readSafetensors(bytes)');
+}
+
+/** {@link readSafetensors}, its errors prefixed by `where` (the public call that read the file). */
+export function parseSafetensors(bytes: Uint8Array, where: string): SafetensorsContents {
   if (!(bytes instanceof Uint8Array))
     throw new TypeError(
       `${where}: expected the file's bytes as a Uint8Array, received ${describe(bytes)}`,

@@ -1,9 +1,10 @@
 /** A model's weights as a safetensors file in PyTorch's layout, and back. */
 import type { Linear, MLP } from '@ag/nn';
 import { describe } from './describe.js';
-import { readSafetensors, writeSafetensors, type SafetensorsDtype } from './safetensors-format.js';
+import { parseSafetensors, writeSafetensors, type SafetensorsDtype } from './safetensors-format.js';
 import { assignTensors, toTorchStateDict, torchSlots } from './torch-state-dict.js';
 
+/** Options of {@link saveSafetensors}. */
 export interface SaveSafetensorsOptions {
   /** `F64` (default: every bit kept) or `F32` (PyTorch's default dtype, each weight rounded). */
   dtype?: SafetensorsDtype;
@@ -47,6 +48,6 @@ export function saveSafetensors(
 export function loadSafetensors(model: Linear | MLP, bytes: Uint8Array): void {
   const where = 'loadSafetensors(model, bytes)';
   const slots = torchSlots(model, where);
-  const { tensors } = readSafetensors(bytes, where);
+  const { tensors } = parseSafetensors(bytes, where);
   assignTensors(slots, tensors, where);
 }

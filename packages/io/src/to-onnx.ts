@@ -9,13 +9,11 @@ import { resolveOnnxOptions, type OnnxOptions } from './onnx-options.js';
 export interface GraphOnnxOptions<S extends InputSpec> {
   /** Names (scalars), or example values by name (a number, or an array for a vector input). */
   inputs: S;
+  /** `float64` (default: every number exactly) or `float32`. */
   dtype?: OnnxOptions['dtype'];
+  /** The name of the graph output (default `output`); the inputs keep their own names. */
   outputName?: string;
 }
-
-type ShapeOf<S extends InputSpec> = S extends readonly (infer N extends string)[]
-  ? Record<N, number>
-  : S;
 
 /**
  * The ONNX model (IR version 8, opset 17) of a `Linear` or an `MLP`: one
@@ -44,7 +42,7 @@ export function toOnnx<const N extends string>(
   options: GraphOnnxOptions<readonly N[]>,
 ): Uint8Array;
 export function toOnnx<const S extends Readonly<Record<string, number | readonly number[]>>>(
-  fn: (inputs: Placeholders<ShapeOf<S>>) => Value,
+  fn: (inputs: Placeholders<S>) => Value,
   options: GraphOnnxOptions<S>,
 ): Uint8Array;
 export function toOnnx(target: unknown, options?: unknown): Uint8Array {

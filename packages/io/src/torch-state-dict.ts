@@ -10,7 +10,9 @@ import { sequentialLayout } from './sequential-layout.js';
 
 /** A tensor as PyTorch holds it: a shape and its numbers in row-major order. */
 export interface TorchTensor {
+  /** The sizes of its dimensions: [out, in] for a weight, [out] for a bias. */
   readonly shape: readonly number[];
+  /** Its numbers, row-major: weight[o][i] at o·in + i. */
   readonly data: Float64Array;
 }
 
@@ -19,7 +21,9 @@ export type TorchStateDict = Record<string, TorchTensor>;
 
 /** A tensor to load: its shape and numbers in row-major order (any array-like of numbers). */
 export interface TorchTensorLike {
+  /** The sizes of its dimensions. */
   readonly shape: readonly number[];
+  /** Its numbers, row-major. */
   readonly data: ArrayLike<number>;
 }
 
