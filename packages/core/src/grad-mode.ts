@@ -7,7 +7,12 @@
 export let gradEnabled = true;
 export let anomalyEnabled = false;
 
-/** Whether ops record a graph right now (false inside {@link noGrad}). */
+/**
+ * Whether ops record a graph right now (false inside {@link noGrad}).
+ *
+ * @example
+ * noGrad(() => isGradEnabled()); // false
+ */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
@@ -32,7 +37,12 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-/** Whether anomaly mode is on. */
+/**
+ * Whether anomaly mode is on.
+ *
+ * @example
+ * detectAnomaly(() => isAnomalyDetectionEnabled()); // true
+ */
 export function isAnomalyDetectionEnabled(): boolean {
   return anomalyEnabled;
 }
@@ -73,7 +83,16 @@ export function detectAnomaly<T>(fn: () => T): T {
   }
 }
 
-/** Thrown in anomaly mode by the first op that produces NaN or ±Infinity. */
+/**
+ * Thrown in anomaly mode by the first op that produces NaN or ±Infinity.
+ *
+ * @example
+ * try {
+ *   detectAnomaly(() => new Value(-1).log());
+ * } catch (error) {
+ *   if (error instanceof AnomalyError) console.log(error.op, error.pass); // log forward
+ * }
+ */
 export class AnomalyError extends Error {
   /** The op's name, as `Value.op` shows it. */
   readonly op: string;
@@ -82,6 +101,7 @@ export class AnomalyError extends Error {
   /** The data of the op's operands. */
   readonly operands: readonly number[];
 
+  /** Made by the engine; `detail` says what was produced (`NaN`, `Infinity`). */
   constructor(
     op: string,
     pass: 'forward' | 'backward',

@@ -36,6 +36,12 @@ class ValueAlgebra extends Algebra<Value, boolean> {
 }
 const VALUES = new ValueAlgebra();
 
+/**
+ * Options of {@link gradients}.
+ *
+ * @example
+ * const [dx] = gradients(x.pow(3), [x], { createGraph: true }); // 3x², a graph
+ */
 export interface GradientsOptions {
   /**
    * Build the gradients as a graph (default false): the results are ordinary

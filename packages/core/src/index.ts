@@ -51,7 +51,7 @@ export {
   jvp,
   type GradientsOptions,
 } from './higher-order.js';
-export { sum, dot, affine } from './nary.js';
+export { sum, dot, affine, type Operand } from './nary.js';
 export {
   noGrad,
   isGradEnabled,
@@ -74,5 +74,6 @@ export {
   type CompileOptions,
   type ColumnData,
   type CompiledFunction,
+  type ShapeOf,
 } from './compile/compile.js';
 export type { InputSpec, Placeholders, Sample } from './compile/inputs.js';

@@ -8,7 +8,8 @@ import { anomalyEnabled, gradEnabled } from './grad-mode.js';
 import { DOT, SUM, type Op } from './ops.js';
 import { constant, forwardAnomaly, operandsOf, Value } from './value.js';
 
-type Operand = Value | number;
+/** An operand of `sum`, `dot` and `affine`: a `Value`, or a plain number (a constant). */
+export type Operand = Value | number;
 
 function checkList(list: unknown, fn: string, arg: string): asserts list is readonly Operand[] {
   if (!Array.isArray(list)) {

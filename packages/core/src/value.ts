@@ -59,6 +59,13 @@ import {
   type Op,
 } from './ops.js';
 
+/**
+ * Options of a leaf made with `new Value(data, options)`.
+ *
+ * @example
+ * const w = new Value(0.5, { label: 'w' });
+ * const x = new Value(2, { requiresGrad: false });
+ */
 export interface ValueOptions {
   /** A name shown by `toDot`, `toGraph` and error messages. */
   label?: string;
@@ -70,6 +77,14 @@ export interface ValueOptions {
 // rather than costing every node a field.
 const labels = new WeakMap<Value, string>();
 
+/**
+ * A scalar node of the graph: its number (`data`), the op that made it and its
+ * operands; `backward()` on a result fills `grad = ∂result/∂node` in every node.
+ *
+ * @example
+ * const a = new Value(2), b = new Value(3);
+ * const c = a.mul(b).add(a); c.backward(); // a.grad = 4, b.grad = 2
+ */
 export class Value {
   /** The node's number. */
   data: number;

@@ -45,6 +45,12 @@ import { buildTape, tapeDifference, type Tape } from './tape.js';
 /** `codegen`: generated JavaScript; `interpreter`: the typed-array replay; `auto`: codegen where allowed. */
 export type CompileMode = 'auto' | 'codegen' | 'interpreter';
 
+/**
+ * How {@link compile} records and replays `fn`.
+ *
+ * @example
+ * const f = compile((x) => x.mul(w).add(b), { inputs: ['x'], mode: 'interpreter' });
+ */
 export interface CompileOptions<S extends InputSpec> {
   /**
    * The inputs, which change from call to call: names (scalars, recorded at
@@ -73,11 +79,19 @@ export interface CompileOptions<S extends InputSpec> {
   check?: boolean;
 }
 
-/** Names given alone are scalar inputs. */
-type ShapeOf<S extends InputSpec> = S extends readonly (infer N extends string)[]
+/** The shape of one sample of inputs `S`: names given alone are scalar inputs. */
+export type ShapeOf<S extends InputSpec> = S extends readonly (infer N extends string)[]
   ? Record<N, number>
   : S;
 
+/**
+ * A graph recorded once by {@link compile} and replayed over new inputs, with
+ * the same numbers as the eager graph, bit for bit.
+ *
+ * @example
+ * const f = compile((x) => x.mul(w).add(b).sub(3).square(), { inputs: ['x'] });
+ * f.backward({ x: 2 }); // adds ∂loss/∂w and ∂loss/∂b into w.grad and b.grad
+ */
 export interface CompiledFunction<S extends InputSpec> {
   /** How the tape is replayed. */
   readonly mode: 'codegen' | 'interpreter';
