@@ -1,7 +1,7 @@
 """SciPy's MINPACK on the NIST StRD problems, and SciPy's L-BFGS-B on the
 test functions of `minimize`: run once, results committed as fixtures.
 
-    /usr/bin/python3 packages/optimize/scripts/scipy-reference.py
+    /usr/bin/python3 packages/optimize/scripts/scipy-reference.py [nist] [minimize]
 
 Writes packages/optimize/nist/scipy-minpack.json and
 packages/optimize/src/fixtures/scipy-lbfgsb.json. Needs Debian's python3-scipy
@@ -166,5 +166,86 @@ def nist():
         print(p['name'], ' '.join(f"{r['leastsq_tight']['lre']:.1f}/{r['leastsq_tight']['nfev']}/{r['leastsq_tight']['njev']}" for r in p['runs']))
 
 
+def logistic_data():
+    """40 samples, 3 features: the same numbers as src/minimize.test-support.ts makes."""
+    xs, ys = [], []
+    for i in range(40):
+        row = [math.sin(1.7 * i + 0.9 * j + 0.3) * (1 + 0.5 * j) for j in range(3)]
+        xs.append(row)
+        ys.append(1.0 if row[0] - 0.5 * row[1] + 0.3 * row[2] + 0.2 + 0.8 * math.sin(5.3 * i) > 0 else 0.0)
+    return torch.tensor(xs), torch.tensor(ys)
+
+
+def logistic(p):
+    X, y = logistic_data()
+    z = X @ p[:3] + p[3]
+    return torch.mean(torch.nn.functional.softplus(z) - y * z) + 0.01 * torch.sum(p[:3] ** 2)
+
+
+def rosenbrock(p):
+    return torch.sum(100 * (p[1:] - p[:-1] ** 2) ** 2 + (1 - p[:-1]) ** 2)
+
+
+def beale(p):
+    x, y = p[0], p[1]
+    return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y ** 2) ** 2 + (2.625 - x + x * y ** 3) ** 2
+
+
+def himmelblau(p):
+    x, y = p[0], p[1]
+    return (x ** 2 + y - 11) ** 2 + (x + y ** 2 - 7) ** 2
+
+
+MINIMIZE_PROBLEMS = [
+    ('rosenbrock2', rosenbrock, [-1.2, 1.0], [1.0, 1.0]),
+    ('rosenbrock10', rosenbrock, [-1.2, 1.0] * 5, [1.0] * 10),
+    ('beale', beale, [1.0, 1.0], [3.0, 0.5]),
+    ('himmelblau', himmelblau, [1.0, 1.0], [3.0, 2.0]),
+    ('logistic', logistic, [0.0, 0.0, 0.0, 0.0], None),
+]
+
+
+def minimize_references():
+    out = []
+    for name, f, x0, known in MINIMIZE_PROBLEMS:
+        def fun(x, f=f):
+            t = torch.tensor(x, requires_grad=True)
+            v = f(t)
+            (g,) = torch.autograd.grad(v, t)
+            return float(v), g.numpy().copy()
+        if known is None:
+            # No closed form: Newton's method with the exact Hessian, to the last digit.
+            x = torch.tensor(x0)
+            for _ in range(50):
+                g = torch.autograd.functional.jacobian(f, x)
+                H = torch.autograd.functional.hessian(f, x)
+                x = x - torch.linalg.solve(H, g)
+            known = x.tolist()
+            newton_gradient = float(torch.autograd.functional.jacobian(f, x).abs().max())
+        else:
+            newton_gradient = None
+        r = minimize(fun, np.array(x0), jac=True, method='L-BFGS-B',
+                     options={'gtol': 1e-10, 'ftol': 0.0, 'maxiter': 10000, 'maxcor': 10})
+        err = max(abs(a - b) for a, b in zip(r.x, known))
+        out.append({'name': name, 'x0': x0, 'minimizer': known, 'newtonGradient': newton_gradient,
+                    'lbfgsb': {'x': list(map(float, r.x)), 'nit': int(r.nit), 'nfev': int(r.nfev),
+                               'maxError': float(err), 'message': str(r.message)}})
+        print(name, r.nit, r.nfev, err, r.message)
+    path = os.path.join(HERE, '..', 'src', 'fixtures', 'scipy-lbfgsb.json')
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'w') as fh:
+        json.dump({'generator': 'packages/optimize/scripts/scipy-reference.py minimize',
+                   'scipy': scipy.__version__,
+                   'note': "scipy.optimize.minimize(method='L-BFGS-B', gtol=1e-10, ftol=0, maxcor=10), "
+                           'exact gradients from torch (float64); the logistic minimizer by Newton with the exact Hessian',
+                   'problems': out}, fh, indent=1)
+        fh.write('\n')
+
+
 if __name__ == '__main__':
-    nist()
+    import sys
+    parts = sys.argv[1:] or ['nist', 'minimize']
+    if 'nist' in parts:
+        nist()
+    if 'minimize' in parts:
+        minimize_references()

@@ -7,3 +7,12 @@ export {
   type LeastSquaresOptions,
   type LeastSquaresResult,
 } from './least-squares.js';
+export { minimize, type MinimizeOptions, type MinimizeResult } from './minimize.js';
+export {
+  strongWolfe,
+  cubicInterpolate,
+  type LineFunction,
+  type LineSearchResult,
+  type StrongWolfeOptions,
+} from './strong-wolfe.js';
+export { LbfgsHistory } from './lbfgs-history.js';

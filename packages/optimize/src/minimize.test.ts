@@ -1,0 +1,144 @@
+import { sum, type Value } from '@ag/core';
+import { describe, expect, it } from 'vitest';
+import reference from './fixtures/scipy-lbfgsb.json' with { type: 'json' };
+import { minimize } from './minimize.js';
+
+const rosenbrock = (p: Value[]): Value =>
+  sum(
+    p
+      .slice(0, -1)
+      .map((a, i) => p[i + 1]!.sub(a.square()).square().mul(100).add(a.neg().add(1).square())),
+  );
+const beale = ([x, y]: Value[]): Value =>
+  sum(
+    [1.5, 2.25, 2.625].map((c, k) =>
+      x!
+        .mul(y!.pow(k + 1))
+        .sub(x!)
+        .add(c)
+        .square(),
+    ),
+  );
+const himmelblau = ([x, y]: Value[]): Value =>
+  x!.square().add(y!).sub(11).square().add(x!.add(y!.square()).sub(7).square());
+
+/** The same 40 samples as scripts/scipy-reference.py's logistic_data. */
+function logisticData(): { xs: number[][]; ys: number[] } {
+  const xs: number[][] = [];
+  const ys: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const row = [0, 1, 2].map((j) => Math.sin(1.7 * i + 0.9 * j + 0.3) * (1 + 0.5 * j));
+    xs.push(row);
+    ys.push(row[0]! - 0.5 * row[1]! + 0.3 * row[2]! + 0.2 + 0.8 * Math.sin(5.3 * i) > 0 ? 1 : 0);
+  }
+  return { xs, ys };
+}
+const { xs, ys } = logisticData();
+/** Mean logistic loss softplus(z) − y·z, z = w·x + b, plus 0.01·‖w‖². */
+const logistic = (p: Value[]): Value => {
+  const terms = xs.map((row, i) => {
+    const z = sum(row.map((v, j) => p[j]!.mul(v))).add(p[3]!);
+    return z.softplus().sub(z.mul(ys[i]!));
+  });
+  return sum(terms)
+    .div(xs.length)
+    .add(sum(p.slice(0, 3).map((w) => w.square())).mul(0.01));
+};
+
+const functions: Record<string, (p: Value[]) => Value> = {
+  rosenbrock2: rosenbrock,
+  rosenbrock10: rosenbrock,
+  beale,
+  himmelblau,
+  logistic,
+};
+
+describe('minimize (L-BFGS)', () => {
+  for (const problem of reference.problems) {
+    it(`reaches the minimizer of ${problem.name} to 1e-8, in iterations comparable to SciPy's L-BFGS-B (${problem.lbfgsb.nit})`, () => {
+      const r = minimize(functions[problem.name]!, problem.x0, { gtol: 1e-10 });
+      expect(r.converged).toBe(true);
+      expect(r.gradient).toBe('compiled');
+      for (let j = 0; j < problem.x0.length; j++) {
+        expect(Math.abs(r.x[j]! - problem.minimizer[j]!)).toBeLessThan(1e-8);
+      }
+      // Comparable: within a factor 2 of SciPy's count either way.
+      expect(r.iterations).toBeLessThanOrEqual(2 * problem.lbfgsb.nit);
+      expect(r.iterations).toBeGreaterThanOrEqual(problem.lbfgsb.nit / 2);
+    });
+  }
+
+  it('has the closed-form minimizer of a quadratic to rounding', () => {
+    // f = (x − 1)² + 10·(y + 2)² + x·y: ∇f = 0 at 2(x − 1) + y = 0, 20(y + 2) + x = 0,
+    // so y = 2 − 2x, 80 − 39x = 0: x = 80/39, y = −82/39.
+    const r = minimize(
+      ([x, y]) => x!.sub(1).square().add(y!.add(2).square().mul(10)).add(x!.mul(y!)),
+      [0, 0],
+    );
+    expect(r.x[0]).toBeCloseTo(80 / 39, 9);
+    expect(r.x[1]).toBeCloseTo(-82 / 39, 9);
+  });
+
+  it('evaluates eagerly, and still right, where fn branches on .data', () => {
+    const r = minimize(
+      ([x]) => (x!.data > 2 ? x!.sub(2).square() : x!.sub(2).square().mul(3)),
+      [10],
+    );
+    expect(r.gradient).toBe('eager');
+    expect(r.x[0]).toBeCloseTo(2, 8);
+  });
+
+  it('stops with a message, not a throw, where f is unbounded or not finite', () => {
+    const down = minimize(([x]) => x!.neg(), [0], { maxIterations: 20 });
+    expect(down.converged).toBe(false);
+    expect(down.message).toMatch(/^(not converged: maxIterations reached|stopped)/);
+    const nan = minimize(([x]) => x!.log(), [-1]);
+    expect(nan.converged).toBe(false);
+    expect(nan.message).toMatch(/not finite at x0/);
+    // f = (x − 0.1)² + 0·√x is NaN below 0; from 0.5 the first step, −∇f = −0.8
+    // (torch's first step length, min(1, 1/|g|) = 1), lands on −0.3 and must be rejected.
+    let nanTrials = 0;
+    const edge = minimize(
+      ([x]) => {
+        if (x!.data < 0) nanTrials++;
+        return x!.sub(0.1).square().add(x!.sqrt().mul(0));
+      },
+      [0.5],
+      { compile: false },
+    );
+    expect(nanTrials).toBeGreaterThan(0);
+    expect(edge.converged).toBe(true);
+    expect(edge.x[0]).toBeCloseTo(0.1, 8);
+  });
+
+  it('stops at maxIterations and says so', () => {
+    const r = minimize(rosenbrock, [-1.2, 1], { maxIterations: 3 });
+    expect(r.iterations).toBe(3);
+    expect(r.converged).toBe(false);
+    expect(r.message).toBe('not converged: maxIterations reached');
+  });
+
+  describe('bad input', () => {
+    const ok = ([x]: Value[]) => x!.square();
+    it('fn that is not a function or returns no Value', () => {
+      expect(() => minimize(1 as never, [0])).toThrow(TypeError);
+      expect(() => minimize((() => 3) as never, [0])).toThrow(/expected fn\(p\) to return a Value/);
+    });
+    it('x0 that is not an array of finite numbers', () => {
+      expect(() => minimize(ok, 'x' as never)).toThrow(TypeError);
+      expect(() => minimize(ok, [])).toThrow(RangeError);
+      expect(() => minimize(ok, [null as never])).toThrow(/x0\[0\] to be a number/);
+      expect(() => minimize(ok, [1, -Infinity])).toThrow(RangeError);
+      expect(() => minimize(ok, [1, Number.NaN])).toThrow(/x0\[1\] to be finite/);
+    });
+    it('options out of range or of the wrong type', () => {
+      expect(() => minimize(ok, [1], { method: 'bfgs' as never })).toThrow(RangeError);
+      expect(() => minimize(ok, [1], { gtol: -1 })).toThrow(RangeError);
+      expect(() => minimize(ok, [1], { gtol: '1' as never })).toThrow(TypeError);
+      expect(() => minimize(ok, [1], { maxIterations: 0 })).toThrow(/options.maxIterations/);
+      expect(() => minimize(ok, [1], { historySize: 2.5 })).toThrow(RangeError);
+      expect(() => minimize(ok, [1], { compile: 'yes' as never })).toThrow(TypeError);
+      expect(() => minimize(ok, [1], { tol: 1 } as never)).toThrow(/unknown option 'tol'/);
+    });
+  });
+});
