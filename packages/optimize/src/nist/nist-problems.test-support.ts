@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Value } from '@ag/core';
+import { leastSquares, type LeastSquaresOptions } from '../least-squares.js';
 
 export interface NistProblem {
   readonly name: string;
@@ -268,4 +269,72 @@ export function logRelativeError(x: number, c: number): number {
   if (x === c) return 15;
   const e = c === 0 ? Math.abs(x) : Math.abs(x - c) / Math.abs(c);
   return Number.isFinite(e) ? Math.min(15, -Math.log10(e)) : 0;
+}
+
+/** One solve of a NIST problem from one start. */
+export interface NistRun {
+  problem: string;
+  start: 1 | 2;
+  /** The smallest log relative error over the parameters (≥ 6: solved). */
+  lre: number;
+  evaluations: number;
+  jacobianEvaluations: number;
+  status: number;
+  x: number[];
+}
+
+/** Solves every problem from both starts with `leastSquares` and the options given. */
+export function solveNist(
+  problems: readonly NistProblem[],
+  options: LeastSquaresOptions | ((p: NistProblem) => LeastSquaresOptions),
+): NistRun[] {
+  const runs: NistRun[] = [];
+  for (const p of problems) {
+    for (const start of [1, 2] as const) {
+      const r = leastSquares(
+        p.residuals,
+        [...(p.starts[start - 1] as readonly number[])],
+        typeof options === 'function' ? options(p) : options,
+      );
+      runs.push({
+        problem: p.name,
+        start,
+        lre: Math.min(...r.x.map((x, j) => logRelativeError(x, p.certified[j] as number))),
+        evaluations: r.evaluations,
+        jacobianEvaluations: r.jacobianEvaluations,
+        status: r.status,
+        x: r.x,
+      });
+    }
+  }
+  return runs;
+}
+
+/** SciPy's runs, stored by scripts/scipy-reference.py. */
+export interface ScipyNistRun {
+  x: number[];
+  nfev: number;
+  njev: number;
+  lre: number;
+}
+
+export type ScipyNistReference = {
+  problems: {
+    name: string;
+    runs: Record<
+      | 'leastsq_tight'
+      | 'leastsq_tight_long'
+      | 'leastsq_default'
+      | 'least_squares_default'
+      | 'least_squares_tight',
+      ScipyNistRun
+    >[];
+  }[];
+};
+
+/** The stored SciPy results. */
+export function loadScipyNist(): ScipyNistReference {
+  return JSON.parse(
+    readFileSync(join(NIST_DIR, 'scipy-minpack.json'), 'utf8'),
+  ) as ScipyNistReference;
 }
