@@ -14,6 +14,7 @@ import {
   VISITED,
 } from './flags.js';
 import { AnomalyError, anomalyEnabled } from './grad-mode.js';
+import { BACKWARD } from './eager-rules.js';
 import { DOT, FIRST_NARY, OPS, type Op } from './ops.js';
 import { operandsOf, type Value } from './value.js';
 
@@ -155,7 +156,7 @@ export function runBackward(root: Value): void {
       node = order[i] as Value;
       order[i] = undefined;
       node._f &= ~MARKS;
-      (OPS[node._f & OP_MASK] as Op).backward(node);
+      (BACKWARD[node._f & OP_MASK] as (out: Value) => void)(node);
     }
   } catch (error) {
     clearMarks(order, i);
@@ -173,7 +174,7 @@ function checkedPass(n: number): void {
       const node = order[i] as Value;
       node._f &= ~MARKS;
       const op = OPS[node._f & OP_MASK] as Op;
-      op.backward(node);
+      (BACKWARD[op.code] as (out: Value) => void)(node);
       checkGradients(node, op);
     }
   } catch (error) {

@@ -4,6 +4,7 @@
  */
 import { describe } from './describe.js';
 import { noGrad } from './grad-mode.js';
+import { gradients } from './higher-order.js';
 import { Value } from './value.js';
 
 export interface GradcheckOptions {
@@ -45,17 +46,64 @@ function nonNegative(
   key: keyof GradcheckOptions,
   fallback: number,
   positive: boolean,
+  name: string,
 ): number {
   const v: unknown = options[key];
   if (v === undefined) return fallback;
   if (typeof v !== 'number')
-    throw new TypeError(`gradcheck(options.${key}): expected a number, received ${describe(v)}`);
+    throw new TypeError(`${name}(options.${key}): expected a number, received ${describe(v)}`);
   if (!Number.isFinite(v) || v < 0 || (positive && v === 0)) {
     throw new RangeError(
-      `gradcheck(options.${key}): expected a finite ${positive ? 'positive' : 'non-negative'} number, received ${v}`,
+      `${name}(options.${key}): expected a finite ${positive ? 'positive' : 'non-negative'} number, received ${v}`,
     );
   }
   return v;
+}
+
+const OPTION_NAMES = ['eps', 'atol', 'rtol'];
+
+/** The checks both functions share; returns eps, atol, rtol. */
+function checkArguments(
+  name: string,
+  fn: unknown,
+  inputs: unknown,
+  options: unknown,
+): { eps: number; atol: number; rtol: number } {
+  if (typeof fn !== 'function')
+    throw new TypeError(`${name}(fn): expected a function, received ${describe(fn)}`);
+  if (!Array.isArray(inputs))
+    throw new TypeError(
+      `${name}(inputs): expected an array of numbers, received ${describe(inputs)}`,
+    );
+  if (inputs.length === 0)
+    throw new RangeError(`${name}(inputs): expected at least one input, received an empty array`);
+  for (let i = 0; i < inputs.length; i++) {
+    // A hole (a sparse array) would be skipped by forEach and become NaN later.
+    if (!(i in inputs))
+      throw new TypeError(
+        `${name}(inputs): inputs[${i}] is a hole (a sparse array); expected a number`,
+      );
+    const x: unknown = inputs[i];
+    if (typeof x !== 'number')
+      throw new TypeError(
+        `${name}(inputs): expected inputs[${i}] to be a number, received ${describe(x)}`,
+      );
+    if (!Number.isFinite(x))
+      throw new RangeError(`${name}(inputs): expected inputs[${i}] to be finite, received ${x}`);
+  }
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`${name}(options): expected an object, received ${describe(options)}`);
+  for (const key of Object.keys(options))
+    if (!OPTION_NAMES.includes(key))
+      throw new TypeError(
+        `${name}(options): unknown option '${key}' (expected 'eps', 'atol' or 'rtol')`,
+      );
+  const o = options as GradcheckOptions;
+  return {
+    eps: nonNegative(o, 'eps', 1e-6, true, name),
+    atol: nonNegative(o, 'atol', 1e-5, false, name),
+    rtol: nonNegative(o, 'rtol', 1e-3, false, name),
+  };
 }
 
 /**
@@ -70,25 +118,7 @@ export function gradcheck(
   inputs: readonly number[],
   options: GradcheckOptions = {},
 ): GradcheckResult {
-  if (typeof fn !== 'function')
-    throw new TypeError(`gradcheck(fn): expected a function, received ${describe(fn)}`);
-  if (!Array.isArray(inputs satisfies unknown))
-    throw new TypeError(
-      `gradcheck(inputs): expected an array of numbers, received ${describe(inputs)}`,
-    );
-  if (inputs.length === 0)
-    throw new RangeError('gradcheck(inputs): expected at least one input, received an empty array');
-  inputs.forEach((x: unknown, i) => {
-    if (typeof x !== 'number')
-      throw new TypeError(
-        `gradcheck(inputs): expected inputs[${i}] to be a number, received ${describe(x)}`,
-      );
-    if (!Number.isFinite(x))
-      throw new RangeError(`gradcheck(inputs): expected inputs[${i}] to be finite, received ${x}`);
-  });
-  const eps = nonNegative(options, 'eps', 1e-6, true);
-  const atol = nonNegative(options, 'atol', 1e-5, false);
-  const rtol = nonNegative(options, 'rtol', 1e-3, false);
+  const { eps, atol, rtol } = checkArguments('gradcheck', fn, inputs, options);
 
   const evaluate = (xs: readonly Value[]): Value => {
     const out: unknown = fn(...xs);
@@ -106,19 +136,32 @@ export function gradcheck(
     const at = (shifted: number): number =>
       noGrad(() => evaluate(inputs.map((y, j) => new Value(j === index ? shifted : y))).data);
     const numeric = (at(x + eps) - at(x - eps)) / (2 * eps);
-    const analytic = (leaves[index] as Value).grad;
-    const absError = Math.abs(analytic - numeric);
-    const relError = absError === 0 ? 0 : absError / Math.abs(numeric);
-    return {
-      index,
-      analytic,
-      numeric,
-      absError,
-      relError,
-      ok: absError <= atol + rtol * Math.abs(numeric),
-    };
+    return entry(index, (leaves[index] as Value).grad, numeric, atol, rtol);
   });
 
+  return summarize(entries, atol, rtol);
+}
+
+function entry(
+  index: number,
+  analytic: number,
+  numeric: number,
+  atol: number,
+  rtol: number,
+): GradcheckEntry {
+  const absError = Math.abs(analytic - numeric);
+  const relError = absError === 0 ? 0 : absError / Math.abs(numeric);
+  return {
+    index,
+    analytic,
+    numeric,
+    absError,
+    relError,
+    ok: absError <= atol + rtol * Math.abs(numeric),
+  };
+}
+
+function summarize(entries: GradcheckEntry[], atol: number, rtol: number): GradcheckResult {
   // Worst: largest error measured in units of its own tolerance.
   const excess = (e: GradcheckEntry): number =>
     Number.isNaN(e.absError)
@@ -133,4 +176,48 @@ export function gradcheck(
     worst,
     entries,
   };
+}
+
+/**
+ * The second-order check (PyTorch's `gradgradcheck`): the Hessian that
+ * `gradients(…, { createGraph: true })` differentiated again gives, against
+ * central differences of the first-order `gradients`. Entry `index` is
+ * i·n + j for ∂²f/∂xᵢ∂xⱼ, n inputs.
+ *
+ * @example
+ * gradgradcheck((a, b) => a.mul(b).sin(), [0.3, -1.2]).ok; // true
+ */
+export function gradgradcheck(
+  fn: (...inputs: Value[]) => Value,
+  inputs: readonly number[],
+  options: GradcheckOptions = {},
+): GradcheckResult {
+  const { eps, atol, rtol } = checkArguments('gradgradcheck', fn, inputs, options);
+  const n = inputs.length;
+  const evaluate = (xs: Value[]): Value => {
+    const out: unknown = fn(...xs);
+    if (!(out instanceof Value))
+      throw new TypeError(
+        `gradgradcheck(fn): expected fn to return a Value, received ${describe(out)}`,
+      );
+    return out;
+  };
+  const leaves = inputs.map((x) => new Value(x));
+  const first = gradients(evaluate(leaves), leaves, { createGraph: true });
+  const analytic = first.map((gi) => gradients(gi, leaves).map((d) => d.data));
+  const gradientAt = (xs: readonly number[]): number[] => {
+    const ls = xs.map((x) => new Value(x));
+    return gradients(evaluate(ls), ls).map((d) => d.data);
+  };
+  const entries: GradcheckEntry[] = [];
+  for (let j = 0; j < n; j++) {
+    const plus = gradientAt(inputs.map((y, k) => (k === j ? y + eps : y)));
+    const minus = gradientAt(inputs.map((y, k) => (k === j ? y - eps : y)));
+    for (let i = 0; i < n; i++) {
+      const numeric = ((plus[i] as number) - (minus[i] as number)) / (2 * eps);
+      entries.push(entry(i * n + j, (analytic[i] as number[])[j] as number, numeric, atol, rtol));
+    }
+  }
+  entries.sort((p, q) => p.index - q.index);
+  return summarize(entries, atol, rtol);
 }

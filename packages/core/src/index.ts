@@ -3,7 +3,52 @@
  * made it and its operands; `backward()` fills every node's `grad`.
  */
 export { Value, value, type ValueOptions } from './value.js';
-export { add, sub, mul, div, pow, max, min } from './functions.js';
+export {
+  add,
+  sub,
+  mul,
+  div,
+  pow,
+  max,
+  min,
+  sin,
+  cos,
+  tan,
+  asin,
+  acos,
+  atan,
+  sinh,
+  cosh,
+  asinh,
+  acosh,
+  atanh,
+  log1p,
+  expm1,
+  log2,
+  log10,
+  erf,
+  erfc,
+  gelu,
+  silu,
+  sign,
+  floor,
+  ceil,
+  round,
+  leakyRelu,
+  elu,
+  clamp,
+  atan2,
+  hypot,
+} from './functions.js';
+export {
+  gradients,
+  grad,
+  jacobian,
+  hessian,
+  hvp,
+  jvp,
+  type GradientsOptions,
+} from './higher-order.js';
 export { sum, dot, affine } from './nary.js';
 export {
   noGrad,
@@ -15,6 +60,7 @@ export {
 } from './grad-mode.js';
 export {
   gradcheck,
+  gradgradcheck,
   type GradcheckOptions,
   type GradcheckResult,
   type GradcheckEntry,

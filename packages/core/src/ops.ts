@@ -1,395 +1,390 @@
 /**
- * The op table. Each op keeps its forward rule and its backward rule side by
- * side: `forward` computes the result from the operands' data, `backward` adds
- * `out.grad × ∂out/∂operand` into every operand that requires a gradient.
+ * The op table: the one place where each op's calculus is written. An entry
+ * states the forward rule on numbers and the local partial derivatives
+ * ∂out/∂operand, once, as a function of an algebra `A` (algebra.ts):
+ *
+ *     mul: forward a·b;  partials (A, a, b) => [b, a]   // ∂(a·b)/∂a = b, ∂(a·b)/∂b = a
+ *
+ * Nothing else in the engine knows an op's derivative. The eager backward
+ * pass, the compiled code and the interpreter are derived from these partials
+ * (rule-ir.ts turns them into an expression tree, printed or evaluated); the
+ * differentiable backward pass (`gradients` with `createGraph`) evaluates the
+ * same tree over `Value`s, so derivatives of any order come for free; forward
+ * mode (`jvp`) evaluates it over numbers. Adding an op is one entry here.
+ *
+ * The chain rule multiplies each partial by the gradient of the result. A
+ * partial that is the constant 0 (in any branch of a `select`) adds nothing,
+ * not 0·g: an infinite g upstream stays out of operands it does not reach.
  *
  * A node stores only the index of its op (see flags.ts), never a closure, so
  * building a node allocates the node and nothing else.
  */
-import { REQUIRES_GRAD as RG } from './flags.js';
-import type { Value } from './value.js';
+import type { Algebra } from './algebra.js';
+import {
+  clampMax,
+  clampMin,
+  elu,
+  erf,
+  erfc,
+  gelu,
+  ieeePow,
+  leakyRelu,
+  relu,
+  roundHalfEven,
+  sign,
+  silu,
+  softplus,
+  stableSigmoid,
+} from './special-functions.js';
+
+/**
+ * The partial derivatives of an op at its operands a, b (b unused by unary ops)
+ * and result `out`, one per operand. n-ary ops: sum gives its terms' partial,
+ * dot the partials of one pair (w, x) and then the bias's.
+ */
+export type Partials = <T, B>(A: Algebra<T, B>, a: T, b: T, out: T) => readonly (T | number)[];
+
+/** How generated JavaScript writes an op's forward rule. */
+export type JsForm =
+  | { readonly kind: 'infix'; readonly symbol: '+' | '-' | '*' | '/' }
+  | { readonly kind: 'negate' }
+  | { readonly kind: 'square' }
+  /** A global function, e.g. `Math.sin`. */
+  | { readonly kind: 'call'; readonly name: string }
+  /** The op's own `forward`, handed to the generated code as `h_‹name›`. */
+  | { readonly kind: 'helper' };
 
 export interface Op {
   /** Index in {@link OPS}; stored in the low bits of a node's `_f`. */
   readonly code: number;
   /** What `Value.op` shows: a symbol for arithmetic, a name for functions. */
   readonly name: string;
-  backward(out: Value): void;
+  /** Operands: 0 for a leaf, 1, 2, or 'n' for sum and dot (nary.ts). */
+  readonly arity: 0 | 1 | 2 | 'n';
+  /** The result from the operands' numbers (b is unused by unary ops). */
+  readonly forward: (a: number, b: number) => number;
+  readonly js: JsForm;
+  readonly partials: Partials;
 }
-export interface UnaryOp extends Op {
-  forward(a: number): number;
-  readonly emit: Emit;
-}
-export interface BinaryOp extends Op {
-  forward(a: number, b: number): number;
-  readonly emit: Emit;
-}
-
-/**
- * The same rules as JavaScript source, for the graph compiler
- * (compile/codegen.ts): it writes them out with the operands' variables in
- * place of `a.data` and `b.data`, so a compiled graph does the same arithmetic.
- */
-export interface Emit {
-  /** The result, from the operands' expressions `a` and `b`. */
-  forward(a: string, b: string): string;
-  /** Statements adding into `ga`/`gb` (null: needs no gradient); `v` is the result, `g` its gradient. */
-  backward(e: EmitContext): string;
-}
-export interface EmitContext {
-  v: string;
-  g: string;
-  a: string;
-  b: string;
-  ga: string | null;
-  gb: string | null;
-}
-
-/** `to += term;`, or nothing where `to` needs no gradient (also sum's and dot's rules in codegen.ts). */
-export const plus = (to: string | null, term: string): string =>
-  to === null ? '' : `${to} += ${term};`;
-/** `to -= term;`, or nothing where `to` needs no gradient. */
-const minus = (to: string | null, term: string): string => (to === null ? '' : `${to} -= ${term};`);
+/** Kept for readers of the old names: every op is an {@link Op}. */
+export type UnaryOp = Op;
+export type BinaryOp = Op;
 
 /** Every op, indexed by its code. */
 export const OPS: Op[] = [];
 
-function define<T extends Op>(op: Omit<T, 'code'>): T {
-  const registered = { ...op, code: OPS.length } as T;
+const HELPER: JsForm = { kind: 'helper' };
+const call = (name: string): JsForm => ({ kind: 'call', name });
+
+function define(op: Omit<Op, 'code'>): Op {
+  const registered: Op = { ...op, code: OPS.length };
   OPS.push(registered);
   return registered;
 }
 
+/** A unary op: `d` is ∂out/∂a. */
+function unaryOp(
+  name: string,
+  forward: (a: number) => number,
+  js: JsForm,
+  d: <T, B>(A: Algebra<T, B>, a: T, out: T) => T | number,
+): Op {
+  return define({ name, arity: 1, forward, js, partials: (A, a, _b, out) => [d(A, a, out)] });
+}
+
+/** A binary op: `d` gives [∂out/∂a, ∂out/∂b]. */
+function binaryOp(
+  name: string,
+  forward: (a: number, b: number) => number,
+  js: JsForm,
+  d: Partials,
+): Op {
+  return define({ name, arity: 2, forward, js, partials: d });
+}
+
+const none = (): number => Number.NaN;
+
 // Code 0: a leaf, which has nothing to pass its gradient to.
-define<Op>({ name: '', backward(): void {} });
+export const LEAF = define({ name: '', arity: 0, forward: none, js: HELPER, partials: () => [] });
 
 // ---- binary ----------------------------------------------------------------
 
 /** a + b;  ∂/∂a = 1, ∂/∂b = 1 */
-export const ADD = define<BinaryOp>({
-  name: '+',
-  forward: (a: number, b: number) => a + b,
-  backward(out: Value): void {
-    const a = out._a as Value;
-    const b = out._b as Value;
-    if (a._f & RG) a.grad += out.grad;
-    if (b._f & RG) b.grad += out.grad;
-  },
-  emit: {
-    forward: (a, b) => `${a} + ${b}`,
-    backward: ({ g, ga, gb }) => plus(ga, g) + plus(gb, g),
-  },
-});
+export const ADD = binaryOp(
+  '+',
+  (a, b) => a + b,
+  { kind: 'infix', symbol: '+' },
+  () => [1, 1],
+);
 
 /** a − b;  ∂/∂a = 1, ∂/∂b = −1 */
-export const SUB = define<BinaryOp>({
-  name: '-',
-  forward: (a: number, b: number) => a - b,
-  backward(out: Value): void {
-    const a = out._a as Value;
-    const b = out._b as Value;
-    if (a._f & RG) a.grad += out.grad;
-    if (b._f & RG) b.grad -= out.grad;
-  },
-  emit: {
-    forward: (a, b) => `${a} - ${b}`,
-    backward: ({ g, ga, gb }) => plus(ga, g) + minus(gb, g),
-  },
-});
+export const SUB = binaryOp(
+  '-',
+  (a, b) => a - b,
+  { kind: 'infix', symbol: '-' },
+  () => [1, -1],
+);
 
 /** a · b;  ∂/∂a = b, ∂/∂b = a */
-export const MUL = define<BinaryOp>({
-  name: '*',
-  forward: (a: number, b: number) => a * b,
-  backward(out: Value): void {
-    const a = out._a as Value;
-    const b = out._b as Value;
-    if (a._f & RG) a.grad += b.data * out.grad;
-    if (b._f & RG) b.grad += a.data * out.grad;
-  },
-  emit: {
-    forward: (a, b) => `${a} * ${b}`,
-    backward: ({ g, a, b, ga, gb }) => plus(ga, `${b} * ${g}`) + plus(gb, `${a} * ${g}`),
-  },
-});
+export const MUL = binaryOp(
+  '*',
+  (a, b) => a * b,
+  { kind: 'infix', symbol: '*' },
+  (_A, a, b) => [b, a],
+);
 
 /** a / b;  ∂/∂a = 1/b, ∂/∂b = −a/b² = −(a/b)/b, the last form never squares b */
-export const DIV = define<BinaryOp>({
-  name: '/',
-  forward: (a: number, b: number) => a / b,
-  backward(out: Value): void {
-    const a = out._a as Value;
-    const b = out._b as Value;
-    if (a._f & RG) a.grad += out.grad / b.data;
-    if (b._f & RG) b.grad -= (out.data / b.data) * out.grad;
-  },
-  emit: {
-    forward: (a, b) => `${a} / ${b}`,
-    backward: ({ v, g, b, ga, gb }) => plus(ga, `${g} / ${b}`) + minus(gb, `(${v} / ${b}) * ${g}`),
-  },
-});
+export const DIV = binaryOp(
+  '/',
+  (a, b) => a / b,
+  { kind: 'infix', symbol: '/' },
+  (A, _a, b, out) => [A.div(1, b), A.neg(A.div(out, b))],
+);
 
 /**
- * aᵇ;  ∂/∂a = b·aᵇ⁻¹ (0 where b = 0, also at 0⁰), ∂/∂b = aᵇ·ln a.
- * For a ≤ 0, ln a is not real: ∂/∂b is 0 where a = 0 (the limit of aᵇ·ln a for
- * b > 0, PyTorch's convention) and NaN where a < 0 (aᵇ is not differentiable in
- * b there). With a plain-number exponent only ∂/∂a is ever computed.
+ * aᵇ (IEEE 754's pow: 1ᵇ = 1 even for b NaN);  ∂/∂a = b·aᵇ⁻¹ (0 where b = 0,
+ * also at 0⁰);  ∂/∂b = aᵇ·ln a, taken as 0 where a = ±0 and b ≥ 0 (the limit),
+ * so −∞ where a = 0 and b < 0 (+∞·ln 0), and NaN where a < 0: PyTorch's rules.
  */
-export const POW = define<BinaryOp>({
-  name: '**',
-  forward: (a: number, b: number) => Math.pow(a, b),
-  backward(out: Value): void {
-    const a = out._a as Value;
-    const b = out._b as Value;
-    if (a._f & RG) a.grad += b.data === 0 ? 0 : b.data * Math.pow(a.data, b.data - 1) * out.grad;
-    if (b._f & RG) {
-      const lnA = a.data > 0 ? Math.log(a.data) : a.data === 0 ? 0 : Number.NaN;
-      b.grad += out.data * lnA * out.grad;
-    }
-  },
-  emit: {
-    forward: (a, b) => `Math.pow(${a}, ${b})`,
-    backward: ({ v, g, a, b, ga, gb }) =>
-      plus(ga, `(${b} === 0 ? 0 : ${b} * Math.pow(${a}, ${b} - 1) * ${g})`) +
-      plus(gb, `${v} * (${a} > 0 ? Math.log(${a}) : ${a} === 0 ? 0 : NaN) * ${g}`),
-  },
+export const POW = binaryOp('**', ieeePow, HELPER, (A, a, b, out) => [
+  A.select(A.eq(b, 0), 0, A.mul(b, A.pow(a, A.sub(b, 1)))),
+  A.select(A.and(A.eq(a, 0), A.ge(b, 0)), 0, A.mul(out, A.log(a))),
+]);
+
+/**
+ * max(a, b);  the gradient goes to the larger operand, half to each on a tie.
+ * With a NaN operand the result is NaN and both get the whole gradient
+ * (PyTorch's `maximum`: neither a < b nor a > b holds).
+ */
+export const MAX = binaryOp('max', Math.max, call('Math.max'), (A, a, b) => [
+  A.select(A.eq(a, b), 0.5, A.select(A.lt(a, b), 0, 1)),
+  A.select(A.eq(a, b), 0.5, A.select(A.gt(a, b), 0, 1)),
+]);
+
+/** min(a, b);  as max, with the smaller operand. */
+export const MIN = binaryOp('min', Math.min, call('Math.min'), (A, a, b) => [
+  A.select(A.eq(a, b), 0.5, A.select(A.gt(a, b), 0, 1)),
+  A.select(A.eq(a, b), 0.5, A.select(A.lt(a, b), 0, 1)),
+]);
+
+/**
+ * atan2(y, x), the angle of (x, y) (y is the receiver, as `torch.atan2`);
+ * ∂/∂y = x/(x² + y²), ∂/∂x = −y/(x² + y²), written (x/h)/h with h = hypot so
+ * that large or tiny operands neither overflow nor underflow. NaN at (0, 0).
+ */
+export const ATAN2 = binaryOp('atan2', Math.atan2, call('Math.atan2'), (A, y, x) => {
+  const h = A.hypot(y, x);
+  return [A.div(A.div(x, h), h), A.neg(A.div(A.div(y, h), h))];
 });
 
-/** max(a, b);  the gradient goes to the larger operand, half to each on a tie */
-export const MAX = define<BinaryOp>({
-  name: 'max',
-  forward: (a: number, b: number) => Math.max(a, b),
-  backward(out: Value): void {
-    routeToChosen(out, (out._a as Value).data > (out._b as Value).data);
-  },
-  emit: { forward: (a, b) => `Math.max(${a}, ${b})`, backward: (e) => emitRouteToChosen(e, '>') },
-});
+/** √(a² + b²) without overflow;  ∂/∂a = a/out, ∂/∂b = b/out (NaN at (0, 0), as PyTorch). */
+export const HYPOT = binaryOp('hypot', Math.hypot, call('Math.hypot'), (A, a, b, out) => [
+  A.div(a, out),
+  A.div(b, out),
+]);
 
-/** min(a, b);  the gradient goes to the smaller operand, half to each on a tie */
-export const MIN = define<BinaryOp>({
-  name: 'min',
-  forward: (a: number, b: number) => Math.min(a, b),
-  backward(out: Value): void {
-    routeToChosen(out, (out._a as Value).data < (out._b as Value).data);
-  },
-  emit: { forward: (a, b) => `Math.min(${a}, ${b})`, backward: (e) => emitRouteToChosen(e, '<') },
-});
+/** a for a > 0, else slope·a (b = slope);  ∂/∂a = 1 for a > 0, else slope (the left slope at 0) */
+export const LEAKY_RELU = binaryOp('leakyRelu', leakyRelu, HELPER, (A, a, slope) => [
+  A.select(A.gt(a, 0), 1, slope),
+  A.select(A.gt(a, 0), 0, a),
+]);
 
-function routeToChosen(out: Value, aWins: boolean): void {
-  const a = out._a as Value;
-  const b = out._b as Value;
-  if (a.data === b.data) {
-    if (a._f & RG) a.grad += 0.5 * out.grad;
-    if (b._f & RG) b.grad += 0.5 * out.grad;
-  } else if (aWins) {
-    if (a._f & RG) a.grad += out.grad;
-  } else if (b._f & RG) {
-    b.grad += out.grad;
-  }
-}
+/** a for a > 0, else α(eᵃ − 1) (b = α);  ∂/∂a = 1 for a > 0, else α·eᵃ (left at 0) */
+export const ELU = binaryOp('elu', elu, HELPER, (A, a, alpha) => [
+  A.select(A.gt(a, 0), 1, A.mul(alpha, A.exp(a))),
+  A.select(A.gt(a, 0), 0, A.expm1(a)),
+]);
 
-function emitRouteToChosen(e: EmitContext, wins: '>' | '<'): string {
-  const { g, a, b, ga, gb } = e;
-  const half = `0.5 * ${g}`;
-  return `if (${a} === ${b}) { ${plus(ga, half)} ${plus(gb, half)} } else if (${a} ${wins} ${b}) { ${plus(ga, g)} } else { ${plus(gb, g)} }`;
-}
+/**
+ * max(a, lo) for clamp (b = lo);  ∂/∂a = 1 where a ≥ lo: the gradient passes
+ * at the bound, as PyTorch's clamp. NaN stays NaN, with gradient 0.
+ */
+export const CLAMP_MIN = binaryOp('clampMin', clampMin, HELPER, (A, a, lo) => [
+  A.select(A.ge(a, lo), 1, 0),
+  A.select(A.lt(a, lo), 1, 0),
+]);
+
+/** min(a, hi) for clamp (b = hi);  ∂/∂a = 1 where a ≤ hi. */
+export const CLAMP_MAX = binaryOp('clampMax', clampMax, HELPER, (A, a, hi) => [
+  A.select(A.le(a, hi), 1, 0),
+  A.select(A.gt(a, hi), 1, 0),
+]);
 
 // ---- unary -------------------------------------------------------------------
-// A unary node needs a gradient only if its operand did when it was built; the
-// operand's flag is read again here in case a leaf was switched off since.
 
 /** −a;  ∂/∂a = −1 */
-export const NEG = define<UnaryOp>({
-  name: 'neg',
-  forward: (a: number) => -a,
-  backward(out: Value): void {
-    const a = out._a as Value;
-    if (a._f & RG) a.grad -= out.grad;
-  },
-  emit: { forward: (a) => `-${a}`, backward: ({ g, ga }) => minus(ga, g) },
-});
+export const NEG = unaryOp(
+  'neg',
+  (a) => -a,
+  { kind: 'negate' },
+  () => -1,
+);
 
 /** a²;  ∂/∂a = 2a */
-export const SQUARE = define<UnaryOp>({
-  name: 'square',
-  forward: (a: number) => a * a,
-  backward(out: Value): void {
-    const a = out._a as Value;
-    if (a._f & RG) a.grad += 2 * a.data * out.grad;
-  },
-  emit: { forward: (a) => `${a} * ${a}`, backward: ({ g, a, ga }) => plus(ga, `2 * ${a} * ${g}`) },
-});
+export const SQUARE = unaryOp(
+  'square',
+  (a) => a * a,
+  { kind: 'square' },
+  (A, a) => A.mul(2, a),
+);
 
 /** eᵃ;  ∂/∂a = eᵃ */
-export const EXP = define<UnaryOp>({
-  name: 'exp',
-  forward: Math.exp,
-  backward(out: Value): void {
-    const a = out._a as Value;
-    if (a._f & RG) a.grad += out.data * out.grad;
-  },
-  emit: { forward: (a) => `Math.exp(${a})`, backward: ({ v, g, ga }) => plus(ga, `${v} * ${g}`) },
-});
+export const EXP = unaryOp('exp', Math.exp, call('Math.exp'), (_A, _a, out) => out);
 
 /** ln a;  ∂/∂a = 1/a */
-export const LOG = define<UnaryOp>({
-  name: 'log',
-  forward: Math.log,
-  backward(out: Value): void {
-    const a = out._a as Value;
-    if (a._f & RG) a.grad += out.grad / a.data;
-  },
-  emit: { forward: (a) => `Math.log(${a})`, backward: ({ g, a, ga }) => plus(ga, `${g} / ${a}`) },
-});
+export const LOG = unaryOp('log', Math.log, call('Math.log'), (A, a) => A.div(1, a));
 
-/** √a;  ∂/∂a = 1/(2√a) */
-export const SQRT = define<UnaryOp>({
-  name: 'sqrt',
-  forward: Math.sqrt,
-  backward(out: Value): void {
-    const a = out._a as Value;
-    if (a._f & RG) a.grad += (0.5 * out.grad) / out.data;
-  },
-  emit: {
-    forward: (a) => `Math.sqrt(${a})`,
-    backward: ({ v, g, ga }) => plus(ga, `(0.5 * ${g}) / ${v}`),
-  },
-});
+/** √a;  ∂/∂a = 1/(2√a) = 0.5/out */
+export const SQRT = unaryOp('sqrt', Math.sqrt, call('Math.sqrt'), (A, _a, out) => A.div(0.5, out));
 
 /** tanh a;  ∂/∂a = 1 − tanh² a */
-export const TANH = define<UnaryOp>({
-  name: 'tanh',
-  forward: Math.tanh,
-  backward(out: Value): void {
-    const a = out._a as Value;
-    if (a._f & RG) a.grad += (1 - out.data * out.data) * out.grad;
-  },
-  emit: {
-    forward: (a) => `Math.tanh(${a})`,
-    backward: ({ v, g, ga }) => plus(ga, `(1 - ${v} * ${v}) * ${g}`),
-  },
-});
+export const TANH = unaryOp('tanh', Math.tanh, call('Math.tanh'), (A, _a, out) =>
+  A.sub(1, A.square(out)),
+);
 
-/** max(a, 0);  ∂/∂a = 1 for a > 0, else 0 */
-export const RELU = define<UnaryOp>({
-  name: 'relu',
-  forward: (a: number) => (a <= 0 ? 0 : a), // NaN stays NaN
-  backward(out: Value): void {
-    const a = out._a as Value;
-    if (out.data > 0 && a._f & RG) a.grad += out.grad;
-  },
-  emit: {
-    forward: (a) => `(${a} <= 0 ? 0 : ${a})`,
-    backward: ({ v, g, ga }) => (ga === null ? '' : `if (${v} > 0) ${plus(ga, g)}`),
-  },
-});
+/** max(a, 0);  ∂/∂a = 1 for a > 0, 0 at 0; relu′(NaN) = 1 (PyTorch: only out ≤ 0 blocks) */
+export const RELU = unaryOp('relu', relu, HELPER, (A, _a, out) => A.select(A.le(out, 0), 0, 1));
 
 /** |a|;  ∂/∂a = sign(a), 0 at a = 0 */
-export const ABS = define<UnaryOp>({
-  name: 'abs',
-  forward: Math.abs,
-  backward(out: Value): void {
-    const a = out._a as Value;
-    if (!(a._f & RG)) return;
-    if (a.data > 0) a.grad += out.grad;
-    else if (a.data < 0) a.grad -= out.grad;
-  },
-  emit: {
-    forward: (a) => `Math.abs(${a})`,
-    backward: ({ g, a, ga }) =>
-      ga === null ? '' : `if (${a} > 0) ${plus(ga, g)} else if (${a} < 0) ${minus(ga, g)}`,
-  },
-});
+export const ABS = unaryOp('abs', Math.abs, call('Math.abs'), (A, a) =>
+  A.select(A.gt(a, 0), 1, A.select(A.lt(a, 0), -1, 0)),
+);
 
 /**
- * σ(a) = 1/(1 + e⁻ᵃ);  ∂/∂a = σ(a)(1 − σ(a)) = e/(1 + e)² with e = e^−|a|.
- * For a < 0, σ is computed as eᵃ/(1 + eᵃ), so e⁻ᵃ never overflows; the slope
- * from e keeps its precision where σ(a) rounds to 1.
+ * σ(a) = 1/(1 + e⁻ᵃ), stable (special-functions.ts);  ∂/∂a = σ(a)(1 − σ(a)),
+ * written σ(a)·σ(−a), which keeps its precision where σ(a) rounds to 1.
  */
-export const SIGMOID = define<UnaryOp>({
-  name: 'sigmoid',
-  forward: stableSigmoid,
-  backward(out: Value): void {
-    const a = out._a as Value;
-    if (a._f & RG) a.grad += sigmoidSlope(a.data) * out.grad;
-  },
-  emit: {
-    forward: (a) => `sigmoid(${a})`,
-    backward: ({ g, a, ga }) => plus(ga, `sigmoidSlope(${a}) * ${g}`),
-  },
-});
+export const SIGMOID = unaryOp('sigmoid', stableSigmoid, HELPER, (A, a, out) =>
+  A.mul(out, A.sigmoid(A.neg(a))),
+);
 
-/**
- * softplus(a) = ln(1 + eᵃ) = max(a, 0) + ln(1 + e^−|a|), the second form never
- * overflows;  ∂/∂a = σ(a).
- */
-export const SOFTPLUS = define<UnaryOp>({
-  name: 'softplus',
-  forward: (a: number) => Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a))),
-  backward(out: Value): void {
-    const a = out._a as Value;
-    if (a._f & RG) a.grad += stableSigmoid(a.data) * out.grad;
-  },
-  emit: {
-    forward: (a) => `Math.max(${a}, 0) + Math.log1p(Math.exp(-Math.abs(${a})))`,
-    backward: ({ g, a, ga }) => plus(ga, `sigmoid(${a}) * ${g}`),
-  },
-});
+/** softplus(a) = ln(1 + eᵃ), stable;  ∂/∂a = σ(a) */
+export const SOFTPLUS = unaryOp('softplus', softplus, HELPER, (A, a) => A.sigmoid(a));
 
-export function stableSigmoid(a: number): number {
-  if (a >= 0) return 1 / (1 + Math.exp(-a));
-  const e = Math.exp(a);
-  return e / (1 + e);
-}
+/** sin a;  ∂/∂a = cos a */
+export const SIN = unaryOp('sin', Math.sin, call('Math.sin'), (A, a) => A.cos(a));
 
-/** σ'(a) = e/(1 + e)² with e = e^−|a|: exact for large |a|, where σ(1 − σ) rounds to 0. */
-export function sigmoidSlope(a: number): number {
-  const e = Math.exp(-Math.abs(a));
-  return e / ((1 + e) * (1 + e));
-}
+/** cos a;  ∂/∂a = −sin a */
+export const COS = unaryOp('cos', Math.cos, call('Math.cos'), (A, a) => A.neg(A.sin(a)));
+
+/** tan a;  ∂/∂a = 1 + tan² a */
+export const TAN = unaryOp('tan', Math.tan, call('Math.tan'), (A, _a, out) =>
+  A.add(1, A.square(out)),
+);
+
+/** asin a;  ∂/∂a = 1/√(1 − a²), as 1/√((1 − a)(1 + a)) for precision near ±1, where it is +∞ */
+export const ASIN = unaryOp('asin', Math.asin, call('Math.asin'), (A, a) =>
+  A.div(1, A.sqrt(A.mul(A.sub(1, a), A.add(1, a)))),
+);
+
+/** acos a;  ∂/∂a = −1/√((1 − a)(1 + a)), −∞ at ±1 */
+export const ACOS = unaryOp('acos', Math.acos, call('Math.acos'), (A, a) =>
+  A.div(-1, A.sqrt(A.mul(A.sub(1, a), A.add(1, a)))),
+);
+
+/** atan a;  ∂/∂a = 1/(1 + a²) */
+export const ATAN = unaryOp('atan', Math.atan, call('Math.atan'), (A, a) =>
+  A.div(1, A.add(1, A.square(a))),
+);
+
+/** sinh a;  ∂/∂a = cosh a */
+export const SINH = unaryOp('sinh', Math.sinh, call('Math.sinh'), (A, a) => A.cosh(a));
+
+/** cosh a;  ∂/∂a = sinh a */
+export const COSH = unaryOp('cosh', Math.cosh, call('Math.cosh'), (A, a) => A.sinh(a));
+
+/** asinh a;  ∂/∂a = 1/√(a² + 1) = 1/hypot(a, 1), which does not overflow for huge a */
+export const ASINH = unaryOp('asinh', Math.asinh, call('Math.asinh'), (A, a) =>
+  A.div(1, A.hypot(a, 1)),
+);
+
+/** acosh a;  ∂/∂a = 1/√((a − 1)(a + 1)), +∞ at 1 */
+export const ACOSH = unaryOp('acosh', Math.acosh, call('Math.acosh'), (A, a) =>
+  A.div(1, A.sqrt(A.mul(A.sub(a, 1), A.add(a, 1)))),
+);
+
+/** atanh a;  ∂/∂a = 1/((1 − a)(1 + a)) */
+export const ATANH = unaryOp('atanh', Math.atanh, call('Math.atanh'), (A, a) =>
+  A.div(1, A.mul(A.sub(1, a), A.add(1, a))),
+);
+
+/** ln(1 + a);  ∂/∂a = 1/(1 + a) */
+export const LOG1P = unaryOp('log1p', Math.log1p, call('Math.log1p'), (A, a) =>
+  A.div(1, A.add(1, a)),
+);
+
+/** eᵃ − 1;  ∂/∂a = eᵃ (not out + 1, which loses eᵃ where it is below ulp(1)) */
+export const EXPM1 = unaryOp('expm1', Math.expm1, call('Math.expm1'), (A, a) => A.exp(a));
+
+/** log₂ a;  ∂/∂a = 1/(a·ln 2) */
+export const LOG2 = unaryOp('log2', Math.log2, call('Math.log2'), (A, a) =>
+  A.div(1, A.mul(a, Math.LN2)),
+);
+
+/** log₁₀ a;  ∂/∂a = 1/(a·ln 10) */
+export const LOG10 = unaryOp('log10', Math.log10, call('Math.log10'), (A, a) =>
+  A.div(1, A.mul(a, Math.LN10)),
+);
+
+const TWO_OVER_SQRT_PI = 1.1283791670955126; // 2/√π
+const ONE_OVER_SQRT_2PI = 0.3989422804014327; // 1/√(2π)
+
+/** erf a (fdlibm's rational approximations);  ∂/∂a = (2/√π)·e^(−a²) */
+export const ERF = unaryOp('erf', erf, HELPER, (A, a) =>
+  A.mul(TWO_OVER_SQRT_PI, A.exp(A.neg(A.square(a)))),
+);
+
+/** erfc a = 1 − erf a, exact in the right tail;  ∂/∂a = −(2/√π)·e^(−a²) */
+export const ERFC = unaryOp('erfc', erfc, HELPER, (A, a) =>
+  A.mul(-TWO_OVER_SQRT_PI, A.exp(A.neg(A.square(a)))),
+);
+
+/** gelu a = a·Φ(a), exact erf form;  ∂/∂a = Φ(a) + a·φ(a), Φ(a) = ½erfc(−a/√2), φ(a) = e^(−a²/2)/√(2π) */
+export const GELU = unaryOp('gelu', gelu, HELPER, (A, a) =>
+  A.add(
+    A.mul(0.5, A.erfc(A.mul(a, -Math.SQRT1_2))),
+    A.mul(a, A.mul(ONE_OVER_SQRT_2PI, A.exp(A.mul(-0.5, A.square(a))))),
+  ),
+);
+
+/** silu a = a·σ(a);  ∂/∂a = σ(a)·(1 + a·σ(−a)) (σ(−a) = 1 − σ(a), precise as σ(a) → 1) */
+export const SILU = unaryOp('silu', silu, HELPER, (A, a) =>
+  A.mul(A.sigmoid(a), A.add(1, A.mul(a, A.sigmoid(A.neg(a))))),
+);
+
+// Piecewise constant: the derivative is 0 wherever it exists (PyTorch's choice at the jumps too).
+/** sign a: −1, 0 (at ±0) or 1;  ∂/∂a = 0 */
+export const SIGN = unaryOp('sign', sign, HELPER, () => 0);
+/** ⌊a⌋;  ∂/∂a = 0 */
+export const FLOOR = unaryOp('floor', Math.floor, call('Math.floor'), () => 0);
+/** ⌈a⌉;  ∂/∂a = 0 */
+export const CEIL = unaryOp('ceil', Math.ceil, call('Math.ceil'), () => 0);
+/** a rounded to the nearest integer, ties to even;  ∂/∂a = 0 */
+export const ROUND = unaryOp('round', roundHalfEven, HELPER, () => 0);
 
 // ---- n-ary -----------------------------------------------------------------
+// Their operands live in arrays; operand-layout.ts is the one place that reads them.
 
-/**
- * Σ vᵢ, added left to right: ((v₀ + v₁) + v₂) + …;  ∂/∂vᵢ = 1.
- * Operands live in `_a` as an array.
- */
-export const SUM = define<Op>({
+/** Σ vᵢ, added left to right: ((v₀ + v₁) + v₂) + …;  ∂/∂vᵢ = 1 */
+export const SUM = define({
   name: 'sum',
-  backward(out: Value): void {
-    const terms = out._a as readonly Value[];
-    const g = out.grad;
-    for (let i = 0; i < terms.length; i++) {
-      const t = terms[i] as Value;
-      if (t._f & RG) t.grad += g;
-    }
-  },
+  arity: 'n',
+  forward: none,
+  js: HELPER,
+  partials: () => [1],
 });
 
 /**
  * Σ wᵢ·xᵢ + bias, accumulated left to right, bias added last:
  * ((w₀x₀ + w₁x₁) + …) + bias;  ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂bias = 1.
- * The weights live in `_a`, followed by the bias if there is one; the inputs
- * in `_b`. Both arrays may be shared with other nodes (see `affine`).
+ * The partials are one pair's, then the bias's.
  */
-export const DOT = define<Op>({
+export const DOT = define({
   name: 'dot',
-  backward(out: Value): void {
-    const ws = out._a as readonly Value[];
-    const xs = out._b as readonly Value[];
-    const g = out.grad;
-    const n = xs.length;
-    for (let i = 0; i < n; i++) {
-      const w = ws[i] as Value;
-      const x = xs[i] as Value;
-      if (w._f & RG) w.grad += x.data * g;
-      if (x._f & RG) x.grad += w.data * g;
-    }
-    if (ws.length > n) {
-      const bias = ws[n] as Value;
-      if (bias._f & RG) bias.grad += g;
-    }
-  },
+  arity: 'n',
+  forward: none,
+  js: HELPER,
+  partials: (_A, w, x) => [x, w, 1],
 });
 
 /**
@@ -400,3 +395,8 @@ export const DOT = define<Op>({
 export const FIRST_NARY = SUM.code;
 if (DOT.code !== OPS.length - 1 || FIRST_NARY !== DOT.code - 1)
   throw new Error('ops.ts: the n-ary ops must be defined last');
+
+/** The op of a name as `Value.op` shows it. */
+export const OP_BY_NAME: ReadonlyMap<string, Op> = new Map(OPS.map((op) => [op.name, op]));
+
+export { stableSigmoid };

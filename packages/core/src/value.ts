@@ -8,29 +8,8 @@ import { runBackward } from './backward.js';
 import { describe } from './describe.js';
 import { OP_MASK, REQUIRES_GRAD as RG } from './flags.js';
 import { AnomalyError, anomalyEnabled, gradEnabled } from './grad-mode.js';
-import {
-  ABS,
-  ADD,
-  DIV,
-  EXP,
-  LOG,
-  MAX,
-  MIN,
-  MUL,
-  NEG,
-  OPS,
-  POW,
-  RELU,
-  SIGMOID,
-  SOFTPLUS,
-  SQRT,
-  SQUARE,
-  SUB,
-  TANH,
-  type BinaryOp,
-  type Op,
-  type UnaryOp,
-} from './ops.js';
+import * as O from './ops.js';
+import { OPS, type Op } from './ops.js';
 
 export interface ValueOptions {
   /** A name shown by `toDot`, `toGraph` and error messages. */
@@ -124,71 +103,187 @@ export class Value {
 
   /** this + other */
   add(other: Value | number): Value {
-    return binary(ADD, this, asOperand(other, 'add', 'other'));
+    return binary(O.ADD, this, asOperand(other, 'add', 'other'));
   }
   /** this − other */
   sub(other: Value | number): Value {
-    return binary(SUB, this, asOperand(other, 'sub', 'other'));
+    return binary(O.SUB, this, asOperand(other, 'sub', 'other'));
   }
   /** this · other */
   mul(other: Value | number): Value {
-    return binary(MUL, this, asOperand(other, 'mul', 'other'));
+    return binary(O.MUL, this, asOperand(other, 'mul', 'other'));
   }
   /** this / other */
   div(other: Value | number): Value {
-    return binary(DIV, this, asOperand(other, 'div', 'other'));
+    return binary(O.DIV, this, asOperand(other, 'div', 'other'));
   }
   /** this ** exponent; a finite number or a `Value` (see ops.ts for ∂/∂exponent where this ≤ 0) */
   pow(exponent: Value | number): Value {
-    return binary(POW, this, asExponent(exponent, 'pow'));
+    return binary(O.POW, this, asExponent(exponent, 'pow'));
   }
   /** max(this, other) */
   max(other: Value | number): Value {
-    return binary(MAX, this, asOperand(other, 'max', 'other'));
+    return binary(O.MAX, this, asOperand(other, 'max', 'other'));
   }
   /** min(this, other) */
   min(other: Value | number): Value {
-    return binary(MIN, this, asOperand(other, 'min', 'other'));
+    return binary(O.MIN, this, asOperand(other, 'min', 'other'));
   }
   /** −this */
   neg(): Value {
-    return unary(NEG, this);
+    return unary(O.NEG, this);
   }
   /** this² */
   square(): Value {
-    return unary(SQUARE, this);
+    return unary(O.SQUARE, this);
   }
   /** e^this */
   exp(): Value {
-    return unary(EXP, this);
+    return unary(O.EXP, this);
   }
   /** ln this */
   log(): Value {
-    return unary(LOG, this);
+    return unary(O.LOG, this);
   }
   /** √this */
   sqrt(): Value {
-    return unary(SQRT, this);
+    return unary(O.SQRT, this);
   }
   /** tanh this */
   tanh(): Value {
-    return unary(TANH, this);
+    return unary(O.TANH, this);
   }
   /** max(this, 0) */
   relu(): Value {
-    return unary(RELU, this);
+    return unary(O.RELU, this);
   }
   /** |this| */
   abs(): Value {
-    return unary(ABS, this);
+    return unary(O.ABS, this);
   }
   /** 1/(1 + e^−this), stable for large |this| */
   sigmoid(): Value {
-    return unary(SIGMOID, this);
+    return unary(O.SIGMOID, this);
   }
   /** ln(1 + e^this), stable for large |this| */
   softplus(): Value {
-    return unary(SOFTPLUS, this);
+    return unary(O.SOFTPLUS, this);
+  }
+
+  /** sin this */
+  sin(): Value {
+    return unary(O.SIN, this);
+  }
+  /** cos this */
+  cos(): Value {
+    return unary(O.COS, this);
+  }
+  /** tan this */
+  tan(): Value {
+    return unary(O.TAN, this);
+  }
+  /** asin this; the derivative is +∞ at ±1 */
+  asin(): Value {
+    return unary(O.ASIN, this);
+  }
+  /** acos this; the derivative is −∞ at ±1 */
+  acos(): Value {
+    return unary(O.ACOS, this);
+  }
+  /** atan this */
+  atan(): Value {
+    return unary(O.ATAN, this);
+  }
+  /** sinh this */
+  sinh(): Value {
+    return unary(O.SINH, this);
+  }
+  /** cosh this */
+  cosh(): Value {
+    return unary(O.COSH, this);
+  }
+  /** asinh this */
+  asinh(): Value {
+    return unary(O.ASINH, this);
+  }
+  /** acosh this */
+  acosh(): Value {
+    return unary(O.ACOSH, this);
+  }
+  /** atanh this */
+  atanh(): Value {
+    return unary(O.ATANH, this);
+  }
+  /** ln(1 + this), precise for small this */
+  log1p(): Value {
+    return unary(O.LOG1P, this);
+  }
+  /** e^this − 1, precise for small this */
+  expm1(): Value {
+    return unary(O.EXPM1, this);
+  }
+  /** log₂ this */
+  log2(): Value {
+    return unary(O.LOG2, this);
+  }
+  /** log₁₀ this */
+  log10(): Value {
+    return unary(O.LOG10, this);
+  }
+  /** The error function erf(this) */
+  erf(): Value {
+    return unary(O.ERF, this);
+  }
+  /** 1 − erf(this), precise where erf rounds to ±1 */
+  erfc(): Value {
+    return unary(O.ERFC, this);
+  }
+  /** this·Φ(this), the exact (erf) GELU */
+  gelu(): Value {
+    return unary(O.GELU, this);
+  }
+  /** this·σ(this) (SiLU, swish) */
+  silu(): Value {
+    return unary(O.SILU, this);
+  }
+  /** −1, 0 or 1 (sign(0) = 0); derivative 0 */
+  sign(): Value {
+    return unary(O.SIGN, this);
+  }
+  /** ⌊this⌋; derivative 0 */
+  floor(): Value {
+    return unary(O.FLOOR, this);
+  }
+  /** ⌈this⌉; derivative 0 */
+  ceil(): Value {
+    return unary(O.CEIL, this);
+  }
+  /** this rounded to the nearest integer, ties to even (not `Math.round`); derivative 0 */
+  round(): Value {
+    return unary(O.ROUND, this);
+  }
+  /** this for this > 0, else slope·this; the left slope at 0 */
+  leakyRelu(slope = 0.01): Value {
+    return binary(O.LEAKY_RELU, this, finiteParameter(slope, 'leakyRelu', 'slope'));
+  }
+  /** this for this > 0, else α(e^this − 1); the left slope at 0 */
+  elu(alpha = 1): Value {
+    return binary(O.ELU, this, finiteParameter(alpha, 'elu', 'alpha'));
+  }
+  /**
+   * min(max(this, min), max), as PyTorch's clamp: the gradient passes where
+   * min ≤ this ≤ max, bounds included. Two nodes (clampMin, then clampMax).
+   */
+  clamp(min: number, max: number): Value {
+    return clampValue(this, min, max, 'clamp');
+  }
+  /** atan2(this, x): the angle of the point (x, this), this being y, as torch.atan2(input, other) */
+  atan2(x: Value | number): Value {
+    return binary(O.ATAN2, this, asOperand(x, 'atan2', 'x'));
+  }
+  /** √(this² + other²) without overflow or underflow */
+  hypot(other: Value | number): Value {
+    return binary(O.HYPOT, this, asOperand(other, 'hypot', 'other'));
   }
 
   /**
@@ -291,7 +386,7 @@ export function constant(data: number): Value {
   return c;
 }
 
-export function binary(op: BinaryOp, a: Value, b: Value): Value {
+export function binary(op: Op, a: Value, b: Value): Value {
   const data = op.forward(a.data, b.data);
   if (anomalyEnabled && !Number.isFinite(data)) throw forwardAnomaly(op, [a, b], data);
   const out = new Value(data);
@@ -305,8 +400,8 @@ export function binary(op: BinaryOp, a: Value, b: Value): Value {
   return out;
 }
 
-export function unary(op: UnaryOp, a: Value): Value {
-  const data = op.forward(a.data);
+export function unary(op: Op, a: Value): Value {
+  const data = op.forward(a.data, 0);
   if (anomalyEnabled && !Number.isFinite(data)) throw forwardAnomaly(op, [a], data);
   const out = new Value(data);
   if (gradEnabled) {
@@ -342,4 +437,57 @@ export function operandsOf(node: Value): Value[] {
   }
   if (Array.isArray(a)) return (a as readonly Value[]).slice();
   return b === null ? [a as Value] : [a as Value, b as Value];
+}
+
+/** A finite number parameter of an op (a slope, α), as a constant operand. */
+export function finiteParameter(x: unknown, fn: string, arg: string): Value {
+  if (typeof x !== 'number')
+    throw new TypeError(`${fn}(${arg}): expected a finite number, received ${describe(x)}`);
+  if (!Number.isFinite(x))
+    throw new RangeError(`${fn}(${arg}): expected a finite number, received ${x}`);
+  return constant(x);
+}
+
+/** clamp's checks and its two nodes. */
+export function clampValue(x: Value, min: unknown, max: unknown, fn: string): Value {
+  if (typeof min !== 'number' || Number.isNaN(min))
+    throw new TypeError(`${fn}(min): expected a number (not NaN), received ${describe(min)}`);
+  if (typeof max !== 'number' || Number.isNaN(max))
+    throw new TypeError(`${fn}(max): expected a number (not NaN), received ${describe(max)}`);
+  if (min > max)
+    throw new RangeError(`${fn}(min, max): expected min ≤ max, received ${min} > ${max}`);
+  return binary(O.CLAMP_MAX, binary(O.CLAMP_MIN, x, constant(min)), constant(max));
+}
+
+/**
+ * Visits a node's operands with what its op's rule (rule-ir.ts) needs: the
+ * operand, the index of its partial in the rule, and the numbers or Values in
+ * the roles a and b. The one reading of every layout: unary (a), binary (a, b),
+ * sum (each term is a), dot (each pair w, x is a, b; the bias is partial 2).
+ */
+export function forEachOperand(
+  node: Value,
+  visit: (operand: Value, partial: number, a: Value, b: Value | null) => void,
+): void {
+  const a = node._a;
+  const b = node._b;
+  if (a === null) return;
+  if (Array.isArray(b)) {
+    const ws = a as readonly Value[];
+    const xs = b as readonly Value[];
+    for (let i = 0; i < xs.length; i++) {
+      const w = ws[i] as Value;
+      const x = xs[i] as Value;
+      visit(w, 0, w, x);
+      visit(x, 1, w, x);
+    }
+    if (ws.length > xs.length) visit(ws[xs.length] as Value, 2, ws[xs.length] as Value, null);
+    return;
+  }
+  if (Array.isArray(a)) {
+    for (const t of a as readonly Value[]) visit(t, 0, t, null);
+    return;
+  }
+  visit(a as Value, 0, a as Value, b as Value | null);
+  if (b !== null) visit(b as Value, 1, a as Value, b as Value);
 }

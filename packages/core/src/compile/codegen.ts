@@ -5,13 +5,25 @@
  * (forward, or forward and backward); `accumulate` loops over samples with
  * the parameters and their gradients held in locals, written back once.
  */
-import { DOT, OPS, SUM, plus, sigmoidSlope, stableSigmoid, type Emit, type Op } from '../ops.js';
+import { DOT, OPS, SUM, type Op } from '../ops.js';
+import {
+  canGenerateCode,
+  HELPERS,
+  numberLiteral,
+  printApply,
+  printExpr,
+  printStmts,
+  RULES,
+  type Names,
+  type Role,
+  type Stmt,
+} from '../rule-ir.js';
 import type { Value } from '../value.js';
 import { checkSamples, readSample, type InputLayout } from './inputs.js';
 import { interpret, TapeMachine } from './interpreter.js';
 import { findRepeat, type Repeat } from './repeats.js';
 import { CodeCache, type Code } from './code-cache.js';
-import { opName, type Tape } from './tape.js';
+import type { Tape } from './tape.js';
 
 /** What the generated code does for one tape. */
 export interface GeneratedFunctions {
@@ -30,35 +42,45 @@ export interface GeneratedFunctions {
   ) => number;
 }
 
+export { canGenerateCode, numberLiteral };
+
+/** An op's forward rule applied to operand expressions, as the op table's `js` form writes it. */
+function forwardExpr(code: number, a: string, b: string | null): string {
+  return printApply(OPS[code] as Op, b === null ? [a] : [a, b]);
+}
+
 /**
- * Whether this environment lets code be generated (a Content-Security-Policy
- * without 'unsafe-eval' forbids `new Function`).
+ * A backward statement: `to += term;` (or `-=`), kept apart so that
+ * {@link foldFirstTerms} can rewrite the first term into a local as data, or
+ * any other code with the gradient locals it assigns.
  */
-export function canGenerateCode(): boolean {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    return (new Function('return 1') as () => number)() === 1;
-  } catch {
-    return false;
-  }
-}
+type Line =
+  | { readonly k: 'acc'; readonly to: string; readonly neg: boolean; readonly term: string }
+  | { readonly k: 'code'; readonly text: string; readonly assigns: readonly string[] };
+/** The statements of one step of the backward pass. */
+type Unit = readonly Line[];
 
-/** A JavaScript literal for x that reads back as the same double (−0, NaN and ±∞ included). */
-export function numberLiteral(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return 'Infinity';
-  if (x === -Infinity) return '(-Infinity)';
-  if (Object.is(x, -0)) return '(-0)';
-  // String(x) is the shortest decimal that round-trips (ECMA-262 Number::toString).
-  return x < 0 ? `(${String(x)})` : String(x);
-}
+const codeUnit = (text: string): Unit => [{ k: 'code', text, assigns: [] }];
 
-/** The code-generation rule that ops.ts keeps beside an op's forward and backward rules. */
-function emitterOf(code: number): Emit {
-  const op = OPS[code] as Op & { emit?: Emit };
-  if (op.emit === undefined)
-    throw new Error(`compile: no code generation rule for op '${opName(code)}'`);
-  return op.emit;
+const printLine = (line: Line): string =>
+  line.k === 'code' ? line.text : `${line.to} ${line.neg ? '-' : '+'}= ${line.term};`;
+const printUnit = (unit: Unit): string => unit.map(printLine).join('\n');
+const printUnits = (units: readonly Unit[]): string[] =>
+  units.map(printUnit).filter((u) => u !== '');
+
+/**
+ * The chain-rule statements of one operand (rule-ir.ts) adding into the
+ * gradient `to` (null: it needs none, and nothing is printed). Names are
+ * asked for only as they are printed.
+ */
+function ruleLines(stmts: readonly Stmt[] | undefined, to: string | null, names: Names): Line[] {
+  if (to === null || stmts === undefined) return [];
+  return stmts.map((st): Line => {
+    if (st.k === 'acc') {
+      return { k: 'acc', to, neg: st.neg, term: printExpr(st.term, names) };
+    }
+    return { k: 'code', text: printStmts([st], to, names), assigns: [to] };
+  });
 }
 
 /** Terms per statement of a long sum or dot: keeps each expression shallow for the parser. */
@@ -141,51 +163,55 @@ function forwardUnit(tape: Tape, k: number, nm: Naming): string {
       terms.push(`${nm.val(args[j] as number)} * ${nm.val(args[j + 1] as number)}`);
     return chunkedSum(s, terms, (b[k] as number) >= 0 ? nm.val(b[k] as number) : '', nm.define);
   }
-  const emitter = emitterOf(code);
   const ib = b[k] as number;
-  return nm.define(s, emitter.forward(nm.val(ia), ib >= 0 ? nm.val(ib) : ''));
+  return nm.define(s, forwardExpr(code, nm.val(ia), ib >= 0 ? nm.val(ib) : null));
 }
 
-/** Op node k's backward statements: its gradient added into its operands', as ops.ts does. */
-function backwardUnit(tape: Tape, k: number, nm: Naming): string {
+/** Op node k's backward statements: the op's chain rule (rule-ir.ts) into its operands' gradients. */
+function backwardUnit(tape: Tape, k: number, nm: Naming): Unit {
   const { firstNode, op, a, b, n, args } = tape;
   const code = op[k] as number;
   const s = firstNode + k;
   const g = nm.grad(s) as string;
   const ia = a[k] as number;
   const ib = b[k] as number;
-  const out: string[] = [];
+  const stmts = (RULES[code] as (typeof RULES)[number]).stmts;
+  const names =
+    (slotA: number, slotB: number): Names =>
+    (role: Role) =>
+      role === 'a' ? nm.val(slotA) : role === 'b' ? nm.val(slotB) : role === 'v' ? nm.val(s) : g;
+  const out: Line[] = [];
   if (code === SUM.code) {
-    for (let j = ia; j < ia + (n[k] as number); j++) out.push(plus(nm.grad(args[j] as number), g));
+    for (let j = ia; j < ia + (n[k] as number); j++) {
+      const t = args[j] as number;
+      out.push(...ruleLines(stmts[0], nm.grad(t), names(t, t)));
+    }
   } else if (code === DOT.code) {
     for (let j = ia; j < ia + 2 * (n[k] as number); j += 2) {
       const w = args[j] as number;
       const x = args[j + 1] as number;
-      out.push(plus(nm.grad(w), `${nm.val(x)} * ${g}`) + plus(nm.grad(x), `${nm.val(w)} * ${g}`));
+      out.push(...ruleLines(stmts[0], nm.grad(w), names(w, x)));
+      out.push(...ruleLines(stmts[1], nm.grad(x), names(w, x)));
     }
-    if (ib >= 0) out.push(plus(nm.grad(ib), g));
+    if (ib >= 0) out.push(...ruleLines(stmts[2], nm.grad(ib), names(ib, ib)));
   } else {
-    const emitter = emitterOf(code);
-    // Unary ops: the operand requires a gradient whenever the node does.
-    out.push(
-      emitter.backward({
-        v: nm.val(s),
-        g,
-        a: nm.val(ia),
-        b: ib >= 0 ? nm.val(ib) : '',
-        ga: nm.grad(ia),
-        gb: ib >= 0 ? nm.grad(ib) : null,
-      }),
-    );
+    out.push(...ruleLines(stmts[0], nm.grad(ia), names(ia, ib)));
+    if (ib >= 0) out.push(...ruleLines(stmts[1], nm.grad(ib), names(ia, ib)));
   }
-  return out.filter((line) => line !== '').join('\n');
+  return out;
 }
 
 /** The forward and backward statements for a tape: one unit (a statement or a few, or a loop) per step. */
 function passes(
   tape: Tape,
   placement: Placement,
-): { fwd: string[]; bwd: string[]; helpers: string[]; val: (s: number) => string } {
+): {
+  fwd: string[];
+  bwd: string[];
+  units: Unit[];
+  helpers: string[];
+  val: (s: number) => string;
+} {
   const { nInputs, params, constants, firstNode, op, requiresGrad, backward, output } = tape;
   const firstConstant = nInputs + params.length;
   const isConstant = (s: number): boolean => s >= firstConstant && s < firstNode;
@@ -241,7 +267,7 @@ function passes(
         const A = table(Array.from(a.subarray(k, end)));
         const binary = (b[k] as number) >= 0;
         const B = binary ? table(Array.from(b.subarray(k, end))) : '';
-        const expr = emitterOf(op[k] as number).forward(`V[${A}[i]]`, binary ? `V[${B}[i]]` : '');
+        const expr = forwardExpr(op[k] as number, `V[${A}[i]]`, binary ? `V[${B}[i]]` : null);
         fwd.push(`for (let i = 0; i < ${end - k}; i++) V[${firstNode + k} + i] = ${expr};`);
         k = end - 1;
         continue;
@@ -250,11 +276,12 @@ function passes(
     fwd.push(forwardUnit(tape, k, nm));
   }
 
-  const bwd: string[] = [];
+  const bwd: Unit[] = [];
   if (output < firstNode) {
     const g = nm.grad(output);
-    if (g !== null) bwd.push(`${g} += 1;`); // a leaf output: ∂root/∂root = 1, accumulated
-    return { fwd, bwd, helpers, val: nm.val };
+    // A leaf output: ∂root/∂root = 1, accumulated.
+    if (g !== null) bwd.push([{ k: 'acc', to: g, neg: false, term: '1' }]);
+    return { fwd, bwd: printUnits(bwd), units: bwd, helpers, val: nm.val };
   }
   // Op nodes' gradients start at 0 on every pass, the output's at 1; each is
   // complete before its node is visited.
@@ -264,20 +291,23 @@ function passes(
   if (placement.inArrays) {
     const zeros = init.filter(([, g0]) => g0 === 0).map(([s]) => s);
     if (zeros.length >= MIN_LOOP) {
-      bwd.push(`for (let i = 0; i < ${zeros.length}; i++) G[${table(zeros)}[i]] = 0;`);
-      for (const [s, g0] of init) if (g0 !== 0) bwd.push(`G[${s}] = ${g0};`);
-    } else for (const [s, g0] of init) bwd.push(`G[${s}] = ${g0};`);
+      bwd.push(codeUnit(`for (let i = 0; i < ${zeros.length}; i++) G[${table(zeros)}[i]] = 0;`));
+      for (const [s, g0] of init) if (g0 !== 0) bwd.push(codeUnit(`G[${s}] = ${g0};`));
+    } else for (const [s, g0] of init) bwd.push(codeUnit(`G[${s}] = ${g0};`));
   } else
     for (let i = 0; i < init.length; i += TERMS)
       bwd.push(
-        `let ${init
-          .slice(i, i + TERMS)
-          .map(([s, g0]) => `g${s} = ${g0}`)
-          .join(', ')};`,
+        // Declarations: the starting values foldFirstTerms is told of.
+        codeUnit(
+          `let ${init
+            .slice(i, i + TERMS)
+            .map(([s, g0]) => `g${s} = ${g0}`)
+            .join(', ')};`,
+        ),
       );
   const rolled = r !== null && r.backwardRun > 0 ? rolledBackward(tape, r, literal) : null;
   if (rolled !== null) {
-    bwd.push(...rolled.init);
+    bwd.push(...rolled.init.map(codeUnit));
     helpers.push(rolled.helper);
   }
   // ...whose operands and result all require a gradient (a unary op's operand does whenever its node does).
@@ -288,17 +318,24 @@ function passes(
     ((b[k] as number) < 0 || nm.grad(b[k] as number) !== null);
   for (let i = 0; i < backward.length; i++) {
     const k = backward[i] as number;
-    if (rolled !== null && i === (r as Repeat).backwardStart) bwd.push(rolled.loop);
+    if (rolled !== null && i === (r as Repeat).backwardStart) bwd.push(codeUnit(rolled.loop));
     if (inBlocks(k)) continue;
     if (loops && op[k] === SUM.code && (n[k] as number) >= MIN_LOOP) {
       const terms = Array.from(args.subarray(a[k] as number, (a[k] as number) + (n[k] as number)));
       if (!terms.some(isConstant)) {
         const receiving = terms.filter((t) => nm.grad(t) !== null);
-        // ∂/∂vⱼ of a sum is 1: g added into every term that needs it, in order.
-        if (receiving.length > 0)
-          bwd.push(
-            `{ const g = G[${firstNode + k}]; for (let i = 0; i < ${receiving.length}; i++) G[${table(receiving)}[i]] += g; }`,
+        // The sum's rule into every term that needs it, in order.
+        if (receiving.length > 0) {
+          const T = table(receiving);
+          const rule = printStmts(sumRule, `G[${T}[i]]`, (role) =>
+            role === 'g' ? 'g' : role === 'v' ? `V[${firstNode + k}]` : `V[${T}[i]]`,
           );
+          bwd.push(
+            codeUnit(
+              `{ const g = G[${firstNode + k}]; for (let i = 0; i < ${receiving.length}; i++) { ${rule} } }`,
+            ),
+          );
+        }
         continue;
       }
     }
@@ -317,23 +354,30 @@ function passes(
         const A = table(run.map((j) => a[j] as number));
         const binary = (b[k] as number) >= 0;
         const B = binary ? table(run.map((j) => b[j] as number)) : '';
-        const body = emitterOf(op[k] as number).backward({
-          v: `V[${N}[i]]`,
-          g: `G[${N}[i]]`,
-          a: `V[${A}[i]]`,
-          b: binary ? `V[${B}[i]]` : '',
-          ga: `G[${A}[i]]`,
-          gb: binary ? `G[${B}[i]]` : null,
-        });
-        bwd.push(`for (let i = 0; i < ${end - i}; i++) { ${body} }`);
+        const stmts = (RULES[op[k] as number] as (typeof RULES)[number]).stmts;
+        const names: Names = (role) =>
+          role === 'a'
+            ? `V[${A}[i]]`
+            : role === 'b'
+              ? `V[${B}[i]]`
+              : role === 'v'
+                ? `V[${N}[i]]`
+                : `G[${N}[i]]`;
+        const body = [
+          printStmts(stmts[0] ?? [], `G[${A}[i]]`, names),
+          binary ? printStmts(stmts[1] ?? [], `G[${B}[i]]`, names) : '',
+        ].join(' ');
+        bwd.push(codeUnit(`for (let i = 0; i < ${end - i}; i++) { ${body} }`));
         i = end - 1;
         continue;
       }
     }
     bwd.push(backwardUnit(tape, k, nm));
   }
-  return { fwd, bwd, helpers, val: nm.val };
+  return { fwd, bwd: printUnits(bwd), units: bwd, helpers, val: nm.val };
 }
+
+const sumRule = (RULES[SUM.code] as (typeof RULES)[number]).stmts[0] ?? [];
 
 /**
  * Block slots as seen from inside the loop over blocks b: block 0's slot s is
@@ -348,8 +392,11 @@ function passes(
  * not written at all), so the earlier read sees the same number.
  */
 interface BlockNaming extends Naming {
-  /** Declarations of the locals that `unit` reads first, in order (names a template left unused are freed). */
-  readonly reads: (unit: string) => string[];
+  /**
+   * Declarations of the locals the unit just printed reads first, in order.
+   * Rules ask for a name only as they print it, so each was used.
+   */
+  readonly reads: () => string[];
 }
 
 function blockNaming(
@@ -390,12 +437,8 @@ function blockNaming(
       return r.exported[s - base] ? `G[${shifted(s, P)}]` : `h${s - base}`;
     },
     define: (s, expr) => `const w${s - base} = ${expr}; V[${shifted(s, P)}] = w${s - base};`,
-    reads: (unit) => {
-      const out: string[] = [];
-      for (const [name, expr] of pending) {
-        if (new RegExp(`\\b${name}\\b`).test(unit)) out.push(`const ${name} = ${expr};`);
-        else locals.delete(expr);
-      }
+    reads: () => {
+      const out = pending.map(([name, expr]) => `const ${name} = ${expr};`);
       pending = [];
       return out;
     },
@@ -412,7 +455,7 @@ function rolledForward(
   const body: string[] = [];
   for (let j = 0; j < r.period; j++) {
     const unit = forwardUnit(tape, r.start + j, nm);
-    body.push(...nm.reads(unit), unit);
+    body.push(...nm.reads(), unit);
   }
   // One function per block, called in a loop: called often, it is optimized early.
   return {
@@ -448,8 +491,8 @@ function rolledBackward(
   const body: string[] = [];
   if (local.length > 0) body.push(`let ${local.map((k) => `h${k - r.start} = 0`).join(', ')};`);
   for (const k of run) {
-    const unit = backwardUnit(tape, k, nm);
-    body.push(...nm.reads(unit), unit);
+    const unit = printUnit(backwardUnit(tape, k, nm));
+    body.push(...nm.reads(), unit);
   }
   return {
     init,
@@ -465,43 +508,27 @@ function rolledBackward(
  * `t === 0 ? 0 : -t`), the same doubles with one dependent addition fewer. A
  * term that is itself an op node's gradient is copied as it is: such a
  * gradient starts at +0 (or 1) and a sum that starts at +0 is never −0. Only
- * units without branches or loops, made of statements `g += t;` / `g -= t;`, are
- * rewritten; a local assigned in any other way is no longer known to be 0 after it.
+ * `acc` lines are rewritten; after any other code, the locals it assigns are no
+ * longer known to be 0. Returns the units printed.
  */
 function foldFirstTerms(
-  units: readonly string[],
+  units: readonly Unit[],
   fresh: ReadonlySet<string>,
   nodeGradients: ReadonlySet<string>,
 ): string[] {
   const zero = new Set(fresh);
-  // Every local a piece of code assigns (=, +=, -=, …) is no longer known to be 0.
-  const assigned = /\b(g\d+)\s*[-+*/]?=(?!=)/g;
-  const forget = (code: string): void => {
-    for (const m of code.matchAll(assigned)) zero.delete(m[1] as string);
-  };
-  return units.map((unit) => {
-    if (/\b(?:if|for|while)\b|[{}]/.test(unit)) {
-      forget(unit);
-      return unit;
+  const fold = (line: Line): string => {
+    if (line.k === 'code') {
+      for (const g of line.assigns) zero.delete(g);
+      return line.text;
     }
-    return unit
-      .split(';')
-      .map((statement) => {
-        // Declarations (`let g7 = 1, g6 = 0`) set the starting values `fresh` describes.
-        if (/^\s*(?:let|const)\s/.test(statement)) return statement;
-        const m = /^\s*(g\d+) ([-+])= (.+)$/.exec(statement);
-        if (m === null || (m[3] as string).match(assigned) !== null) {
-          forget(statement);
-          return statement;
-        }
-        const [, g, sign, term] = m as unknown as [string, string, string, string];
-        if (!zero.has(g)) return statement;
-        zero.delete(g);
-        if (sign === '+' && nodeGradients.has(term)) return `\n${g} = ${term}`;
-        return `\n{ const first = ${term}; ${g} = first === 0 ? 0 : ${sign === '-' ? '-first' : 'first'}; }`;
-      })
-      .join(';');
-  });
+    const { to, neg, term } = line;
+    if (!zero.has(to)) return printLine(line);
+    zero.delete(to);
+    if (!neg && nodeGradients.has(term)) return `${to} = ${term};`;
+    return `{ const first = ${term}; ${to} = first === 0 ? 0 : ${neg ? '-first' : 'first'}; }`;
+  };
+  return units.map((unit) => unit.map(fold).join('\n')).filter((u) => u !== '');
 }
 
 interface FoldSets {
@@ -562,7 +589,7 @@ export function generateSource(
   const trained = params.map((_, i) => i).filter((i) => paramRequiresGrad[i]);
   // The sets folding needs (code in locals only: in arrays a loop zeroes the gradients).
   const folding = inArrays ? null : { zeros: zeroGradients(tape), nodes: nodeGradients(tape) };
-  if (folding !== null) batch.bwd = foldFirstTerms(batch.bwd, folding.zeros, folding.nodes);
+  if (folding !== null) batch.bwd = foldFirstTerms(batch.units, folding.zeros, folding.nodes);
 
   // ---- samples: checked in generated code; on failure the generic check explains ----
   const checks: string[] = [
@@ -665,7 +692,7 @@ export function generateSource(
       ...params.map((_, i) => `const v${slot(i)} = p${i}.data;`),
       ...trained.map((i) => `let g${slot(i)} = p${i}.grad;`),
       ...single.fwd,
-      ...foldFirstTerms(single.bwd, (folding as FoldSets).zeros, (folding as FoldSets).nodes),
+      ...foldFirstTerms(single.units, (folding as FoldSets).zeros, (folding as FoldSets).nodes),
       ...trained.map((i) => `p${i}.grad = g${slot(i)};`),
       `return ${single.val(output)};`,
       '}',
@@ -761,7 +788,7 @@ function descendSource(
       ...columnLoads(layout, (s, expr) => `const v${s} = ${expr};`),
       ...single.fwd,
       `${trained.map((i) => `${g(i)} = 0`).join('; ')};`,
-      ...foldFirstTerms(single.bwd, fresh, nodeGradients(tape)),
+      ...foldFirstTerms(single.units, fresh, nodeGradients(tape)),
       ...trained.map((i) => `const ${next(i)} = v${slot(i)} - lr * ${g(i)};`),
       `poison = poison + (${finite.join(' + ')});`,
       // The output before the update (it may be a parameter itself).
@@ -866,12 +893,10 @@ const codes = new CodeCache<GeneratedCode>();
 export const cachedCodeCount = (): number => codes.size;
 
 function makeInstances(source: string): Instances {
+  // The ops' forward rules that are functions of ours (rule-ir.ts's HELPERS), by name.
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const run = new Function('sigmoid', 'sigmoidSlope', source) as (
-    sigmoid: (x: number) => number,
-    sigmoidSlope: (x: number) => number,
-  ) => Instances;
-  return run(stableSigmoid, sigmoidSlope);
+  const run = new Function(...HELPERS.names, source) as (...helpers: unknown[]) => Instances;
+  return run(...HELPERS.fns);
 }
 
 /**

@@ -365,10 +365,13 @@ describe('compile: every way of running a tape agrees bit for bit', () => {
     for (const [fn, pattern] of [
       [mixed, /function f1\(\)/], // 601 op nodes: two forward functions
       [same, /for \(let b = 0; b < 300; b\+\+\)/],
-      [squares, /for \(let i = 0; i < 300; i\+\+\) \{ G\[K\d+\[i\]\] \+= 2 \* /],
+      [
+        squares,
+        /for \(let i = 0; i < 300; i\+\+\) \{ G\[K\d+\[i\]\] \+= \(\(2 \* V\[K\d+\[i\]\]\) \* /,
+      ],
       [
         products,
-        /V\[\d+ \+ i\] = V\[K\d+\[i\]\] \* V\[K\d+\[i\]\];[\s\S]*for \(let i = 0; i < 300; i\+\+\) \{ G\[K\d+\[i\]\] \+= V\[K\d+\[i\]\] \* G\[K\d+\[i\]\];G\[K\d+\[i\]\] \+= V\[K\d+\[i\]\] \* G\[K\d+\[i\]\]; \}/,
+        /V\[\d+ \+ i\] = \(V\[K\d+\[i\]\] \* V\[K\d+\[i\]\]\);[\s\S]*for \(let i = 0; i < 300; i\+\+\) \{ G\[K\d+\[i\]\] \+= \(V\[K\d+\[i\]\] \* G\[K\d+\[i\]\]\); G\[K\d+\[i\]\] \+= \(V\[K\d+\[i\]\] \* G\[K\d+\[i\]\]\); \}/,
       ],
     ] as const) {
       const tape = record(fn, layout, [], () => 1, 'test');

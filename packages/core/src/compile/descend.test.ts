@@ -248,20 +248,20 @@ describe('generated code: a gradient’s first term is not added to 0', () => {
     );
     const source = generateSource(tape, layout, 'locals');
     // (m·x + c − y)²: slots x 0, y 1, m 2, c 3, m·x 4, +c 5, −y 6, square 7.
-    expect(source).toMatch(/const first = 2 \* v6 \* g7; g6 = first === 0 \? 0 : first;/);
+    expect(source).toMatch(/const first = \(\(2 \* v6\) \* g7\); g6 = first === 0 \? 0 : first;/);
     expect(source).toMatch(/\bg5 = g6;/);
     expect(source).toMatch(/\bg4 = g5;/);
     expect(source).not.toMatch(/\bg[4-6] \+=/);
     // descend starts the parameters' gradients at 0 too; backward adds to p.grad.
     const descend = source.slice(source.indexOf('function descend'));
     expect(descend).toMatch(/\bg3 = g5;/);
-    expect(descend).toMatch(/const first = v0 \* g4; g2 = first === 0 \? 0 : first;/);
+    expect(descend).toMatch(/const first = \(v0 \* g4\); g2 = first === 0 \? 0 : first;/);
     const backward = source.slice(
       source.indexOf('function backward'),
       source.indexOf('function accumulate'),
     );
     expect(backward).toMatch(/\bg3 \+= g5;/);
-    expect(backward).toMatch(/\bg2 \+= v0 \* g4;/);
+    expect(backward).toMatch(/\bg2 \+= \(v0 \* g4\);/);
   });
 });
 

@@ -1,90 +1,214 @@
 /**
  * Replays a tape over typed arrays: the fallback where generating code is
- * forbidden (a Content-Security-Policy without 'unsafe-eval'). Each op's
- * forward and backward arithmetic is written exactly as in ops.ts, operand
- * for operand, so the numbers are the eager engine's, bit for bit.
+ * forbidden (a Content-Security-Policy without 'unsafe-eval'), and the path
+ * for tapes too large to be worth compiling. Its two loops are derived from
+ * the op table's rules (rule-ir.ts), as the eager rules and the compiled code
+ * are, so the numbers are the eager engine's, bit for bit: printed as one
+ * `switch` over the op codes where `new Function` is allowed, evaluated over
+ * numbers where it is not.
  */
+import { DOT, OPS, SUM } from '../ops.js';
 import {
-  ABS,
-  ADD,
-  DIV,
-  DOT,
-  EXP,
-  LOG,
-  MAX,
-  MIN,
-  MUL,
-  NEG,
-  POW,
-  RELU,
-  SIGMOID,
-  SOFTPLUS,
-  SQRT,
-  SQUARE,
-  SUB,
-  SUM,
-  TANH,
-  sigmoidSlope,
-  stableSigmoid,
-} from '../ops.js';
+  canGenerateCode,
+  HELPERS,
+  NUMBERS,
+  printApply,
+  printStmts,
+  RULES,
+  runStmts,
+  type Env,
+  type Names,
+  type Stmt,
+} from '../rule-ir.js';
 import type { Value } from '../value.js';
 import type { GeneratedFunctions } from './codegen.js';
 import { checkSamples, readSample, type InputLayout, type KeyCount } from './inputs.js';
 import type { Tape } from './tape.js';
 
-// The interpreter's own numbering, literal so that its switches compile to
-// jump tables; KIND maps the engine's op codes (ops.ts) onto it.
-const C_ADD = 1;
-const C_SUB = 2;
-const C_MUL = 3;
-const C_DIV = 4;
-const C_POW = 5;
-const C_MAX = 6;
-const C_MIN = 7;
-const C_NEG = 8;
-const C_SQUARE = 9;
-const C_EXP = 10;
-const C_LOG = 11;
-const C_SQRT = 12;
-const C_TANH = 13;
-const C_RELU = 14;
-const C_ABS = 15;
-const C_SIGMOID = 16;
-const C_SOFTPLUS = 17;
-const C_SUM = 18;
-const C_DOT = 19;
-const KIND = new Uint8Array(64);
-KIND[ADD.code] = C_ADD;
-KIND[SUB.code] = C_SUB;
-KIND[MUL.code] = C_MUL;
-KIND[DIV.code] = C_DIV;
-KIND[POW.code] = C_POW;
-KIND[MAX.code] = C_MAX;
-KIND[MIN.code] = C_MIN;
-KIND[NEG.code] = C_NEG;
-KIND[SQUARE.code] = C_SQUARE;
-KIND[EXP.code] = C_EXP;
-KIND[LOG.code] = C_LOG;
-KIND[SQRT.code] = C_SQRT;
-KIND[TANH.code] = C_TANH;
-KIND[RELU.code] = C_RELU;
-KIND[ABS.code] = C_ABS;
-KIND[SIGMOID.code] = C_SIGMOID;
-KIND[SOFTPLUS.code] = C_SOFTPLUS;
-KIND[SUM.code] = C_SUM;
-KIND[DOT.code] = C_DOT;
+type ForwardLoop = (tape: Tape, d: Float64Array) => void;
+type BackwardLoop = (tape: Tape, d: Float64Array, g: Float64Array) => void;
+
+/** The forward loop's source: one case per op, each the op's forward on d[ia], d[ib]. */
+function forwardSource(): string {
+  const cases = OPS.filter((op) => op.arity === 1 || op.arity === 2).map(
+    (op) =>
+      `case ${op.code}: r = ${printApply(op, op.arity === 1 ? ['d[ia]'] : ['d[ia]', 'd[ib]'])}; break;`,
+  );
+  return `return function forward(tape, d) {
+const { op, a, b, n, args, firstNode } = tape;
+const K = op.length;
+for (let k = 0; k < K; k++) {
+  const ia = a[k], ib = b[k];
+  let r;
+  switch (op[k]) {
+    ${cases.join('\n    ')}
+    case ${SUM.code}: { // ((v₀ + v₁) + v₂) + …
+      const end = ia + n[k];
+      r = d[args[ia]];
+      for (let i = ia + 1; i < end; i++) r = r + d[args[i]];
+      break;
+    }
+    case ${DOT.code}: { // ((w₀x₀ + w₁x₁) + …) + bias
+      const end = ia + 2 * n[k];
+      r = d[args[ia]] * d[args[ia + 1]];
+      for (let i = ia + 2; i < end; i += 2) r = r + d[args[i]] * d[args[i + 1]];
+      if (ib >= 0) r += d[ib];
+      break;
+    }
+    default: throw new Error("compile: no interpreter rule for op code " + op[k]);
+  }
+  d[firstNode + k] = r;
+}
+};`;
+}
+
+/** The backward loop's source: per op, its chain-rule statements into g[operand]. */
+function backwardSource(): string {
+  const at =
+    (a: string, b: string, v: string): Names =>
+    (role) =>
+      role === 'a' ? `d[${a}]` : role === 'b' ? `d[${b}]` : role === 'v' ? `d[${v}]` : 'go';
+  const into = (stmts: readonly Stmt[] | undefined, slot: string, names: Names): string => {
+    const body = printStmts(stmts ?? [], `g[${slot}]`, names);
+    return body === '' ? '' : `if (rg[${slot}]) { ${body} }`;
+  };
+  const cases = RULES.filter(({ op }) => op.arity === 1 || op.arity === 2).map(({ op, stmts }) => {
+    const names = at('ia', 'ib', 'out');
+    const second = op.arity === 2 ? into(stmts[1], 'ib', names) : '';
+    return `case ${op.code}: ${into(stmts[0], 'ia', names)} ${second} break;`;
+  });
+  const sum = RULES[SUM.code]?.stmts ?? [];
+  const dot = RULES[DOT.code]?.stmts ?? [];
+  return `return function backward(tape, d, g) {
+const { op, a, b, n, args, firstNode, requiresGrad: rg, backward: order } = tape;
+for (let i = 0; i < order.length; i++) {
+  const k = order[i], ia = a[k], ib = b[k], out = firstNode + k, go = g[out];
+  switch (op[k]) {
+    ${cases.join('\n    ')}
+    case ${SUM.code}: {
+      const end = ia + n[k];
+      for (let j = ia; j < end; j++) { const t = args[j]; ${into(sum[0], 't', at('t', 't', 'out'))} }
+      break;
+    }
+    case ${DOT.code}: {
+      const end = ia + 2 * n[k];
+      for (let j = ia; j < end; j += 2) {
+        const w = args[j], x = args[j + 1];
+        ${into(dot[0], 'w', at('w', 'x', 'out'))} ${into(dot[1], 'x', at('w', 'x', 'out'))}
+      }
+      if (ib >= 0) { ${into(dot[2], 'ib', at('ib', 'ib', 'out'))} }
+      break;
+    }
+    default: throw new Error("compile: no interpreter rule for op code " + op[k]);
+  }
+}
+};`;
+}
+
+function generatedLoops(): { forward: ForwardLoop; backward: BackwardLoop } {
+  const make = (source: string): unknown =>
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    (new Function(...HELPERS.names, `"use strict"; ${source}`) as (...f: unknown[]) => unknown)(
+      ...HELPERS.fns,
+    );
+  return {
+    forward: make(forwardSource()) as ForwardLoop,
+    backward: make(backwardSource()) as BackwardLoop,
+  };
+}
+
+// ---- the same loops evaluating the rules (no `new Function`) -----------------
+
+const env: Env<number> = { a: 0, b: 0, v: 0, g: 0 };
+
+const evaluatedForward: ForwardLoop = (tape, d) => {
+  const { op, a, b, n, args, firstNode } = tape;
+  for (let k = 0; k < op.length; k++) {
+    const code = op[k] as number;
+    const ia = a[k] as number;
+    const ib = b[k] as number;
+    let r: number;
+    if (code === SUM.code) {
+      r = d[args[ia] as number] as number;
+      for (let i = ia + 1; i < ia + (n[k] as number); i++) r = r + (d[args[i] as number] as number);
+    } else if (code === DOT.code) {
+      const end = ia + 2 * (n[k] as number);
+      r = (d[args[ia] as number] as number) * (d[args[ia + 1] as number] as number);
+      for (let i = ia + 2; i < end; i += 2)
+        r = r + (d[args[i] as number] as number) * (d[args[i + 1] as number] as number);
+      if (ib >= 0) r += d[ib] as number;
+    } else {
+      r = (OPS[code] as (typeof OPS)[number]).forward(
+        d[ia] as number,
+        ib >= 0 ? (d[ib] as number) : 0,
+      );
+    }
+    d[firstNode + k] = r;
+  }
+};
+
+const evaluatedBackward: BackwardLoop = (tape, d, g) => {
+  const { op, a, b, n, args, firstNode, requiresGrad: rg, backward: order } = tape;
+  let slot = 0;
+  const add = (neg: boolean, term: number): void => {
+    g[slot] = neg ? (g[slot] as number) - term : (g[slot] as number) + term;
+  };
+  const into = (stmts: readonly Stmt[] | undefined, s: number): void => {
+    if (stmts === undefined || !rg[s]) return;
+    slot = s;
+    runStmts(NUMBERS, stmts, env, add);
+  };
+  for (let i = 0; i < order.length; i++) {
+    const k = order[i] as number;
+    const code = op[k] as number;
+    const ia = a[k] as number;
+    const ib = b[k] as number;
+    const out = firstNode + k;
+    const stmts = (RULES[code] as (typeof RULES)[number]).stmts;
+    env.v = d[out] as number;
+    env.g = g[out] as number;
+    if (code === SUM.code) {
+      for (let j = ia; j < ia + (n[k] as number); j++) {
+        env.a = d[args[j] as number] as number;
+        into(stmts[0], args[j] as number);
+      }
+    } else if (code === DOT.code) {
+      for (let j = ia; j < ia + 2 * (n[k] as number); j += 2) {
+        env.a = d[args[j] as number] as number;
+        env.b = d[args[j + 1] as number] as number;
+        into(stmts[0], args[j] as number);
+        into(stmts[1], args[j + 1] as number);
+      }
+      if (ib >= 0) into(stmts[2], ib);
+    } else {
+      env.a = d[ia] as number;
+      env.b = ib >= 0 ? (d[ib] as number) : 0;
+      into(stmts[0], ia);
+      if (ib >= 0) into(stmts[1], ib);
+    }
+  }
+};
+
+let loops: { forward: ForwardLoop; backward: BackwardLoop } | null = null;
+/** The loops, made on first use: printed where `new Function` works, else evaluated. */
+function theLoops(): { forward: ForwardLoop; backward: BackwardLoop } {
+  return (loops ??= canGenerateCode()
+    ? generatedLoops()
+    : { forward: evaluatedForward, backward: evaluatedBackward });
+}
+/** @internal For tests: force the evaluated loops (as where `new Function` is forbidden), or go back. */
+export function useEvaluatedLoops(on: boolean): void {
+  loops = on ? { forward: evaluatedForward, backward: evaluatedBackward } : null;
+}
 
 /** The tape's numbers: one value and one gradient per slot, allocated once. */
 export class TapeMachine {
   readonly tape: Tape;
   readonly data: Float64Array;
   readonly grad: Float64Array;
-  /** Per op node: its op in the interpreter's numbering. */
-  readonly kind: Uint8Array;
 
   constructor(tape: Tape) {
     this.tape = tape;
-    this.kind = tape.op.map((code) => KIND[code] as number);
     this.data = new Float64Array(tape.nSlots);
     this.grad = new Float64Array(tape.nSlots);
     this.data.set(tape.constants, tape.nInputs + tape.params.length);
@@ -190,94 +314,8 @@ export class TapeMachine {
 
   /** Computes every op node from its operands; returns the output. */
   forward(): number {
-    const { a, b, n, args, firstNode } = this.tape;
-    const op = this.kind;
-    const d = this.data;
-    const K = op.length;
-    for (let k = 0; k < K; k++) {
-      const ia = a[k] as number;
-      const ib = b[k] as number;
-      let r: number;
-      switch (op[k]) {
-        case C_ADD:
-          r = (d[ia] as number) + (d[ib] as number);
-          break;
-        case C_SUB:
-          r = (d[ia] as number) - (d[ib] as number);
-          break;
-        case C_MUL:
-          r = (d[ia] as number) * (d[ib] as number);
-          break;
-        case C_DIV:
-          r = (d[ia] as number) / (d[ib] as number);
-          break;
-        case C_POW:
-          r = Math.pow(d[ia] as number, d[ib] as number);
-          break;
-        case C_MAX:
-          r = Math.max(d[ia] as number, d[ib] as number);
-          break;
-        case C_MIN:
-          r = Math.min(d[ia] as number, d[ib] as number);
-          break;
-        case C_NEG:
-          r = -(d[ia] as number);
-          break;
-        case C_SQUARE: {
-          const x = d[ia] as number;
-          r = x * x;
-          break;
-        }
-        case C_EXP:
-          r = Math.exp(d[ia] as number);
-          break;
-        case C_LOG:
-          r = Math.log(d[ia] as number);
-          break;
-        case C_SQRT:
-          r = Math.sqrt(d[ia] as number);
-          break;
-        case C_TANH:
-          r = Math.tanh(d[ia] as number);
-          break;
-        case C_RELU: {
-          const x = d[ia] as number;
-          r = x <= 0 ? 0 : x;
-          break;
-        }
-        case C_ABS:
-          r = Math.abs(d[ia] as number);
-          break;
-        case C_SIGMOID:
-          r = stableSigmoid(d[ia] as number);
-          break;
-        case C_SOFTPLUS: {
-          const x = d[ia] as number;
-          r = Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-          break;
-        }
-        case C_SUM: {
-          // ((v₀ + v₁) + v₂) + …
-          const end = ia + (n[k] as number);
-          r = d[args[ia] as number] as number;
-          for (let i = ia + 1; i < end; i++) r = r + (d[args[i] as number] as number);
-          break;
-        }
-        case C_DOT: {
-          // ((w₀x₀ + w₁x₁) + …) + bias
-          const end = ia + 2 * (n[k] as number);
-          r = (d[args[ia] as number] as number) * (d[args[ia + 1] as number] as number);
-          for (let i = ia + 2; i < end; i += 2)
-            r = r + (d[args[i] as number] as number) * (d[args[i + 1] as number] as number);
-          if (ib >= 0) r += d[ib] as number;
-          break;
-        }
-        default:
-          throw new Error(`compile: no interpreter rule for op code ${op[k]}`);
-      }
-      d[firstNode + k] = r;
-    }
-    return d[this.tape.output] as number;
+    theLoops().forward(this.tape, this.data);
+    return this.data[this.tape.output] as number;
   }
 
   /**
@@ -286,8 +324,7 @@ export class TapeMachine {
    * the parameters' gradients (they accumulate) and run forward.
    */
   backward(): void {
-    const { op, a, b, n, args, firstNode, requiresGrad: rg, backward: order, output } = this.tape;
-    const d = this.data;
+    const { firstNode, backward: order, output } = this.tape;
     const g = this.grad;
     if (output < firstNode) {
       g[output] = (g[output] as number) + 1; // a leaf output: ∂root/∂root = 1, accumulated
@@ -296,114 +333,7 @@ export class TapeMachine {
     // Op nodes' gradients start from 0 on every pass, the output's at 1.
     for (let i = 0; i < order.length; i++) g[firstNode + (order[i] as number)] = 0;
     g[output] = 1;
-    for (let i = 0; i < order.length; i++) {
-      const k = order[i] as number;
-      const ia = a[k] as number;
-      const ib = b[k] as number;
-      const out = firstNode + k;
-      const go = g[out] as number;
-      switch (op[k]) {
-        case C_ADD:
-          if (rg[ia]) g[ia] = (g[ia] as number) + go;
-          if (rg[ib]) g[ib] = (g[ib] as number) + go;
-          break;
-        case C_SUB:
-          if (rg[ia]) g[ia] = (g[ia] as number) + go;
-          if (rg[ib]) g[ib] = (g[ib] as number) - go;
-          break;
-        case C_MUL:
-          if (rg[ia]) g[ia] = (g[ia] as number) + (d[ib] as number) * go;
-          if (rg[ib]) g[ib] = (g[ib] as number) + (d[ia] as number) * go;
-          break;
-        case C_DIV: {
-          const y = d[ib] as number;
-          if (rg[ia]) g[ia] = (g[ia] as number) + go / y;
-          if (rg[ib]) g[ib] = (g[ib] as number) - ((d[out] as number) / y) * go;
-          break;
-        }
-        case C_POW: {
-          const x = d[ia] as number;
-          const y = d[ib] as number;
-          if (rg[ia]) g[ia] = (g[ia] as number) + (y === 0 ? 0 : y * Math.pow(x, y - 1) * go);
-          if (rg[ib]) {
-            const lnA = x > 0 ? Math.log(x) : x === 0 ? 0 : Number.NaN;
-            g[ib] = (g[ib] as number) + (d[out] as number) * lnA * go;
-          }
-          break;
-        }
-        case C_MAX:
-        case C_MIN: {
-          const x = d[ia] as number;
-          const y = d[ib] as number;
-          if (x === y) {
-            if (rg[ia]) g[ia] = (g[ia] as number) + 0.5 * go;
-            if (rg[ib]) g[ib] = (g[ib] as number) + 0.5 * go;
-          } else if (op[k] === C_MAX ? x > y : x < y) {
-            if (rg[ia]) g[ia] = (g[ia] as number) + go;
-          } else if (rg[ib]) {
-            g[ib] = (g[ib] as number) + go;
-          }
-          break;
-        }
-        // Unary ops: the operand requires a gradient whenever the node does.
-        case C_NEG:
-          g[ia] = (g[ia] as number) - go;
-          break;
-        case C_SQUARE:
-          g[ia] = (g[ia] as number) + 2 * (d[ia] as number) * go;
-          break;
-        case C_EXP:
-          g[ia] = (g[ia] as number) + (d[out] as number) * go;
-          break;
-        case C_LOG:
-          g[ia] = (g[ia] as number) + go / (d[ia] as number);
-          break;
-        case C_SQRT:
-          g[ia] = (g[ia] as number) + (0.5 * go) / (d[out] as number);
-          break;
-        case C_TANH: {
-          const t = d[out] as number;
-          g[ia] = (g[ia] as number) + (1 - t * t) * go;
-          break;
-        }
-        case C_RELU:
-          if ((d[out] as number) > 0) g[ia] = (g[ia] as number) + go;
-          break;
-        case C_ABS: {
-          const x = d[ia] as number;
-          if (x > 0) g[ia] = (g[ia] as number) + go;
-          else if (x < 0) g[ia] = (g[ia] as number) - go;
-          break;
-        }
-        case C_SIGMOID:
-          g[ia] = (g[ia] as number) + sigmoidSlope(d[ia] as number) * go;
-          break;
-        case C_SOFTPLUS:
-          g[ia] = (g[ia] as number) + stableSigmoid(d[ia] as number) * go;
-          break;
-        case C_SUM: {
-          const end = ia + (n[k] as number);
-          for (let j = ia; j < end; j++) {
-            const t = args[j] as number;
-            if (rg[t]) g[t] = (g[t] as number) + go;
-          }
-          break;
-        }
-        case C_DOT: {
-          const end = ia + 2 * (n[k] as number);
-          for (let j = ia; j < end; j += 2) {
-            const w = args[j] as number;
-            const x = args[j + 1] as number;
-            if (rg[w]) g[w] = (g[w] as number) + (d[x] as number) * go;
-            if (rg[x]) g[x] = (g[x] as number) + (d[w] as number) * go;
-          }
-          if (ib >= 0 && rg[ib]) g[ib] = (g[ib] as number) + go;
-          break;
-        }
-        default:
-          throw new Error(`compile: no interpreter rule for op code ${op[k]}`);
-      }
-    }
+    theLoops().backward(this.tape, this.data, g);
   }
 }
 
