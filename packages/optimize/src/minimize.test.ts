@@ -142,3 +142,44 @@ describe('minimize (L-BFGS)', () => {
     });
   });
 });
+
+describe('minimize (Newton)', () => {
+  for (const problem of reference.problems) {
+    // From (−1.2, 1, −1.2, 1, …) Newton settles in 10-D Rosenbrock's other local
+    // minimum (x₁ ≈ −0.99); from 0 the only one with a closed form is downhill.
+    const x0 = problem.name === 'rosenbrock10' ? new Array<number>(10).fill(0) : problem.x0;
+    it(`reaches the minimizer of ${problem.name} to 1e-8 in fewer iterations than L-BFGS`, () => {
+      const newton = minimize(functions[problem.name]!, x0, { method: 'newton', gtol: 1e-10 });
+      const lbfgs = minimize(functions[problem.name]!, x0, { gtol: 1e-10 });
+      expect(newton.converged).toBe(true);
+      for (let j = 0; j < problem.x0.length; j++) {
+        expect(Math.abs(newton.x[j]! - problem.minimizer[j]!)).toBeLessThan(1e-8);
+      }
+      expect(newton.iterations).toBeLessThan(lbfgs.iterations);
+      expect(newton.hessianEvaluations).toBe(newton.iterations);
+    });
+  }
+
+  it('takes the exact minimizer of a quadratic in one step', () => {
+    // The quadratic above: H is constant and positive definite, so one Newton step
+    // with t = 1 lands on (80/39, −82/39).
+    const r = minimize(
+      ([x, y]) => x!.sub(1).square().add(y!.add(2).square().mul(10)).add(x!.mul(y!)),
+      [0, 0],
+      { method: 'newton' },
+    );
+    expect(r.iterations).toBe(1);
+    expect(r.x[0]).toBeCloseTo(80 / 39, 12);
+    expect(r.x[1]).toBeCloseTo(-82 / 39, 12);
+  });
+
+  it('descends where the Hessian is not positive definite, where plain Newton would climb', () => {
+    // Himmelblau at (0, 0): f = 170, ∇f = (−14, −22), H = [[−42, 0], [0, −26]]
+    // (f_xx = 4(x² + y − 11) + 8x² + 2, f_yy = 4(x + y² − 7) + 8y² + 2, f_xy = 4(x + y)).
+    // Plain Newton's step −H⁻¹∇f = (−1/3, −11/13) heads for the local maximum near
+    // (−0.27, −0.92); the shifted step must go downhill, to a minimum where f = 0.
+    const r = minimize(himmelblau, [0, 0], { method: 'newton', gtol: 1e-10 });
+    expect(r.converged).toBe(true);
+    expect(r.fun).toBeLessThan(1e-18);
+  });
+});

@@ -1,18 +1,25 @@
 /**
  * `minimize`: min f(p) over p by L-BFGS with a strong-Wolfe line search (the
  * direction and line search of `torch.optim.LBFGS`, shared with `LBFGS` in
- * `@ag/nn`), the gradient from the engine: f compiled once, one forward and
+ * `@ag/nn`), or by Newton's method with the exact Hessian and the same line
+ * search; the gradient from the engine: f compiled once, one forward and
  * reverse pass per evaluation.
  */
-import type { Value } from '@ag/core';
+import { hessian, type Value } from '@ag/core';
 import { describe } from './describe.js';
 import { dot, LbfgsHistory } from './lbfgs-history.js';
+import { choleskySolve, modifiedCholesky } from './modified-cholesky.js';
 import { scalarObjective } from './scalar-objective.js';
 import { strongWolfe } from './strong-wolfe.js';
 
 export interface MinimizeOptions {
-  /** Only `'lbfgs'` so far. */
-  method?: 'lbfgs';
+  /**
+   * `'lbfgs'` (default): L-BFGS, the gradient only. `'newton'`: Newton's
+   * method with the exact Hessian (`hessian` of `@ag/core`), shifted by a
+   * multiple of the identity where it is not positive definite, and the same
+   * line search.
+   */
+  method?: 'lbfgs' | 'newton';
   /** The most iterations (line searches). Default 200·n, at least 1000. */
   maxIterations?: number;
   /** Stop when max|∂f/∂pᵢ| ≤ gtol. Default 1e-8. */
@@ -34,6 +41,8 @@ export interface MinimizeResult {
   iterations: number;
   /** Evaluations of f and its gradient. */
   evaluations: number;
+  /** Evaluations of the Hessian (`'newton'` only; 0 for L-BFGS). */
+  hessianEvaluations: number;
   /** Whether max|∇f| ≤ gtol. */
   converged: boolean;
   /** Why it stopped. */
@@ -45,7 +54,8 @@ export interface MinimizeResult {
 const ITERATION_FLOOR = 1000;
 
 /**
- * Minimizes fn from x0 by L-BFGS with a strong-Wolfe line search. Never throws
+ * Minimizes fn from x0 by L-BFGS (or Newton's method) with a strong-Wolfe
+ * line search. Never throws
  * on a hard problem: the result says whether it converged and why it stopped.
  * Throws a TypeError or RangeError naming the argument on bad input.
  *
@@ -89,10 +99,11 @@ export function minimize(
       throw new TypeError(`${where}: unknown option '${key}' (expected ${known.join(', ')})`);
   }
   const n = x0.length;
-  const { method = 'lbfgs', gtol = 1e-8, compile = true } = options;
-  if (method !== 'lbfgs') {
+  const { gtol = 1e-8, compile = true } = options;
+  const method: unknown = options.method ?? 'lbfgs';
+  if (method !== 'lbfgs' && method !== 'newton') {
     throw new RangeError(
-      `${where}: expected options.method to be 'lbfgs', received ${describe(method)}`,
+      `${where}: expected options.method to be 'lbfgs' or 'newton', received ${describe(method)}`,
     );
   }
   const maxIterations = positiveInteger(
@@ -119,12 +130,14 @@ export function minimize(
   let g: Float64Array = new Float64Array(n);
   let f = objective.evaluate(x, g);
   let evaluations = 1;
+  let hessianEvaluations = 0;
   const result = (iterations: number, converged: boolean, message: string): MinimizeResult => ({
     x: Array.from(x),
     fun: f,
     jac: Array.from(g),
     iterations,
     evaluations,
+    hessianEvaluations,
     converged,
     message,
     gradient: objective.mode,
@@ -145,7 +158,37 @@ export function minimize(
     evaluations++;
     return { f: Number.isFinite(ft) && gt.every(Number.isFinite) ? ft : Infinity, g: gt };
   };
+  const h = new Float64Array(n * n);
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
+    if (method === 'newton') {
+      const rows = hessian(fn, Array.from(x));
+      hessianEvaluations++;
+      rows.forEach((row, i) => row.forEach((v, j) => (h[i * n + j] = v)));
+      const factor = h.every(Number.isFinite) ? modifiedCholesky(h, n) : null;
+      if (factor === null) return result(iteration, false, 'stopped: the Hessian is not finite');
+      // d = −(H + τI)⁻¹·g: Newton's step where H is positive definite (τ = 0), else a descent direction.
+      choleskySolve(factor.l, n, g, d);
+      for (let j = 0; j < n; j++) d[j] = -(d[j] as number);
+      const search = strongWolfe(phi, 1, d, f, g, dot(g, d), {
+        toleranceChange: Number.EPSILON * Math.max(1, gMax(x)),
+        approximateWolfe: 1e-10 * Math.abs(f),
+      });
+      const progress =
+        search.f < f ||
+        (search.t > 0 && gMax(search.g) < gMax(g) && search.f <= f + 1e-10 * Math.abs(f));
+      if (!progress) {
+        return result(
+          iteration,
+          false,
+          'stopped: the line search found no decrease of fn (precision lost; the gradient is not below gtol)',
+        );
+      }
+      for (let j = 0; j < n; j++) x[j] = (x[j] as number) + search.t * (d[j] as number);
+      f = search.f;
+      g = search.g;
+      if (gMax(g) <= gtol) return result(iteration, true, 'converged (gtol): max|gradient| ≤ gtol');
+      continue;
+    }
     history.direction(g, d);
     let gtd = dot(g, d);
     if (!(gtd < 0)) {

@@ -3,11 +3,7 @@
  * https://www.itl.nist.gov/div898/strd/nls/nls_main.shtml), read from NIST's
  * own `.dat` files in `packages/optimize/nist/`, with their models written in
  * the engine's ops. Used by the tests and by `pnpm bench --only solvers`.
- *
- * @ag/core has no sin, cos or atan: ENSO's and Roszman1's models use
- * `tangent`, a node that carries the function's exact value and derivative at
- * the point where it is built (so their Jacobian is exact, but their graph
- * depends on the parameters' values and `leastSquares` evaluates them eagerly).
+
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -61,12 +57,6 @@ const numbers: Ops<number> = {
   atan: Math.atan,
 };
 
-/** f(u) as a node with f's value and derivative at u's current value (see the file comment). */
-function tangent(u: Value, f: (x: number) => number, df: (x: number) => number): Value {
-  const u0 = u.data;
-  return u.sub(u0).mul(df(u0)).add(f(u0));
-}
-
 /** A Value-typed `Ops` whose constants are plain numbers, which every op accepts. */
 const values: Ops<Value> = {
   c: (x) => x as unknown as Value,
@@ -80,9 +70,9 @@ const values: Ops<Value> = {
   },
   exp: (a) => a.exp(),
   log: (a) => a.log(),
-  cos: (a) => tangent(a, Math.cos, (x) => -Math.sin(x)),
-  sin: (a) => tangent(a, Math.sin, Math.cos),
-  atan: (a) => tangent(a, Math.atan, (x) => 1 / (1 + x * x)),
+  cos: (a) => a.cos(),
+  sin: (a) => a.sin(),
+  atan: (a) => a.atan(),
 };
 
 type Model = <T>(o: Ops<T>, b: readonly T[], x: readonly number[]) => T;
