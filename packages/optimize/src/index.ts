@@ -16,3 +16,4 @@ export {
   type StrongWolfeOptions,
 } from './strong-wolfe.js';
 export { LbfgsHistory } from './lbfgs-history.js';
+export { compileResiduals, type CompiledResiduals } from './compile-residuals.js';
