@@ -1,4 +1,12 @@
 import { parseArgs } from 'node:util';
+import {
+  constraintsUsage,
+  fitCurveUsage,
+  parseConstraints,
+  parseFitCurve,
+  type ConstraintsOptions,
+  type FitCurveOptions,
+} from './solver-args.js';
 
 /** A bad flag or value: the CLI prints the one-line message and the usage, then exits with code 2. */
 export class UsageError extends Error {
@@ -62,11 +70,13 @@ export type Command =
   | { name: 'line'; options: LineOptions }
   | { name: 'moons'; options: MoonsOptions }
   | { name: 'graph'; options: GraphOptions }
+  | { name: 'fit-curve'; options: FitCurveOptions }
+  | { name: 'constraints'; options: ConstraintsOptions }
   | { name: 'help'; text: string };
 
 const PROGRAM = 'ag-demo';
 
-const COMMON_HELP = `Common options:
+export const COMMON_HELP = `Common options:
   --seed <n>        seed for every random choice (default 0); same seed, same output
   --out <dir>       directory for the SVG pictures (default ./out)
   --json            print a machine-readable summary on stdout instead of the story
@@ -82,6 +92,8 @@ Commands:
   line              (default) the notebook story, then SGD on noisy y = 3x + 4
   moons, classify   an MLP 2-16-16-1 with the hinge loss, micrograd's demo
   graph             the computation graph of micrograd's README expression
+  fit-curve         y = a(1 − e^(−bx)) fitted by Levenberg–Marquardt and by Adam
+  constraints       a four-bar linkage solved as constraints by least squares
 
 Run '${PROGRAM} <command> --help' for the options of a command.
 
@@ -145,7 +157,7 @@ Options:
 
 ${COMMON_HELP}`;
 
-const COMMON_FLAGS = {
+export const COMMON_FLAGS = {
   seed: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
@@ -198,7 +210,7 @@ interface NumberRule {
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** Reads one numeric flag; `undefined` (flag absent) gives the fallback. */
-function numberFlag(
+export function numberFlag(
   name: string,
   text: string | undefined,
   fallback: number,
@@ -264,7 +276,7 @@ function hiddenFlag(text: string | undefined, usage: string): number[] {
 type Flags = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 type Parsed = Record<string, string | boolean | undefined>;
 
-function parseFlags(args: string[], flags: Flags, usage: string): Parsed {
+export function parseFlags(args: string[], flags: Flags, usage: string): Parsed {
   try {
     const { values } = parseArgs({
       args: joinNegativeValues(args, flags),
@@ -341,12 +353,12 @@ function parseErrorMessage(error: unknown): string {
   }
 }
 
-function str(values: Parsed, key: string): string | undefined {
+export function str(values: Parsed, key: string): string | undefined {
   const v = values[key];
   return typeof v === 'string' ? v : undefined;
 }
 
-function common(values: Parsed, usage: string): CommonOptions {
+export function common(values: Parsed, usage: string): CommonOptions {
   const out = str(values, 'out') ?? './out';
   if (out === '') throw new UsageError(`--out: expected a directory, received ''`, usage);
   return {
@@ -392,11 +404,19 @@ export function parseCommand(argv: readonly string[]): Command {
       return parseMoons(args);
     case 'graph':
       return parseGraph(args);
+    case 'fit-curve':
+    case 'constraints': {
+      const parsed = name === 'fit-curve' ? parseFitCurve(args) : parseConstraints(args);
+      if ('help' in parsed) return { name: 'help', text: parsed.help };
+      return name === 'fit-curve'
+        ? { name, options: parsed.options as FitCurveOptions }
+        : { name, options: parsed.options as ConstraintsOptions };
+    }
     case 'help':
       return { name: 'help', text: helpFor(args) };
     default:
       throw new UsageError(
-        `unknown command '${name}' (expected line, moons, classify or graph)`,
+        `unknown command '${name}' (expected line, moons, classify, graph, fit-curve or constraints)`,
         MAIN_USAGE,
       );
   }
@@ -415,9 +435,13 @@ function helpFor(args: readonly string[]): string {
       return MOONS_USAGE;
     case 'graph':
       return GRAPH_USAGE;
+    case 'fit-curve':
+      return fitCurveUsage();
+    case 'constraints':
+      return constraintsUsage();
     default:
       throw new UsageError(
-        `help: unknown command '${command}' (expected line, moons, classify or graph)`,
+        `help: unknown command '${command}' (expected line, moons, classify, graph, fit-curve or constraints)`,
         MAIN_USAGE,
       );
   }
