@@ -68,7 +68,7 @@ try {
   const apps = readdirSync(join(clone, 'apps'))
     .map((name) => `apps/${name}`)
     .filter((dir) => existsSync(join(clone, dir, 'package.json')));
-  const packages = ['packages/core', 'packages/nn', 'packages/data', ...apps];
+  const packages = ['packages/core', 'packages/nn', 'packages/data', 'packages/optimize', ...apps];
   const before = Object.fromEntries(
     packages.map((dir) => [dir, readJson(`${dir}/package.json`).version]),
   );
@@ -91,6 +91,11 @@ try {
     '@ag/nn version (patch bump of a dependent)',
     readJson('packages/nn/package.json').version,
     nn,
+  );
+  expect(
+    '@ag/optimize version (patch bump of a dependent)',
+    readJson('packages/optimize/package.json').version,
+    bump(before['packages/optimize'], 'patch'),
   );
   expect(
     '@ag/data version unchanged',
