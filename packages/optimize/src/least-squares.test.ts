@@ -147,3 +147,19 @@ describe('leastSquares', () => {
     });
   });
 });
+
+describe('leastSquares on a problem past the one-tape budget', () => {
+  it('compiles one tape per residual and reaches the same fit', () => {
+    // 2100 residuals of a graph of ~2100·6 nodes: 2100 × 12,600 > 4,000,000 nodes to record
+    // with a copy per residual, so each residual is compiled alone; exact data a = 3, b = 0.5.
+    const ts = Array.from({ length: 2100 }, (_, i) => i / 300);
+    const ys = ts.map((t) => 3 * Math.exp(-0.5 * t));
+    const r = leastSquares(
+      ([a, b]) => ts.map((t, i) => a!.mul(b!.mul(-t).exp()).sub(ys[i]!)),
+      [1, 1],
+    );
+    expect(r.jacobian).toBe('compiled');
+    expect(r.x[0]).toBeCloseTo(3, 10);
+    expect(r.x[1]).toBeCloseTo(0.5, 10);
+  }, 120_000);
+});
