@@ -40,6 +40,7 @@ const esm = `
 import { Value } from '@ag/core';
 import { MLP, mse } from '@ag/nn';
 import { Rng, moons } from '@ag/data';
+import { leastSquares } from '@ag/optimize';
 
 const f = (x) => x.mul(x.tanh()).add(x.mul(x));
 const x = new Value(0.7);
@@ -60,6 +61,11 @@ loss.backward();
 const grads = model.parameters().map((p) => p.grad);
 if (!grads.every(Number.isFinite) || grads.every((g) => g === 0)) {
   throw new Error('MLP gradients: ' + grads.join(', '));
+}
+// y = 2x + 1 through (0, 1), (1, 3), (2, 5): least squares finds m = 2, c = 1.
+const fit = leastSquares(([m, c]) => [0, 1, 2].map((u) => m.mul(u).add(c).sub(2 * u + 1)), [0, 0]);
+if (!fit.converged || Math.abs(fit.x[0] - 2) > 1e-9 || Math.abs(fit.x[1] - 1) > 1e-9) {
+  throw new Error('leastSquares: ' + fit.x.join(', ') + ', ' + fit.message);
 }
 console.log('dy/dx =', x.grad, '(central difference', numeric + '); mse', loss.data);
 
@@ -83,6 +89,7 @@ const { Value } = require('@ag/core');
 const { MLP, mse } = require('@ag/nn');
 const { Rng, moons } = require('@ag/data');
 const { toTorchStateDict } = require('@ag/io');
+const { minimize } = require('@ag/optimize');
 
 const x = new Value(0.7);
 const y = x.mul(x.tanh()).add(x.mul(x));
@@ -95,6 +102,8 @@ const model = new MLP(2, [3, 1], { random: new Rng(7).toFunction() });
 const loss = mse(data.x.map((row) => model.forward(row)[0]), data.y);
 if (!(loss instanceof Value)) throw new Error('the @ag/nn loss is not the required @ag/core Value');
 if (toTorchStateDict(model)['0.weight'].shape.join() !== '3,2') throw new Error('@ag/io shapes');
+const min = minimize(([u]) => u.sub(3).square(), [0]);
+if (Math.abs(min.x[0] - 3) > 1e-8) throw new Error('minimize: ' + min.x[0]);
 // require(esm) and import() must hand out the very same module, hence the same class.
 import('@ag/core').then((m) => {
   if (m.Value !== Value) throw new Error('require() and import() gave two Value classes');

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 export const PNPM_VERSION = '10.34.9';
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const publishedPackages = ['core', 'nn', 'data', 'io'].map((name) => ({
+export const publishedPackages = ['core', 'nn', 'data', 'io', 'optimize'].map((name) => ({
   name: `@ag/${name}`,
   dir: join(root, 'packages', name),
 }));

@@ -70,7 +70,14 @@ try {
   const apps = readdirSync(join(clone, 'apps'))
     .map((name) => `apps/${name}`)
     .filter((dir) => existsSync(join(clone, dir, 'package.json')));
-  const packages = ['packages/core', 'packages/nn', 'packages/data', 'packages/io', ...apps];
+  const packages = [
+    'packages/core',
+    'packages/nn',
+    'packages/data',
+    'packages/io',
+    'packages/optimize',
+    ...apps,
+  ];
   const before = Object.fromEntries(
     packages.map((dir) => [dir, readJson(`${dir}/package.json`).version]),
   );
@@ -99,6 +106,11 @@ try {
     '@ag/io version (patch bump of a dependent)',
     readJson('packages/io/package.json').version,
     io,
+  );
+  expect(
+    '@ag/optimize version (patch bump of a dependent)',
+    readJson('packages/optimize/package.json').version,
+    bump(before['packages/optimize'], 'patch'),
   );
   expect(
     '@ag/data version unchanged',

@@ -14,6 +14,7 @@ import { runW1 } from './w1-micrograd-demo.js';
 import { runW2 } from './w2-online-fit.js';
 import { runW3 } from './w3-depth.js';
 import { runW4 } from './w4-memory.js';
+import { runSolvers } from './solvers.js';
 
 /** How big each workload is: the full run, or `--quick` (once, few steps). */
 interface Sizes {
@@ -56,6 +57,8 @@ function runWorkload(id: WorkloadId, options: BenchOptions): ResultRow[] {
       return runW3({ ops: s.w3Ops, plan: s.plan });
     case 'W4':
       return runW4({ nodes: s.w4Nodes });
+    case 'SOLVERS':
+      return runSolvers({ evaluations: options.quick ? 50 : 2000, plan: s.plan });
   }
 }
 

@@ -1,4 +1,12 @@
 import { parseArgs } from 'node:util';
+import {
+  constraintsUsage,
+  fitCurveUsage,
+  parseConstraints,
+  parseFitCurve,
+  type ConstraintsOptions,
+  type FitCurveOptions,
+} from './solver-args.js';
 
 /** A bad flag or value: the CLI prints the one-line message and the usage, then exits with code 2. */
 export class UsageError extends Error {
@@ -72,11 +80,13 @@ export type Command =
   | { name: 'graph'; options: GraphOptions }
   | { name: 'ode'; options: OdeOptions }
   | { name: 'newton'; options: CommonOptions }
+  | { name: 'fit-curve'; options: FitCurveOptions }
+  | { name: 'constraints'; options: ConstraintsOptions }
   | { name: 'help'; text: string };
 
 const PROGRAM = 'ag-demo';
 
-const COMMON_HELP = `Common options:
+export const COMMON_HELP = `Common options:
   --seed <n>        seed for every random choice (default 0); same seed, same output
   --out <dir>       directory for the SVG pictures (default ./out)
   --json            print a machine-readable summary on stdout instead of the story
@@ -94,6 +104,8 @@ Commands:
   graph             the computation graph of micrograd's README expression
   ode               a physics-informed MLP solving u' = -u, u(0) = 1 (derivatives of derivatives)
   newton            Newton's method with hessian() against gradient descent on Rosenbrock
+  fit-curve         y = a(1 − e^(−bx)) fitted by Levenberg–Marquardt and by Adam
+  constraints       a four-bar linkage solved as constraints by least squares
 
 Run '${PROGRAM} <command> --help' for the options of a command.
 
@@ -181,7 +193,7 @@ in iterations until |grad f| <= 1e-10.
 
 ${COMMON_HELP}`;
 
-const COMMON_FLAGS = {
+export const COMMON_FLAGS = {
   seed: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
@@ -236,7 +248,7 @@ interface NumberRule {
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** Reads one numeric flag; `undefined` (flag absent) gives the fallback. */
-function numberFlag(
+export function numberFlag(
   name: string,
   text: string | undefined,
   fallback: number,
@@ -302,7 +314,7 @@ function hiddenFlag(text: string | undefined, usage: string): number[] {
 type Flags = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 type Parsed = Record<string, string | boolean | undefined>;
 
-function parseFlags(args: string[], flags: Flags, usage: string): Parsed {
+export function parseFlags(args: string[], flags: Flags, usage: string): Parsed {
   try {
     const { values } = parseArgs({
       args: joinNegativeValues(args, flags),
@@ -380,7 +392,7 @@ function parseErrorMessage(error: unknown): string {
   }
 }
 
-function str(values: Parsed, key: string): string | undefined {
+export function str(values: Parsed, key: string): string | undefined {
   const v = values[key];
   return typeof v === 'string' ? v : undefined;
 }
@@ -392,7 +404,7 @@ function fileFlag(name: string, value: string | undefined, usage: string): strin
   return value;
 }
 
-function common(values: Parsed, usage: string): CommonOptions {
+export function common(values: Parsed, usage: string): CommonOptions {
   const out = str(values, 'out') ?? './out';
   if (out === '') throw new UsageError(`--out: expected a directory, received ''`, usage);
   return {
@@ -442,11 +454,19 @@ export function parseCommand(argv: readonly string[]): Command {
       return parseOde(args);
     case 'newton':
       return parseNewton(args);
+    case 'fit-curve':
+    case 'constraints': {
+      const parsed = name === 'fit-curve' ? parseFitCurve(args) : parseConstraints(args);
+      if ('help' in parsed) return { name: 'help', text: parsed.help };
+      return name === 'fit-curve'
+        ? { name, options: parsed.options as FitCurveOptions }
+        : { name, options: parsed.options as ConstraintsOptions };
+    }
     case 'help':
       return { name: 'help', text: helpFor(args) };
     default:
       throw new UsageError(
-        `unknown command '${name}' (expected line, moons, classify, graph, ode or newton)`,
+        `unknown command '${name}' (expected line, moons, classify, graph, ode, newton, fit-curve or constraints)`,
         MAIN_USAGE,
       );
   }
@@ -469,9 +489,13 @@ function helpFor(args: readonly string[]): string {
       return ODE_USAGE;
     case 'newton':
       return NEWTON_USAGE;
+    case 'fit-curve':
+      return fitCurveUsage();
+    case 'constraints':
+      return constraintsUsage();
     default:
       throw new UsageError(
-        `help: unknown command '${command}' (expected line, moons, classify, graph, ode or newton)`,
+        `help: unknown command '${command}' (expected line, moons, classify, graph, ode, newton, fit-curve or constraints)`,
         MAIN_USAGE,
       );
   }

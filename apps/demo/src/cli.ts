@@ -1,4 +1,6 @@
 import { parseCommand, UsageError } from './args.js';
+import { runConstraints } from './constraints-command.js';
+import { runFitCurve } from './fit-curve-command.js';
 import { runGraph } from './graph-command.js';
 import { runLine } from './line-command.js';
 import { runMoons } from './moons-command.js';
@@ -37,6 +39,12 @@ export async function main(argv: readonly string[], streams: Streams): Promise<n
         break;
       case 'newton':
         runNewton(command.options, out);
+        break;
+      case 'fit-curve':
+        runFitCurve(command.options, out);
+        break;
+      case 'constraints':
+        runConstraints(command.options, out);
         break;
     }
     return 0;

@@ -36,6 +36,8 @@ export {
 export { Optimizer, type OptimizerState } from './optimizers/optimizer.js';
 export { SGD, type SGDOptions, type SGDState } from './optimizers/sgd.js';
 export { Adam, AdamW, type AdamOptions, type AdamState } from './optimizers/adam.js';
+export { LBFGS, type LBFGSOptions, type Closure } from './optimizers/lbfgs.js';
+export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip-grad.js';
 export {
   constantLR,
   linearDecay,
