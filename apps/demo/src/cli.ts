@@ -2,6 +2,7 @@ import { parseCommand, UsageError } from './args.js';
 import { runGraph } from './graph-command.js';
 import { runLine } from './line-command.js';
 import { runMoons } from './moons-command.js';
+import { stopLiveBars } from './progress.js';
 import { invocationDir, RunOutput, type Streams } from './run-output.js';
 
 /**
@@ -22,10 +23,10 @@ export async function main(argv: readonly string[], streams: Streams): Promise<n
     const out = new RunOutput(streams, command.options, invocationDir(process.env));
     switch (command.name) {
       case 'line':
-        runLine(command.options, out);
+        await runLine(command.options, out);
         break;
       case 'moons':
-        runMoons(command.options, out);
+        await runMoons(command.options, out);
         break;
       case 'graph':
         await runGraph(command.options, out);
@@ -47,6 +48,29 @@ export async function main(argv: readonly string[], streams: Streams): Promise<n
     return 1;
   }
 }
+
+// A progress bar hides the cursor. Its command shows it again when it ends or fails; these
+// are the other ways out. Ctrl-C and SIGTERM end the run with the shell's code 128 + the
+// signal's number (training gives the event loop a turn often enough for them to land at
+// once); an uncaught exception prints one line, as a failed run does; and whatever way the
+// process ends, 'exit' stops any bar still drawn.
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
+  process.once(signal, () => {
+    stopLiveBars();
+    process.stderr.write(`ag-demo: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}\n`);
+    process.exit(code);
+  });
+}
+process.on('uncaughtException', (error) => {
+  stopLiveBars();
+  process.stderr.write(`ag-demo: ${error.message}\n`);
+  if (process.env.AG_DEBUG === '1') process.stderr.write(`${error.stack ?? ''}\n`);
+  process.exit(1);
+});
+process.on('exit', stopLiveBars);
 
 // `ag-demo | head` closes the pipe early; that is the reader's choice, not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

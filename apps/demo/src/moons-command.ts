@@ -1,9 +1,10 @@
 import { noGrad } from '@ag/core';
 import { Rng, blobs, circles, moons, spirals, xor, type ClassificationDataset } from '@ag/data';
-import { MLP, SGD, evaluate, fit, hinge, l2Penalty, linearDecay } from '@ag/nn';
+import { MLP, SGD, evaluate, hinge, l2Penalty, linearDecay } from '@ag/nn';
 import type { DatasetName, MoonsOptions } from './args.js';
 import { decisionBoundarySvg } from './decision-boundary-svg.js';
 import { DivergedError, divergence } from './divergence.js';
+import { fitInSlices } from './fit-in-slices.js';
 import { formatLoss } from './format-loss.js';
 import { lossCurveSvg } from './loss-curve-svg.js';
 import type { RunOutput } from './run-output.js';
@@ -34,7 +35,7 @@ function dataset(
 }
 
 /** `moons` (or `classify`): micrograd's demo, an MLP trained with the hinge loss and an L2 penalty. */
-export function runMoons(options: MoonsOptions, out: RunOutput): void {
+export async function runMoons(options: MoonsOptions, out: RunOutput): Promise<void> {
   const { samples, noise, hidden, activation, epochs, lr, alpha, seed } = options;
   // One stream per random choice: the data, the initial weights and the shuffle.
   const rng = new Rng(seed);
@@ -62,7 +63,7 @@ export function runMoons(options: MoonsOptions, out: RunOutput): void {
   const progress = out.progress(options.dataset, epochs, 'epoch');
   let result;
   try {
-    result = fit({
+    result = await fitInSlices({
       model,
       data,
       loss,

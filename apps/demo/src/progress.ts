@@ -81,7 +81,7 @@ export function createProgress(setup: ProgressSetup): Progress {
   );
   bar.start(total, 0, { loss: '-', rate: '-' });
   let active = true;
-  return {
+  const progress: Progress = {
     update(done, loss) {
       const seconds = (Date.now() - started) / 1000;
       bar.update(done, {
@@ -92,6 +92,23 @@ export function createProgress(setup: ProgressSetup): Progress {
     stop() {
       if (active) bar.stop();
       active = false;
+      liveBars.delete(progress);
     },
   };
+  liveBars.add(progress);
+  return progress;
+}
+
+/** Bars drawn and not yet stopped: each has hidden the terminal's cursor. */
+const liveBars = new Set<Progress>();
+
+/**
+ * Stops every bar still drawn, which shows the cursor again: the CLI calls it on the exit
+ * paths that skip a command's own `stop()` (a signal, an uncaught exception).
+ *
+ * @example
+ * process.on('exit', stopLiveBars); // the cursor never stays hidden after the program
+ */
+export function stopLiveBars(): void {
+  for (const bar of [...liveBars]) bar.stop();
 }
