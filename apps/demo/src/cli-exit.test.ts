@@ -1,5 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +38,8 @@ interface Exit {
 
 interface Launch {
   args: string[];
+  /** Instead of running node directly: `sh -c <shell> node <node arguments>` (to close a stream). */
+  shell?: string;
   /** JavaScript run in the child before the program. */
   preload?: string;
   /** Called with the child's stderr so far, each time it grows. */
@@ -37,20 +47,21 @@ interface Launch {
   stdio?: ('pipe' | 'ignore' | number)[];
 }
 
-function launch({ args, preload, onStderr, stdio }: Launch): Promise<Exit> {
+function launch({ args, shell, preload, onStderr, stdio }: Launch): Promise<Exit> {
   const imports = ['--import', 'tsx'];
   if (preload !== undefined)
     imports.push('--import', `data:text/javascript,${encodeURIComponent(preload)}`);
+  const nodeArgs = [...imports, '--conditions=@ag/source', 'src/cli.ts', ...args];
   const started = Date.now();
-  const child = spawn(
-    process.execPath,
-    [...imports, '--conditions=@ag/source', 'src/cli.ts', ...args],
-    {
-      cwd: appDir,
-      env: { ...process.env, FORCE_COLOR: '0', AG_DEBUG: '' },
-      stdio: stdio ?? ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const options = {
+    cwd: appDir,
+    env: { ...process.env, FORCE_COLOR: '0', AG_DEBUG: '' },
+    stdio: stdio ?? ['ignore', 'pipe', 'pipe'],
+  };
+  const child =
+    shell === undefined
+      ? spawn(process.execPath, nodeArgs, options)
+      : spawn('/bin/sh', ['-c', shell, process.execPath, ...nodeArgs], options);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -141,5 +152,100 @@ describe('the cursor after a progress bar', () => {
     });
     expect(diverged.code).toBe(1);
     expect(cursorShownAtEnd(diverged.stderr)).toBe(true);
+  });
+});
+
+/** Runs the program with stdout or stderr on /dev/full, where every write fails with ENOSPC. */
+function withFull(stream: 'stdout' | 'stderr', args: string[]): Promise<Exit> {
+  const full = openSync('/dev/full', 'w');
+  const stdio: ('pipe' | 'ignore' | number)[] =
+    stream === 'stdout' ? ['ignore', full, 'pipe'] : ['ignore', 'pipe', full];
+  return launch({ args, stdio }).finally(() => closeSync(full));
+}
+
+describe('output that cannot be written', () => {
+  it('stdout on a full disk: one line on stderr and exit 1, no stack trace', async () => {
+    for (const args of [
+      ['graph', '--out', join(tmp, 'full-graph')],
+      ['moons', '--epochs', '3', '--json', '--out', join(tmp, 'full-moons')],
+    ]) {
+      const exit = await withFull('stdout', args);
+      expect(exit.code, args.join(' ')).toBe(1);
+      const messages = exit.stderr.split('\n').filter((l) => l.startsWith('ag-demo:'));
+      expect(messages).toEqual([
+        'ag-demo: cannot write to stdout: no space left on device (ENOSPC)',
+      ]);
+      expect(exit.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('stderr on a full disk: the run goes on without its progress and exits 0', async () => {
+    const out = join(tmp, 'full-stderr');
+    const exit = await withFull('stderr', ['moons', '--epochs', '3', '--out', out]);
+    expect(exit.code).toBe(0);
+    expect(exit.stdout).toContain('training accuracy');
+    expect(readdirSync(out).sort()).toEqual(['moons-boundary.svg', 'moons-loss.svg']);
+  });
+
+  it("stderr on a full disk: a failure's message comes on stdout instead, with its exit code", async () => {
+    const usage = await withFull('stderr', ['moons', '--bogus']);
+    expect(usage.code).toBe(2);
+    expect(usage.stdout.split('\n')[0]).toBe('ag-demo: unknown option --bogus');
+    // Under --json, stdout is the summary: no message there, the exit code alone tells.
+    const json = await withFull('stderr', [
+      'moons',
+      '--lr',
+      '9',
+      '--epochs',
+      '30',
+      '--json',
+      '--out',
+      join(tmp, 'full-json'),
+    ]);
+    expect(json.code).toBe(1);
+    expect((JSON.parse(json.stdout) as { diverged: boolean }).diverged).toBe(true);
+  });
+
+  it('stderr closed (2>&-): runs as with 2>/dev/null, exit codes unchanged', async () => {
+    const closed = '"$0" "$@" 2>&-';
+    const ok = await launch({
+      args: ['moons', '--epochs', '3', '--out', join(tmp, 'closed')],
+      shell: closed,
+    });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('training accuracy');
+    const bad = await launch({ args: ['moons', '--bogus'], shell: closed });
+    expect(bad.code).toBe(2);
+    const diverged = await launch({
+      args: ['moons', '--lr', '9', '--epochs', '30', '--out', join(tmp, 'closed-div')],
+      shell: closed,
+    });
+    expect(diverged.code).toBe(1);
+  });
+});
+
+describe('--out that cannot take files', () => {
+  const file = join(tmp, 'a-file');
+  writeFileSync(file, '');
+
+  it.each([
+    // A regular file where the directory should be, or on the way to it.
+    [file, `ag-demo: --out ${file}: ${file} is a file, not a directory`],
+    [
+      join(file, 'sub', 'dir'),
+      `ag-demo: --out ${join(file, 'sub', 'dir')}: ${file} is a file, not a directory`,
+    ],
+    // /proc takes no new entries, not even from root (Node's recursive mkdir never returns there).
+    [
+      '/proc/ag-demo-out',
+      'ag-demo: --out /proc/ag-demo-out: cannot make files in /proc: no such file or directory (ENOENT)',
+    ],
+  ])('--out %s is refused before training, in one line, exit 1', async (out, message) => {
+    const exit = await launch({ args: ['moons', '--epochs', '100000', '--out', out] });
+    expect(exit.code).toBe(1);
+    expect(exit.stderr).toBe(`${message}\n`);
+    // Refused before the story and the training began.
+    expect(exit.stdout).toBe('');
+    expect(existsSync(join(file, 'sub'))).toBe(false);
   });
 });
