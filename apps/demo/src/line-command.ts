@@ -248,7 +248,7 @@ async function sgdOnNoisySamples(
       ? `sd² = ${shortNumber(noise * noise)}`
       : `sd²/12 = ${shortNumber((noise * noise) / 12)}`;
   out.say(
-    `   learned       ${cell(m)} ${cell(c)}   final loss ${formatLoss(finalLoss)} (the noise alone: ${floor})`,
+    `   learned       ${cell(m)} ${cell(c)}   epoch ${result.epochs} loss ${formatLoss(finalLoss)} (the noise alone: ${floor})`,
   );
   out.say(`   least squares ${cell(best.m)} ${cell(best.c)}   the best fit of these samples`);
   out.say(`   true          ${cell(slope)} ${cell(intercept)}`);

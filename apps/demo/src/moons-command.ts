@@ -99,8 +99,15 @@ export async function runMoons(options: MoonsOptions, out: RunOutput): Promise<v
     throw new DivergedError(diverged);
   }
   const correct = Math.round(accuracy * samples);
+  // Two losses, each named: the trained model's on the whole set, and the last epoch's, which
+  // the progress lines and the chart show (a mean over the epoch's updates, each loss taken
+  // before its update, so it trails the trained model by the last steps).
+  const lastEpoch = result.history[result.history.length - 1] ?? Number.NaN;
   out.say(
-    `   final loss ${formatLoss(finalLoss)}, training accuracy ${(accuracy * 100).toFixed(1)}% (${correct}/${samples})`,
+    `   trained model: loss ${formatLoss(finalLoss)} on the ${samples} points, training accuracy ${(accuracy * 100).toFixed(1)}% (${correct}/${samples})`,
+  );
+  out.say(
+    `   (epoch ${result.epochs}, as the progress shows it: loss ${formatLoss(lastEpoch)}, the mean over its updates, each taken before the update)`,
   );
 
   const score = (x: number, y: number): number =>
@@ -108,15 +115,17 @@ export async function runMoons(options: MoonsOptions, out: RunOutput): Promise<v
       const output = model.forward([x, y]);
       return Array.isArray(output) ? (output[0]?.data ?? 0) : (output as { data: number }).data;
     });
+  // Files named after the data set, so runs on two data sets can share --out.
   out.writeFile(
-    'moons-loss.svg',
+    `${options.dataset}-loss.svg`,
     lossCurveSvg(result.history, {
       title: `Loss per epoch, ${shape} on ${options.dataset}`,
       yLabel: 'hinge loss + L2',
+      after: finalLoss,
     }),
   );
   out.writeFile(
-    'moons-boundary.svg',
+    `${options.dataset}-boundary.svg`,
     decisionBoundarySvg({
       points: data.x,
       labels: data.y,
