@@ -164,6 +164,7 @@ describe('ag-demo moons', () => {
   });
 
   it('classify is the same command and prints the accuracy', () => {
+    const out = join(tmp, 'c');
     const result = run([
       'classify',
       '--dataset',
@@ -173,11 +174,36 @@ describe('ag-demo moons', () => {
       '--epochs',
       '5',
       '--out',
-      join(tmp, 'c'),
+      out,
     ]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('MLP(2, [8, 1])');
     expect(result.stdout).toMatch(/training accuracy \d+\.\d% \(\d+\/100\)/);
+    // The pictures are named after the data set, not after moons.
+    expect(writtenFiles(result.stdout)).toEqual([
+      join(out, 'circles-loss.svg'),
+      join(out, 'circles-boundary.svg'),
+    ]);
+  });
+
+  it('names each loss it prints: the trained model and the last epoch as the progress shows it', () => {
+    const out = join(tmp, 'losses');
+    const result = run(['moons', '--epochs', '20', '--out', out]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toContain('final loss');
+    const lastProgress = /moons: epoch 20\/20, loss (\S+)\n$/.exec(result.stderr)?.[1];
+    const trained = /trained model: loss (\S+) on the 100 points/.exec(result.stdout)?.[1];
+    const epoch =
+      /\(epoch 20, as the progress shows it: loss (\S+), the mean over its updates/.exec(
+        result.stdout,
+      )?.[1];
+    expect(lastProgress).toBeDefined();
+    expect(epoch).toBe(lastProgress);
+    expect(trained).toBeDefined();
+    // The chart's corner carries the same two numbers under the same two names.
+    const svg = readFileSync(join(out, 'moons-loss.svg'), 'utf8');
+    expect(svg).toContain(`epoch 20 (mean over its updates): ${lastProgress ?? ''}</text>`);
+    expect(svg).toContain(`trained model: ${trained ?? ''}</text>`);
   });
 });
 

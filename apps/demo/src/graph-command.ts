@@ -1,9 +1,10 @@
-import { Value, add, div, mul, toDot, toGraph } from '@ag/core';
+import { Value, add, div, mul, toGraph } from '@ag/core';
 import type { ExpressionName, GraphOptions } from './args.js';
+import { graphDot } from './graph-dot.js';
 import { dotToSvg } from './graph-svg.js';
 import type { RunOutput } from './run-output.js';
 
-interface Expression {
+export interface Expression {
   title: string;
   root: Value;
   /** The leaves whose gradients the story reports. */
@@ -55,7 +56,8 @@ function neuronExpression(): Expression {
   return { title: 'a tanh neuron', root: o, inputs: [x1, w1, x2, w2, b] };
 }
 
-function build(name: ExpressionName): Expression {
+/** The expression `--expression name` draws, before `backward()`. */
+export function build(name: ExpressionName): Expression {
   return name === 'neuron' ? neuronExpression() : readmeExpression();
 }
 
@@ -82,7 +84,7 @@ export async function runGraph(options: GraphOptions, out: RunOutput): Promise<v
     );
   }
 
-  const dot = toDot(root);
+  const dot = graphDot(root);
   if (options.dot) {
     out.say();
     out.say(dot.trimEnd());

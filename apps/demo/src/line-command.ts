@@ -1,9 +1,10 @@
 import { Rng, linear } from '@ag/data';
-import { Linear, SGD, constantLR, fit, linearDecay, mse, type Schedule } from '@ag/nn';
+import { Linear, SGD, constantLR, linearDecay, mse, type Schedule } from '@ag/nn';
 import type { LineOptions } from './args.js';
 import { lineFitSvg } from './line-fit-svg.js';
 import { lossCurveSvg } from './loss-curve-svg.js';
 import { DivergedError, divergence } from './divergence.js';
+import { fitInSlices } from './fit-in-slices.js';
 import { formatLoss } from './format-loss.js';
 import { lineEquation, shortNumber } from './line-equation.js';
 import {
@@ -50,7 +51,7 @@ const brief = (s: EpochState): { m: number; c: number; loss: number } => ({
  * `line`: the notebook's story, step by step: its own problem by hand and with backward(),
  * then noisy samples of y = slope·x + intercept.
  */
-export function runLine(options: LineOptions, out: RunOutput): void {
+export async function runLine(options: LineOptions, out: RunOutput): Promise<void> {
   const { slope, intercept } = options;
   const { truth } = NOTEBOOK;
   const ys = NOTEBOOK.xs.map((x) => truth.m * x + truth.c);
@@ -105,7 +106,7 @@ export function runLine(options: LineOptions, out: RunOutput): void {
     online: brief(lastOf(byHand.online)),
     batch: brief(lastOf(byHand.batch)),
   };
-  const learned = sgdOnNoisySamples(options, out, (fit) =>
+  const learned = await sgdOnNoisySamples(options, out, (fit) =>
     out.summary({
       command: 'line',
       seed: options.seed,
@@ -171,11 +172,11 @@ function leastSquares(xs: readonly number[], ys: readonly number[]): { m: number
  * Step 3: `Linear(1, 1)` trained by `fit` with SGD on noisy samples of the line. A run that
  * diverges hands what it has to `onDiverged` (for the --json summary) and throws.
  */
-function sgdOnNoisySamples(
+async function sgdOnNoisySamples(
   options: LineOptions,
   out: RunOutput,
   onDiverged: (fit: Record<string, unknown>) => void,
-): LearnedLine {
+): Promise<LearnedLine> {
   const { slope, intercept, samples, noise, noiseType, epochs, lr, seed } = options;
   // One stream per random choice, so changing one (say the shuffle) leaves the data as it was.
   const rng = new Rng(seed);
@@ -214,7 +215,7 @@ function sgdOnNoisySamples(
   const progress = out.progress('line', epochs, 'epoch');
   let result;
   try {
-    result = fit({
+    result = await fitInSlices({
       model,
       data,
       loss: (outputs, targets) => mse(outputs, targets),
@@ -247,7 +248,7 @@ function sgdOnNoisySamples(
       ? `sd² = ${shortNumber(noise * noise)}`
       : `sd²/12 = ${shortNumber((noise * noise) / 12)}`;
   out.say(
-    `   learned       ${cell(m)} ${cell(c)}   final loss ${formatLoss(finalLoss)} (the noise alone: ${floor})`,
+    `   learned       ${cell(m)} ${cell(c)}   epoch ${result.epochs} loss ${formatLoss(finalLoss)} (the noise alone: ${floor})`,
   );
   out.say(`   least squares ${cell(best.m)} ${cell(best.c)}   the best fit of these samples`);
   out.say(`   true          ${cell(slope)} ${cell(intercept)}`);

@@ -1,3 +1,4 @@
+import { formatLoss } from './format-loss.js';
 import { createFrame, escapeXml, px } from './svg-frame.js';
 
 /** Above this many points a curve keeps every k-th one: the picture is the same, the file small. */
@@ -5,7 +6,9 @@ const MAX_POINTS = 1500;
 
 /**
  * The loss per epoch as an SVG line chart; the y axis turns logarithmic when the loss
- * spans more than two decades, so the tail of a converging run stays visible.
+ * spans more than two decades, so the tail of a converging run stays visible. The corner
+ * names the last epoch's loss as the progress lines print it, and, given `after`, the loss
+ * of the trained model, so that two different numbers are never both just "final".
  *
  * @example
  * const svg = lossCurveSvg([4, 1, 0.25, 0.06], { title: 'Loss of y = 3x + 4' });
@@ -13,7 +16,7 @@ const MAX_POINTS = 1500;
  */
 export function lossCurveSvg(
   losses: readonly number[],
-  options: { title: string; yLabel?: string },
+  options: { title: string; yLabel?: string; after?: number },
 ): string {
   const points: [number, number][] = [];
   const stride = Math.max(1, Math.ceil(losses.length / MAX_POINTS));
@@ -35,14 +38,16 @@ export function lossCurveSvg(
   });
   const path = points.map(([x, y]) => `${px(frame.sx(x))},${px(frame.sy(y))}`).join(' ');
   const last = points[points.length - 1];
+  const notes =
+    last === undefined ? [] : [`epoch ${last[0]} (mean over its updates): ${formatLoss(last[1])}`];
+  if (options.after !== undefined) notes.push(`trained model: ${formatLoss(options.after)}`);
   const body = [
     frame.axes(),
     `<polyline points="${path}" fill="none" stroke="#1f77b4" stroke-width="2"/>`,
-    last === undefined
-      ? ''
-      : `<text x="${px(frame.right - 6)}" y="${px(frame.top + 18)}" text-anchor="end">${escapeXml(
-          `final loss ${last[1].toPrecision(4)}`,
-        )}</text>`,
+    ...notes.map(
+      (note, i) =>
+        `<text x="${px(frame.right - 6)}" y="${px(frame.top + 18 + 16 * i)}" text-anchor="end">${escapeXml(note)}</text>`,
+    ),
   ].join('\n');
   return frame.document(body);
 }

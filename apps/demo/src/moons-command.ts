@@ -1,9 +1,10 @@
 import { noGrad } from '@ag/core';
 import { Rng, blobs, circles, moons, spirals, xor, type ClassificationDataset } from '@ag/data';
-import { MLP, SGD, evaluate, fit, hinge, l2Penalty, linearDecay } from '@ag/nn';
+import { MLP, SGD, evaluate, hinge, l2Penalty, linearDecay } from '@ag/nn';
 import type { DatasetName, MoonsOptions } from './args.js';
 import { decisionBoundarySvg } from './decision-boundary-svg.js';
 import { DivergedError, divergence } from './divergence.js';
+import { fitInSlices } from './fit-in-slices.js';
 import { formatLoss } from './format-loss.js';
 import { lossCurveSvg } from './loss-curve-svg.js';
 import type { RunOutput } from './run-output.js';
@@ -65,7 +66,7 @@ export async function runMoons(options: MoonsOptions, out: RunOutput): Promise<v
   const progress = out.progress(options.dataset, epochs, 'epoch');
   let result;
   try {
-    result = fit({
+    result = await fitInSlices({
       model,
       data,
       loss,
@@ -101,8 +102,15 @@ export async function runMoons(options: MoonsOptions, out: RunOutput): Promise<v
     throw new DivergedError(diverged);
   }
   const correct = Math.round(accuracy * samples);
+  // Two losses, each named: the trained model's on the whole set, and the last epoch's, which
+  // the progress lines and the chart show (a mean over the epoch's updates, each loss taken
+  // before its update, so it trails the trained model by the last steps).
+  const lastEpoch = result.history[result.history.length - 1] ?? Number.NaN;
   out.say(
-    `   final loss ${formatLoss(finalLoss)}, training accuracy ${(accuracy * 100).toFixed(1)}% (${correct}/${samples})`,
+    `   trained model: loss ${formatLoss(finalLoss)} on the ${samples} points, training accuracy ${(accuracy * 100).toFixed(1)}% (${correct}/${samples})`,
+  );
+  out.say(
+    `   (epoch ${result.epochs}, as the progress shows it: loss ${formatLoss(lastEpoch)}, the mean over its updates, each taken before the update)`,
   );
 
   const score = (x: number, y: number): number =>
@@ -110,15 +118,17 @@ export async function runMoons(options: MoonsOptions, out: RunOutput): Promise<v
       const output = model.forward([x, y]);
       return Array.isArray(output) ? (output[0]?.data ?? 0) : (output as { data: number }).data;
     });
+  // Files named after the data set, so runs on two data sets can share --out.
   out.writeFile(
-    'moons-loss.svg',
+    `${options.dataset}-loss.svg`,
     lossCurveSvg(result.history, {
       title: `Loss per epoch, ${shape} on ${options.dataset}`,
       yLabel: 'hinge loss + L2',
+      after: finalLoss,
     }),
   );
   out.writeFile(
-    'moons-boundary.svg',
+    `${options.dataset}-boundary.svg`,
     decisionBoundarySvg({
       points: data.x,
       labels: data.y,

@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import { EtaEstimator, formatEta } from './eta.js';
 import { formatLoss } from './format-loss.js';
 
 /** How progress is shown: a live bar on a terminal, plain periodic lines otherwise. */
@@ -70,28 +71,50 @@ export function createProgress(setup: ProgressSetup): Progress {
   const started = Date.now();
   const bar = new cliProgress.SingleBar(
     {
-      format: `${label} |{bar}| {percentage}% | ${unit} {value}/{total} | loss {loss} | {rate} ${unit}s/s | ETA {eta_formatted}`,
+      // The ETA is ours (EtaEstimator): cli-progress's own, from its last 20 updates, swings.
+      format: `${label} |{bar}| {percentage}% | ${unit} {value}/{total} | loss {loss} | {rate} ${unit}s/s | ETA {eta}`,
       stream,
       hideCursor: true,
       clearOnComplete: false,
-      etaBuffer: 20,
       fps: 15,
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(total, 0, { loss: '-', rate: '-' });
+  const eta = new EtaEstimator(total);
+  eta.update(0, started);
+  bar.start(total, 0, { loss: '-', rate: '-', eta: '-' });
   let active = true;
-  return {
+  const progress: Progress = {
     update(done, loss) {
-      const seconds = (Date.now() - started) / 1000;
+      const now = Date.now();
+      const seconds = (now - started) / 1000;
+      eta.update(done, now);
       bar.update(done, {
         loss: formatLoss(loss),
         rate: seconds > 0 ? (done / seconds).toFixed(1) : '-',
+        eta: formatEta(eta.seconds()),
       });
     },
     stop() {
       if (active) bar.stop();
       active = false;
+      liveBars.delete(progress);
     },
   };
+  liveBars.add(progress);
+  return progress;
+}
+
+/** Bars drawn and not yet stopped: each has hidden the terminal's cursor. */
+const liveBars = new Set<Progress>();
+
+/**
+ * Stops every bar still drawn, which shows the cursor again: the CLI calls it on the exit
+ * paths that skip a command's own `stop()` (a signal, an uncaught exception).
+ *
+ * @example
+ * process.on('exit', stopLiveBars); // the cursor never stays hidden after the program
+ */
+export function stopLiveBars(): void {
+  for (const bar of [...liveBars]) bar.stop();
 }

@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createProgress, progressStyle, type Progress } from './progress.js';
+import { systemErrorText } from './system-error-text.js';
 import { terminalChart } from './terminal-chart.js';
 
 export interface Streams {
@@ -28,12 +29,39 @@ export class RunOutput {
     if (!this.options.json) this.streams.stdout.write(`${line}\n`);
   }
 
+  /**
+   * Checks that `--out` can take files, before any training: the directory, or the nearest
+   * of its parents that exists (the rest is made at the first write), must be a directory
+   * in which an entry can be made. Making and removing an empty probe directory asks the
+   * file system itself, which also catches read-only mounts and what `access(2)` misses.
+   */
+  checkOut(): void {
+    const out = this.options.out;
+    let dir = resolve(this.baseDir, out);
+    while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+    if (!statSync(dir).isDirectory())
+      throw new Error(`--out ${out}: ${dir} is a file, not a directory`);
+    try {
+      rmdirSync(mkdtempSync(join(dir, '.ag-demo-probe-')));
+    } catch (error) {
+      const why = systemErrorText(error);
+      if (why === undefined) throw error;
+      throw new Error(`--out ${out}: cannot make files in ${dir}: ${why}`);
+    }
+  }
+
   /** Writes `<out>/<name>` and prints its path as the user would type it. */
   writeFile(name: string, text: string): string {
     const path = join(this.options.out, name);
     const absolute = resolve(this.baseDir, path);
-    mkdirSync(dirname(absolute), { recursive: true });
-    writeFileSync(absolute, text);
+    try {
+      makeDirectories(dirname(absolute));
+      writeFileSync(absolute, text);
+    } catch (error) {
+      const why = systemErrorText(error);
+      if (why === undefined) throw error;
+      throw new Error(`cannot write ${path}: ${why}`);
+    }
     this.files.push(path);
     this.say(`   wrote ${path}`);
     return path;
@@ -85,4 +113,14 @@ export function invocationDir(env: NodeJS.ProcessEnv): string {
   return asOurScript && env.INIT_CWD !== undefined && env.INIT_CWD !== ''
     ? env.INIT_CWD
     : process.cwd();
+}
+
+/**
+ * `mkdir -p`, one level at a time: Node's own `mkdirSync(path, { recursive: true })` never
+ * returns for a path below /proc (it retries the parent for ever), where this one fails.
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.push(d);
+  for (const d of missing.reverse()) mkdirSync(d);
 }

@@ -86,6 +86,36 @@ export function tickText(n: number): string {
   return a >= 1e5 || a < 1e-3 ? n.toExponential(0) : Number(n.toPrecision(4)).toString();
 }
 
+/**
+ * Tick values for a log-10 axis over [min, max] (both > 0): 1, 2 and 5 times each power of
+ * ten while the range spans at most three decades, so a loss from 1.8 down to 0.011 reads
+ * 0.02, 0.05, 0.1, 0.2, 0.5, 1 rather than 0.1 and 1 alone; over more decades the powers of
+ * ten only, thinned as niceTicks thins any scale.
+ *
+ * @example
+ * logTicks(0.0114, 1.8); // [0.02, 0.05, 0.1, 0.2, 0.5, 1]
+ * logTicks(1e-6, 1e3);   // [1e-6, 1e-4, 0.01, 1, 100]
+ */
+export function logTicks(min: number, max: number): number[] {
+  const lo = Math.log10(min);
+  const hi = Math.log10(max);
+  const inRange = (v: number): boolean => v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9);
+  if (hi - lo <= 3) {
+    const ticks: number[] = [];
+    for (let k = Math.floor(lo); k <= Math.ceil(hi); k++) {
+      for (const m of [1, 2, 5]) {
+        // Through toPrecision, so 2·10⁻² is 0.02 and not 0.020000000000000004.
+        const v = Number((m * 10 ** k).toPrecision(12));
+        if (inRange(v)) ticks.push(v);
+      }
+    }
+    return ticks;
+  }
+  return niceTicks(Math.floor(lo), Math.ceil(hi), 6)
+    .filter((k) => Number.isInteger(k) && k >= lo - 1e-9 && k <= hi + 1e-9)
+    .map((k) => Number((10 ** k).toPrecision(12)));
+}
+
 function widen([lo, hi]: readonly [number, number], log: boolean): [number, number] {
   if (lo < hi) return [lo, hi];
   if (log) return [lo / 10, hi * 10];
@@ -125,11 +155,7 @@ export function createFrame(setup: FrameSetup): Frame {
         `<text x="${x}" y="${px(bottom + 18)}" text-anchor="middle">${escapeXml(tickText(t))}</text>`,
       );
     }
-    const yTicks = yLog
-      ? niceTicks(Math.floor(ly0), Math.ceil(ly1), 6)
-          .filter((k) => Number.isInteger(k) && k >= ly0 - 1e-9 && k <= ly1 + 1e-9)
-          .map((k) => 10 ** k)
-      : niceTicks(y0, y1, 6);
+    const yTicks = yLog ? logTicks(y0, y1) : niceTicks(y0, y1, 6);
     for (const t of yTicks) {
       const y = px(sy(t));
       parts.push(`<line x1="${px(left)}" y1="${y}" x2="${px(right)}" y2="${y}" class="grid"/>`);

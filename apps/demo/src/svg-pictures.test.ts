@@ -3,7 +3,7 @@ import { decisionBoundarySvg } from './decision-boundary-svg.js';
 import { lineEquation } from './line-equation.js';
 import { lineFitSvg } from './line-fit-svg.js';
 import { lossCurveSvg } from './loss-curve-svg.js';
-import { escapeXml, niceTicks } from './svg-frame.js';
+import { escapeXml, logTicks, niceTicks } from './svg-frame.js';
 import { xmlRoot } from './well-formed-xml.js';
 
 describe('niceTicks', () => {
@@ -11,6 +11,28 @@ describe('niceTicks', () => {
     expect(niceTicks(0, 1, 5)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(niceTicks(-3, 7, 5)).toEqual([-2, 0, 2, 4, 6]);
     expect(niceTicks(0.1, 0.35, 5)).toEqual([0.1, 0.15, 0.2, 0.25, 0.3, 0.35]);
+  });
+});
+
+describe('logTicks', () => {
+  it('labels 1, 2 and 5 times each power of ten over a few decades', () => {
+    // The moons loss, 1.8 down to 0.0114: 0.02 and 0.05 lie inside, 0.01 just below, 2 above.
+    expect(logTicks(0.0114, 1.8)).toEqual([0.02, 0.05, 0.1, 0.2, 0.5, 1]);
+    expect(logTicks(0.003, 2)).toEqual([0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2]);
+    // Just over three decades: powers of ten only.
+    expect(logTicks(0.003, 4)).toEqual([0.01, 0.1, 1]);
+  });
+
+  it('keeps to powers of ten over many decades', () => {
+    // Nine decades: every second power, as niceTicks steps 0..9 by 2 (offset from -6).
+    expect(logTicks(1e-6, 1e3)).toEqual([1e-6, 1e-4, 0.01, 1, 100]);
+  });
+
+  it('the moons loss curve is labelled at 0.02, 0.05, 0.1, 0.2, 0.5 and 1', () => {
+    const svg = lossCurveSvg([1.8, 0.5, 0.1, 0.03, 0.0114], { title: 't' });
+    expect(svg).toContain('(log scale)');
+    const labels = [...svg.matchAll(/text-anchor="end" dy="4">([^<]*)</g)].map((m) => m[1]);
+    expect(labels).toEqual(['0.02', '0.05', '0.1', '0.2', '0.5', '1']);
   });
 });
 

@@ -55,4 +55,45 @@ describe('toDot', () => {
     );
     expect(() => toDot(new Value(1), { digits: -1 })).toThrow(RangeError);
   });
+
+  it('names the options argument when it is not an object', () => {
+    const v = new Value(1);
+    for (const [options, received] of [
+      [null, 'null'],
+      [3, 'number 3'],
+      ['LR', 'string "LR"'],
+      [[], 'an array of length 0'],
+    ] as const) {
+      expect(() => toDot(v, options as never)).toThrow(TypeError);
+      expect(() => toDot(v, options as never)).toThrow(
+        `toDot(root, options): expected options to be an object, received ${received}`,
+      );
+    }
+    // Left out, the options are the defaults.
+    expect(toDot(v, undefined)).toBe(toDot(v, {}));
+  });
+
+  it('rejects an unknown option name, as the rest of the library does', () => {
+    const v = new Value(1);
+    expect(() => toDot(v, { rankDir: 'TB' } as never)).toThrow(TypeError);
+    expect(() => toDot(v, { rankDir: 'TB' } as never)).toThrow(
+      "toDot(root, options): unknown option 'rankDir' (expected 'rankdir' or 'digits')",
+    );
+  });
+
+  it('writes control characters in a label as visible symbols, never raw', () => {
+    // Graphviz stops at a raw NUL with a syntax error; the control pictures U+2400 + code
+    // (␀ for U+0000, ␊ for U+000A, ␟ for U+001F), ␡ U+2421 for DEL and � for C1 controls
+    // keep the label visible and the file valid.
+    const a = new Value(1, { label: 'a\u0000b' });
+    expect(toDot(a)).toContain('n0 [label="{ a\u2400b | data 1.0000 | grad 0.0000 }"];');
+    const every = Array.from({ length: 32 }, (_, code) => String.fromCharCode(code)).join('');
+    const b = new Value(2, { label: `${every}\u007f\u0085x` });
+    const pictures = Array.from({ length: 32 }, (_, code) => String.fromCharCode(0x2400 + code));
+    const dot = toDot(b);
+    expect(dot).toContain(`{ ${pictures.join('')}\u2421\ufffdx | data 2.0000`);
+    // The only control characters left are the newlines that end the DOT statements.
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    expect(dot.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
 });

@@ -77,7 +77,24 @@ export interface DotOptions {
   digits?: number;
 }
 
-const escapeRecord = (text: string): string => text.replace(/[\\{}|<>"]/g, (c) => `\\${c}`);
+const DOT_OPTIONS = ['rankdir', 'digits'];
+
+/**
+ * Text for a record field. Graphviz reads `\\ { } | < > "` as syntax there, so they get a
+ * backslash; it rejects a NUL outright and draws the other control characters as nothing
+ * or as stray line breaks, so each C0 control and DEL becomes its Unicode control picture
+ * (U+0000 → ␀ U+2400, U+001F → ␟ U+241F, DEL → ␡ U+2421) and each C1 control the
+ * replacement character �: the label stays visible and the DOT stays valid.
+ */
+const escapeRecord = (text: string): string =>
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  text.replace(/[\\{}|<>"\u0000-\u001f\u007f-\u009f]/g, (c) => {
+    const code = c.charCodeAt(0);
+    if (code < 0x20) return String.fromCharCode(0x2400 + code);
+    if (code === 0x7f) return '\u2421';
+    if (code <= 0x9f && code > 0x7f) return '\ufffd';
+    return `\\${c}`;
+  });
 
 /**
  * Graphviz DOT text for the graph below `root`: a record per node with its
@@ -89,16 +106,28 @@ const escapeRecord = (text: string): string => text.replace(/[\\{}|<>"]/g, (c) =
  */
 export function toDot(root: Value, options: DotOptions = {}): string {
   checkRoot(root, 'toDot');
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(
+      `toDot(root, options): expected options to be an object, received ${describe(options)}`,
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (!DOT_OPTIONS.includes(key)) {
+      throw new TypeError(
+        `toDot(root, options): unknown option '${key}' (expected 'rankdir' or 'digits')`,
+      );
+    }
+  }
   const rankdir = options.rankdir ?? 'LR';
   if (!['LR', 'TB', 'RL', 'BT'].includes(rankdir)) {
     throw new RangeError(
-      `toDot(options.rankdir): expected 'LR', 'TB', 'RL' or 'BT', received ${describe(rankdir)}`,
+      `toDot(root, options): expected options.rankdir to be 'LR', 'TB', 'RL' or 'BT', received ${describe(rankdir)}`,
     );
   }
   const digits = options.digits ?? 4;
   if (!Number.isInteger(digits) || digits < 0 || digits > 20) {
     throw new RangeError(
-      `toDot(options.digits): expected an integer from 0 to 20, received ${describe(digits)}`,
+      `toDot(root, options): expected options.digits to be an integer from 0 to 20, received ${describe(digits)}`,
     );
   }
   const { nodes, edges } = toGraph(root);
