@@ -226,3 +226,30 @@ describe('huber under compile', () => {
     }
   });
 });
+
+describe('binaryCrossEntropyWithLogits at large |z| (issue 18)', () => {
+  it('keeps full relative precision where softplus(z) − y·z cancels', () => {
+    // −log σ(25) = log1p(e⁻²⁵): the exact value, 1.3887943864867583e-11
+    // (e⁻²⁵ = 1.3887943864964021e-11, minus half its square).
+    const exact = 1.3887943864867583e-11;
+    const rel = (a: number) => Math.abs(a - exact) / exact;
+    expect(rel(binaryCrossEntropyWithLogits([25], [1]).data)).toBeLessThan(1e-15);
+    expect(rel(binaryCrossEntropyWithLogits([-25], [0]).data)).toBeLessThan(1e-15);
+    // e⁻⁴⁰ = 4.248354255291589e-18 (log1p(e⁻⁴⁰) equals it to 1e-35): the old form gave 0.
+    expect(binaryCrossEntropyWithLogits([40], [1]).data / 4.248354255291589e-18).toBeCloseTo(1, 15);
+  });
+
+  it('has the gradient σ(z) − y everywhere, at z = 0 included', () => {
+    for (const [z0, y] of [
+      [0, 1],
+      [0, 0],
+      [0, 0.3],
+      [25, 1],
+      [-30, 1],
+    ] as const) {
+      const z = new Value(z0);
+      binaryCrossEntropyWithLogits([z], [y]).backward();
+      expect(z.grad).toBeCloseTo(sigmoid(z0) - y, 15);
+    }
+  });
+});
