@@ -253,3 +253,18 @@ describe('binaryCrossEntropyWithLogits at large |z| (issue 18)', () => {
     }
   });
 });
+
+describe('hinge labels (issue 18)', () => {
+  it("rejects 0/1 labels, saying how to get ±1 (labels: 'pm1')", () => {
+    expect(() => hinge([0.5, -2], [1, 0])).toThrow(RangeError);
+    expect(() => hinge([0.5, -2], [1, 0])).toThrow(/labels\[1\].*-1 or 1.*labels: 'pm1'/);
+    expect(() => hinge([0.5], [2])).toThrow(/labels\[0\]\): expected -1 or 1/);
+    expect(() => hinge([0.5], [NaN])).toThrow(/labels\[0\]\): expected -1 or 1/);
+    expect(() => hinge([0.5], [0.5])).toThrow(RangeError);
+  });
+
+  it('still takes Value labels (compile placeholders) unchecked', () => {
+    // relu(1 − 1·0.25) = 0.75
+    expect(hinge([0.25], [new Value(1)]).data).toBe(0.75);
+  });
+});

@@ -9,7 +9,6 @@
  */
 import { mul, sub, sum, Value } from '@ag/core';
 import {
-  checkFinite,
   checkInRange,
   checkInteger,
   checkKnownKeys,
@@ -195,6 +194,8 @@ export function huber(
 /**
  * micrograd's SVM max-margin loss: Σ relu(1 − yᵢ·sᵢ) for labels yᵢ ∈ {−1, +1}
  * and scores sᵢ, divided by n for `mean` (micrograd's demo takes the mean).
+ * Any other number label is a RangeError: a 0/1 label (`@ag/data`'s default;
+ * ask for `labels: 'pm1'`) would train to chance without a word.
  *
  * @example
  * const loss = hinge(xs.map((x) => model.forward(x)), ys);
@@ -211,11 +212,21 @@ export function hinge(
   for (let i = 0; i < n; i++) {
     const s = scalarOf(scores[i], 'hinge', 'scores', i);
     const y = scalarOf(labels[i], 'hinge', 'labels', i);
-    // The message is built only for a bad label: this runs once per sample.
-    if (typeof y === 'number' && !Number.isFinite(y)) checkFinite(y, `hinge(labels[${i}])`);
+    // A 0/1 label would train silently to chance (relu(1 − 0·s) = 1 for every
+    // score): only ±1 passes. The message is built only for a bad label.
+    if (typeof y === 'number' && y !== 1 && y !== -1) badHingeLabel(y, i);
     terms.push(sub(1, mul(y, s)).relu());
   }
   return reduce(terms, reduction);
+}
+
+function badHingeLabel(y: number, i: number): never {
+  throw new RangeError(
+    `hinge(labels[${i}]): expected -1 or 1, received ${describe(y)}` +
+      (y === 0
+        ? " (0/1 labels train to chance with hinge: map them with y => 2 * y - 1, or ask @ag/data's generators for labels: 'pm1')"
+        : ''),
+  );
 }
 
 /**
