@@ -81,6 +81,7 @@ export function checkRange(
   if (!Array.isArray(value) || value.length !== 2) {
     throw new TypeError(`${name} must be an array [low, high], received ${show(value)}`);
   }
+  checkDense(name, value);
   const [low, high] = value as unknown[];
   checkFinite(`${name}[0]`, low);
   checkFinite(`${name}[1]`, high);
@@ -105,6 +106,19 @@ export function checkOptions(name: string, value: unknown, known: readonly strin
       throw new TypeError(
         `${name} has an unknown option ${JSON.stringify(key)}; known options: ${known.join(', ')}`,
       );
+    }
+  }
+}
+
+/**
+ * Throws a TypeError at the first hole of a sparse array (`[a, , b]`): a hole
+ * is a missing element, which `forEach` and `map` skip, so a check written with
+ * them would let it through (`state.state[1] is missing (a hole in a sparse array)`).
+ */
+export function checkDense(name: string, value: readonly unknown[]): void {
+  for (let i = 0; i < value.length; i++) {
+    if (!(i in value)) {
+      throw new TypeError(`${name}[${i}] is missing (a hole in a sparse array)`);
     }
   }
 }

@@ -3,7 +3,7 @@
  * of features per sample in `x`, one target per sample in `y`, same order.
  * Rows are plain number arrays, so feeding a `Value` model is `model(x[i])`.
  */
-import { show } from './checks.js';
+import { checkDense, show } from './checks.js';
 
 /**
  * Samples as rows: `x[i]` is the feature vector of sample i (length = number
@@ -40,6 +40,8 @@ export function checkDataset(name: string, data: unknown): asserts data is Datas
     throw new TypeError(`${name}.x must be an array of rows, received ${show(x)}`);
   if (!Array.isArray(y))
     throw new TypeError(`${name}.y must be an array of targets, received ${show(y)}`);
+  checkDense(`${name}.x`, x);
+  checkDense(`${name}.y`, y);
   if (x.length !== y.length) {
     throw new RangeError(
       `${name}.x and ${name}.y must have the same length, received ${x.length} rows and ${y.length} targets`,

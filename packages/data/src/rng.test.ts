@@ -452,3 +452,27 @@ describe('Rng fork, clone, toFunction, state', () => {
     );
   });
 });
+
+describe('holes in arrays (issue 18)', () => {
+  it('Rng.fromState rejects a state with holes rather than making an all-zero generator', () => {
+    const words = new Array<number>(4); // [ , , , ]: four holes
+    expect(() => Rng.fromState({ algorithm: 'xoshiro128**', state: words } as RngState)).toThrow(
+      TypeError,
+    );
+    const some = [1, 2, 3, 4];
+    // eslint-disable-next-line @typescript-eslint/no-array-delete
+    delete some[2];
+    const rng = new Rng(5);
+    const before = rng.getState();
+    expect(() => rng.setState({ algorithm: 'xoshiro128**', state: some } as RngState)).toThrow(
+      /state\.state\[2\] is missing \(a hole in a sparse array\)/,
+    );
+    expect(rng.getState()).toEqual(before);
+  });
+
+  it('shuffle and choice reject holes', () => {
+    const rng = new Rng(1);
+    expect(() => rng.shuffle(new Array<number>(3))).toThrow(/array\[0\] is missing/);
+    expect(() => rng.choice(new Array<number>(3))).toThrow(/array\[0\] is missing/);
+  });
+});

@@ -4,7 +4,7 @@
  * 2^128 - 1, passes BigCrush; all arithmetic is 32-bit (`Math.imul`, `>>> 0`),
  * so the stream is bit-identical on every JavaScript engine.
  */
-import { checkFinite, checkInteger, show } from './checks.js';
+import { checkDense, checkFinite, checkInteger, show } from './checks.js';
 import { checkSeed, seedState, splitmix64, type Seed } from './seed.js';
 
 export type { Seed } from './seed.js';
@@ -400,6 +400,7 @@ export class Rng {
     if (!Array.isArray(words) || words.length !== 4) {
       throw new TypeError(`state.state must be an array of 4 integers, received ${show(words)}`);
     }
+    checkDense('state.state', words);
     (words as unknown[]).forEach((w, i) => {
       checkInteger(`state.state[${i}]`, w, 0, TWO_POW_32 - 1);
     });
@@ -418,6 +419,7 @@ function checkArray(name: string, value: unknown): asserts value is unknown[] {
   if (!Array.isArray(value)) {
     throw new TypeError(`${name} must be an array, received ${show(value)}`);
   }
+  checkDense(name, value);
 }
 
 /**

@@ -76,3 +76,21 @@ describe('Standardizer', () => {
     expect(() => Standardizer.fromJSON({ mean: [0], std: [1, 2] })).toThrow(RangeError);
   });
 });
+
+describe('holes in arrays (issue 18)', () => {
+  it('fromJSON and fit reject holes, naming them', () => {
+    const std = [1, 2];
+    // eslint-disable-next-line @typescript-eslint/no-array-delete
+    delete std[1];
+    expect(() => Standardizer.fromJSON({ mean: [0, 0], std })).toThrow(
+      /state\.std\[1\] is missing \(a hole in a sparse array\)/,
+    );
+    expect(() => Standardizer.fromJSON({ mean: new Array<number>(2), std: [1, 1] })).toThrow(
+      /state\.mean\[0\] is missing/,
+    );
+    const rows = [[1], [2], [3]];
+    // eslint-disable-next-line @typescript-eslint/no-array-delete
+    delete rows[1];
+    expect(() => new Standardizer().fit(rows)).toThrow(/x\[1\] is missing/);
+  });
+});

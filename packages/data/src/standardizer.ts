@@ -1,4 +1,4 @@
-import { show } from './checks.js';
+import { checkDense, show } from './checks.js';
 
 /** A fitted standardizer's parameters as plain JSON. */
 export interface StandardizerState {
@@ -135,6 +135,7 @@ const scale = (s: number) => (s === 0 ? 1 : s);
 function checkVector(name: string, value: unknown): asserts value is number[] {
   if (!Array.isArray(value))
     throw new TypeError(`${name} must be an array of numbers, received ${show(value)}`);
+  checkDense(name, value);
   value.forEach((v: unknown, j) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       throw new (typeof v === 'number' ? RangeError : TypeError)(
@@ -148,6 +149,7 @@ function checkVector(name: string, value: unknown): asserts value is number[] {
 function checkRows(name: string, x: unknown, width: number | undefined): number {
   if (!Array.isArray(x))
     throw new TypeError(`${name} must be an array of rows, received ${show(x)}`);
+  checkDense(name, x);
   let w = width;
   (x as unknown[]).forEach((row, i) => {
     checkVector(`${name}[${i}]`, row);

@@ -115,3 +115,18 @@ export function checkKnownKeys(
     }
   }
 }
+
+/**
+ * Throws a TypeError at the first hole of a sparse array (`[a, , b]`): a hole
+ * is a missing element, which `forEach`, `map` and `every` skip, so a check
+ * written with them would let it through. `where` names the call and `name`
+ * the array: `new SGD(params): params[1] is missing (a hole in a sparse array)`.
+ */
+export function checkDense(x: readonly unknown[], where: string, name: string): void {
+  for (let i = 0; i < x.length; i++) if (!(i in x)) throw holeError(where, name, i);
+}
+
+/** The error for a hole at `name[i]`, for loops that meet it themselves. */
+export function holeError(where: string, name: string, i: number): TypeError {
+  return new TypeError(`${where}: ${name}[${i}] is missing (a hole in a sparse array)`);
+}

@@ -4,7 +4,14 @@
  * shared with `evaluate` (evaluate.ts); the compiled update is in fit-compiled.ts.
  */
 import { Value, type CompileMode } from '@ag/core';
-import { checkInteger, checkKnownKeys, checkOptions, describe } from './argument-checks.js';
+import {
+  checkDense,
+  checkInteger,
+  checkKnownKeys,
+  checkOptions,
+  describe,
+  holeError,
+} from './argument-checks.js';
 import type { Model } from './module.js';
 import { checkRandom, DEFAULT_SEED, draw, seededRandom, type Random } from './random.js';
 import type { Schedule } from './schedules.js';
@@ -217,6 +224,8 @@ export function resolveForward(o: Record<string, unknown>, fn: string): Forward 
     f = forward as typeof f;
   }
   if (parameters !== undefined) {
+    if (Array.isArray(parameters))
+      checkDense(parameters, `${fn}(options.parameters)`, 'parameters');
     if (!Array.isArray(parameters) || !parameters.every((p) => p instanceof Value)) {
       throw new TypeError(
         `${fn}(options.parameters): expected an array of Values, received ${describe(parameters)}`,
@@ -268,6 +277,8 @@ export function checkData(data: unknown, fn: string, nin: number | undefined): D
   }
   if (x.length === 0)
     throw new RangeError(`${fn}(options.data): expected at least one sample, received 0`);
+  checkDense(x, `${fn}(options.data)`, 'data.x');
+  checkDense(y, `${fn}(options.data)`, 'data.y');
   let width = 0;
   for (let i = 0; i < x.length; i++) {
     const row: unknown = x[i];
@@ -289,6 +300,8 @@ export function checkData(data: unknown, fn: string, nin: number | undefined): D
     }
     for (let j = 0; j < width; j++) {
       const v: unknown = row[j];
+      if (typeof v !== 'number' && !(j in row))
+        throw holeError(`${fn}(options.data)`, `data.x[${i}]`, j);
       if (typeof v !== 'number')
         throw new TypeError(
           `${fn}(options.data.x[${i}][${j}]): expected a number, received ${describe(v)}`,

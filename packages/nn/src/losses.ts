@@ -9,6 +9,7 @@
  */
 import { mul, sub, sum, Value } from '@ag/core';
 import {
+  checkDense,
   checkInRange,
   checkInteger,
   checkKnownKeys,
@@ -95,6 +96,8 @@ function checkPair(
   }
   if (predictions.length === 0)
     throw new RangeError(`${fn}: expected at least one sample, received 0`);
+  checkDense(predictions, `${fn}(${pArg})`, pArg);
+  checkDense(targets, `${fn}(${tArg})`, tArg);
   return predictions.length;
 }
 
@@ -289,6 +292,7 @@ export function softmaxCrossEntropy(
         `${fn}(logits[${i}]): expected a non-empty array of k logits, received ${describe(row)}`,
       );
     }
+    checkDense(row, `${fn}(logits)`, `logits[${i}]`);
     const z = row.map((x: unknown, j) => asValue(scalarOf(x as Scalar, fn, `logits[${i}]`, j)));
     const k = z.length;
     if (i > 0 && k !== (logits[0] as readonly Scalar[]).length) {
@@ -329,6 +333,7 @@ export function l2Penalty(params: readonly Value[], alpha: number): Value {
       `l2Penalty(params): expected an array of Values, received ${describe(params)}`,
     );
   checkNonNegative(alpha, 'l2Penalty(alpha)');
+  checkDense(params, 'l2Penalty(params)', 'params');
   if (params.length === 0) return new Value(0, { requiresGrad: false });
   const squares: Value[] = [];
   for (let i = 0; i < params.length; i++) {

@@ -1,7 +1,13 @@
 /** `MLP`: layers in sequence, as micrograd's `MLP(nin, nouts)`. */
 import type { Value } from '@ag/core';
 import { checkActivation, type Activation } from './activation.js';
-import { checkInteger, checkKnownKeys, checkOptions, describe } from './argument-checks.js';
+import {
+  checkDense,
+  checkInteger,
+  checkKnownKeys,
+  checkOptions,
+  describe,
+} from './argument-checks.js';
 import type { InitScheme } from './init.js';
 import { Layer } from './layer.js';
 import { asInputValues, checkInput, Module, type ModuleEntry } from './module.js';
@@ -42,6 +48,7 @@ export class MLP extends Module {
         `new MLP(nin, sizes): expected a non-empty array of layer widths, received ${describe(sizes)}`,
       );
     }
+    checkDense(list, 'new MLP(nin, sizes)', 'sizes');
     sizes.forEach((s, i) => checkInteger(s, `new MLP(nin, sizes[${i}])`, 1));
     const o = checkOptions(options, 'new MLP(nin, sizes, options)');
     checkKnownKeys(o, 'new MLP(nin, sizes, options)', [
@@ -53,6 +60,7 @@ export class MLP extends Module {
     const hidden = sizes.length - 1;
     let activations: Activation[];
     if (Array.isArray(o.activation)) {
+      checkDense(o.activation, 'new MLP(options.activation)', 'activation');
       if (o.activation.length !== hidden) {
         throw new RangeError(
           `new MLP(options.activation): expected ${hidden} activations (one per hidden layer), received ${o.activation.length}`,

@@ -4,7 +4,7 @@
  * saves/loads their numbers.
  */
 import { Value } from '@ag/core';
-import { describe } from './argument-checks.js';
+import { checkDense, describe, holeError } from './argument-checks.js';
 
 /** A parameter tensor as a module holds it: a scalar, a vector or a matrix of `Value`s. */
 export type ParameterTensor = Value | readonly Value[] | readonly (readonly Value[])[];
@@ -182,6 +182,7 @@ export abstract class Module {
           `${where}: '${path}' must be an array of length ${vs.length}, received ${describe(x)}`,
         );
       }
+      checkDense(x, where, `'${path}'`);
       vs.forEach((v, i) => take(v, (x as unknown[])[i], `${path}[${i}]`));
     };
     for (const [name, tensor] of tensors) {
@@ -197,6 +198,7 @@ export abstract class Module {
             `${where}: '${name}' must be an array of ${rows.length} rows, received ${describe(x)}`,
           );
         }
+        checkDense(x, where, `'${name}'`);
         rows.forEach((r, i) => row(r, (x as unknown[])[i], `${name}[${i}]`));
       }
     }
@@ -220,6 +222,7 @@ export function checkInput(x: unknown, nin: number, where: string): readonly (nu
   for (let i = 0; i < nin; i++) {
     const xi: unknown = x[i];
     if (typeof xi !== 'number' && !(xi instanceof Value)) {
+      if (!(i in x)) throw holeError(where, 'x', i);
       throw new TypeError(
         `${where}: expected x[${i}] to be a number or a Value, received ${describe(xi)}`,
       );

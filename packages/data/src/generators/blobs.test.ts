@@ -69,3 +69,25 @@ describe('blobs', () => {
     );
   });
 });
+
+describe('holes in arrays (issue 18)', () => {
+  it('blobs rejects holes in centers, a center and clusterStd', () => {
+    const centers = [
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ];
+    // eslint-disable-next-line @typescript-eslint/no-array-delete
+    delete centers[1];
+    expect(() => blobs({ centers })).toThrow(/options\.centers\[1\] is missing/);
+    const row = [0, 0];
+    // eslint-disable-next-line @typescript-eslint/no-array-delete
+    delete row[1];
+    expect(() => blobs({ centers: [[1, 1], row] })).toThrow(
+      /options\.centers\[1\]\[1\] is missing/,
+    );
+    expect(() => blobs({ centers: 2, clusterStd: new Array<number>(2) })).toThrow(
+      /options\.clusterStd\[0\] is missing/,
+    );
+  });
+});

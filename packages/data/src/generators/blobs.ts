@@ -1,4 +1,11 @@
-import { checkFinite, checkInteger, checkNonNegative, checkRange, show } from '../checks.js';
+import {
+  checkDense,
+  checkFinite,
+  checkInteger,
+  checkNonNegative,
+  checkRange,
+  show,
+} from '../checks.js';
 import type { ClassificationDataset } from '../dataset.js';
 import {
   addNoise,
@@ -60,6 +67,7 @@ export function blobs(options?: BlobsOptions): BlobsDataset {
             `options.centers must be a count or a non-empty array of rows, received ${show(centers)}`,
           );
         }
+        checkDense('options.centers', centers);
         k = centers.length;
         const first: unknown = centers[0];
         features = Array.isArray(first) ? first.length : 0;
@@ -69,6 +77,7 @@ export function blobs(options?: BlobsOptions): BlobsDataset {
               `options.centers[${j}] must be an array of ${features || 'one or more'} numbers, received ${show(row)}`,
             );
           }
+          checkDense(`options.centers[${j}]`, row);
           row.forEach((v: unknown, d) => checkFinite(`options.centers[${j}][${d}]`, v));
         });
         if (opts.features !== undefined && opts.features !== features) {
@@ -84,6 +93,7 @@ export function blobs(options?: BlobsOptions): BlobsDataset {
             `options.clusterStd must hold one std per center (${k}), received ${show(std)}`,
           );
         }
+        checkDense('options.clusterStd', std);
         std.forEach((s: unknown, j) => checkNonNegative(`options.clusterStd[${j}]`, s));
         stds = std.slice();
       } else {

@@ -1,4 +1,4 @@
-import { checkFinite, show } from '../checks.js';
+import { checkDense, checkFinite, show } from '../checks.js';
 import { regression, type RegressionDataset, type RegressionOptions } from './regression.js';
 
 export interface PolynomialOptions extends RegressionOptions {
@@ -27,6 +27,7 @@ export function polynomial(options?: PolynomialOptions): RegressionDataset<numbe
           `options.coefficients must be a non-empty array of numbers, received ${show(given)}`,
         );
       }
+      checkDense('options.coefficients', given);
       given.forEach((v: unknown, k) => checkFinite(`options.coefficients[${k}]`, v));
       const coefficients = given.slice();
       const f = (x: number) => {

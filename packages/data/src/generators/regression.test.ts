@@ -177,3 +177,14 @@ describe('sine', () => {
     expect(() => sine({ frequency: Infinity })).toThrow(/options\.frequency .*received Infinity/);
   });
 });
+
+describe('holes in arrays (issue 18)', () => {
+  it('polynomial rejects holes in its coefficients', () => {
+    const coefficients = [1, 2, 3];
+    // eslint-disable-next-line @typescript-eslint/no-array-delete
+    delete coefficients[1];
+    expect(() => polynomial({ coefficients })).toThrow(TypeError);
+    expect(() => polynomial({ coefficients })).toThrow(/options\.coefficients\[1\] is missing/);
+    expect(() => polynomial({ xRange: new Array(2) as never })).toThrow(/xRange\[0\] is missing/);
+  });
+});

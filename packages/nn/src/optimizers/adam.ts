@@ -2,6 +2,7 @@
 import type { Value } from '@ag/core';
 import {
   checkBoolean,
+  checkDense,
   checkInRange,
   checkInteger,
   checkKnownKeys,
@@ -267,6 +268,7 @@ function checkHyper(o: Record<string, unknown>, where: string, defaultDecay: num
         `${where}.betas): expected [beta1, beta2], received ${describe(o.betas)}`,
       );
     }
+    checkDense(o.betas, `${where}.betas)`, 'betas');
     beta1 = checkInRange(o.betas[0], `${where}.betas[0])`, 0, 1, true);
     beta2 = checkInRange(o.betas[1], `${where}.betas[1])`, 0, 1, true);
   }

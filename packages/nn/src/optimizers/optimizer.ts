@@ -8,7 +8,7 @@
  * anything written. A step that throws has changed nothing.
  */
 import { Value } from '@ag/core';
-import { checkInteger, checkPositive, describe } from '../argument-checks.js';
+import { checkDense, checkInteger, checkPositive, describe } from '../argument-checks.js';
 
 /** An optimizer's state as plain JSON (see each optimizer for its fields). */
 export interface OptimizerState {
@@ -42,6 +42,7 @@ export abstract class Optimizer {
       throw new RangeError(
         `new ${name}(params): expected at least one parameter, received an empty array`,
       );
+    checkDense(params, `new ${name}(params)`, 'params');
     const seen = new Set<Value>();
     params.forEach((p, i) => {
       if (!(p instanceof Value))
@@ -165,6 +166,7 @@ export abstract class Optimizer {
         `${where}: expected an array of ${this.params.length} entries (one per parameter), received ${describe(x)}`,
       );
     }
+    checkDense(x, `${this.name}.loadStateDict(state)`, `state.${arg}`);
     return x.map((v: unknown, i) => {
       if (v === null && nullable) return null;
       if (typeof v !== 'number' || !Number.isFinite(v)) {
