@@ -104,3 +104,26 @@ describe('custom modules', () => {
     });
   });
 });
+
+describe('loadStateDict is atomic when a parameter cannot be written (issue 18)', () => {
+  it('a frozen bias: a TypeError naming it, and the weights are not written either', () => {
+    const model = new Linear(2, 1);
+    Object.freeze(model.bias[0]);
+    const w = model.weight[0]!.map((v) => v.data);
+    expect(() => model.loadStateDict({ weight: [[5, 6]], bias: [7] })).toThrow(TypeError);
+    expect(() => model.loadStateDict({ weight: [[5, 6]], bias: [7] })).toThrow(
+      /'bias\[0\]' cannot be written/,
+    );
+    expect(model.weight[0]!.map((v) => v.data)).toEqual(w);
+    expect(model.bias[0]!.data).toBe(0);
+  });
+
+  it('a read-only data property counts as well', () => {
+    const model = new Linear(1, 2);
+    Object.defineProperty(model.bias[1], 'data', { value: 0, writable: false });
+    expect(() => model.loadStateDict({ weight: [[1], [2]], bias: [3, 4] })).toThrow(
+      /'bias\[1\]' cannot be written/,
+    );
+    expect(model.bias[0]!.data).toBe(0);
+  });
+});

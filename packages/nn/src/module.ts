@@ -169,6 +169,12 @@ export abstract class Module {
     const targets: Value[] = [];
     const numbers: number[] = [];
     const take = (v: Value, x: unknown, path: string): void => {
+      // A frozen (Object.freeze) or read-only parameter would throw midway
+      // through the writes below: it is found here, before anything is written.
+      if (!isWritable(v))
+        throw new TypeError(
+          `${where}: '${path}' cannot be written (the parameter Value is frozen or its data read-only)`,
+        );
       if (typeof x !== 'number')
         throw new TypeError(`${where}: '${path}' must be a number, received ${describe(x)}`);
       if (!Number.isFinite(x))
@@ -204,6 +210,13 @@ export abstract class Module {
     }
     for (let i = 0; i < targets.length; i++) (targets[i] as Value).data = numbers[i] as number;
   }
+}
+
+/** Whether assigning `v.data` succeeds: false for a frozen Value or a read-only `data`. */
+function isWritable(v: Value): boolean {
+  const d = Object.getOwnPropertyDescriptor(v, 'data');
+  if (d === undefined) return Object.isExtensible(v);
+  return 'value' in d ? d.writable === true : d.set !== undefined;
 }
 
 /** Checks a model input: an array of `nin` entries, each a number or a `Value`. */
