@@ -50,9 +50,22 @@ export function checkInteger(
   }
 }
 
-/** A sample count: a safe integer >= 0. */
-export function checkCount(name: string, value: unknown): asserts value is number {
-  checkInteger(name, value, 0);
+/**
+ * The most elements a generator, `permutation` or a class count builds an array
+ * of: 2^24 = 16,777,216. 2^24 rows of two numbers already take about 1.2 GB of
+ * a default Node heap (~4 GB) and 20 s to build; a larger count used to run for
+ * minutes until V8 aborted, or threw a bare "Invalid array length".
+ */
+export const MAX_LENGTH = 2 ** 24;
+
+/** A count of elements to build (samples, classes, features): an integer in [min, MAX_LENGTH]. */
+export function checkCount(name: string, value: unknown, min = 0): asserts value is number {
+  checkInteger(name, value, min);
+  if (value > MAX_LENGTH) {
+    throw new RangeError(
+      `${name} must be at most ${MAX_LENGTH} (2^24, the largest array this package builds), received ${show(value)}`,
+    );
+  }
 }
 
 export function checkBoolean(name: string, value: unknown): asserts value is boolean {

@@ -476,3 +476,15 @@ describe('holes in arrays (issue 18)', () => {
     expect(() => rng.choice(new Array<number>(3))).toThrow(/array\[0\] is missing/);
   });
 });
+
+describe('sizes past MAX_LENGTH fail at once (issue 18)', () => {
+  it('permutation(1e10) is a RangeError naming n and the limit, not "Invalid array length"', () => {
+    const rng = new Rng(1);
+    const before = rng.getState();
+    expect(() => rng.permutation(1e10)).toThrow(RangeError);
+    expect(() => rng.permutation(1e10)).toThrow(
+      /n must be at most 16777216 \(2\^24.*received 10000000000/,
+    );
+    expect(rng.getState()).toEqual(before);
+  });
+});

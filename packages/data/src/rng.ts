@@ -4,7 +4,7 @@
  * 2^128 - 1, passes BigCrush; all arithmetic is 32-bit (`Math.imul`, `>>> 0`),
  * so the stream is bit-identical on every JavaScript engine.
  */
-import { checkDense, checkFinite, checkInteger, show } from './checks.js';
+import { checkCount, checkDense, checkFinite, checkInteger, show } from './checks.js';
 import { checkSeed, seedState, splitmix64, type Seed } from './seed.js';
 
 export type { Seed } from './seed.js';
@@ -239,7 +239,7 @@ export class Rng {
    * const order = rng.permutation(10);
    */
   permutation(n: number): number[] {
-    checkInteger('n', n, 0);
+    checkCount('n', n);
     const order = Array.from({ length: n }, (_, i) => i);
     return this.shuffleInPlace(order);
   }

@@ -130,3 +130,21 @@ export function checkDense(x: readonly unknown[], where: string, name: string): 
 export function holeError(where: string, name: string, i: number): TypeError {
   return new TypeError(`${where}: ${name}[${i}] is missing (a hole in a sparse array)`);
 }
+
+/**
+ * The most scalar parameters a module may hold: 2^24 = 16,777,216. Each is a
+ * `Value` of about 60 bytes with its slots in the module's arrays, so 2^24 take
+ * about 1–1.5 GB of a default Node heap (~4 GB); a scalar engine trains far
+ * smaller models anyway. `new Linear(1e9, 1e9)` used to run for about 100 s
+ * until V8 aborted.
+ */
+export const MAX_PARAMETERS = 2 ** 24;
+
+/** Throws a RangeError before anything is allocated if `count` parameters exceed {@link MAX_PARAMETERS}. */
+export function checkParameterCount(count: number, where: string, shape: string): void {
+  if (count > MAX_PARAMETERS) {
+    throw new RangeError(
+      `${where}: ${shape} is ${count} parameters, more than the ${MAX_PARAMETERS} (2^24) a module may hold`,
+    );
+  }
+}

@@ -4,6 +4,7 @@
  */
 export { seededRandom, DEFAULT_SEED, type Random } from './random.js';
 export { ACTIVATIONS, type Activation } from './activation.js';
+export { MAX_PARAMETERS } from './argument-checks.js';
 export { INIT_SCHEMES, type InitScheme } from './init.js';
 export {
   Module,

@@ -1,7 +1,12 @@
 /** `Layer`: `nout` neurons reading the same input. */
 import type { Value } from '@ag/core';
 import { checkActivation, type Activation } from './activation.js';
-import { checkInteger, checkKnownKeys, checkOptions } from './argument-checks.js';
+import {
+  checkInteger,
+  checkKnownKeys,
+  checkOptions,
+  checkParameterCount,
+} from './argument-checks.js';
 import type { InitScheme } from './init.js';
 import { asInputValues, checkInput, Module, type ModuleEntry } from './module.js';
 import { Neuron, resolveInit } from './neuron.js';
@@ -37,6 +42,7 @@ export class Layer extends Module {
       o.activation === undefined
         ? 'relu'
         : checkActivation(o.activation, 'new Layer(options.activation)');
+    checkParameterCount((nin + 1) * nout, 'new Layer(nin, nout)', `(${nin} + 1) × ${nout}`);
     const { init, random } = resolveInit(o, 'new Layer');
     this.neurons = [];
     for (let i = 0; i < nout; i++) {

@@ -4,7 +4,12 @@
  * c = bias[0].
  */
 import { affine, Value } from '@ag/core';
-import { checkInteger, checkKnownKeys, checkOptions } from './argument-checks.js';
+import {
+  checkInteger,
+  checkKnownKeys,
+  checkOptions,
+  checkParameterCount,
+} from './argument-checks.js';
 import { drawWeight, initBound, type InitScheme } from './init.js';
 import { asInputValues, checkInput, Module, type ModuleEntry } from './module.js';
 import { resolveInit } from './neuron.js';
@@ -37,6 +42,7 @@ export class Linear extends Module {
     checkInteger(nout, 'new Linear(nin, nout)', 1);
     const o = checkOptions(options, 'new Linear(nin, nout, options)');
     checkKnownKeys(o, 'new Linear(nin, nout, options)', ['init', 'random']);
+    checkParameterCount((nin + 1) * nout, 'new Linear(nin, nout)', `(${nin} + 1) × ${nout}`);
     const { init, random } = resolveInit(o, 'new Linear');
     const bound = initBound(init, nin, nout);
     const weight: (readonly Value[])[] = [];

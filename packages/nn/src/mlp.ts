@@ -6,6 +6,7 @@ import {
   checkInteger,
   checkKnownKeys,
   checkOptions,
+  checkParameterCount,
   describe,
 } from './argument-checks.js';
 import type { InitScheme } from './init.js';
@@ -81,8 +82,12 @@ export class MLP extends Module {
         ? 'linear'
         : checkActivation(o.outputActivation, 'new MLP(options.outputActivation)'),
     );
-    const { init, random } = resolveInit(o, 'new MLP');
     const widths = [nin, ...sizes];
+    let count = 0;
+    for (let i = 0; i < sizes.length; i++)
+      count += ((widths[i] as number) + 1) * (widths[i + 1] as number);
+    checkParameterCount(count, 'new MLP(nin, sizes)', `[${widths.join(', ')}]`);
+    const { init, random } = resolveInit(o, 'new MLP');
     this.layers = sizes.map(
       (nout, i) =>
         new Layer(widths[i] as number, nout, {

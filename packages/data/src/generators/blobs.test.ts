@@ -91,3 +91,15 @@ describe('holes in arrays (issue 18)', () => {
     );
   });
 });
+
+describe('sizes past MAX_LENGTH fail at once (issue 18)', () => {
+  it('samples, centers and features are bounded, and so is their product', () => {
+    expect(() => blobs({ samples: 1e10 })).toThrow(/options\.samples must be at most 16777216/);
+    expect(() => blobs({ centers: 1e10 })).toThrow(/options\.centers must be at most 16777216/);
+    expect(() => blobs({ features: 1e9 })).toThrow(/options\.features must be at most 16777216/);
+    // 2^24 samples × 3 features = 50331648 > 2^25 = 33554432
+    expect(() => blobs({ samples: 2 ** 24, features: 3 })).toThrow(
+      /at most 33554432 numbers.*16777216 × 3/,
+    );
+  });
+});

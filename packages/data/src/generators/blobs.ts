@@ -1,9 +1,10 @@
 import {
+  checkCount,
   checkDense,
   checkFinite,
-  checkInteger,
   checkNonNegative,
   checkRange,
+  MAX_LENGTH,
   show,
 } from '../checks.js';
 import type { ClassificationDataset } from '../dataset.js';
@@ -57,10 +58,10 @@ export function blobs(options?: BlobsOptions): BlobsDataset {
     () => {
       const centers = opts.centers ?? 3;
       if (typeof centers === 'number') {
-        checkInteger('options.centers', centers, 1);
+        checkCount('options.centers', centers, 1);
         k = centers;
         features = opts.features ?? 2;
-        checkInteger('options.features', features, 1);
+        checkCount('options.features', features, 1);
       } else {
         if (!Array.isArray(centers) || centers.length === 0) {
           throw new TypeError(
@@ -99,6 +100,13 @@ export function blobs(options?: BlobsOptions): BlobsDataset {
       } else {
         checkNonNegative('options.clusterStd', std);
         stds = new Array<number>(k).fill(std);
+      }
+      // samples × features numbers: at most those of MAX_LENGTH rows of two.
+      const samples = opts.samples ?? 100;
+      if (samples * features > 2 * MAX_LENGTH) {
+        throw new RangeError(
+          `options.samples × options.features must be at most ${2 * MAX_LENGTH} numbers (2^25), received ${samples} × ${features}`,
+        );
       }
       if (opts.centerBox !== undefined) {
         checkRange('options.centerBox', opts.centerBox);

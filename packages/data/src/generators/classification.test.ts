@@ -106,3 +106,13 @@ describe('classification helpers', () => {
     expect(linspace(2, 3, 0)).toEqual([]);
   });
 });
+
+describe('sizes past MAX_LENGTH fail at once (issue 18)', () => {
+  it('samples and arms above 2^24 are RangeErrors naming the size', () => {
+    expect(() => moons({ samples: 1e10 })).toThrow(RangeError);
+    expect(() => moons({ samples: 2 ** 24 + 1 })).toThrow(
+      /options\.samples must be at most 16777216.*received 16777217/,
+    );
+    expect(() => spirals({ arms: 1e10 })).toThrow(/options\.arms must be at most 16777216/);
+  });
+});
