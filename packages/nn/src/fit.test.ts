@@ -263,9 +263,16 @@ describe('fit and evaluate', () => {
     expect(() => fit({ ...base, data: { x: [[1, 2]], y: [1] } })).toThrow(
       /length 1.*received length 2/,
     );
+    // Both model and forward, or neither: the types reject them (issue 18), and so does fit.
+    // @ts-expect-error -- both
     expect(() => fit({ ...base, forward: (x: readonly number[]) => model.forward(x) })).toThrow(
       /exactly one/,
     );
+    const { model: _model, ...neither } = base;
+    // @ts-expect-error -- neither
+    expect(() => fit(neither)).toThrow(/exactly one of options\.model or options\.forward/);
+    // @ts-expect-error -- neither, under compile
+    expect(() => fit({ ...neither, compile: true })).toThrow(/exactly one/);
     expect(() => fit({ ...base, lr: 0.1 } as never)).toThrow(/unknown option 'lr'/);
     const before = model.parameters().map((p) => p.data);
     expect(() => fit({ ...base, data: { x: [[1e200]], y: [0] } })).toThrow(

@@ -90,8 +90,6 @@ export interface EpochInfo {
 }
 
 interface FitOptionsBase {
-  /** The model (its `forward` and `parameters`); or give `forward` (and `parameters`) instead. */
-  model?: Model;
   /** Parameters of `forward` whose gradients are zeroed before each update along with the optimizer's. */
   parameters?: readonly Value[];
   data: Dataset;
@@ -111,14 +109,20 @@ interface FitOptionsBase {
   onEpoch?: (info: EpochInfo) => void;
 }
 
+/**
+ * Exactly one of `model` (its `forward` and `parameters`) or `forward` (a
+ * function of one sample, with `parameters` if it has any): the types reject
+ * both and neither, as `fit` does at run time.
+ */
+export type ModelOrForward<F> = { model: Model; forward?: never } | { model?: never; forward: F };
+
 /** `fit` building the graph afresh at every update (the default). */
-export interface FitOptions extends FitOptionsBase {
-  /** A forward function for one sample, instead of `model`. */
-  forward?: (x: readonly number[]) => Value | readonly Value[];
-  loss: FitLoss;
-  /** Off by default; see {@link CompiledFitOptions}. */
-  compile?: false;
-}
+export type FitOptions = FitOptionsBase &
+  ModelOrForward<(x: readonly number[]) => Value | readonly Value[]> & {
+    loss: FitLoss;
+    /** Off by default; see {@link CompiledFitOptions}. */
+    compile?: false;
+  };
 
 /**
  * A loss that also accepts its targets as `Value`s: under `compile` they are the
@@ -131,21 +135,21 @@ export type CompiledFitLoss = (outputs: Value[][], targets: (number | Value)[]) 
  * `@ag/core`) and replayed at every update: the same numbers as eager `fit`, bit
  * for bit, without building a graph per update.
  */
-export interface CompiledFitOptions extends FitOptionsBase {
-  /** A forward function for one sample, instead of `model`; under `compile` it receives `Value`s. */
-  forward?: (x: readonly (number | Value)[]) => Value | readonly Value[];
-  loss: CompiledFitLoss;
-  /**
-   * `true` or `'auto'`: generated code where allowed, else the interpreter;
-   * `'codegen'` or `'interpreter'` force one; `false`: eager. The forward pass
-   * and the loss must not branch on `.data` (`compile` checks, and throws).
-   * In `online` mode, with this package's `SGD` without momentum or weight
-   * decay, moving exactly the leaves the loss trains, no `schedule` and no
-   * `onStep`, each pass runs fused (`descend` of `@ag/core`: `step()` is not
-   * called), with the same numbers; see `FitResult.fusedEpochs`.
-   */
-  compile: boolean | CompileMode;
-}
+export type CompiledFitOptions = FitOptionsBase &
+  /** Under `compile` a `forward` function receives `Value`s. */
+  ModelOrForward<(x: readonly (number | Value)[]) => Value | readonly Value[]> & {
+    loss: CompiledFitLoss;
+    /**
+     * `true` or `'auto'`: generated code where allowed, else the interpreter;
+     * `'codegen'` or `'interpreter'` force one; `false`: eager. The forward pass
+     * and the loss must not branch on `.data` (`compile` checks, and throws).
+     * In `online` mode, with this package's `SGD` without momentum or weight
+     * decay, moving exactly the leaves the loss trains, no `schedule` and no
+     * `onStep`, each pass runs fused (`descend` of `@ag/core`: `step()` is not
+     * called), with the same numbers; see `FitResult.fusedEpochs`.
+     */
+    compile: boolean | CompileMode;
+  };
 
 export interface FitResult {
   /**

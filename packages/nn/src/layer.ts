@@ -89,6 +89,16 @@ export class Layer extends Module {
     return out;
   }
 
+  /**
+   * The forward pass on numbers, to numbers, without a graph (see {@link Module.predict}).
+   *
+   * @example
+   * const ys = new Layer(2, 3).predict([1, -1]); // three numbers
+   */
+  override predict(x: readonly number[]): number[] {
+    return super.predict(x) as number[];
+  }
+
   override toString(): string {
     return `Layer of [${this.neurons.map(String).join(', ')}]`;
   }

@@ -53,3 +53,12 @@ describe('sizes past MAX_PARAMETERS fail at once (issue 18)', () => {
     expect(() => new MLP(2, [1e7, 1])).toThrow(/\[2, 10000000, 1\] is 40000001 parameters/);
   });
 });
+
+describe('new Linear() requires its sizes (issue 18)', () => {
+  it('no silent 1×1 layer', () => {
+    // @ts-expect-error -- nin and nout are required
+    expect(() => new Linear()).toThrow(/new Linear\(nin\): expected a number, received undefined/);
+    // @ts-expect-error -- nout is required
+    expect(() => new Linear(3)).toThrow(/new Linear\(nin, nout\): expected a number/);
+  });
+});

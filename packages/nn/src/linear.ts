@@ -36,7 +36,7 @@ export class Linear extends Module {
    * const model = new Linear(1, 1); // y = m·x + c
    * model.loadStateDict({ weight: [[0]], bias: [5] }); // m = 0, c = 5
    */
-  constructor(nin = 1, nout = 1, options?: LinearOptions) {
+  constructor(nin: number, nout: number, options?: LinearOptions) {
     super();
     checkInteger(nin, 'new Linear(nin)', 1);
     checkInteger(nout, 'new Linear(nin, nout)', 1);
@@ -90,6 +90,16 @@ export class Linear extends Module {
     const out: Value[] = [];
     for (let o = 0; o < rows.length; o++) out.push(affine(rows[o] as readonly Value[], xs));
     return out;
+  }
+
+  /**
+   * The forward pass on numbers, to numbers, without a graph (see {@link Module.predict}).
+   *
+   * @example
+   * const [y] = new Linear(1, 1).predict([2]); // m·2 + c
+   */
+  override predict(x: readonly number[]): number[] {
+    return super.predict(x) as number[];
   }
 
   override toString(): string {

@@ -127,6 +127,16 @@ export class MLP extends Module {
     return h as Value[];
   }
 
+  /**
+   * The forward pass on numbers, to numbers, without a graph (see {@link Module.predict}).
+   *
+   * @example
+   * const [score] = new MLP(2, [16, 1]).predict([0.5, -1.2]);
+   */
+  override predict(x: readonly number[]): number[] {
+    return super.predict(x) as number[];
+  }
+
   override toString(): string {
     return `MLP of [${this.layers.map(String).join(', ')}]`;
   }

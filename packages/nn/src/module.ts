@@ -3,7 +3,7 @@
  * losses (as torch.nn): it lists its parameters, zeroes their gradients and
  * saves/loads their numbers.
  */
-import { Value } from '@ag/core';
+import { noGrad, Value } from '@ag/core';
 import { checkDense, describe, holeError } from './argument-checks.js';
 
 /** A parameter tensor as a module holds it: a scalar, a vector or a matrix of `Value`s. */
@@ -33,6 +33,32 @@ export abstract class Module {
 
   /** The forward pass. */
   abstract forward(x: readonly (number | Value)[]): Value | Value[];
+
+  /**
+   * The forward pass on plain numbers, to plain numbers: run under `noGrad`,
+   * so no graph is kept; the same numbers as `forward(x)`'s `data`, bit for bit.
+   * Each module narrows the result (`Neuron`: a number; the others: an array).
+   *
+   * @example
+   * const [score] = model.predict([0.5, -1.2]);
+   */
+  predict(x: readonly number[]): number | number[] {
+    const where = `${this.constructor.name}.predict(x)`;
+    if (!Array.isArray(x))
+      throw new TypeError(`${where}: expected an array of numbers, received ${describe(x)}`);
+    for (let i = 0; i < x.length; i++) {
+      const xi: unknown = x[i];
+      if (typeof xi !== 'number') {
+        if (!(i in x)) throw holeError(where, 'x', i);
+        throw new TypeError(`${where}: expected x[${i}] to be a number, received ${describe(xi)}`);
+      }
+    }
+    const out = noGrad(() => this.forward(x));
+    if (out instanceof Value) return out.data;
+    const numbers = new Array<number>(out.length);
+    for (let i = 0; i < out.length; i++) numbers[i] = (out[i] as Value).data;
+    return numbers;
+  }
 
   /**
    * Every tensor under its dotted name, sub-modules included, in a fixed order.

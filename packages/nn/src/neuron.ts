@@ -111,6 +111,16 @@ export class Neuron extends Module {
     return activate(affine(this.wb, x), this.activation);
   }
 
+  /**
+   * The forward pass on numbers, to a number, without a graph (see {@link Module.predict}).
+   *
+   * @example
+   * const y = new Neuron(2).predict([1, -1]); // a number
+   */
+  override predict(x: readonly number[]): number {
+    return super.predict(x) as number;
+  }
+
   override toString(): string {
     return `${NAMES[this.activation]}Neuron(${this.w.length})`;
   }
