@@ -66,12 +66,12 @@ describe('Standardizer', () => {
     expect(s.isFitted).toBe(false);
     expect(() => s.transform([[1]])).toThrow(/call fit\(x\) first/);
     expect(() => s.fit([])).toThrow(/at least one row/);
-    expect(() => s.fit([[1, 2], [3]])).toThrow(/x\[1\] must have 2 features, received 1/);
-    expect(() => s.fit([[1, NaN]])).toThrow(/x\[0\]\[1\] must be a finite number, received NaN/);
+    expect(() => s.fit([[1, 2], [3]])).toThrow(/x\[1\]: expected 2 features, received 1/);
+    expect(() => s.fit([[1, NaN]])).toThrow(/x\[0\]\[1\]: expected a finite number, received NaN/);
     s.fit([[1, 2]]);
-    expect(() => s.transform([[1]])).toThrow(/x\[0\] must have 2 features/);
+    expect(() => s.transform([[1]])).toThrow(/x\[0\]: expected 2 features/);
     expect(() => Standardizer.fromJSON({ mean: [0], std: [-1] })).toThrow(
-      /state\.std\[0\] must be >= 0/,
+      /state\.std\[0\]: expected a number >= 0/,
     );
     expect(() => Standardizer.fromJSON({ mean: [0], std: [1, 2] })).toThrow(RangeError);
   });

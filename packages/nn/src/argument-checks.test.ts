@@ -1,5 +1,7 @@
 import { Value } from '@ag/core';
 import { describe, expect, it } from 'vitest';
+import { ACTIVATIONS } from './activation.js';
+import { checkFinite, checkOneOf, describe as describeValue } from './argument-checks.js';
 import { fit } from './fit.js';
 import { Linear } from './linear.js';
 import { binaryCrossEntropyWithLogits, l2Penalty, mse, softmaxCrossEntropy } from './losses.js';
@@ -100,5 +102,47 @@ describe('sparse arrays are rejected at every boundary (issue 18)', () => {
         epochs: 1,
       }),
     ).toThrow(/parameters\[0\] is missing/);
+  });
+});
+
+// One style with @ag/core and @ag/data (issue 18): checkX(value, arg), messages
+// "arg: expected …, received …", and one wording for an unknown option.
+describe('argument checks read as in @ag/core and @ag/data', () => {
+  it('value first, then the argument; "expected …, received …"', () => {
+    expect(() => checkFinite(NaN, 'huber(options.delta)')).toThrow(
+      /^huber\(options\.delta\): expected a finite number, received NaN$/,
+    );
+    expect(() => checkFinite('1', 'huber(options.delta)')).toThrow(
+      /^huber\(options\.delta\): expected a number, received string "1"$/,
+    );
+    expect(() => checkOneOf('x', 'new Neuron(options.activation)', ACTIVATIONS)).toThrow(
+      /^new Neuron\(options\.activation\): expected 'linear', 'relu', 'tanh' or 'sigmoid', received string "x"$/,
+    );
+  });
+
+  it("an unknown option reads \"unknown option 'key' (expected …)\", as in @ag/data's generators", () => {
+    const model = new Linear(1, 1);
+    expect(() =>
+      fit({
+        model,
+        data: { x: [[1]], y: [1] },
+        loss: mse,
+        optimizer: new SGD(model.parameters()),
+        epochs: 1,
+        epoch: 3,
+      } as never),
+    ).toThrow(
+      /^fit\(options\): unknown option 'epoch' \(expected 'model', .*'onEpoch' or 'compile'\)$/,
+    );
+    expect(() => new SGD(model.parameters(), { learningRate: 1 } as never)).toThrow(
+      /^new SGD\(params, options\): unknown option 'learningRate' \(expected 'lr', 'momentum', 'dampening', 'nesterov' or 'weightDecay'\)$/,
+    );
+  });
+
+  it("describes values as @ag/core's describe does", () => {
+    expect(describeValue(2)).toBe('number 2');
+    expect(describeValue('a')).toBe('string "a"');
+    expect(describeValue(new Map())).toBe('an object (Map)');
+    expect(describeValue(undefined)).toBe('undefined');
   });
 });

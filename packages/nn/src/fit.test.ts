@@ -342,7 +342,7 @@ describe('fit checks everything before the first update', () => {
       [
         { x: [[2], ['5' as never]], y: [17, 32] },
         TypeError,
-        /data\.x\[1\]\[0\]\): expected a number, received "5"/,
+        /data\.x\[1\]\[0\]\): expected a number, received string "5"/,
       ],
       [
         { x: [[2], [5]], y: [17, Number.NaN] },
@@ -760,7 +760,7 @@ describe('fit with compile', () => {
       epochs: 1,
     };
     expect(() => fit({ ...base, compile: 'fast' as never })).toThrow(
-      /fit\(options\.compile\): expected true, false, 'auto', 'codegen' or 'interpreter', received "fast"/,
+      /fit\(options\.compile\): expected true, false, 'auto', 'codegen' or 'interpreter', received string "fast"/,
     );
     expect(() => fit({ ...base, compile: 1 as never })).toThrow(TypeError);
     expect(() =>

@@ -335,7 +335,7 @@ function batchSizeOf(mode: unknown, n: number): number {
     const b = mode.batchSize;
     if (typeof b !== 'number' || !Number.isInteger(b) || b < 1 || b > n) {
       throw new RangeError(
-        `fit(options.mode.batchSize): expected an integer in [1, ${n}] (the data size), received ${describe(b)}`,
+        `fit(options.mode.batchSize): expected an integer in [1, ${n}] (the data size), received ${typeof b === 'number' ? b : describe(b)}`,
       );
     }
     return b;
@@ -366,7 +366,7 @@ function checkSchedule(schedule: Schedule, totalSteps: number): void {
   for (let k = 0; k < totalSteps; k++) {
     const lr: unknown = schedule(k);
     if (typeof lr === 'number' && lr > 0 && lr < Infinity) continue;
-    const why = `schedule(${k}) returned ${describe(lr)}; expected a positive finite learning rate for every step k < ${totalSteps}`;
+    const why = `schedule(${k}) returned ${typeof lr === 'number' ? lr : describe(lr)}; expected a positive finite learning rate for every step k < ${totalSteps}`;
     throw typeof lr === 'number'
       ? new RangeError(`fit(options.schedule): ${why}`)
       : new TypeError(`fit(options.schedule): ${why}`);

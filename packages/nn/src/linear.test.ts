@@ -28,7 +28,7 @@ describe('Linear', () => {
       const model = new Linear(2, nout);
       expect(() => model.forward(['a', 1] as never)).toThrow(TypeError);
       expect(() => model.forward(['a', 1] as never)).toThrow(
-        /^Linear\.forward\(x\): expected x\[0\] to be a number or a Value, received "a"$/,
+        /^Linear\.forward\(x\): expected x\[0\] to be a number or a Value, received string "a"$/,
       );
     }
   });
