@@ -23,11 +23,33 @@ export type Scalar = Value | number;
 /** One sample's prediction: a scalar or a model's one-output array. */
 export type Prediction = Scalar | readonly Scalar[];
 
-export type Reduction = 'mean' | 'sum';
+export type Reduction = 'mean' | 'sum' | 'none';
 
 export interface LossOptions {
-  /** `mean` (default) divides the summed terms by n; `sum` keeps the sum. */
+  /**
+   * `mean` (default) divides the summed terms by n; `sum` keeps the sum;
+   * `none` returns the terms, one `Value` per sample (PyTorch's `reduction='none'`).
+   */
   reduction?: Reduction;
+}
+
+/**
+ * What a loss returns for options `O`: `Value[]` for `reduction: 'none'` (the
+ * literal, as written in the call), else one `Value`.
+ */
+export type Reduced<O> = O extends { reduction: 'none' } ? Value[] : Value;
+
+export interface SoftmaxCrossEntropyOptions extends LossOptions {
+  /**
+   * Class weights w (k finite numbers ≥ 0), as PyTorch's `weight`: sample i's
+   * term is multiplied by w[yᵢ] and `mean` divides by Σᵢ w[yᵢ] rather than n.
+   */
+  weight?: readonly number[];
+  /**
+   * ε in [0, 1], as PyTorch's `label_smoothing`: the target is (1 − ε)·one-hot
+   * + ε/k, so the term is (1 − ε)·w[y]·(−log p_y) + (ε/k)·Σ_c w[c]·(−log p_c).
+   */
+  labelSmoothing?: number;
 }
 
 export interface HuberOptions extends LossOptions {
@@ -39,7 +61,7 @@ export interface HuberOptions extends LossOptions {
  * The reduction of a loss's options bag. Checked on every call, so kept cheap:
  * no allocation unless the options are wrong.
  */
-function reductionOf(options: unknown, fn: string, extra?: string): Reduction {
+function reductionOf(options: unknown, fn: string, extras: readonly string[] = []): Reduction {
   if (options === undefined) return 'mean';
   // Messages are built only on the error path.
   if (typeof options !== 'object' || options === null || Array.isArray(options))
@@ -47,17 +69,13 @@ function reductionOf(options: unknown, fn: string, extra?: string): Reduction {
   const o = options as Record<string, unknown>;
   // for…in also walks inherited keys; checkKnownKeys then judges own keys only.
   for (const key in o) {
-    if (key !== 'reduction' && key !== extra)
-      checkKnownKeys(
-        o,
-        `${fn}(options)`,
-        extra === undefined ? ['reduction'] : ['reduction', extra],
-      );
+    if (key !== 'reduction' && !extras.includes(key))
+      checkKnownKeys(o, `${fn}(options)`, ['reduction', ...extras]);
   }
   const r = o.reduction;
-  if (r !== undefined && r !== 'mean' && r !== 'sum') {
+  if (r !== undefined && r !== 'mean' && r !== 'sum' && r !== 'none') {
     throw new RangeError(
-      `${fn}(options.reduction): expected 'mean' or 'sum', received ${describe(r)}`,
+      `${fn}(options.reduction): expected 'mean', 'sum' or 'none', received ${describe(r)}`,
     );
   }
   return r ?? 'mean';
@@ -105,7 +123,11 @@ function asValue(x: Value | number): Value {
   return x instanceof Value ? x : new Value(x, { requiresGrad: false });
 }
 
-function reduce(terms: Value[], reduction: Reduction): Value {
+function reduce<O>(terms: Value[], reduction: Reduction): Reduced<O> {
+  return (reduction === 'none' ? terms : reduceToOne(terms, reduction)) as Reduced<O>;
+}
+
+function reduceToOne(terms: Value[], reduction: Reduction): Value {
   // One term is its own sum and its own mean (t/1 is t exactly, and so is its
   // gradient): no node is added for it, as in an online step.
   if (terms.length === 1) return terms[0] as Value;
@@ -133,16 +155,16 @@ function difference(
  * const loss = mse([model.forward([2])], [17], { reduction: 'sum' });
  * loss.backward();
  */
-export function mse(
+export function mse<O extends LossOptions = Record<never, never>>(
   predictions: readonly Prediction[],
   targets: readonly Scalar[],
-  options?: LossOptions,
-): Value {
+  options?: O,
+): Reduced<O> {
   const reduction = reductionOf(options, 'mse');
   const n = checkPair(predictions, targets, 'mse');
   const terms: Value[] = [];
   for (let i = 0; i < n; i++) terms.push(difference(predictions, targets, 'mse', i).square());
-  return reduce(terms, reduction);
+  return reduce<O>(terms, reduction);
 }
 
 /**
@@ -152,16 +174,16 @@ export function mse(
  * const loss = mae([p1, p2], [1, 2]);
  * loss.backward();
  */
-export function mae(
+export function mae<O extends LossOptions = Record<never, never>>(
   predictions: readonly Prediction[],
   targets: readonly Scalar[],
-  options?: LossOptions,
-): Value {
+  options?: O,
+): Reduced<O> {
   const reduction = reductionOf(options, 'mae');
   const n = checkPair(predictions, targets, 'mae');
   const terms: Value[] = [];
   for (let i = 0; i < n; i++) terms.push(difference(predictions, targets, 'mae', i).abs());
-  return reduce(terms, reduction);
+  return reduce<O>(terms, reduction);
 }
 
 /**
@@ -172,12 +194,12 @@ export function mae(
  * const loss = huber([p], [3], { delta: 0.5 });
  * loss.backward();
  */
-export function huber(
+export function huber<O extends HuberOptions = Record<never, never>>(
   predictions: readonly Prediction[],
   targets: readonly Scalar[],
-  options?: HuberOptions,
-): Value {
-  const reduction = reductionOf(options, 'huber', 'delta');
+  options?: O,
+): Reduced<O> {
+  const reduction = reductionOf(options, 'huber', ['delta']);
   const d0 = options?.delta;
   const delta = d0 === undefined ? 1 : checkPositive(d0, 'huber(options.delta)');
   const n = checkPair(predictions, targets, 'huber');
@@ -191,7 +213,7 @@ export function huber(
     const q = a.min(delta);
     terms.push(q.square().mul(0.5).add(a.sub(q).mul(delta)));
   }
-  return reduce(terms, reduction);
+  return reduce<O>(terms, reduction);
 }
 
 /**
@@ -204,11 +226,11 @@ export function huber(
  * const loss = hinge(xs.map((x) => model.forward(x)), ys);
  * loss.backward();
  */
-export function hinge(
+export function hinge<O extends LossOptions = Record<never, never>>(
   scores: readonly Prediction[],
   labels: readonly Scalar[],
-  options?: LossOptions,
-): Value {
+  options?: O,
+): Reduced<O> {
   const reduction = reductionOf(options, 'hinge');
   const n = checkPair(scores, labels, 'hinge', 'scores', 'labels');
   const terms: Value[] = [];
@@ -220,7 +242,7 @@ export function hinge(
     if (typeof y === 'number' && y !== 1 && y !== -1) badHingeLabel(y, i);
     terms.push(sub(1, mul(y, s)).relu());
   }
-  return reduce(terms, reduction);
+  return reduce<O>(terms, reduction);
 }
 
 function badHingeLabel(y: number, i: number): never {
@@ -245,11 +267,11 @@ function badHingeLabel(y: number, i: number): never {
  * const loss = binaryCrossEntropyWithLogits([z], [1]);
  * loss.backward();
  */
-export function binaryCrossEntropyWithLogits(
+export function binaryCrossEntropyWithLogits<O extends LossOptions = Record<never, never>>(
   logits: readonly Prediction[],
   targets: readonly Scalar[],
-  options?: LossOptions,
-): Value {
+  options?: O,
+): Reduced<O> {
   const fn = 'binaryCrossEntropyWithLogits';
   const reduction = reductionOf(options, fn);
   const n = checkPair(logits, targets, fn, 'logits', 'targets');
@@ -263,7 +285,7 @@ export function binaryCrossEntropyWithLogits(
     const notY = typeof y === 'number' ? 1 - y : sub(1, y);
     terms.push(z.softplus().mul(notY).add(z.neg().softplus().mul(y)));
   }
-  return reduce(terms, reduction);
+  return reduce<O>(terms, reduction);
 }
 
 /**
@@ -276,15 +298,17 @@ export function binaryCrossEntropyWithLogits(
  * const loss = softmaxCrossEntropy([model.forward(x)], [2]); // class 2 of k
  * loss.backward();
  */
-export function softmaxCrossEntropy(
+export function softmaxCrossEntropy<O extends SoftmaxCrossEntropyOptions = Record<never, never>>(
   logits: readonly (readonly Scalar[])[],
   targets: readonly number[],
-  options?: LossOptions,
-): Value {
+  options?: O,
+): Reduced<O> {
   const fn = 'softmaxCrossEntropy';
-  const reduction = reductionOf(options, fn);
+  const reduction = reductionOf(options, fn, ['weight', 'labelSmoothing']);
+  const { weight, smoothing } = softmaxExtras(options, fn);
   const n = checkPair(logits, targets, fn, 'logits', 'targets');
   const terms: Value[] = [];
+  let weightSum = 0;
   for (let i = 0; i < n; i++) {
     const row = logits[i];
     if (!Array.isArray(row) || row.length === 0) {
@@ -315,9 +339,55 @@ export function softmaxCrossEntropy(
     const lse = sum(z.map((v) => v.sub(m).exp()))
       .log()
       .add(m);
-    terms.push(lse.sub(z[c] as Value));
+    if (weight === null && smoothing === 0) {
+      terms.push(lse.sub(z[c] as Value));
+      continue;
+    }
+    if (weight !== null && weight.length !== k)
+      throw new RangeError(
+        `${fn}(options.weight): expected ${k} class weights (one per logit), received ${weight.length}`,
+      );
+    // −log p_c = lse − z_c; PyTorch's (1 − ε)·w[y]·(−log p_y) + (ε/k)·Σ_c w[c]·(−log p_c).
+    const wc = weight === null ? 1 : (weight[c] as number);
+    let term = lse.sub(z[c] as Value).mul((1 - smoothing) * wc);
+    if (smoothing !== 0) {
+      const all = z.map((v, j) => lse.sub(v).mul(weight === null ? 1 : (weight[j] as number)));
+      term = term.add(sum(all).mul(smoothing / k));
+    }
+    terms.push(term);
+    weightSum += wc;
   }
-  return reduce(terms, reduction);
+  // Weighted mean, as PyTorch: divided by Σᵢ w[yᵢ], not by n.
+  if (weight !== null && reduction === 'mean') {
+    if (!(weightSum > 0))
+      throw new RangeError(
+        `${fn}(options.weight): the targets' class weights sum to ${weightSum}; a weighted mean needs a positive sum`,
+      );
+    return (terms.length === 1 ? terms[0]! : sum(terms)).div(weightSum) as Reduced<O>;
+  }
+  return reduce<O>(terms, reduction);
+}
+
+/** `softmaxCrossEntropy`'s class weights (null: none) and label smoothing ε, checked. */
+function softmaxExtras(
+  options: SoftmaxCrossEntropyOptions | undefined,
+  fn: string,
+): { weight: readonly number[] | null; smoothing: number } {
+  const w: unknown = options?.weight;
+  const e: unknown = options?.labelSmoothing;
+  let weight: readonly number[] | null = null;
+  if (w !== undefined) {
+    if (!Array.isArray(w))
+      throw new TypeError(
+        `${fn}(options.weight): expected an array of class weights, received ${describe(w)}`,
+      );
+    checkDense(w, `${fn}(options.weight)`, 'weight');
+    w.forEach((x: unknown, j) => checkNonNegative(x, `${fn}(options.weight[${j}])`));
+    weight = w.slice() as number[];
+  }
+  const smoothing =
+    e === undefined ? 0 : checkInRange(e, `${fn}(options.labelSmoothing)`, 0, 1, false);
+  return { weight, smoothing };
 }
 
 /**
