@@ -395,7 +395,7 @@ function fusable(optimizer: Steppable, trained: ReadonlySet<Value>): boolean {
   )
     return false;
   const sgd = optimizer as SGD;
-  if (sgd.momentum !== 0 || sgd.weightDecay !== 0) return false;
+  if (sgd.grouped || sgd.momentum !== 0 || sgd.weightDecay !== 0) return false;
   // The optimizer's parameters are distinct: counting the trained ones it moves suffices.
   let moved = 0;
   for (const p of sgd.params) {

@@ -32,9 +32,15 @@ export {
   type Reduction,
   type Scalar,
 } from './losses.js';
-export { Optimizer, type OptimizerState } from './optimizers/optimizer.js';
-export { SGD, type SGDOptions, type SGDState } from './optimizers/sgd.js';
-export { Adam, AdamW, type AdamOptions, type AdamState } from './optimizers/adam.js';
+export { Optimizer, type OptimizerState, type ParamGroup } from './optimizers/optimizer.js';
+export { SGD, type SGDGroupState, type SGDOptions, type SGDState } from './optimizers/sgd.js';
+export {
+  Adam,
+  AdamW,
+  type AdamGroupState,
+  type AdamOptions,
+  type AdamState,
+} from './optimizers/adam.js';
 export {
   constantLR,
   linearDecay,
