@@ -8,6 +8,7 @@ import {
   checkDense,
   checkInteger,
   checkKnownKeys,
+  checkNonNegative,
   checkOptions,
   describe,
   holeError,
@@ -434,8 +435,75 @@ function eagerUpdate(forward: Forward['forward'], loss: FitLoss, data: Dataset):
 export function fit(options: FitOptions): FitResult;
 export function fit(options: CompiledFitOptions): FitResult;
 export function fit(options: FitOptions | CompiledFitOptions): FitResult {
-  const o = checkOptions(options, 'fit(options)');
-  checkKnownKeys(o, 'fit(options)', FIT_KEYS);
+  const run = training(checkOptions(options, 'fit(options)'), 'fit(options)', FIT_KEYS);
+  let r = run.next();
+  while (r.done !== true) r = run.next();
+  return r.value;
+}
+
+/** `fitAsync`'s options: `fit`'s, an `AbortSignal` and how long to run between yields. */
+export type FitAsyncOptions = (FitOptions | CompiledFitOptions) & {
+  /** Aborting it stops training before the next update; the Promise rejects with its reason. */
+  signal?: AbortSignal;
+  /** Milliseconds of training between yields to the event loop (default 16: one frame). */
+  yieldEveryMs?: number;
+};
+
+/**
+ * `fit`, returning a Promise: the same training, bit for bit (the same loop,
+ * driven asynchronously), that yields to the event loop every `yieldEveryMs`
+ * so a page stays responsive. Aborting `signal` stops it before the next update
+ * and rejects with `signal.reason` (an `AbortError` unless given another); the
+ * parameters and the optimizer are then as of the last completed update.
+ *
+ * @example
+ * const controller = new AbortController();
+ * const { history } = await fitAsync({ model, data, loss: mse, optimizer, epochs: 500, signal: controller.signal });
+ */
+export async function fitAsync(options: FitAsyncOptions): Promise<FitResult> {
+  const o = checkOptions(options, 'fitAsync(options)');
+  const { signal, yieldEveryMs, ...rest } = o;
+  if (
+    signal !== undefined &&
+    (typeof signal !== 'object' ||
+      signal === null ||
+      typeof (signal as AbortSignal).throwIfAborted !== 'function')
+  )
+    throw new TypeError(
+      `fitAsync(options.signal): expected an AbortSignal, received ${describe(signal)}`,
+    );
+  const every =
+    yieldEveryMs === undefined
+      ? 16
+      : checkNonNegative(yieldEveryMs, 'fitAsync(options.yieldEveryMs)');
+  const abort = signal as AbortSignal | undefined;
+  abort?.throwIfAborted();
+  const run = training(rest, 'fitAsync(options)', [...FIT_KEYS, 'signal', 'yieldEveryMs']);
+  let deadline = performance.now() + every;
+  for (;;) {
+    const r = run.next();
+    if (r.done === true) return r.value;
+    if (performance.now() >= deadline) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      deadline = performance.now() + every;
+    }
+    abort?.throwIfAborted();
+  }
+}
+
+/**
+ * The training loop as a generator, shared by `fit` (driven synchronously) and
+ * `fitAsync` (driven between yields to the event loop): it checks everything on
+ * the first `next()`, then yields after every update (and every fused pass),
+ * and returns the result. Whoever stops driving it leaves the parameters as of
+ * the last completed update.
+ */
+function* training(
+  o: Record<string, unknown>,
+  where: string,
+  keys: readonly string[],
+): Generator<void, FitResult, void> {
+  checkKnownKeys(o, where, keys);
   const { forward, parameters, nin } = resolveForward(o, 'fit');
   const data = checkData(o.data, 'fit', nin);
   if (typeof o.loss !== 'function')
@@ -525,6 +593,7 @@ export function fit(options: FitOptions | CompiledFitOptions): FitResult {
         globalStep += n;
         (optimizer as SGD).stepCount += n;
         fusedEpochs++;
+        yield;
       } catch (error) {
         // A non-finite step: the fused pass changed nothing; the pass below
         // takes the same steps one by one and stops where SGD.step throws.
@@ -557,6 +626,7 @@ export function fit(options: FitOptions | CompiledFitOptions): FitResult {
         stop,
       });
       if (stopped) break;
+      yield;
     }
     history.push(weighted / seen);
     // An epoch whose last update called stop() still completed: it is reported.

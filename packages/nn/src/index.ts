@@ -55,6 +55,8 @@ export {
 } from './schedules.js';
 export {
   fit,
+  fitAsync,
+  type FitAsyncOptions,
   type Dataset,
   type EpochInfo,
   type FitLoss,
