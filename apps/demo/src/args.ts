@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ACTIVATIONS } from '@ag/nn';
 import {
   constraintsUsage,
   fitCurveUsage,
@@ -23,7 +24,7 @@ export class UsageError extends Error {
 export type TrainMode = 'online' | 'batch' | 'minibatch';
 export const DATASETS = ['moons', 'circles', 'spirals', 'xor', 'blobs'] as const;
 export type DatasetName = (typeof DATASETS)[number];
-export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear'] as const;
+export { ACTIVATIONS };
 export type ActivationName = (typeof ACTIVATIONS)[number];
 export const EXPRESSIONS = ['readme', 'neuron'] as const;
 export type ExpressionName = (typeof EXPRESSIONS)[number];

@@ -1,3 +1,4 @@
+import { ACTIVATIONS } from '@ag/nn';
 import { MICROGRAD_EXPRESSION } from './expression-examples.js';
 
 /**
@@ -51,7 +52,7 @@ export const DATASETS = [
   'gaussians',
 ] as const;
 export type DatasetName = (typeof DATASETS)[number];
-export const ACTIVATIONS = ['tanh', 'relu', 'sigmoid', 'linear'] as const;
+export { ACTIVATIONS };
 export type ActivationName = (typeof ACTIVATIONS)[number];
 export const LOSSES = ['hinge', 'bce', 'mse', 'mae', 'huber'] as const;
 export type LossName = (typeof LOSSES)[number];

@@ -68,17 +68,17 @@ describe('batches', () => {
   it('rejects a batch size below 1 and other bad input', () => {
     const data = indexed(5);
     expect(() => batches(data, { size: 0 })).toThrow(
-      /options\.size must be a safe integer in \[1, 9007199254740991\], received 0/,
+      /options\.size: expected a safe integer in \[1, 9007199254740991\], received 0/,
     );
     expect(() => batches(data, { size: 2.5 })).toThrow(RangeError);
     // @ts-expect-error checking the run-time guard
     expect(() => batches(data, { size: '2' })).toThrow(TypeError);
     // @ts-expect-error checking the run-time guard
-    expect(() => batches(data)).toThrow(/needs options with a batch size/);
+    expect(() => batches(data)).toThrow(/expected options with a batch size/);
     // @ts-expect-error checking the run-time guard
-    expect(() => batches(data, {})).toThrow(/options\.size .*received undefined/);
+    expect(() => batches(data, {})).toThrow(/options\.size: .*received undefined/);
     // @ts-expect-error checking the run-time guard
-    expect(() => batches(data, { size: 2, droplast: true })).toThrow(/unknown option "droplast"/);
+    expect(() => batches(data, { size: 2, droplast: true })).toThrow(/unknown option 'droplast'/);
     expect(() => batches(data, { size: 2, shuffle: true, seed: NaN })).toThrow(/options\.seed/);
   });
 });

@@ -1,4 +1,4 @@
-import { checkBoolean, checkInteger, checkOptions, show } from './checks.js';
+import { checkBoolean, checkInteger, checkOptions, describe } from './checks.js';
 import { checkDataset, pick, type Dataset } from './dataset.js';
 import { Rng, toRng, type Seed } from './rng.js';
 import { checkSeed } from './seed.js';
@@ -40,23 +40,23 @@ export function batches<D extends Dataset>(
   data: D,
   options: BatchesOptions,
 ): IterableIterator<Batch<D>> {
-  checkDataset('data', data);
+  checkDataset(data, 'data');
   if (options === undefined) {
     throw new TypeError(
-      'batches(data, options) needs options with a batch size, received undefined',
+      'batches(data, options): expected options with a batch size, received undefined',
     );
   }
-  checkOptions('batches(options)', options, ['size', 'shuffle', 'seed', 'dropLast']);
+  checkOptions(options, 'batches(options)', ['size', 'shuffle', 'seed', 'dropLast']);
   const { size, shuffle = false, seed, dropLast = false } = options;
   if (size === undefined) {
     throw new TypeError(
-      `options.size must be a safe integer in [1, ${Number.MAX_SAFE_INTEGER}], received ${show(size)}`,
+      `options.size: expected a safe integer in [1, ${Number.MAX_SAFE_INTEGER}], received ${describe(size)}`,
     );
   }
-  checkInteger('options.size', size, 1);
-  checkBoolean('options.shuffle', shuffle);
-  checkBoolean('options.dropLast', dropLast);
-  if (seed !== undefined && !(seed instanceof Rng)) checkSeed('options.seed', seed);
+  checkInteger(size, 'options.size', 1);
+  checkBoolean(shuffle, 'options.shuffle');
+  checkBoolean(dropLast, 'options.dropLast');
+  if (seed !== undefined && !(seed instanceof Rng)) checkSeed(seed, 'options.seed');
   const n = data.x.length;
   const order = shuffle
     ? toRng('options.seed', seed).permutation(n)

@@ -3,7 +3,7 @@
  * of features per sample in `x`, one target per sample in `y`, same order.
  * Rows are plain number arrays, so feeding a `Value` model is `model(x[i])`.
  */
-import { show } from './checks.js';
+import { checkDense, describe } from './checks.js';
 
 /**
  * Samples as rows: `x[i]` is the feature vector of sample i (length = number
@@ -33,15 +33,17 @@ export interface ClassificationDataset extends Dataset {
 }
 
 /** Throws unless `data` is `{ x: number[][], y: number[] }` with one target per row. */
-export function checkDataset(name: string, data: unknown): asserts data is Dataset {
+export function checkDataset(data: unknown, name: string): asserts data is Dataset {
   if (typeof data !== 'object' || data === null) {
-    throw new TypeError(`${name} must be a data set { x, y }, received ${show(data)}`);
+    throw new TypeError(`${name}: expected a data set { x, y }, received ${describe(data)}`);
   }
   const { x, y } = data as { x?: unknown; y?: unknown };
   if (!Array.isArray(x))
-    throw new TypeError(`${name}.x must be an array of rows, received ${show(x)}`);
+    throw new TypeError(`${name}.x: expected an array of rows, received ${describe(x)}`);
   if (!Array.isArray(y))
-    throw new TypeError(`${name}.y must be an array of targets, received ${show(y)}`);
+    throw new TypeError(`${name}.y: expected an array of targets, received ${describe(y)}`);
+  checkDense(x, `${name}.x`);
+  checkDense(y, `${name}.y`);
   if (x.length !== y.length) {
     throw new RangeError(
       `${name}.x and ${name}.y must have the same length, received ${x.length} rows and ${y.length} targets`,

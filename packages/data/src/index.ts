@@ -1,4 +1,5 @@
 export { Rng, type RngState, type Seed } from './rng.js';
+export { MAX_LENGTH } from './checks.js';
 export type { Dataset, ClassificationDataset, LabelFormat } from './dataset.js';
 export type { ClassificationOptions } from './generators/classification.js';
 export type { RegressionOptions, RegressionDataset, NoiseType } from './generators/regression.js';

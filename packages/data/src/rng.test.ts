@@ -115,7 +115,7 @@ describe('Rng seeding', () => {
   it('rejects seeds that are not finite numbers or strings', () => {
     expect(() => new Rng(NaN)).toThrow(RangeError);
     expect(() => new Rng(-Infinity)).toThrow(
-      /seed must be a finite number or a string, received -Infinity/,
+      /seed: expected a finite number or a string, received -Infinity/,
     );
     // @ts-expect-error checking the run-time guard
     expect(() => new Rng(null)).toThrow(TypeError);
@@ -184,7 +184,7 @@ describe('Rng.next and uniform', () => {
     const rng = new Rng(3);
     const before = rng.getState();
     expect(() => rng.uniform(1, 0)).toThrow(/low <= high.*received low 1, high 0/);
-    expect(() => rng.uniform(NaN, 1)).toThrow(/low must be a finite number, received NaN/);
+    expect(() => rng.uniform(NaN, 1)).toThrow(/low: expected a finite number, received NaN/);
     // @ts-expect-error checking the run-time guard
     expect(() => rng.uniform('0', 1)).toThrow(TypeError);
     expect(() => rng.uniform(-Number.MAX_VALUE, Number.MAX_VALUE)).toThrow(RangeError);
@@ -236,16 +236,16 @@ describe('Rng.int', () => {
   it('rejects empty or non-integer ranges', () => {
     const rng = new Rng(1);
     expect(() => rng.int(3, 3)).toThrow(/low < high.*received low 3, high 3/);
-    expect(() => rng.int(0, 2.5)).toThrow(/high must be a safe integer/);
+    expect(() => rng.int(0, 2.5)).toThrow(/high: expected a safe integer/);
     expect(() => rng.int(0, 2 ** 60)).toThrow(RangeError);
   });
 
   it('names the safe-integer bound of low and high', () => {
     const rng = new Rng(1);
     expect(() => rng.int(0, 2 ** 53)).toThrow(
-      'high must be a safe integer in [-9007199254740991, 9007199254740991], received 9007199254740992',
+      'high: expected a safe integer in [-9007199254740991, 9007199254740991], received 9007199254740992',
     );
-    expect(() => rng.int(-(2 ** 53), 0)).toThrow(/low must be a safe integer/);
+    expect(() => rng.int(-(2 ** 53), 0)).toThrow(/low: expected a safe integer/);
   });
 
   it('rejects a width that a double cannot hold exactly', () => {
@@ -253,7 +253,7 @@ describe('Rng.int', () => {
     const state = rng.getState();
     // The width 2^53 + 1 rounds to 2^53, so 1 could never come out: refuse it.
     expect(() => rng.int(-(2 ** 53 - 1), 2)).toThrow(
-      'int(low, high) needs a width high - low of at most 2^53, received low -9007199254740991, high 2 (width 9007199254740993)',
+      'int(low, high): expected a width high - low of at most 2^53, received low -9007199254740991, high 2 (width 9007199254740993)',
     );
     expect(() => rng.int(-(2 ** 53 - 1), 2 ** 53 - 1)).toThrow(RangeError);
     expect(rng.getState()).toEqual(state);
@@ -302,7 +302,7 @@ describe('Rng.normal', () => {
 
   it('rejects a negative or non-finite std', () => {
     const rng = new Rng(1);
-    expect(() => rng.normal(0, -1)).toThrow(/std must be >= 0, received -1/);
+    expect(() => rng.normal(0, -1)).toThrow(/std: expected a number >= 0, received -1/);
     expect(() => rng.normal(0, Infinity)).toThrow(RangeError);
     expect(rng.normal(4, 0)).toBe(4);
   });
@@ -361,7 +361,7 @@ describe('Rng shuffle, permutation, choice', () => {
     for (const c of Object.values(counts)) expect(Math.abs(c - 3000)).toBeLessThan(250);
     expect(() => rng.choice([])).toThrow(/non-empty array, received an array of length 0/);
     // @ts-expect-error checking the run-time guard
-    expect(() => rng.shuffle('abc')).toThrow(/array must be an array, received "abc"/);
+    expect(() => rng.shuffle('abc')).toThrow(/array: expected an array, received string "abc"/);
   });
 });
 
@@ -450,5 +450,41 @@ describe('Rng fork, clone, toFunction, state', () => {
     expect(() => rng.setState(bad[3] as RngState)).toThrow(
       /state\.state\[3\].*received 4294967296/,
     );
+  });
+});
+
+describe('holes in arrays (issue 18)', () => {
+  it('Rng.fromState rejects a state with holes rather than making an all-zero generator', () => {
+    const words = new Array<number>(4); // [ , , , ]: four holes
+    expect(() => Rng.fromState({ algorithm: 'xoshiro128**', state: words } as RngState)).toThrow(
+      TypeError,
+    );
+    const some = [1, 2, 3, 4];
+    // eslint-disable-next-line @typescript-eslint/no-array-delete
+    delete some[2];
+    const rng = new Rng(5);
+    const before = rng.getState();
+    expect(() => rng.setState({ algorithm: 'xoshiro128**', state: some } as RngState)).toThrow(
+      /state\.state\[2\] is missing \(a hole in a sparse array\)/,
+    );
+    expect(rng.getState()).toEqual(before);
+  });
+
+  it('shuffle and choice reject holes', () => {
+    const rng = new Rng(1);
+    expect(() => rng.shuffle(new Array<number>(3))).toThrow(/array\[0\] is missing/);
+    expect(() => rng.choice(new Array<number>(3))).toThrow(/array\[0\] is missing/);
+  });
+});
+
+describe('sizes past MAX_LENGTH fail at once (issue 18)', () => {
+  it('permutation(1e10) is a RangeError naming n and the limit, not "Invalid array length"', () => {
+    const rng = new Rng(1);
+    const before = rng.getState();
+    expect(() => rng.permutation(1e10)).toThrow(RangeError);
+    expect(() => rng.permutation(1e10)).toThrow(
+      /n: expected at most 16777216 \(2\^24.*received 10000000000/,
+    );
+    expect(rng.getState()).toEqual(before);
   });
 });

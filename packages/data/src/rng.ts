@@ -4,7 +4,14 @@
  * 2^128 - 1, passes BigCrush; all arithmetic is 32-bit (`Math.imul`, `>>> 0`),
  * so the stream is bit-identical on every JavaScript engine.
  */
-import { checkFinite, checkInteger, show } from './checks.js';
+import {
+  checkCount,
+  checkDense,
+  checkFinite,
+  checkInteger,
+  describe,
+  showNumber,
+} from './checks.js';
 import { checkSeed, seedState, splitmix64, type Seed } from './seed.js';
 
 export type { Seed } from './seed.js';
@@ -49,7 +56,7 @@ export class Rng {
    * const b = new Rng(7);
    */
   constructor(seed: Seed = 0) {
-    checkSeed('seed', seed);
+    checkSeed(seed, 'seed');
     const [a, b, c, d] = seedState(seed);
     this.s0 = a | 0;
     this.s1 = b | 0;
@@ -115,12 +122,12 @@ export class Rng {
    * const angle = rng.uniform(0, 2 * Math.PI);
    */
   uniform(low = 0, high = 1): number {
-    checkFinite('low', low);
-    checkFinite('high', high);
+    checkFinite(low, 'low');
+    checkFinite(high, 'high');
     const width = high - low;
     if (!(width >= 0) || !Number.isFinite(width)) {
       throw new RangeError(
-        `uniform(low, high) needs low <= high with a finite width, received low ${show(low)}, high ${show(high)}`,
+        `uniform(low, high): expected low <= high with a finite width, received low ${showNumber(low)}, high ${showNumber(high)}`,
       );
     }
     if (width === 0) return low;
@@ -140,19 +147,19 @@ export class Rng {
    * const die = rng.int(1, 7); // 1..6
    */
   int(low: number, high: number): number {
-    checkInteger('low', low, Number.MIN_SAFE_INTEGER);
-    checkInteger('high', high, Number.MIN_SAFE_INTEGER);
+    checkInteger(low, 'low', Number.MIN_SAFE_INTEGER);
+    checkInteger(high, 'high', Number.MIN_SAFE_INTEGER);
     const n = high - low;
     if (!(n >= 1)) {
       throw new RangeError(
-        `int(low, high) needs low < high, received low ${show(low)}, high ${show(high)}`,
+        `int(low, high): expected low < high, received low ${showNumber(low)}, high ${showNumber(high)}`,
       );
     }
     // A width past 2^53 may round (-(2^53 - 1) to 2 gives 2^53, not 2^53 + 1), and then
     // some values could never be drawn: the width must be exact, so low + n lands on high.
     if (n > TWO_POW_53 || low + n !== high) {
       throw new RangeError(
-        `int(low, high) needs a width high - low of at most 2^53, received low ${show(low)}, high ${show(high)} (width ${BigInt(high) - BigInt(low)})`,
+        `int(low, high): expected a width high - low of at most 2^53, received low ${showNumber(low)}, high ${showNumber(high)} (width ${BigInt(high) - BigInt(low)})`,
       );
     }
     return low + this.below(n);
@@ -186,9 +193,9 @@ export class Rng {
    * const height = rng.normal(170, 10);
    */
   normal(mean = 0, std = 1): number {
-    checkFinite('mean', mean);
-    checkFinite('std', std);
-    if (std < 0) throw new RangeError(`std must be >= 0, received ${show(std)}`);
+    checkFinite(mean, 'mean');
+    checkFinite(std, 'std');
+    if (std < 0) throw new RangeError(`std: expected a number >= 0, received ${showNumber(std)}`);
     return mean + std * this.standardNormal();
   }
 
@@ -211,7 +218,7 @@ export class Rng {
    * const deck = rng.shuffle([1, 2, 3, 4]);
    */
   shuffle<T>(array: readonly T[]): T[] {
-    checkArray('array', array);
+    checkArray(array, 'array');
     return this.shuffleInPlace(array.slice());
   }
 
@@ -223,7 +230,7 @@ export class Rng {
    * const order = rng.shuffleInPlace([0, 1, 2, 3]);
    */
   shuffleInPlace<T>(array: T[]): T[] {
-    checkArray('array', array);
+    checkArray(array, 'array');
     for (let i = array.length - 1; i > 0; i--) {
       const j = this.below(i + 1);
       const tmp = array[i] as T;
@@ -240,7 +247,7 @@ export class Rng {
    * const order = rng.permutation(10);
    */
   permutation(n: number): number[] {
-    checkInteger('n', n, 0);
+    checkCount(n, 'n');
     const order = Array.from({ length: n }, (_, i) => i);
     return this.shuffleInPlace(order);
   }
@@ -252,9 +259,11 @@ export class Rng {
    * const color = rng.choice(['red', 'green', 'blue']);
    */
   choice<T>(array: readonly T[]): T {
-    checkArray('array', array);
+    checkArray(array, 'array');
     if (array.length === 0)
-      throw new RangeError('choice(array) needs a non-empty array, received an array of length 0');
+      throw new RangeError(
+        'choice(array): expected a non-empty array, received an array of length 0',
+      );
     return array[this.below(array.length)] as T;
   }
 
@@ -392,21 +401,28 @@ export class Rng {
    */
   setState(state: RngState): void {
     if (typeof state !== 'object' || state === null) {
-      throw new TypeError(`state must be an object from getState(), received ${show(state)}`);
+      throw new TypeError(`state: expected an object from getState(), received ${describe(state)}`);
     }
     const { algorithm, state: words } = state as { algorithm?: unknown; state?: unknown };
     if (algorithm !== 'xoshiro128**') {
-      throw new RangeError(`state.algorithm must be "xoshiro128**", received ${show(algorithm)}`);
+      throw new RangeError(
+        `state.algorithm: expected 'xoshiro128**', received ${describe(algorithm)}`,
+      );
     }
     if (!Array.isArray(words) || words.length !== 4) {
-      throw new TypeError(`state.state must be an array of 4 integers, received ${show(words)}`);
+      throw new TypeError(
+        `state.state: expected an array of 4 integers, received ${describe(words)}`,
+      );
     }
+    checkDense(words, 'state.state');
     (words as unknown[]).forEach((w, i) => {
-      checkInteger(`state.state[${i}]`, w, 0, TWO_POW_32 - 1);
+      checkInteger(w, `state.state[${i}]`, 0, TWO_POW_32 - 1);
     });
     const [a, b, c, d] = words as [number, number, number, number];
     if (a === 0 && b === 0 && c === 0 && d === 0) {
-      throw new RangeError('state.state must not be all zero (xoshiro would output only zeros)');
+      throw new RangeError(
+        'state.state: expected not all zero (xoshiro would output only zeros), received [0, 0, 0, 0]',
+      );
     }
     this.s0 = a | 0;
     this.s1 = b | 0;
@@ -415,10 +431,11 @@ export class Rng {
   }
 }
 
-function checkArray(name: string, value: unknown): asserts value is unknown[] {
+function checkArray(value: unknown, name: string): asserts value is unknown[] {
   if (!Array.isArray(value)) {
-    throw new TypeError(`${name} must be an array, received ${show(value)}`);
+    throw new TypeError(`${name}: expected an array, received ${describe(value)}`);
   }
+  checkDense(value, name);
 }
 
 /**
@@ -428,6 +445,6 @@ function checkArray(name: string, value: unknown): asserts value is unknown[] {
 export function toRng(name: string, seed: Seed | Rng | undefined): Rng {
   if (seed instanceof Rng) return seed;
   if (seed === undefined) return new Rng(0);
-  checkSeed(name, seed);
+  checkSeed(seed, name);
   return new Rng(seed);
 }

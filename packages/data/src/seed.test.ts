@@ -92,16 +92,16 @@ describe('seedState', () => {
 
 describe('checkSeed', () => {
   it('accepts finite numbers and strings', () => {
-    expect(() => checkSeed('seed', 0)).not.toThrow();
-    expect(() => checkSeed('seed', -3.5)).not.toThrow();
-    expect(() => checkSeed('seed', '')).not.toThrow();
+    expect(() => checkSeed(0, 'seed')).not.toThrow();
+    expect(() => checkSeed(-3.5, 'seed')).not.toThrow();
+    expect(() => checkSeed('', 'seed')).not.toThrow();
   });
 
   it('rejects the rest, naming the argument and the value', () => {
-    expect(() => checkSeed('seed', NaN)).toThrow(RangeError);
-    expect(() => checkSeed('seed', Infinity)).toThrow(/seed .*received Infinity/);
-    expect(() => checkSeed('options.seed', null)).toThrow(TypeError);
-    expect(() => checkSeed('options.seed', {})).toThrow(/options\.seed .*received an object/);
-    expect(() => checkSeed('seed', 1n)).toThrow(/received 1n/);
+    expect(() => checkSeed(NaN, 'seed')).toThrow(RangeError);
+    expect(() => checkSeed(Infinity, 'seed')).toThrow(/seed: .*received Infinity/);
+    expect(() => checkSeed(null, 'options.seed')).toThrow(TypeError);
+    expect(() => checkSeed({}, 'options.seed')).toThrow(/options\.seed: .*received an object/);
+    expect(() => checkSeed(1n, 'seed')).toThrow(/received bigint 1/);
   });
 });

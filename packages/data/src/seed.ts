@@ -5,7 +5,7 @@
  * unrelated, never all-zero states. BigInt is fine here: this runs once per
  * generator, never per draw.
  */
-import { show } from './checks.js';
+import { describe, showNumber } from './checks.js';
 
 /** A seed: a finite number, or a string (hashed with 64-bit FNV-1a of its UTF-8). */
 export type Seed = number | string;
@@ -49,13 +49,17 @@ export function seedBits(seed: Seed): bigint {
 }
 
 /** Throws unless `value` is a finite number or a string. */
-export function checkSeed(name: string, value: unknown): asserts value is Seed {
+export function checkSeed(value: unknown, name: string): asserts value is Seed {
   if (typeof value === 'string') return;
   if (typeof value !== 'number') {
-    throw new TypeError(`${name} must be a finite number or a string, received ${show(value)}`);
+    throw new TypeError(
+      `${name}: expected a finite number or a string, received ${describe(value)}`,
+    );
   }
   if (!Number.isFinite(value)) {
-    throw new RangeError(`${name} must be a finite number or a string, received ${show(value)}`);
+    throw new RangeError(
+      `${name}: expected a finite number or a string, received ${showNumber(value)}`,
+    );
   }
 }
 

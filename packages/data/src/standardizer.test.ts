@@ -66,13 +66,31 @@ describe('Standardizer', () => {
     expect(s.isFitted).toBe(false);
     expect(() => s.transform([[1]])).toThrow(/call fit\(x\) first/);
     expect(() => s.fit([])).toThrow(/at least one row/);
-    expect(() => s.fit([[1, 2], [3]])).toThrow(/x\[1\] must have 2 features, received 1/);
-    expect(() => s.fit([[1, NaN]])).toThrow(/x\[0\]\[1\] must be a finite number, received NaN/);
+    expect(() => s.fit([[1, 2], [3]])).toThrow(/x\[1\]: expected 2 features, received 1/);
+    expect(() => s.fit([[1, NaN]])).toThrow(/x\[0\]\[1\]: expected a finite number, received NaN/);
     s.fit([[1, 2]]);
-    expect(() => s.transform([[1]])).toThrow(/x\[0\] must have 2 features/);
+    expect(() => s.transform([[1]])).toThrow(/x\[0\]: expected 2 features/);
     expect(() => Standardizer.fromJSON({ mean: [0], std: [-1] })).toThrow(
-      /state\.std\[0\] must be >= 0/,
+      /state\.std\[0\]: expected a number >= 0/,
     );
     expect(() => Standardizer.fromJSON({ mean: [0], std: [1, 2] })).toThrow(RangeError);
+  });
+});
+
+describe('holes in arrays (issue 18)', () => {
+  it('fromJSON and fit reject holes, naming them', () => {
+    const std = [1, 2];
+    // eslint-disable-next-line @typescript-eslint/no-array-delete
+    delete std[1];
+    expect(() => Standardizer.fromJSON({ mean: [0, 0], std })).toThrow(
+      /state\.std\[1\] is missing \(a hole in a sparse array\)/,
+    );
+    expect(() => Standardizer.fromJSON({ mean: new Array<number>(2), std: [1, 1] })).toThrow(
+      /state\.mean\[0\] is missing/,
+    );
+    const rows = [[1], [2], [3]];
+    // eslint-disable-next-line @typescript-eslint/no-array-delete
+    delete rows[1];
+    expect(() => new Standardizer().fit(rows)).toThrow(/x\[1\] is missing/);
   });
 });

@@ -1,4 +1,4 @@
-import { show } from './checks.js';
+import { checkDense, describe, showNumber } from './checks.js';
 
 /** A fitted standardizer's parameters as plain JSON. */
 export interface StandardizerState {
@@ -29,18 +29,19 @@ export class Standardizer {
    */
   static fromJSON(state: StandardizerState): Standardizer {
     if (typeof state !== 'object' || state === null) {
-      throw new TypeError(`state must be { mean, std }, received ${show(state)}`);
+      throw new TypeError(`state: expected { mean, std }, received ${describe(state)}`);
     }
     const { mean, std } = state as { mean?: unknown; std?: unknown };
-    checkVector('state.mean', mean);
-    checkVector('state.std', std);
+    checkVector(mean, 'state.mean');
+    checkVector(std, 'state.std');
     if (mean.length !== std.length) {
       throw new RangeError(
         `state.mean and state.std must have the same length, received ${mean.length} and ${std.length}`,
       );
     }
     std.forEach((s, j) => {
-      if (s < 0) throw new RangeError(`state.std[${j}] must be >= 0, received ${show(s)}`);
+      if (s < 0)
+        throw new RangeError(`state.std[${j}]: expected a number >= 0, received ${showNumber(s)}`);
     });
     const scaler = new Standardizer();
     scaler.fitted = { mean: mean.slice(), std: std.slice() };
@@ -54,9 +55,9 @@ export class Standardizer {
    * scaler.mean; // [2, 20]
    */
   fit(x: readonly (readonly number[])[]): this {
-    const width = checkRows('x', x, undefined);
+    const width = checkRows(x, 'x', undefined);
     if (x.length === 0)
-      throw new RangeError('x must hold at least one row to fit, received 0 rows');
+      throw new RangeError('x: expected at least one row to fit, received 0 rows');
     const n = x.length;
     const mean = new Array<number>(width).fill(0);
     for (const row of x) for (let j = 0; j < width; j++) mean[j]! += row[j]!;
@@ -77,7 +78,7 @@ export class Standardizer {
    */
   transform(x: readonly (readonly number[])[]): number[][] {
     const { mean, std } = this.state('transform');
-    checkRows('x', x, mean.length);
+    checkRows(x, 'x', mean.length);
     return x.map((row) => row.map((v, j) => (v - mean[j]!) / scale(std[j]!)));
   }
 
@@ -99,7 +100,7 @@ export class Standardizer {
    */
   inverseTransform(z: readonly (readonly number[])[]): number[][] {
     const { mean, std } = this.state('inverseTransform');
-    checkRows('z', z, mean.length);
+    checkRows(z, 'z', mean.length);
     return z.map((row) => row.map((v, j) => v * scale(std[j]!) + mean[j]!));
   }
 
@@ -134,28 +135,30 @@ export class Standardizer {
 
 const scale = (s: number) => (s === 0 ? 1 : s);
 
-function checkVector(name: string, value: unknown): asserts value is number[] {
+function checkVector(value: unknown, name: string): asserts value is number[] {
   if (!Array.isArray(value))
-    throw new TypeError(`${name} must be an array of numbers, received ${show(value)}`);
+    throw new TypeError(`${name}: expected an array of numbers, received ${describe(value)}`);
+  checkDense(value, name);
   value.forEach((v: unknown, j) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       throw new (typeof v === 'number' ? RangeError : TypeError)(
-        `${name}[${j}] must be a finite number, received ${show(v)}`,
+        `${name}[${j}]: expected a finite number, received ${typeof v === 'number' ? showNumber(v) : describe(v)}`,
       );
     }
   });
 }
 
 /** Checks rows of finite numbers, all of one width (`width` if given); returns the width. */
-function checkRows(name: string, x: unknown, width: number | undefined): number {
+function checkRows(x: unknown, name: string, width: number | undefined): number {
   if (!Array.isArray(x))
-    throw new TypeError(`${name} must be an array of rows, received ${show(x)}`);
+    throw new TypeError(`${name}: expected an array of rows, received ${describe(x)}`);
+  checkDense(x, name);
   let w = width;
   (x as unknown[]).forEach((row, i) => {
-    checkVector(`${name}[${i}]`, row);
+    checkVector(row, `${name}[${i}]`);
     w ??= row.length;
     if (row.length !== w) {
-      throw new RangeError(`${name}[${i}] must have ${w} features, received ${row.length}`);
+      throw new RangeError(`${name}[${i}]: expected ${w} features, received ${row.length}`);
     }
   });
   return w ?? 0;

@@ -71,7 +71,7 @@ describe('trainTestSplit', () => {
       expect(() => trainTestSplit(data, { testSize })).toThrow(RangeError);
     }
     expect(() => trainTestSplit(data, { testSize: 1 })).toThrow(
-      /options\.testSize must be in \(0, 1\), received 1/,
+      /options\.testSize: expected a number in \(0, 1\), received 1/,
     );
     // @ts-expect-error checking the run-time guard
     expect(() => trainTestSplit(data, { testSize: '0.2' })).toThrow(TypeError);
@@ -79,7 +79,7 @@ describe('trainTestSplit', () => {
       /same length, received 1 rows and 0 targets/,
     );
     // @ts-expect-error checking the run-time guard
-    expect(() => trainTestSplit([1, 2])).toThrow(/data\.x must be an array/);
+    expect(() => trainTestSplit([1, 2])).toThrow(/data\.x: expected an array/);
     expect(() => trainTestSplit(indexed(1), { testSize: 0.5 })).toThrow(
       /leaves no training sample/,
     );

@@ -1,4 +1,4 @@
-import { checkBoolean, checkNumber, checkOptions, show } from './checks.js';
+import { checkBoolean, checkNumber, checkOptions, showNumber } from './checks.js';
 import { checkDataset, pick, type Dataset } from './dataset.js';
 import { Rng, toRng, type Seed } from './rng.js';
 import { checkSeed } from './seed.js';
@@ -40,21 +40,23 @@ export function trainTestSplit<D extends Dataset>(
   data: D,
   options?: TrainTestSplitOptions,
 ): TrainTestSplit<D> {
-  checkDataset('data', data);
-  checkOptions('trainTestSplit(options)', options, ['testSize', 'shuffle', 'seed']);
+  checkDataset(data, 'data');
+  checkOptions(options, 'trainTestSplit(options)', ['testSize', 'shuffle', 'seed']);
   const { testSize = 0.25, shuffle = true, seed } = options ?? {};
-  checkNumber('options.testSize', testSize);
+  checkNumber(testSize, 'options.testSize');
   if (!(testSize > 0 && testSize < 1)) {
-    throw new RangeError(`options.testSize must be in (0, 1), received ${show(testSize)}`);
+    throw new RangeError(
+      `options.testSize: expected a number in (0, 1), received ${showNumber(testSize)}`,
+    );
   }
-  checkBoolean('options.shuffle', shuffle);
-  if (seed !== undefined && !(seed instanceof Rng)) checkSeed('options.seed', seed);
+  checkBoolean(shuffle, 'options.shuffle');
+  if (seed !== undefined && !(seed instanceof Rng)) checkSeed(seed, 'options.seed');
   const n = data.x.length;
   const nTest = Math.ceil(testSize * n);
   const nTrain = n - nTest;
   if (n > 0 && nTrain === 0) {
     throw new RangeError(
-      `options.testSize ${show(testSize)} leaves no training sample out of ${n}; use a smaller testSize or more samples`,
+      `options.testSize ${showNumber(testSize)} leaves no training sample out of ${n}; use a smaller testSize or more samples`,
     );
   }
   let trainIndices: number[];

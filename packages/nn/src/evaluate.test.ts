@@ -37,3 +37,27 @@ describe('evaluate', () => {
     expect(multi.accuracy).toBe(1); // argmax 0, 1, 0, 1
   });
 });
+
+describe('evaluate without a loss (issue 18)', () => {
+  it('returns the accuracy only, and never calls a loss', () => {
+    const model = new Linear(2, 1);
+    model.loadStateDict({ weight: [[1, -1]], bias: [0] });
+    // scores 1, −3, 0.5: right, right, wrong
+    const result = evaluate({
+      model,
+      data: {
+        x: [
+          [2, 1],
+          [0, 3],
+          [1, 0.5],
+        ],
+        y: [1, -1, -1],
+      },
+    });
+    expect(result).toEqual({ accuracy: 2 / 3 });
+    expect('loss' in result).toBe(false);
+    expect(() => evaluate({ model, data: { x: [[1, 1]], y: [1] }, loss: 3 as never })).toThrow(
+      /evaluate\(options\.loss\): expected a function/,
+    );
+  });
+});

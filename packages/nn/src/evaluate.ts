@@ -5,11 +5,10 @@ import { callLoss } from './call-loss.js';
 import { checkData, resolveForward, type Dataset, type FitLoss } from './fit.js';
 import type { Model } from './module.js';
 
-export interface EvaluateOptions {
-  model?: Model;
-  forward?: (x: readonly number[]) => Value | readonly Value[];
+interface EvaluateOptionsBase {
   data: Dataset;
-  loss: FitLoss;
+  /** The loss over all samples; leave it out when only the accuracy is wanted. */
+  loss?: FitLoss;
   /**
    * Whether a sample's outputs count as right. Default: with one output,
    * (output > 0) === (target > 0), which fits ±1 labels with scores and 0/1 labels
@@ -17,6 +16,13 @@ export interface EvaluateOptions {
    */
   isCorrect?: (outputs: readonly number[], target: number) => boolean;
 }
+
+/** `evaluate`'s options: exactly one of `model` or `forward`, the data, and optionally a loss. */
+export type EvaluateOptions = EvaluateOptionsBase &
+  (
+    | { model: Model; forward?: never }
+    | { model?: never; forward: (x: readonly number[]) => Value | readonly Value[] }
+  );
 
 export interface Evaluation {
   /** The loss over all samples, in one call of `loss`. */
@@ -34,18 +40,21 @@ function defaultIsCorrect(outputs: readonly number[], target: number): boolean {
 }
 
 /**
- * Loss and accuracy over a data set, without building a graph (under `noGrad`).
+ * Loss and accuracy over a data set, without building a graph (under `noGrad`);
+ * without `loss`, the accuracy only.
  *
  * @example
  * const { loss, accuracy } = evaluate({ model, data: { x, y }, loss: hinge });
- * console.log(`${(accuracy * 100).toFixed(0)}%`);
+ * const { accuracy: test } = evaluate({ model, data: testSet });
  */
-export function evaluate(options: EvaluateOptions): Evaluation {
+export function evaluate(options: EvaluateOptions & { loss: FitLoss }): Evaluation;
+export function evaluate(options: EvaluateOptions): Pick<Evaluation, 'accuracy'>;
+export function evaluate(options: EvaluateOptions): Pick<Evaluation, 'accuracy'> | Evaluation {
   const o = checkOptions(options, 'evaluate(options)');
   checkKnownKeys(o, 'evaluate(options)', ['model', 'forward', 'data', 'loss', 'isCorrect']);
   const { forward, nin } = resolveForward(o, 'evaluate');
   const data = checkData(o.data, 'evaluate', nin);
-  if (typeof o.loss !== 'function')
+  if (o.loss !== undefined && typeof o.loss !== 'function')
     throw new TypeError(
       `evaluate(options.loss): expected a function, received ${describe(o.loss)}`,
     );
@@ -60,7 +69,6 @@ export function evaluate(options: EvaluateOptions): Evaluation {
   }
   return noGrad(() => {
     const outputs = data.x.map((x) => forward(x));
-    const l = callLoss(o.loss as FitLoss, outputs, data.y.slice(), 'evaluate');
     let correct = 0;
     outputs.forEach((out, i) => {
       if (
@@ -71,6 +79,9 @@ export function evaluate(options: EvaluateOptions): Evaluation {
       )
         correct++;
     });
-    return { loss: l.data, accuracy: correct / outputs.length };
+    const accuracy = correct / outputs.length;
+    if (o.loss === undefined) return { accuracy };
+    const l = callLoss(o.loss as FitLoss, outputs, data.y.slice(), 'evaluate');
+    return { loss: l.data, accuracy };
   });
 }

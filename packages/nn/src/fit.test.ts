@@ -263,9 +263,16 @@ describe('fit and evaluate', () => {
     expect(() => fit({ ...base, data: { x: [[1, 2]], y: [1] } })).toThrow(
       /length 1.*received length 2/,
     );
+    // Both model and forward, or neither: the types reject them (issue 18), and so does fit.
+    // @ts-expect-error -- both
     expect(() => fit({ ...base, forward: (x: readonly number[]) => model.forward(x) })).toThrow(
       /exactly one/,
     );
+    const { model: _model, ...neither } = base;
+    // @ts-expect-error -- neither
+    expect(() => fit(neither)).toThrow(/exactly one of options\.model or options\.forward/);
+    // @ts-expect-error -- neither, under compile
+    expect(() => fit({ ...neither, compile: true })).toThrow(/exactly one/);
     expect(() => fit({ ...base, lr: 0.1 } as never)).toThrow(/unknown option 'lr'/);
     const before = model.parameters().map((p) => p.data);
     expect(() => fit({ ...base, data: { x: [[1e200]], y: [0] } })).toThrow(
@@ -335,7 +342,7 @@ describe('fit checks everything before the first update', () => {
       [
         { x: [[2], ['5' as never]], y: [17, 32] },
         TypeError,
-        /data\.x\[1\]\[0\]\): expected a number, received "5"/,
+        /data\.x\[1\]\[0\]\): expected a number, received string "5"/,
       ],
       [
         { x: [[2], [5]], y: [17, Number.NaN] },
@@ -753,7 +760,7 @@ describe('fit with compile', () => {
       epochs: 1,
     };
     expect(() => fit({ ...base, compile: 'fast' as never })).toThrow(
-      /fit\(options\.compile\): expected true, false, 'auto', 'codegen' or 'interpreter', received "fast"/,
+      /fit\(options\.compile\): expected true, false, 'auto', 'codegen' or 'interpreter', received string "fast"/,
     );
     expect(() => fit({ ...base, compile: 1 as never })).toThrow(TypeError);
     expect(() =>

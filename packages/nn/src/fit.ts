@@ -4,7 +4,15 @@
  * shared with `evaluate` (evaluate.ts); the compiled update is in fit-compiled.ts.
  */
 import { Value, type CompileMode } from '@ag/core';
-import { checkInteger, checkKnownKeys, checkOptions, describe } from './argument-checks.js';
+import {
+  checkDense,
+  checkInteger,
+  checkKnownKeys,
+  checkNonNegative,
+  checkOptions,
+  describe,
+  holeError,
+} from './argument-checks.js';
 import type { Model } from './module.js';
 import { checkRandom, DEFAULT_SEED, draw, seededRandom, type Random } from './random.js';
 import type { Schedule } from './schedules.js';
@@ -83,8 +91,6 @@ export interface EpochInfo {
 }
 
 interface FitOptionsBase {
-  /** The model (its `forward` and `parameters`); or give `forward` (and `parameters`) instead. */
-  model?: Model;
   /** Parameters of `forward` whose gradients are zeroed before each update along with the optimizer's. */
   parameters?: readonly Value[];
   data: Dataset;
@@ -104,14 +110,20 @@ interface FitOptionsBase {
   onEpoch?: (info: EpochInfo) => void;
 }
 
+/**
+ * Exactly one of `model` (its `forward` and `parameters`) or `forward` (a
+ * function of one sample, with `parameters` if it has any): the types reject
+ * both and neither, as `fit` does at run time.
+ */
+export type ModelOrForward<F> = { model: Model; forward?: never } | { model?: never; forward: F };
+
 /** `fit` building the graph afresh at every update (the default). */
-export interface FitOptions extends FitOptionsBase {
-  /** A forward function for one sample, instead of `model`. */
-  forward?: (x: readonly number[]) => Value | readonly Value[];
-  loss: FitLoss;
-  /** Off by default; see {@link CompiledFitOptions}. */
-  compile?: false;
-}
+export type FitOptions = FitOptionsBase &
+  ModelOrForward<(x: readonly number[]) => Value | readonly Value[]> & {
+    loss: FitLoss;
+    /** Off by default; see {@link CompiledFitOptions}. */
+    compile?: false;
+  };
 
 /**
  * A loss that also accepts its targets as `Value`s: under `compile` they are the
@@ -124,21 +136,21 @@ export type CompiledFitLoss = (outputs: Value[][], targets: (number | Value)[]) 
  * `@ag/core`) and replayed at every update: the same numbers as eager `fit`, bit
  * for bit, without building a graph per update.
  */
-export interface CompiledFitOptions extends FitOptionsBase {
-  /** A forward function for one sample, instead of `model`; under `compile` it receives `Value`s. */
-  forward?: (x: readonly (number | Value)[]) => Value | readonly Value[];
-  loss: CompiledFitLoss;
-  /**
-   * `true` or `'auto'`: generated code where allowed, else the interpreter;
-   * `'codegen'` or `'interpreter'` force one; `false`: eager. The forward pass
-   * and the loss must not branch on `.data` (`compile` checks, and throws).
-   * In `online` mode, with this package's `SGD` without momentum or weight
-   * decay, moving exactly the leaves the loss trains, no `schedule` and no
-   * `onStep`, each pass runs fused (`descend` of `@ag/core`: `step()` is not
-   * called), with the same numbers; see `FitResult.fusedEpochs`.
-   */
-  compile: boolean | CompileMode;
-}
+export type CompiledFitOptions = FitOptionsBase &
+  /** Under `compile` a `forward` function receives `Value`s. */
+  ModelOrForward<(x: readonly (number | Value)[]) => Value | readonly Value[]> & {
+    loss: CompiledFitLoss;
+    /**
+     * `true` or `'auto'`: generated code where allowed, else the interpreter;
+     * `'codegen'` or `'interpreter'` force one; `false`: eager. The forward pass
+     * and the loss must not branch on `.data` (`compile` checks, and throws).
+     * In `online` mode, with this package's `SGD` without momentum or weight
+     * decay, moving exactly the leaves the loss trains, no `schedule` and no
+     * `onStep`, each pass runs fused (`descend` of `@ag/core`: `step()` is not
+     * called), with the same numbers; see `FitResult.fusedEpochs`.
+     */
+    compile: boolean | CompileMode;
+  };
 
 export interface FitResult {
   /**
@@ -217,6 +229,8 @@ export function resolveForward(o: Record<string, unknown>, fn: string): Forward 
     f = forward as typeof f;
   }
   if (parameters !== undefined) {
+    if (Array.isArray(parameters))
+      checkDense(parameters, `${fn}(options.parameters)`, 'parameters');
     if (!Array.isArray(parameters) || !parameters.every((p) => p instanceof Value)) {
       throw new TypeError(
         `${fn}(options.parameters): expected an array of Values, received ${describe(parameters)}`,
@@ -268,6 +282,8 @@ export function checkData(data: unknown, fn: string, nin: number | undefined): D
   }
   if (x.length === 0)
     throw new RangeError(`${fn}(options.data): expected at least one sample, received 0`);
+  checkDense(x, `${fn}(options.data)`, 'data.x');
+  checkDense(y, `${fn}(options.data)`, 'data.y');
   let width = 0;
   for (let i = 0; i < x.length; i++) {
     const row: unknown = x[i];
@@ -289,6 +305,8 @@ export function checkData(data: unknown, fn: string, nin: number | undefined): D
     }
     for (let j = 0; j < width; j++) {
       const v: unknown = row[j];
+      if (typeof v !== 'number' && !(j in row))
+        throw holeError(`${fn}(options.data)`, `data.x[${i}]`, j);
       if (typeof v !== 'number')
         throw new TypeError(
           `${fn}(options.data.x[${i}][${j}]): expected a number, received ${describe(v)}`,
@@ -318,7 +336,7 @@ function batchSizeOf(mode: unknown, n: number): number {
     const b = mode.batchSize;
     if (typeof b !== 'number' || !Number.isInteger(b) || b < 1 || b > n) {
       throw new RangeError(
-        `fit(options.mode.batchSize): expected an integer in [1, ${n}] (the data size), received ${describe(b)}`,
+        `fit(options.mode.batchSize): expected an integer in [1, ${n}] (the data size), received ${typeof b === 'number' ? b : describe(b)}`,
       );
     }
     return b;
@@ -349,7 +367,7 @@ function checkSchedule(schedule: Schedule, totalSteps: number): void {
   for (let k = 0; k < totalSteps; k++) {
     const lr: unknown = schedule(k);
     if (typeof lr === 'number' && lr > 0 && lr < Infinity) continue;
-    const why = `schedule(${k}) returned ${describe(lr)}; expected a positive finite learning rate for every step k < ${totalSteps}`;
+    const why = `schedule(${k}) returned ${typeof lr === 'number' ? lr : describe(lr)}; expected a positive finite learning rate for every step k < ${totalSteps}`;
     throw typeof lr === 'number'
       ? new RangeError(`fit(options.schedule): ${why}`)
       : new TypeError(`fit(options.schedule): ${why}`);
@@ -378,7 +396,7 @@ function fusable(optimizer: Steppable, trained: ReadonlySet<Value>): boolean {
   )
     return false;
   const sgd = optimizer as SGD;
-  if (sgd.momentum !== 0 || sgd.weightDecay !== 0) return false;
+  if (sgd.grouped || sgd.momentum !== 0 || sgd.weightDecay !== 0) return false;
   // The optimizer's parameters are distinct: counting the trained ones it moves suffices.
   let moved = 0;
   for (const p of sgd.params) {
@@ -417,8 +435,75 @@ function eagerUpdate(forward: Forward['forward'], loss: FitLoss, data: Dataset):
 export function fit(options: FitOptions): FitResult;
 export function fit(options: CompiledFitOptions): FitResult;
 export function fit(options: FitOptions | CompiledFitOptions): FitResult {
-  const o = checkOptions(options, 'fit(options)');
-  checkKnownKeys(o, 'fit(options)', FIT_KEYS);
+  const run = training(checkOptions(options, 'fit(options)'), 'fit(options)', FIT_KEYS);
+  let r = run.next();
+  while (r.done !== true) r = run.next();
+  return r.value;
+}
+
+/** `fitAsync`'s options: `fit`'s, an `AbortSignal` and how long to run between yields. */
+export type FitAsyncOptions = (FitOptions | CompiledFitOptions) & {
+  /** Aborting it stops training before the next update; the Promise rejects with its reason. */
+  signal?: AbortSignal;
+  /** Milliseconds of training between yields to the event loop (default 16: one frame). */
+  yieldEveryMs?: number;
+};
+
+/**
+ * `fit`, returning a Promise: the same training, bit for bit (the same loop,
+ * driven asynchronously), that yields to the event loop every `yieldEveryMs`
+ * so a page stays responsive. Aborting `signal` stops it before the next update
+ * and rejects with `signal.reason` (an `AbortError` unless given another); the
+ * parameters and the optimizer are then as of the last completed update.
+ *
+ * @example
+ * const controller = new AbortController();
+ * const { history } = await fitAsync({ model, data, loss: mse, optimizer, epochs: 500, signal: controller.signal });
+ */
+export async function fitAsync(options: FitAsyncOptions): Promise<FitResult> {
+  const o = checkOptions(options, 'fitAsync(options)');
+  const { signal, yieldEveryMs, ...rest } = o;
+  if (
+    signal !== undefined &&
+    (typeof signal !== 'object' ||
+      signal === null ||
+      typeof (signal as AbortSignal).throwIfAborted !== 'function')
+  )
+    throw new TypeError(
+      `fitAsync(options.signal): expected an AbortSignal, received ${describe(signal)}`,
+    );
+  const every =
+    yieldEveryMs === undefined
+      ? 16
+      : checkNonNegative(yieldEveryMs, 'fitAsync(options.yieldEveryMs)');
+  const abort = signal as AbortSignal | undefined;
+  abort?.throwIfAborted();
+  const run = training(rest, 'fitAsync(options)', [...FIT_KEYS, 'signal', 'yieldEveryMs']);
+  let deadline = performance.now() + every;
+  for (;;) {
+    const r = run.next();
+    if (r.done === true) return r.value;
+    if (performance.now() >= deadline) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      deadline = performance.now() + every;
+    }
+    abort?.throwIfAborted();
+  }
+}
+
+/**
+ * The training loop as a generator, shared by `fit` (driven synchronously) and
+ * `fitAsync` (driven between yields to the event loop): it checks everything on
+ * the first `next()`, then yields after every update (and every fused pass),
+ * and returns the result. Whoever stops driving it leaves the parameters as of
+ * the last completed update.
+ */
+function* training(
+  o: Record<string, unknown>,
+  where: string,
+  keys: readonly string[],
+): Generator<void, FitResult, void> {
+  checkKnownKeys(o, where, keys);
   const { forward, parameters, nin } = resolveForward(o, 'fit');
   const data = checkData(o.data, 'fit', nin);
   if (typeof o.loss !== 'function')
@@ -508,6 +593,7 @@ export function fit(options: FitOptions | CompiledFitOptions): FitResult {
         globalStep += n;
         (optimizer as SGD).stepCount += n;
         fusedEpochs++;
+        yield;
       } catch (error) {
         // A non-finite step: the fused pass changed nothing; the pass below
         // takes the same steps one by one and stops where SGD.step throws.
@@ -540,6 +626,7 @@ export function fit(options: FitOptions | CompiledFitOptions): FitResult {
         stop,
       });
       if (stopped) break;
+      yield;
     }
     history.push(weighted / seen);
     // An epoch whose last update called stop() still completed: it is reported.

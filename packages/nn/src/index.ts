@@ -6,6 +6,7 @@
  */
 export { seededRandom, DEFAULT_SEED, type Random } from './random.js';
 export { ACTIVATIONS, type Activation } from './activation.js';
+export { MAX_PARAMETERS } from './argument-checks.js';
 export { INIT_SCHEMES, type InitScheme } from './init.js';
 export {
   Module,
@@ -33,9 +34,15 @@ export {
   type Reduction,
   type Scalar,
 } from './losses.js';
-export { Optimizer, type OptimizerState } from './optimizers/optimizer.js';
-export { SGD, type SGDOptions, type SGDState } from './optimizers/sgd.js';
-export { Adam, AdamW, type AdamOptions, type AdamState } from './optimizers/adam.js';
+export { Optimizer, type OptimizerState, type ParamGroup } from './optimizers/optimizer.js';
+export { SGD, type SGDGroupState, type SGDOptions, type SGDState } from './optimizers/sgd.js';
+export {
+  Adam,
+  AdamW,
+  type AdamGroupState,
+  type AdamOptions,
+  type AdamState,
+} from './optimizers/adam.js';
 export { LBFGS, type LBFGSOptions, type Closure } from './optimizers/lbfgs.js';
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip-grad.js';
 export {
@@ -52,6 +59,8 @@ export {
 } from './schedules.js';
 export {
   fit,
+  fitAsync,
+  type FitAsyncOptions,
   type Dataset,
   type EpochInfo,
   type FitLoss,

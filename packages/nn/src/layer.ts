@@ -1,7 +1,12 @@
 /** `Layer`: `nout` neurons reading the same input. */
 import type { Value } from '@ag/core';
 import { checkActivation, type Activation } from './activation.js';
-import { checkInteger, checkKnownKeys, checkOptions } from './argument-checks.js';
+import {
+  checkInteger,
+  checkKnownKeys,
+  checkOptions,
+  checkParameterCount,
+} from './argument-checks.js';
 import type { InitScheme } from './init.js';
 import { asInputValues, checkInput, Module, type ModuleEntry } from './module.js';
 import { Neuron, resolveInit } from './neuron.js';
@@ -37,6 +42,7 @@ export class Layer extends Module {
       o.activation === undefined
         ? 'relu'
         : checkActivation(o.activation, 'new Layer(options.activation)');
+    checkParameterCount((nin + 1) * nout, 'new Layer(nin, nout)', `(${nin} + 1) × ${nout}`);
     const { init, random } = resolveInit(o, 'new Layer');
     this.neurons = [];
     for (let i = 0; i < nout; i++) {
@@ -81,6 +87,16 @@ export class Layer extends Module {
     const out: Value[] = [];
     for (let i = 0; i < neurons.length; i++) out.push((neurons[i] as Neuron).apply(x));
     return out;
+  }
+
+  /**
+   * The forward pass on numbers, to numbers, without a graph (see {@link Module.predict}).
+   *
+   * @example
+   * const ys = new Layer(2, 3).predict([1, -1]); // three numbers
+   */
+  override predict(x: readonly number[]): number[] {
+    return super.predict(x) as number[];
   }
 
   override toString(): string {

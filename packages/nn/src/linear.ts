@@ -4,7 +4,12 @@
  * c = bias[0].
  */
 import { affine, Value } from '@ag/core';
-import { checkInteger, checkKnownKeys, checkOptions } from './argument-checks.js';
+import {
+  checkInteger,
+  checkKnownKeys,
+  checkOptions,
+  checkParameterCount,
+} from './argument-checks.js';
 import { drawWeight, initBound, type InitScheme } from './init.js';
 import { asInputValues, checkInput, Module, type ModuleEntry } from './module.js';
 import { resolveInit } from './neuron.js';
@@ -31,12 +36,13 @@ export class Linear extends Module {
    * const model = new Linear(1, 1); // y = m·x + c
    * model.loadStateDict({ weight: [[0]], bias: [5] }); // m = 0, c = 5
    */
-  constructor(nin = 1, nout = 1, options?: LinearOptions) {
+  constructor(nin: number, nout: number, options?: LinearOptions) {
     super();
     checkInteger(nin, 'new Linear(nin)', 1);
     checkInteger(nout, 'new Linear(nin, nout)', 1);
     const o = checkOptions(options, 'new Linear(nin, nout, options)');
     checkKnownKeys(o, 'new Linear(nin, nout, options)', ['init', 'random']);
+    checkParameterCount((nin + 1) * nout, 'new Linear(nin, nout)', `(${nin} + 1) × ${nout}`);
     const { init, random } = resolveInit(o, 'new Linear');
     const bound = initBound(init, nin, nout);
     const weight: (readonly Value[])[] = [];
@@ -84,6 +90,16 @@ export class Linear extends Module {
     const out: Value[] = [];
     for (let o = 0; o < rows.length; o++) out.push(affine(rows[o] as readonly Value[], xs));
     return out;
+  }
+
+  /**
+   * The forward pass on numbers, to numbers, without a graph (see {@link Module.predict}).
+   *
+   * @example
+   * const [y] = new Linear(1, 1).predict([2]); // m·2 + c
+   */
+  override predict(x: readonly number[]): number[] {
+    return super.predict(x) as number[];
   }
 
   override toString(): string {

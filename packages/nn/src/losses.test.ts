@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { compile, Value } from '@ag/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -186,8 +187,8 @@ describe('loss input errors', () => {
   it('bad values and options throw naming the argument', () => {
     expect(() => mse([[1, 2]], [1])).toThrow(/predictions\[0\].*length 2/);
     expect(() => mse(['1'] as never, [1])).toThrow(TypeError);
-    expect(() => mse([1], [1], { reduction: 'none' } as never)).toThrow(
-      /reduction.*'mean' or 'sum'.*"none"/,
+    expect(() => mse([1], [1], { reduction: 'avg' } as never)).toThrow(
+      /reduction.*'mean', 'sum' or 'none'.*"avg"/,
     );
     expect(() => huber([1], [1], { delta: 0 })).toThrow(/delta.*received 0/);
     expect(() => binaryCrossEntropyWithLogits([1], [2])).toThrow(
@@ -224,5 +225,113 @@ describe('huber under compile', () => {
       const d = pd - y;
       expect(p.grad).toBeCloseTo(Math.abs(d) < 0.5 ? d : 0.5 * Math.sign(d), 12);
     }
+  });
+});
+
+describe('binaryCrossEntropyWithLogits at large |z| (issue 18)', () => {
+  it('keeps full relative precision where softplus(z) − y·z cancels', () => {
+    // −log σ(25) = log1p(e⁻²⁵): the exact value, 1.3887943864867583e-11
+    // (e⁻²⁵ = 1.3887943864964021e-11, minus half its square).
+    const exact = 1.3887943864867583e-11;
+    const rel = (a: number) => Math.abs(a - exact) / exact;
+    expect(rel(binaryCrossEntropyWithLogits([25], [1]).data)).toBeLessThan(1e-15);
+    expect(rel(binaryCrossEntropyWithLogits([-25], [0]).data)).toBeLessThan(1e-15);
+    // e⁻⁴⁰ = 4.248354255291589e-18 (log1p(e⁻⁴⁰) equals it to 1e-35): the old form gave 0.
+    expect(binaryCrossEntropyWithLogits([40], [1]).data / 4.248354255291589e-18).toBeCloseTo(1, 15);
+  });
+
+  it('has the gradient σ(z) − y everywhere, at z = 0 included', () => {
+    for (const [z0, y] of [
+      [0, 1],
+      [0, 0],
+      [0, 0.3],
+      [25, 1],
+      [-30, 1],
+    ] as const) {
+      const z = new Value(z0);
+      binaryCrossEntropyWithLogits([z], [y]).backward();
+      expect(z.grad).toBeCloseTo(sigmoid(z0) - y, 15);
+    }
+  });
+});
+
+describe('hinge labels (issue 18)', () => {
+  it("rejects 0/1 labels, saying how to get ±1 (labels: 'pm1')", () => {
+    expect(() => hinge([0.5, -2], [1, 0])).toThrow(RangeError);
+    expect(() => hinge([0.5, -2], [1, 0])).toThrow(/labels\[1\].*-1 or 1.*labels: 'pm1'/);
+    expect(() => hinge([0.5], [2])).toThrow(/labels\[0\]\): expected -1 or 1/);
+    expect(() => hinge([0.5], [NaN])).toThrow(/labels\[0\]\): expected -1 or 1/);
+    expect(() => hinge([0.5], [0.5])).toThrow(RangeError);
+  });
+
+  it('still takes Value labels (compile placeholders) unchecked', () => {
+    // relu(1 − 1·0.25) = 0.75
+    expect(hinge([0.25], [new Value(1)]).data).toBe(0.75);
+  });
+});
+
+interface TorchSoftmaxCase {
+  weight: number[] | null;
+  labelSmoothing: number;
+  reduction: 'mean' | 'sum' | 'none';
+  loss: number | number[];
+  grad: number[][];
+}
+const torchReference = JSON.parse(
+  readFileSync(new URL('./fixtures/torch-reference.json', import.meta.url), 'utf8'),
+) as {
+  softmaxCrossEntropy: { logits: number[][]; targets: number[]; cases: TorchSoftmaxCase[] };
+};
+
+describe('softmaxCrossEntropy weight and labelSmoothing against PyTorch (issue 18)', () => {
+  const { logits, targets, cases } = torchReference.softmaxCrossEntropy;
+  for (const c of cases) {
+    it(`weight ${c.weight === null ? 'none' : 'given'}, ε = ${c.labelSmoothing}, ${c.reduction}`, () => {
+      const z = logits.map((row) => row.map((x) => new Value(x)));
+      const options = {
+        reduction: c.reduction,
+        labelSmoothing: c.labelSmoothing,
+        ...(c.weight === null ? {} : { weight: c.weight }),
+      };
+      const out: Value | Value[] = softmaxCrossEntropy(z, targets, options);
+      const list: Value[] = Array.isArray(out) ? out : [out];
+      const want = Array.isArray(c.loss) ? c.loss : [c.loss];
+      expect(list.length).toBe(want.length);
+      list.forEach((v, i) => expect(v.data).toBeCloseTo(want[i]!, 13));
+      // The gradient of the sum of the returned numbers, as the script takes it.
+      (list.length === 1 ? list[0]! : list.reduce((a, b) => a.add(b))).backward();
+      z.forEach((row, i) => row.forEach((v, j) => expect(v.grad).toBeCloseTo(c.grad[i]![j]!, 13)));
+    });
+  }
+
+  it('rejects bad weights and smoothing', () => {
+    expect(() => softmaxCrossEntropy([[1, 2]], [0], { weight: [1] })).toThrow(
+      /options\.weight\): expected 2 class weights/,
+    );
+    expect(() => softmaxCrossEntropy([[1, 2]], [0], { weight: [1, -1] })).toThrow(RangeError);
+    expect(() => softmaxCrossEntropy([[1, 2]], [0], { labelSmoothing: 1.5 })).toThrow(
+      /labelSmoothing\): expected a number in \[0, 1\]/,
+    );
+    expect(() => softmaxCrossEntropy([[1, 2]], [0], { weight: [0, 1] })).toThrow(
+      /weighted mean needs a positive sum/,
+    );
+  });
+});
+
+describe("reduction: 'none' (issue 18)", () => {
+  it('returns one term per sample, by hand', () => {
+    // (1.5 − 1)² = 0.25, (−2 − 0)² = 4
+    expect(mse([1.5, -2], [1, 0], { reduction: 'none' }).map((v) => v.data)).toEqual([0.25, 4]);
+    expect(mae([1.5, -2], [1, 0], { reduction: 'none' }).map((v) => v.data)).toEqual([0.5, 2]);
+    // |d| = 0.5 < 1: ½·0.25; |d| = 2: 1·(2 − ½)
+    expect(huber([1.5, -2], [1, 0], { reduction: 'none' }).map((v) => v.data)).toEqual([
+      0.125, 1.5,
+    ]);
+    expect(hinge([0.5, 3], [1, -1], { reduction: 'none' }).map((v) => v.data)).toEqual([0.5, 4]);
+    const bce = binaryCrossEntropyWithLogits([0, 0], [1, 0], { reduction: 'none' });
+    bce.forEach((v) => expect(v.data).toBeCloseTo(Math.LN2, 15)); // log 2 each
+    const one = mse([3], [1], { reduction: 'none' });
+    expect(one.length).toBe(1);
+    expect(one[0]!.data).toBe(4);
   });
 });

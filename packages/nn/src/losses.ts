@@ -9,7 +9,7 @@
  */
 import { mul, sub, sum, Value } from '@ag/core';
 import {
-  checkFinite,
+  checkDense,
   checkInRange,
   checkInteger,
   checkKnownKeys,
@@ -23,11 +23,33 @@ export type Scalar = Value | number;
 /** One sample's prediction: a scalar or a model's one-output array. */
 export type Prediction = Scalar | readonly Scalar[];
 
-export type Reduction = 'mean' | 'sum';
+export type Reduction = 'mean' | 'sum' | 'none';
 
 export interface LossOptions {
-  /** `mean` (default) divides the summed terms by n; `sum` keeps the sum. */
+  /**
+   * `mean` (default) divides the summed terms by n; `sum` keeps the sum;
+   * `none` returns the terms, one `Value` per sample (PyTorch's `reduction='none'`).
+   */
   reduction?: Reduction;
+}
+
+/**
+ * What a loss returns for options `O`: `Value[]` for `reduction: 'none'` (the
+ * literal, as written in the call), else one `Value`.
+ */
+export type Reduced<O> = O extends { reduction: 'none' } ? Value[] : Value;
+
+export interface SoftmaxCrossEntropyOptions extends LossOptions {
+  /**
+   * Class weights w (k finite numbers ≥ 0), as PyTorch's `weight`: sample i's
+   * term is multiplied by w[yᵢ] and `mean` divides by Σᵢ w[yᵢ] rather than n.
+   */
+  weight?: readonly number[];
+  /**
+   * ε in [0, 1], as PyTorch's `label_smoothing`: the target is (1 − ε)·one-hot
+   * + ε/k, so the term is (1 − ε)·w[y]·(−log p_y) + (ε/k)·Σ_c w[c]·(−log p_c).
+   */
+  labelSmoothing?: number;
 }
 
 export interface HuberOptions extends LossOptions {
@@ -39,7 +61,7 @@ export interface HuberOptions extends LossOptions {
  * The reduction of a loss's options bag. Checked on every call, so kept cheap:
  * no allocation unless the options are wrong.
  */
-function reductionOf(options: unknown, fn: string, extra?: string): Reduction {
+function reductionOf(options: unknown, fn: string, extras: readonly string[] = []): Reduction {
   if (options === undefined) return 'mean';
   // Messages are built only on the error path.
   if (typeof options !== 'object' || options === null || Array.isArray(options))
@@ -47,17 +69,13 @@ function reductionOf(options: unknown, fn: string, extra?: string): Reduction {
   const o = options as Record<string, unknown>;
   // for…in also walks inherited keys; checkKnownKeys then judges own keys only.
   for (const key in o) {
-    if (key !== 'reduction' && key !== extra)
-      checkKnownKeys(
-        o,
-        `${fn}(options)`,
-        extra === undefined ? ['reduction'] : ['reduction', extra],
-      );
+    if (key !== 'reduction' && !extras.includes(key))
+      checkKnownKeys(o, `${fn}(options)`, ['reduction', ...extras]);
   }
   const r = o.reduction;
-  if (r !== undefined && r !== 'mean' && r !== 'sum') {
+  if (r !== undefined && r !== 'mean' && r !== 'sum' && r !== 'none') {
     throw new RangeError(
-      `${fn}(options.reduction): expected 'mean' or 'sum', received ${describe(r)}`,
+      `${fn}(options.reduction): expected 'mean', 'sum' or 'none', received ${describe(r)}`,
     );
   }
   return r ?? 'mean';
@@ -96,6 +114,8 @@ function checkPair(
   }
   if (predictions.length === 0)
     throw new RangeError(`${fn}: expected at least one sample, received 0`);
+  checkDense(predictions, `${fn}(${pArg})`, pArg);
+  checkDense(targets, `${fn}(${tArg})`, tArg);
   return predictions.length;
 }
 
@@ -103,7 +123,11 @@ function asValue(x: Value | number): Value {
   return x instanceof Value ? x : new Value(x, { requiresGrad: false });
 }
 
-function reduce(terms: Value[], reduction: Reduction): Value {
+function reduce<O>(terms: Value[], reduction: Reduction): Reduced<O> {
+  return (reduction === 'none' ? terms : reduceToOne(terms, reduction)) as Reduced<O>;
+}
+
+function reduceToOne(terms: Value[], reduction: Reduction): Value {
   // One term is its own sum and its own mean (t/1 is t exactly, and so is its
   // gradient): no node is added for it, as in an online step.
   if (terms.length === 1) return terms[0] as Value;
@@ -131,16 +155,16 @@ function difference(
  * const loss = mse([model.forward([2])], [17], { reduction: 'sum' });
  * loss.backward();
  */
-export function mse(
+export function mse<O extends LossOptions = Record<never, never>>(
   predictions: readonly Prediction[],
   targets: readonly Scalar[],
-  options?: LossOptions,
-): Value {
+  options?: O,
+): Reduced<O> {
   const reduction = reductionOf(options, 'mse');
   const n = checkPair(predictions, targets, 'mse');
   const terms: Value[] = [];
   for (let i = 0; i < n; i++) terms.push(difference(predictions, targets, 'mse', i).square());
-  return reduce(terms, reduction);
+  return reduce<O>(terms, reduction);
 }
 
 /**
@@ -150,16 +174,16 @@ export function mse(
  * const loss = mae([p1, p2], [1, 2]);
  * loss.backward();
  */
-export function mae(
+export function mae<O extends LossOptions = Record<never, never>>(
   predictions: readonly Prediction[],
   targets: readonly Scalar[],
-  options?: LossOptions,
-): Value {
+  options?: O,
+): Reduced<O> {
   const reduction = reductionOf(options, 'mae');
   const n = checkPair(predictions, targets, 'mae');
   const terms: Value[] = [];
   for (let i = 0; i < n; i++) terms.push(difference(predictions, targets, 'mae', i).abs());
-  return reduce(terms, reduction);
+  return reduce<O>(terms, reduction);
 }
 
 /**
@@ -170,12 +194,12 @@ export function mae(
  * const loss = huber([p], [3], { delta: 0.5 });
  * loss.backward();
  */
-export function huber(
+export function huber<O extends HuberOptions = Record<never, never>>(
   predictions: readonly Prediction[],
   targets: readonly Scalar[],
-  options?: HuberOptions,
-): Value {
-  const reduction = reductionOf(options, 'huber', 'delta');
+  options?: O,
+): Reduced<O> {
+  const reduction = reductionOf(options, 'huber', ['delta']);
   const d0 = options?.delta;
   const delta = d0 === undefined ? 1 : checkPositive(d0, 'huber(options.delta)');
   const n = checkPair(predictions, targets, 'huber');
@@ -189,49 +213,65 @@ export function huber(
     const q = a.min(delta);
     terms.push(q.square().mul(0.5).add(a.sub(q).mul(delta)));
   }
-  return reduce(terms, reduction);
+  return reduce<O>(terms, reduction);
 }
 
 /**
  * micrograd's SVM max-margin loss: Σ relu(1 − yᵢ·sᵢ) for labels yᵢ ∈ {−1, +1}
  * and scores sᵢ, divided by n for `mean` (micrograd's demo takes the mean).
+ * Any other number label is a RangeError: a 0/1 label (`@ag/data`'s default;
+ * ask for `labels: 'pm1'`) would train to chance without a word.
  *
  * @example
  * const loss = hinge(xs.map((x) => model.forward(x)), ys);
  * loss.backward();
  */
-export function hinge(
+export function hinge<O extends LossOptions = Record<never, never>>(
   scores: readonly Prediction[],
   labels: readonly Scalar[],
-  options?: LossOptions,
-): Value {
+  options?: O,
+): Reduced<O> {
   const reduction = reductionOf(options, 'hinge');
   const n = checkPair(scores, labels, 'hinge', 'scores', 'labels');
   const terms: Value[] = [];
   for (let i = 0; i < n; i++) {
     const s = scalarOf(scores[i], 'hinge', 'scores', i);
     const y = scalarOf(labels[i], 'hinge', 'labels', i);
-    // The message is built only for a bad label: this runs once per sample.
-    if (typeof y === 'number' && !Number.isFinite(y)) checkFinite(y, `hinge(labels[${i}])`);
+    // A 0/1 label would train silently to chance (relu(1 − 0·s) = 1 for every
+    // score): only ±1 passes. The message is built only for a bad label.
+    if (typeof y === 'number' && y !== 1 && y !== -1) badHingeLabel(y, i);
     terms.push(sub(1, mul(y, s)).relu());
   }
-  return reduce(terms, reduction);
+  return reduce<O>(terms, reduction);
+}
+
+function badHingeLabel(y: number, i: number): never {
+  throw new RangeError(
+    `hinge(labels[${i}]): expected -1 or 1, received ${describe(y)}` +
+      (y === 0
+        ? " (0/1 labels train to chance with hinge: map them with y => 2 * y - 1, or ask @ag/data's generators for labels: 'pm1')"
+        : ''),
+  );
 }
 
 /**
  * Binary cross-entropy from logits zᵢ and targets yᵢ ∈ [0, 1]:
- * Σ softplus(zᵢ) − yᵢ·zᵢ (= −y·log σ(z) − (1 − y)·log(1 − σ(z))), computed through
- * the stable softplus so a large |z| never overflows; divided by n for `mean`.
+ * −y·log σ(z) − (1 − y)·log(1 − σ(z)) = (1 − y)·softplus(z) + y·softplus(−z),
+ * summed, divided by n for `mean`. Both terms are ≥ 0, so nothing cancels: the
+ * loss keeps full relative precision at any z (z = 25, y = 1 gives
+ * log1p(e⁻²⁵) = 1.3887943864867583e-11, where softplus(z) − y·z loses five
+ * digits), softplus never overflows, and the gradient σ(z) − y is smooth at 0
+ * (relu(z) − y·z + log1p(e^−|z|) would take relu′(0) = |·|′(0) = 0 there).
  *
  * @example
  * const loss = binaryCrossEntropyWithLogits([z], [1]);
  * loss.backward();
  */
-export function binaryCrossEntropyWithLogits(
+export function binaryCrossEntropyWithLogits<O extends LossOptions = Record<never, never>>(
   logits: readonly Prediction[],
   targets: readonly Scalar[],
-  options?: LossOptions,
-): Value {
+  options?: O,
+): Reduced<O> {
   const fn = 'binaryCrossEntropyWithLogits';
   const reduction = reductionOf(options, fn);
   const n = checkPair(logits, targets, fn, 'logits', 'targets');
@@ -241,9 +281,11 @@ export function binaryCrossEntropyWithLogits(
     const y = scalarOf(targets[i], fn, 'targets', i);
     if (typeof y === 'number' && !(y >= 0 && y <= 1))
       checkInRange(y, `${fn}(targets[${i}])`, 0, 1, false);
-    terms.push(z.softplus().sub(z.mul(y)));
+    // softplus(z) − softplus(−z) = z turns softplus(z) − y·z into the sum below.
+    const notY = typeof y === 'number' ? 1 - y : sub(1, y);
+    terms.push(z.softplus().mul(notY).add(z.neg().softplus().mul(y)));
   }
-  return reduce(terms, reduction);
+  return reduce<O>(terms, reduction);
 }
 
 /**
@@ -256,15 +298,17 @@ export function binaryCrossEntropyWithLogits(
  * const loss = softmaxCrossEntropy([model.forward(x)], [2]); // class 2 of k
  * loss.backward();
  */
-export function softmaxCrossEntropy(
+export function softmaxCrossEntropy<O extends SoftmaxCrossEntropyOptions = Record<never, never>>(
   logits: readonly (readonly Scalar[])[],
   targets: readonly number[],
-  options?: LossOptions,
-): Value {
+  options?: O,
+): Reduced<O> {
   const fn = 'softmaxCrossEntropy';
-  const reduction = reductionOf(options, fn);
+  const reduction = reductionOf(options, fn, ['weight', 'labelSmoothing']);
+  const { weight, smoothing } = softmaxExtras(options, fn);
   const n = checkPair(logits, targets, fn, 'logits', 'targets');
   const terms: Value[] = [];
+  let weightSum = 0;
   for (let i = 0; i < n; i++) {
     const row = logits[i];
     if (!Array.isArray(row) || row.length === 0) {
@@ -272,6 +316,7 @@ export function softmaxCrossEntropy(
         `${fn}(logits[${i}]): expected a non-empty array of k logits, received ${describe(row)}`,
       );
     }
+    checkDense(row, `${fn}(logits)`, `logits[${i}]`);
     const z = row.map((x: unknown, j) => asValue(scalarOf(x as Scalar, fn, `logits[${i}]`, j)));
     const k = z.length;
     if (i > 0 && k !== (logits[0] as readonly Scalar[]).length) {
@@ -294,9 +339,55 @@ export function softmaxCrossEntropy(
     const lse = sum(z.map((v) => v.sub(m).exp()))
       .log()
       .add(m);
-    terms.push(lse.sub(z[c] as Value));
+    if (weight === null && smoothing === 0) {
+      terms.push(lse.sub(z[c] as Value));
+      continue;
+    }
+    if (weight !== null && weight.length !== k)
+      throw new RangeError(
+        `${fn}(options.weight): expected ${k} class weights (one per logit), received ${weight.length}`,
+      );
+    // −log p_c = lse − z_c; PyTorch's (1 − ε)·w[y]·(−log p_y) + (ε/k)·Σ_c w[c]·(−log p_c).
+    const wc = weight === null ? 1 : (weight[c] as number);
+    let term = lse.sub(z[c] as Value).mul((1 - smoothing) * wc);
+    if (smoothing !== 0) {
+      const all = z.map((v, j) => lse.sub(v).mul(weight === null ? 1 : (weight[j] as number)));
+      term = term.add(sum(all).mul(smoothing / k));
+    }
+    terms.push(term);
+    weightSum += wc;
   }
-  return reduce(terms, reduction);
+  // Weighted mean, as PyTorch: divided by Σᵢ w[yᵢ], not by n.
+  if (weight !== null && reduction === 'mean') {
+    if (!(weightSum > 0))
+      throw new RangeError(
+        `${fn}(options.weight): the targets' class weights sum to ${weightSum}; a weighted mean needs a positive sum`,
+      );
+    return (terms.length === 1 ? terms[0]! : sum(terms)).div(weightSum) as Reduced<O>;
+  }
+  return reduce<O>(terms, reduction);
+}
+
+/** `softmaxCrossEntropy`'s class weights (null: none) and label smoothing ε, checked. */
+function softmaxExtras(
+  options: SoftmaxCrossEntropyOptions | undefined,
+  fn: string,
+): { weight: readonly number[] | null; smoothing: number } {
+  const w: unknown = options?.weight;
+  const e: unknown = options?.labelSmoothing;
+  let weight: readonly number[] | null = null;
+  if (w !== undefined) {
+    if (!Array.isArray(w))
+      throw new TypeError(
+        `${fn}(options.weight): expected an array of class weights, received ${describe(w)}`,
+      );
+    checkDense(w, `${fn}(options.weight)`, 'weight');
+    w.forEach((x: unknown, j) => checkNonNegative(x, `${fn}(options.weight[${j}])`));
+    weight = w.slice() as number[];
+  }
+  const smoothing =
+    e === undefined ? 0 : checkInRange(e, `${fn}(options.labelSmoothing)`, 0, 1, false);
+  return { weight, smoothing };
 }
 
 /**
@@ -312,6 +403,7 @@ export function l2Penalty(params: readonly Value[], alpha: number): Value {
       `l2Penalty(params): expected an array of Values, received ${describe(params)}`,
     );
   checkNonNegative(alpha, 'l2Penalty(alpha)');
+  checkDense(params, 'l2Penalty(params)', 'params');
   if (params.length === 0) return new Value(0, { requiresGrad: false });
   const squares: Value[] = [];
   for (let i = 0; i < params.length; i++) {

@@ -96,11 +96,11 @@ describe('MLP', () => {
     expect(() => new Neuron(2).forward([1, 2, 3])).toThrow(/length 2.*received length 3/);
     expect(() => model.forward('abc' as never)).toThrow(TypeError);
     expect(() => model.forward([1, 'a', 3] as never)).toThrow(
-      /MLP\.forward\(x\): expected x\[1\] to be a number or a Value, received "a"/,
+      /MLP\.forward\(x\): expected x\[1\] to be a number or a Value, received string "a"/,
     );
     expect(() => new Layer(2, 2).forward([1, null] as never)).toThrow(/Layer\.forward.*x\[1\]/);
     expect(() => new MLP(2, [3], { activation: 'gelu' as never })).toThrow(
-      /activation.*'relu'.*received "gelu"/,
+      /activation.*'relu'.*received string "gelu"/,
     );
     expect(() => new MLP(2, [3], { outputActivation: 'softmax' as never })).toThrow(
       /outputActivation.*"softmax"/,

@@ -1,7 +1,14 @@
 /** `MLP`: layers in sequence, as micrograd's `MLP(nin, nouts)`. */
 import type { Value } from '@ag/core';
 import { checkActivation, type Activation } from './activation.js';
-import { checkInteger, checkKnownKeys, checkOptions, describe } from './argument-checks.js';
+import {
+  checkDense,
+  checkInteger,
+  checkKnownKeys,
+  checkOptions,
+  checkParameterCount,
+  describe,
+} from './argument-checks.js';
 import type { InitScheme } from './init.js';
 import { Layer } from './layer.js';
 import { asInputValues, checkInput, Module, type ModuleEntry } from './module.js';
@@ -42,6 +49,7 @@ export class MLP extends Module {
         `new MLP(nin, sizes): expected a non-empty array of layer widths, received ${describe(sizes)}`,
       );
     }
+    checkDense(list, 'new MLP(nin, sizes)', 'sizes');
     sizes.forEach((s, i) => checkInteger(s, `new MLP(nin, sizes[${i}])`, 1));
     const o = checkOptions(options, 'new MLP(nin, sizes, options)');
     checkKnownKeys(o, 'new MLP(nin, sizes, options)', [
@@ -53,6 +61,7 @@ export class MLP extends Module {
     const hidden = sizes.length - 1;
     let activations: Activation[];
     if (Array.isArray(o.activation)) {
+      checkDense(o.activation, 'new MLP(options.activation)', 'activation');
       if (o.activation.length !== hidden) {
         throw new RangeError(
           `new MLP(options.activation): expected ${hidden} activations (one per hidden layer), received ${o.activation.length}`,
@@ -73,8 +82,12 @@ export class MLP extends Module {
         ? 'linear'
         : checkActivation(o.outputActivation, 'new MLP(options.outputActivation)'),
     );
-    const { init, random } = resolveInit(o, 'new MLP');
     const widths = [nin, ...sizes];
+    let count = 0;
+    for (let i = 0; i < sizes.length; i++)
+      count += ((widths[i] as number) + 1) * (widths[i + 1] as number);
+    checkParameterCount(count, 'new MLP(nin, sizes)', `[${widths.join(', ')}]`);
+    const { init, random } = resolveInit(o, 'new MLP');
     this.layers = sizes.map(
       (nout, i) =>
         new Layer(widths[i] as number, nout, {
@@ -112,6 +125,16 @@ export class MLP extends Module {
     const layers = this.layers;
     for (let i = 0; i < layers.length; i++) h = (layers[i] as Layer).apply(h);
     return h as Value[];
+  }
+
+  /**
+   * The forward pass on numbers, to numbers, without a graph (see {@link Module.predict}).
+   *
+   * @example
+   * const [score] = new MLP(2, [16, 1]).predict([0.5, -1.2]);
+   */
+  override predict(x: readonly number[]): number[] {
+    return super.predict(x) as number[];
   }
 
   override toString(): string {

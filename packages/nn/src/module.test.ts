@@ -2,7 +2,9 @@ import { Value } from '@ag/core';
 import { describe, expect, it } from 'vitest';
 import { Linear } from './linear.js';
 import { MLP } from './mlp.js';
+import { Layer } from './layer.js';
 import { Module, type ModuleEntry } from './module.js';
+import { Neuron } from './neuron.js';
 import { seededRandom } from './random.js';
 
 describe('stateDict / loadStateDict', () => {
@@ -102,5 +104,67 @@ describe('custom modules', () => {
       'inner.bias': [0],
       shift: [1, 2],
     });
+  });
+});
+
+describe('loadStateDict is atomic when a parameter cannot be written (issue 18)', () => {
+  it('a frozen bias: a TypeError naming it, and the weights are not written either', () => {
+    const model = new Linear(2, 1);
+    Object.freeze(model.bias[0]);
+    const w = model.weight[0]!.map((v) => v.data);
+    expect(() => model.loadStateDict({ weight: [[5, 6]], bias: [7] })).toThrow(TypeError);
+    expect(() => model.loadStateDict({ weight: [[5, 6]], bias: [7] })).toThrow(
+      /'bias\[0\]' cannot be written/,
+    );
+    expect(model.weight[0]!.map((v) => v.data)).toEqual(w);
+    expect(model.bias[0]!.data).toBe(0);
+  });
+
+  it('a read-only data property counts as well', () => {
+    const model = new Linear(1, 2);
+    Object.defineProperty(model.bias[1], 'data', { value: 0, writable: false });
+    expect(() => model.loadStateDict({ weight: [[1], [2]], bias: [3, 4] })).toThrow(
+      /'bias\[1\]' cannot be written/,
+    );
+    expect(model.bias[0]!.data).toBe(0);
+  });
+});
+
+describe('predict: plain numbers in and out, no graph (issue 18)', () => {
+  it('Linear and Neuron by hand', () => {
+    const line = new Linear(1, 1);
+    line.loadStateDict({ weight: [[3]], bias: [2] });
+    expect(line.predict([4])).toEqual([14]); // 3·4 + 2
+    const n = new Neuron(2, { activation: 'relu' });
+    n.loadStateDict({ w: [1, -2], b: 0.5 });
+    expect(n.predict([3, 1])).toBe(1.5); // relu(3 − 2 + 0.5)
+    expect(n.predict([0, 1])).toBe(0); // relu(−1.5)
+  });
+
+  it("Layer and MLP give forward's numbers bit for bit, leaving no gradient behind", () => {
+    const mlp = new MLP(2, [3, 2], { activation: 'tanh', random: seededRandom(4) });
+    const layer = new Layer(2, 3, { activation: 'sigmoid', random: seededRandom(5) });
+    for (const m of [mlp, layer]) {
+      const x = [0.3, -1.7];
+      const want = m.forward(x).map((v) => v.data);
+      const got = m.predict(x);
+      expect(got.length).toBe(want.length);
+      got.forEach((g, i) => expect(Object.is(g, want[i])).toBe(true));
+    }
+    // By hand for the layer's first neuron: σ(w·x + b), b = 0.
+    const [w0, w1] = layer.neurons[0]!.w.map((v) => v.data) as [number, number];
+    expect(layer.predict([0.3, -1.7])[0]).toBeCloseTo(
+      1 / (1 + Math.exp(-(0.3 * w0 - 1.7 * w1))),
+      15,
+    );
+  });
+
+  it('rejects Values, holes and wrong lengths', () => {
+    const line = new Linear(2, 1);
+    expect(() => line.predict([1, new Value(2)] as never)).toThrow(
+      /Linear\.predict\(x\): expected x\[1\] to be a number/,
+    );
+    expect(() => line.predict([1])).toThrow(RangeError);
+    expect(() => line.predict(new Array<number>(2))).toThrow(/x\[0\] is missing/);
   });
 });

@@ -3,8 +3,8 @@
  * losses (as torch.nn): it lists its parameters, zeroes their gradients and
  * saves/loads their numbers.
  */
-import { Value } from '@ag/core';
-import { describe } from './argument-checks.js';
+import { noGrad, Value } from '@ag/core';
+import { checkDense, describe, holeError } from './argument-checks.js';
 
 /** A parameter tensor as a module holds it: a scalar, a vector or a matrix of `Value`s. */
 export type ParameterTensor = Value | readonly Value[] | readonly (readonly Value[])[];
@@ -33,6 +33,32 @@ export abstract class Module {
 
   /** The forward pass. */
   abstract forward(x: readonly (number | Value)[]): Value | Value[];
+
+  /**
+   * The forward pass on plain numbers, to plain numbers: run under `noGrad`,
+   * so no graph is kept; the same numbers as `forward(x)`'s `data`, bit for bit.
+   * Each module narrows the result (`Neuron`: a number; the others: an array).
+   *
+   * @example
+   * const [score] = model.predict([0.5, -1.2]);
+   */
+  predict(x: readonly number[]): number | number[] {
+    const where = `${this.constructor.name}.predict(x)`;
+    if (!Array.isArray(x))
+      throw new TypeError(`${where}: expected an array of numbers, received ${describe(x)}`);
+    for (let i = 0; i < x.length; i++) {
+      const xi: unknown = x[i];
+      if (typeof xi !== 'number') {
+        if (!(i in x)) throw holeError(where, 'x', i);
+        throw new TypeError(`${where}: expected x[${i}] to be a number, received ${describe(xi)}`);
+      }
+    }
+    const out = noGrad(() => this.forward(x));
+    if (out instanceof Value) return out.data;
+    const numbers = new Array<number>(out.length);
+    for (let i = 0; i < out.length; i++) numbers[i] = (out[i] as Value).data;
+    return numbers;
+  }
 
   /**
    * Every tensor under its dotted name, sub-modules included, in a fixed order.
@@ -169,6 +195,12 @@ export abstract class Module {
     const targets: Value[] = [];
     const numbers: number[] = [];
     const take = (v: Value, x: unknown, path: string): void => {
+      // A frozen (Object.freeze) or read-only parameter would throw midway
+      // through the writes below: it is found here, before anything is written.
+      if (!isWritable(v))
+        throw new TypeError(
+          `${where}: '${path}' cannot be written (the parameter Value is frozen or its data read-only)`,
+        );
       if (typeof x !== 'number')
         throw new TypeError(`${where}: '${path}' must be a number, received ${describe(x)}`);
       if (!Number.isFinite(x))
@@ -182,6 +214,7 @@ export abstract class Module {
           `${where}: '${path}' must be an array of length ${vs.length}, received ${describe(x)}`,
         );
       }
+      checkDense(x, where, `'${path}'`);
       vs.forEach((v, i) => take(v, (x as unknown[])[i], `${path}[${i}]`));
     };
     for (const [name, tensor] of tensors) {
@@ -197,11 +230,19 @@ export abstract class Module {
             `${where}: '${name}' must be an array of ${rows.length} rows, received ${describe(x)}`,
           );
         }
+        checkDense(x, where, `'${name}'`);
         rows.forEach((r, i) => row(r, (x as unknown[])[i], `${name}[${i}]`));
       }
     }
     for (let i = 0; i < targets.length; i++) (targets[i] as Value).data = numbers[i] as number;
   }
+}
+
+/** Whether assigning `v.data` succeeds: false for a frozen Value or a read-only `data`. */
+function isWritable(v: Value): boolean {
+  const d = Object.getOwnPropertyDescriptor(v, 'data');
+  if (d === undefined) return Object.isExtensible(v);
+  return 'value' in d ? d.writable === true : d.set !== undefined;
 }
 
 /** Checks a model input: an array of `nin` entries, each a number or a `Value`. */
@@ -220,6 +261,7 @@ export function checkInput(x: unknown, nin: number, where: string): readonly (nu
   for (let i = 0; i < nin; i++) {
     const xi: unknown = x[i];
     if (typeof xi !== 'number' && !(xi instanceof Value)) {
+      if (!(i in x)) throw holeError(where, 'x', i);
       throw new TypeError(
         `${where}: expected x[${i}] to be a number or a Value, received ${describe(xi)}`,
       );

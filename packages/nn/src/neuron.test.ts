@@ -41,7 +41,7 @@ describe('Neuron', () => {
     const n = new Neuron(2);
     expect(() => n.forward(['a', 1] as never)).toThrow(TypeError);
     expect(() => n.forward(['a', 1] as never)).toThrow(
-      /^Neuron\.forward\(x\): expected x\[0\] to be a number or a Value, received "a"$/,
+      /^Neuron\.forward\(x\): expected x\[0\] to be a number or a Value, received string "a"$/,
     );
     expect(() => n.forward([1, null] as never)).toThrow(/^Neuron\.forward\(x\): expected x\[1\]/);
   });

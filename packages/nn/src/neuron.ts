@@ -1,7 +1,12 @@
 /** `Neuron`: act(w·x + b), one `dot` node (plus one activation node). */
 import { affine, Value } from '@ag/core';
 import { activate, checkActivation, type Activation } from './activation.js';
-import { checkInteger, checkKnownKeys, checkOptions } from './argument-checks.js';
+import {
+  checkInteger,
+  checkKnownKeys,
+  checkOptions,
+  checkParameterCount,
+} from './argument-checks.js';
 import { checkInit, drawWeight, initBound, type InitScheme } from './init.js';
 import { checkInput, Module, type ModuleEntry } from './module.js';
 import { checkRandom, seededRandom, type Random } from './random.js';
@@ -60,6 +65,7 @@ export class Neuron extends Module {
         : checkActivation(o.activation, 'new Neuron(options.activation)');
     const fanOut =
       o.fanOut === undefined ? 1 : checkInteger(o.fanOut, 'new Neuron(options.fanOut)', 1);
+    checkParameterCount(nin + 1, 'new Neuron(nin)', `${nin} + 1`);
     const { init, random } = resolveInit(o, 'new Neuron');
     const bound = initBound(init, nin, fanOut);
     const w: Value[] = [];
@@ -103,6 +109,16 @@ export class Neuron extends Module {
    */
   apply(x: readonly (number | Value)[]): Value {
     return activate(affine(this.wb, x), this.activation);
+  }
+
+  /**
+   * The forward pass on numbers, to a number, without a graph (see {@link Module.predict}).
+   *
+   * @example
+   * const y = new Neuron(2).predict([1, -1]); // a number
+   */
+  override predict(x: readonly number[]): number {
+    return super.predict(x) as number;
   }
 
   override toString(): string {

@@ -49,7 +49,7 @@ export function draw(random: Random, where: string): number {
   const u = random();
   if (typeof u !== 'number' || !(u >= 0 && u < 1)) {
     throw new RangeError(
-      `${where}: the random source must return numbers in [0, 1), it returned ${describe(u)}`,
+      `${where}: the random source must return numbers in [0, 1), it returned ${typeof u === 'number' ? u : describe(u)}`,
     );
   }
   return u;

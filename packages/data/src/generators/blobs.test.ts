@@ -54,18 +54,52 @@ describe('blobs', () => {
 
   it('rejects bad centers and stds', () => {
     expect(() => blobs({ centers: 0 })).toThrow(
-      /options\.centers must be a safe integer in \[1, 9007199254740991\], received 0/,
+      /options\.centers: expected a safe integer in \[1, 9007199254740991\], received 0/,
     );
     expect(() => blobs({ centers: [] })).toThrow(TypeError);
     expect(() => blobs({ centers: [[1, 2], [3]] })).toThrow(/options\.centers\[1\]/);
     expect(() => blobs({ centers: [[1, NaN]] })).toThrow(
-      /options\.centers\[0\]\[1\] .*received NaN/,
+      /options\.centers\[0\]\[1\]: .*received NaN/,
     );
     expect(() => blobs({ centers: 2, clusterStd: [1] })).toThrow(/one std per center/);
-    expect(() => blobs({ clusterStd: -1 })).toThrow(/options\.clusterStd .*received -1/);
+    expect(() => blobs({ clusterStd: -1 })).toThrow(/options\.clusterStd: .*received -1/);
     expect(() => blobs({ centerBox: [1, -1] })).toThrow(/options\.centerBox/);
     expect(() => blobs({ centers: 3, labels: 'pm1' })).toThrow(
-      /"pm1" needs exactly 2 classes, received 3/,
+      /'pm1' expects exactly 2 classes, received 3/,
+    );
+  });
+});
+
+describe('holes in arrays (issue 18)', () => {
+  it('blobs rejects holes in centers, a center and clusterStd', () => {
+    const centers = [
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ];
+    // eslint-disable-next-line @typescript-eslint/no-array-delete
+    delete centers[1];
+    expect(() => blobs({ centers })).toThrow(/options\.centers\[1\] is missing/);
+    const row = [0, 0];
+    // eslint-disable-next-line @typescript-eslint/no-array-delete
+    delete row[1];
+    expect(() => blobs({ centers: [[1, 1], row] })).toThrow(
+      /options\.centers\[1\]\[1\] is missing/,
+    );
+    expect(() => blobs({ centers: 2, clusterStd: new Array<number>(2) })).toThrow(
+      /options\.clusterStd\[0\] is missing/,
+    );
+  });
+});
+
+describe('sizes past MAX_LENGTH fail at once (issue 18)', () => {
+  it('samples, centers and features are bounded, and so is their product', () => {
+    expect(() => blobs({ samples: 1e10 })).toThrow(/options\.samples: expected at most 16777216/);
+    expect(() => blobs({ centers: 1e10 })).toThrow(/options\.centers: expected at most 16777216/);
+    expect(() => blobs({ features: 1e9 })).toThrow(/options\.features: expected at most 16777216/);
+    // 2^24 samples × 3 features = 50331648 > 2^25 = 33554432
+    expect(() => blobs({ samples: 2 ** 24, features: 3 })).toThrow(
+      /at most 33554432 numbers.*16777216 × 3/,
     );
   });
 });

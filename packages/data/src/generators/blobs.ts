@@ -1,4 +1,12 @@
-import { checkFinite, checkInteger, checkNonNegative, checkRange, show } from '../checks.js';
+import {
+  checkCount,
+  checkDense,
+  checkFinite,
+  checkNonNegative,
+  checkRange,
+  MAX_LENGTH,
+  describe,
+} from '../checks.js';
 import type { ClassificationDataset } from '../dataset.js';
 import {
   addNoise,
@@ -51,30 +59,32 @@ export function blobs(options?: BlobsOptions): BlobsDataset {
     () => {
       const centers = opts.centers ?? 3;
       if (typeof centers === 'number') {
-        checkInteger('options.centers', centers, 1);
+        checkCount(centers, 'options.centers', 1);
         k = centers;
         features = opts.features ?? 2;
-        checkInteger('options.features', features, 1);
+        checkCount(features, 'options.features', 1);
       } else {
         if (!Array.isArray(centers) || centers.length === 0) {
           throw new TypeError(
-            `options.centers must be a count or a non-empty array of rows, received ${show(centers)}`,
+            `options.centers: expected a count or a non-empty array of rows, received ${describe(centers)}`,
           );
         }
+        checkDense(centers, 'options.centers');
         k = centers.length;
         const first: unknown = centers[0];
         features = Array.isArray(first) ? first.length : 0;
         centers.forEach((row: unknown, j) => {
           if (!Array.isArray(row) || row.length !== features || features === 0) {
             throw new TypeError(
-              `options.centers[${j}] must be an array of ${features || 'one or more'} numbers, received ${show(row)}`,
+              `options.centers[${j}]: expected an array of ${features || 'one or more'} numbers, received ${describe(row)}`,
             );
           }
-          row.forEach((v: unknown, d) => checkFinite(`options.centers[${j}][${d}]`, v));
+          checkDense(row, `options.centers[${j}]`);
+          row.forEach((v: unknown, d) => checkFinite(v, `options.centers[${j}][${d}]`));
         });
         if (opts.features !== undefined && opts.features !== features) {
           throw new RangeError(
-            `options.features must match the centers' ${features} features, received ${show(opts.features)}`,
+            `options.features: expected the centers' ${features} features, received ${describe(opts.features)}`,
           );
         }
       }
@@ -82,17 +92,25 @@ export function blobs(options?: BlobsOptions): BlobsDataset {
       if (Array.isArray(std)) {
         if (std.length !== k) {
           throw new RangeError(
-            `options.clusterStd must hold one std per center (${k}), received ${show(std)}`,
+            `options.clusterStd: expected one std per center (${k}), received ${describe(std)}`,
           );
         }
-        std.forEach((s: unknown, j) => checkNonNegative(`options.clusterStd[${j}]`, s));
+        checkDense(std, 'options.clusterStd');
+        std.forEach((s: unknown, j) => checkNonNegative(s, `options.clusterStd[${j}]`));
         stds = std.slice();
       } else {
-        checkNonNegative('options.clusterStd', std);
+        checkNonNegative(std, 'options.clusterStd');
         stds = new Array<number>(k).fill(std);
       }
+      // samples × features numbers: at most those of MAX_LENGTH rows of two.
+      const samples = opts.samples ?? 100;
+      if (samples * features > 2 * MAX_LENGTH) {
+        throw new RangeError(
+          `options.samples × options.features: expected at most ${2 * MAX_LENGTH} numbers (2^25), received ${samples} × ${features}`,
+        );
+      }
       if (opts.centerBox !== undefined) {
-        checkRange('options.centerBox', opts.centerBox);
+        checkRange(opts.centerBox, 'options.centerBox');
         box = opts.centerBox;
       }
       return k;

@@ -21,7 +21,9 @@ describe('circles', () => {
   it('defaults to factor 0.8 and rejects a factor outside [0, 1)', () => {
     const data = circles({ samples: 4, noise: 0, shuffle: false });
     expect(Math.hypot(...(data.x[3] as [number, number]))).toBeCloseTo(0.8, 14);
-    expect(() => circles({ factor: 1 })).toThrow(/options\.factor must be in \[0, 1\), received 1/);
+    expect(() => circles({ factor: 1 })).toThrow(
+      /options\.factor: expected a number in \[0, 1\), received 1/,
+    );
     expect(() => circles({ factor: -0.1 })).toThrow(RangeError);
     // @ts-expect-error checking the run-time guard
     expect(() => circles({ factor: '0.5' })).toThrow(TypeError);

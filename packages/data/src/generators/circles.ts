@@ -1,4 +1,4 @@
-import { checkNumber, show } from '../checks.js';
+import { checkNumber, showNumber } from '../checks.js';
 import type { ClassificationDataset } from '../dataset.js';
 import {
   addNoise,
@@ -27,9 +27,11 @@ export interface CirclesOptions extends ClassificationOptions {
 export function circles(options?: CirclesOptions): ClassificationDataset {
   const factor = options?.factor ?? 0.8;
   const parsed = parseClassification('circles', options, ['factor'], () => {
-    checkNumber('options.factor', factor);
+    checkNumber(factor, 'options.factor');
     if (!(factor >= 0 && factor < 1)) {
-      throw new RangeError(`options.factor must be in [0, 1), received ${show(factor)}`);
+      throw new RangeError(
+        `options.factor: expected a number in [0, 1), received ${showNumber(factor)}`,
+      );
     }
     return 2;
   });

@@ -72,19 +72,19 @@ describe.each(generators)('%s: shared behaviour', (_name, make) => {
   });
 
   it('rejects bad input, naming the argument and the value, and leaves a given Rng as it was', () => {
-    expect(() => make({ samples: -1 })).toThrow(/options\.samples .*received -1/);
+    expect(() => make({ samples: -1 })).toThrow(/options\.samples: .*received -1/);
     expect(() => make({ samples: 1.5 })).toThrow(RangeError);
     // 2^53 is past the last safe integer; the message names that bound.
     expect(() => make({ samples: 2 ** 53 })).toThrow(
-      'options.samples must be a safe integer in [0, 9007199254740991], received 9007199254740992',
+      'options.samples: expected a safe integer in [0, 9007199254740991], received 9007199254740992',
     );
     expect(() => make({ samples: '5' })).toThrow(TypeError);
-    expect(() => make({ noise: -1 })).toThrow(/options\.noise .*received -1/);
-    expect(() => make({ shuffle: 'yes' })).toThrow(/options\.shuffle .*received "yes"/);
-    expect(() => make({ labels: '+-1' })).toThrow(/options\.labels .*received "\+-1"/);
-    expect(() => make({ seed: NaN })).toThrow(/options\.seed .*received NaN/);
+    expect(() => make({ noise: -1 })).toThrow(/options\.noise: .*received -1/);
+    expect(() => make({ shuffle: 'yes' })).toThrow(/options\.shuffle: .*received string "yes"/);
+    expect(() => make({ labels: '+-1' })).toThrow(/options\.labels: .*received string "\+-1"/);
+    expect(() => make({ seed: NaN })).toThrow(/options\.seed: .*received NaN/);
     expect(() => make({ seed: [1] })).toThrow(TypeError);
-    expect(() => make({ noize: 0.1 })).toThrow(/unknown option "noize"/);
+    expect(() => make({ noize: 0.1 })).toThrow(/unknown option 'noize'/);
     const rng = new Rng(4);
     const before = rng.getState();
     expect(() => make({ seed: rng, samples: -3 })).toThrow(RangeError);
@@ -104,5 +104,15 @@ describe('classification helpers', () => {
     expect(linspace(0, 1, 4, false)).toEqual([0, 0.25, 0.5, 0.75]);
     expect(linspace(2, 3, 1)).toEqual([2]);
     expect(linspace(2, 3, 0)).toEqual([]);
+  });
+});
+
+describe('sizes past MAX_LENGTH fail at once (issue 18)', () => {
+  it('samples and arms above 2^24 are RangeErrors naming the size', () => {
+    expect(() => moons({ samples: 1e10 })).toThrow(RangeError);
+    expect(() => moons({ samples: 2 ** 24 + 1 })).toThrow(
+      /options\.samples: expected at most 16777216.*received 16777217/,
+    );
+    expect(() => spirals({ arms: 1e10 })).toThrow(/options\.arms: expected at most 16777216/);
   });
 });

@@ -45,13 +45,13 @@ export function parseClassification(
   extraKeys: readonly string[],
   checkOwn: () => number,
 ): ParsedClassification & { classes: number } {
-  checkOptions(`${fn}(options)`, options, [...CLASSIFICATION_KEYS, ...extraKeys]);
+  checkOptions(options, `${fn}(options)`, [...CLASSIFICATION_KEYS, ...extraKeys]);
   const { samples = 100, noise = 0, shuffle = true, labels = '01', seed } = options ?? {};
-  checkCount('options.samples', samples);
-  checkNonNegative('options.noise', noise);
-  checkBoolean('options.shuffle', shuffle);
-  checkOneOf('options.labels', labels, ['01', 'pm1'] as const);
-  if (seed !== undefined && !(seed instanceof Rng)) checkSeed('options.seed', seed);
+  checkCount(samples, 'options.samples');
+  checkNonNegative(noise, 'options.noise');
+  checkBoolean(shuffle, 'options.shuffle');
+  checkOneOf(labels, 'options.labels', ['01', 'pm1'] as const);
+  if (seed !== undefined && !(seed instanceof Rng)) checkSeed(seed, 'options.seed');
   const classes = checkOwn();
   checkLabelsFit(labels, classes);
   const root = toRng('options.seed', seed);
@@ -63,7 +63,7 @@ export function parseClassification(
 function checkLabelsFit(labels: LabelFormat, classes: number): void {
   if (labels === 'pm1' && classes !== 2) {
     throw new RangeError(
-      `options.labels "pm1" needs exactly 2 classes, received ${classes} classes; use "01" for class indices`,
+      `options.labels: 'pm1' expects exactly 2 classes, received ${classes} classes; use '01' for class indices`,
     );
   }
 }

@@ -29,8 +29,8 @@ export function linear(
     () => {
       const slope = options?.slope ?? 1;
       const intercept = options?.intercept ?? 0;
-      checkFinite('options.slope', slope);
-      checkFinite('options.intercept', intercept);
+      checkFinite(slope, 'options.slope');
+      checkFinite(intercept, 'options.intercept');
       return { f: (x) => slope * x + intercept, coefficients: { slope, intercept } };
     },
   );

@@ -1,4 +1,4 @@
-import { checkFinite, show } from '../checks.js';
+import { checkDense, checkFinite, describe } from '../checks.js';
 import { regression, type RegressionDataset, type RegressionOptions } from './regression.js';
 
 export interface PolynomialOptions extends RegressionOptions {
@@ -24,10 +24,11 @@ export function polynomial(options?: PolynomialOptions): RegressionDataset<numbe
       const given = options?.coefficients ?? [0, 0, 1];
       if (!Array.isArray(given) || given.length === 0) {
         throw new TypeError(
-          `options.coefficients must be a non-empty array of numbers, received ${show(given)}`,
+          `options.coefficients: expected a non-empty array of numbers, received ${describe(given)}`,
         );
       }
-      given.forEach((v: unknown, k) => checkFinite(`options.coefficients[${k}]`, v));
+      checkDense(given, 'options.coefficients');
+      given.forEach((v: unknown, k) => checkFinite(v, `options.coefficients[${k}]`));
       const coefficients = given.slice();
       const f = (x: number) => {
         let y = 0;

@@ -87,20 +87,24 @@ describe('linear', () => {
   });
 
   it('rejects bad input, naming the argument and the value', () => {
-    expect(() => linear({ samples: -1 })).toThrow(/options\.samples .*received -1/);
+    expect(() => linear({ samples: -1 })).toThrow(/options\.samples: .*received -1/);
     expect(() => linear({ samples: 2.5 })).toThrow(RangeError);
     // @ts-expect-error checking the run-time guard
     expect(() => linear({ samples: '10' })).toThrow(TypeError);
-    expect(() => linear({ noise: -0.1 })).toThrow(/options\.noise .*received -0\.1/);
-    expect(() => linear({ slope: NaN })).toThrow(/options\.slope .*received NaN/);
+    expect(() => linear({ noise: -0.1 })).toThrow(/options\.noise: .*received -0\.1/);
+    expect(() => linear({ slope: NaN })).toThrow(/options\.slope: .*received NaN/);
     // @ts-expect-error checking the run-time guard
-    expect(() => linear({ noiseType: 'normal' })).toThrow(/options\.noiseType .*received "normal"/);
+    expect(() => linear({ noiseType: 'normal' })).toThrow(
+      /options\.noiseType: .*received string "normal"/,
+    );
     expect(() => linear({ xRange: [1, 1] })).toThrow(/options\.xRange/);
-    expect(() => linear({ seed: Infinity })).toThrow(/options\.seed .*received Infinity/);
+    expect(() => linear({ seed: Infinity })).toThrow(/options\.seed: .*received Infinity/);
     // @ts-expect-error checking the run-time guard
-    expect(() => linear({ m: 3 })).toThrow(/unknown option "m"/);
+    expect(() => linear({ m: 3 })).toThrow(/unknown option 'm'/);
     // @ts-expect-error checking the run-time guard
-    expect(() => linear(5)).toThrow(/linear\(options\) must be an options object, received 5/);
+    expect(() => linear(5)).toThrow(
+      /linear\(options\): expected an options object, received number 5/,
+    );
   });
 
   it('leaves a given Rng untouched when the call fails, and advances it when it succeeds', () => {
@@ -140,9 +144,9 @@ describe('polynomial', () => {
   });
 
   it('rejects bad coefficients', () => {
-    expect(() => polynomial({ coefficients: [] })).toThrow(/options\.coefficients .*non-empty/);
+    expect(() => polynomial({ coefficients: [] })).toThrow(/options\.coefficients: .*non-empty/);
     expect(() => polynomial({ coefficients: [1, NaN] })).toThrow(
-      /options\.coefficients\[1\] .*received NaN/,
+      /options\.coefficients\[1\]: .*received NaN/,
     );
   });
 });
@@ -174,6 +178,17 @@ describe('sine', () => {
   });
 
   it('rejects a non-finite frequency', () => {
-    expect(() => sine({ frequency: Infinity })).toThrow(/options\.frequency .*received Infinity/);
+    expect(() => sine({ frequency: Infinity })).toThrow(/options\.frequency: .*received Infinity/);
+  });
+});
+
+describe('holes in arrays (issue 18)', () => {
+  it('polynomial rejects holes in its coefficients', () => {
+    const coefficients = [1, 2, 3];
+    // eslint-disable-next-line @typescript-eslint/no-array-delete
+    delete coefficients[1];
+    expect(() => polynomial({ coefficients })).toThrow(TypeError);
+    expect(() => polynomial({ coefficients })).toThrow(/options\.coefficients\[1\] is missing/);
+    expect(() => polynomial({ xRange: new Array(2) as never })).toThrow(/xRange\[0\] is missing/);
   });
 });

@@ -51,7 +51,7 @@ export function regression<C>(
   defaults: { noiseType: NoiseType; xRange: [number, number] },
   checkOwn: () => { f: (x: number) => number; coefficients: C },
 ): RegressionDataset<C> {
-  checkOptions(`${fn}(options)`, options, [...REGRESSION_KEYS, ...extraKeys]);
+  checkOptions(options, `${fn}(options)`, [...REGRESSION_KEYS, ...extraKeys]);
   const {
     samples = 100,
     noise = 0.1,
@@ -59,11 +59,11 @@ export function regression<C>(
     xRange = defaults.xRange,
     seed,
   } = options ?? {};
-  checkCount('options.samples', samples);
-  checkNonNegative('options.noise', noise);
-  checkOneOf('options.noiseType', noiseType, ['uniform', 'gaussian'] as const);
-  checkRange('options.xRange', xRange);
-  if (seed !== undefined && !(seed instanceof Rng)) checkSeed('options.seed', seed);
+  checkCount(samples, 'options.samples');
+  checkNonNegative(noise, 'options.noise');
+  checkOneOf(noiseType, 'options.noiseType', ['uniform', 'gaussian'] as const);
+  checkRange(xRange, 'options.xRange');
+  if (seed !== undefined && !(seed instanceof Rng)) checkSeed(seed, 'options.seed');
   const { f, coefficients } = checkOwn();
 
   const root = toRng('options.seed', seed);

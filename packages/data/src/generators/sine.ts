@@ -41,10 +41,10 @@ export function sine(options?: SineOptions): RegressionDataset<SineCoefficients>
     { noiseType: 'gaussian', xRange: [0, 1] },
     () => {
       const { amplitude = 1, frequency = 1, phase = 0, offset = 0 } = options ?? {};
-      checkFinite('options.amplitude', amplitude);
-      checkFinite('options.frequency', frequency);
-      checkFinite('options.phase', phase);
-      checkFinite('options.offset', offset);
+      checkFinite(amplitude, 'options.amplitude');
+      checkFinite(frequency, 'options.frequency');
+      checkFinite(phase, 'options.phase');
+      checkFinite(offset, 'options.offset');
       const f = (x: number) => amplitude * Math.sin(2 * Math.PI * frequency * x + phase) + offset;
       return { f, coefficients: { amplitude, frequency, phase, offset } };
     },

@@ -45,8 +45,8 @@ describe('spirals', () => {
   });
 
   it('rejects bad arms and turns', () => {
-    expect(() => spirals({ arms: 0 })).toThrow(/options\.arms .*received 0/);
-    expect(() => spirals({ turns: 0 })).toThrow(/options\.turns .*received 0/);
+    expect(() => spirals({ arms: 0 })).toThrow(/options\.arms: .*received 0/);
+    expect(() => spirals({ turns: 0 })).toThrow(/options\.turns: .*received 0/);
     expect(() => spirals({ arms: 3, labels: 'pm1' })).toThrow(RangeError);
   });
 });

@@ -1,4 +1,4 @@
-import { checkInteger, checkNumber, show } from '../checks.js';
+import { checkCount, checkNumber, showNumber } from '../checks.js';
 import type { ClassificationDataset } from '../dataset.js';
 import {
   addNoise,
@@ -29,10 +29,12 @@ export function spirals(options?: SpiralsOptions): ClassificationDataset {
   const arms = options?.arms ?? 2;
   const turns = options?.turns ?? 1;
   const parsed = parseClassification('spirals', options, ['arms', 'turns'], () => {
-    checkInteger('options.arms', arms, 1);
-    checkNumber('options.turns', turns);
+    checkCount(arms, 'options.arms', 1);
+    checkNumber(turns, 'options.turns');
     if (!(turns > 0) || !Number.isFinite(turns)) {
-      throw new RangeError(`options.turns must be a finite number > 0, received ${show(turns)}`);
+      throw new RangeError(
+        `options.turns: expected a finite number > 0, received ${showNumber(turns)}`,
+      );
     }
     return arms;
   });

@@ -2,6 +2,7 @@
 import type { Value } from '@ag/core';
 import {
   checkBoolean,
+  checkDense,
   checkInRange,
   checkInteger,
   checkKnownKeys,
@@ -9,7 +10,7 @@ import {
   checkOptions,
   describe,
 } from '../argument-checks.js';
-import { Optimizer, paramName, type OptimizerState } from './optimizer.js';
+import { Optimizer, paramName, type OptimizerState, type ParamGroup } from './optimizer.js';
 
 export interface AdamOptions {
   /** Learning rate (default 1e-3). */
@@ -36,6 +37,18 @@ export interface AdamState extends OptimizerState {
   expAvg: number[];
   expAvgSq: number[];
   maxExpAvgSq: number[];
+  /** With parameter groups: each group's size and hyperparameters (its own `lr` if it has one). */
+  paramGroups?: AdamGroupState[];
+}
+
+/** A parameter group as saved: how many parameters it holds and its hyperparameters. */
+export interface AdamGroupState {
+  size: number;
+  lr?: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
 }
 
 interface AdamHyper {
@@ -49,7 +62,9 @@ interface AdamHyper {
 const KEYS = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'];
 
 export class Adam extends Optimizer {
+  /** The defaults (the options), and each group's hyperparameters. */
   #h: AdamHyper;
+  #groups: AdamHyper[];
   #decoupled: boolean;
   #t: number[];
   #m: number[];
@@ -69,10 +84,19 @@ export class Adam extends Optimizer {
    * const optimizer = new Adam(model.parameters(), { lr: 0.01 });
    * optimizer.step();
    */
-  constructor(params: readonly Value[], options?: AdamOptions) {
+  constructor(
+    params: readonly Value[] | readonly ParamGroup<AdamOptions>[],
+    options?: AdamOptions,
+  ) {
     const name = new.target === Adam ? 'Adam' : 'AdamW';
-    super(params, lrOf(options, name), name);
-    this.#h = checkHyper(checkOptions(options, ''), `new ${name}(options`, 0);
+    super(params, lrOf(options, name), name, KEYS);
+    const o = checkOptions(options, '');
+    this.#h = checkHyper(o, `new ${name}(options`, 0);
+    this.#groups = this.groupOptions.map((g, k) =>
+      this.groupCount === 1 && Object.keys(g).length === 0
+        ? this.#h
+        : checkHyper({ ...o, ...g }, `new ${name}(params[${k}]`, 0),
+    );
     this.#decoupled = false;
     const zeros = (): number[] => this.params.map(() => 0);
     this.#t = zeros();
@@ -89,7 +113,21 @@ export class Adam extends Optimizer {
   /** @internal AdamW's switch to decoupled weight decay. */
   protected decouple(weightDecay: number): void {
     this.#decoupled = true;
-    this.#h = { ...this.#h, weightDecay };
+    const h = { ...this.#h, weightDecay };
+    // Groups that set no weightDecay of their own take AdamW's.
+    this.#groups = this.#groups.map((g, k) =>
+      g === this.#h
+        ? h
+        : this.groupOptions[k]?.weightDecay === undefined
+          ? { ...g, weightDecay }
+          : g,
+    );
+    this.#h = h;
+  }
+
+  /** Whether a group's hyperparameters or learning rate differ from the options'. */
+  get grouped(): boolean {
+    return this.groupCount > 1 || this.#groups[0] !== this.#h || this.groupLr(0) !== this.lr;
   }
 
   /** [β₁, β₂]. */
@@ -111,8 +149,8 @@ export class Adam extends Optimizer {
 
   protected compute(next: Float64Array): void {
     const params = this.params;
-    const lr = this.lr;
-    const { beta1, beta2, eps, weightDecay, amsgrad } = this.#h;
+    const groupOf = this.groupOf;
+    const groups = this.#groups;
     const decoupled = this.#decoupled;
     // The state in use stays untouched until commit(); the new one goes to the spare.
     const t0 = this.#t;
@@ -133,6 +171,9 @@ export class Adam extends Optimizer {
       vmax[i] = vmaxPrev;
       next[i] = p;
       if (!param.requiresGrad) continue;
+      const k = groupOf[i] as number;
+      const { beta1, beta2, eps, weightDecay, amsgrad } = groups[k] as AdamHyper;
+      const lr = this.groupLr(k);
       let g = param.grad;
       const step = ti + 1;
       t[i] = step;
@@ -157,6 +198,30 @@ export class Adam extends Optimizer {
       const denom = Math.sqrt(vhat) / Math.sqrt(1 - beta2 ** step) + eps;
       next[i] = p - stepSize * (mi / denom);
     }
+  }
+
+  /** Saved groups checked against this optimizer's (same sizes and own lrs); their hyperparameters. */
+  #checkGroups(saved: unknown, h: AdamHyper): AdamHyper[] {
+    const where = `${this.name}.loadStateDict(state.paramGroups`;
+    if (saved === undefined) {
+      if (this.grouped)
+        throw new RangeError(`${where}): this optimizer has parameter groups, the state has none`);
+      return [h];
+    }
+    const mine = this.#groupStates();
+    if (!Array.isArray(saved) || saved.length !== mine.length)
+      throw new RangeError(
+        `${where}): expected ${mine.length} groups, received ${describe(saved)}`,
+      );
+    return saved.map((g: unknown, k) => {
+      const own = mine[k] as AdamGroupState;
+      const x = g as Partial<AdamGroupState> | null;
+      if (typeof x !== 'object' || x === null || x.size !== own.size || x.lr !== own.lr)
+        throw new RangeError(
+          `${where}[${k}]): expected a group of ${own.size} parameters${own.lr === undefined ? '' : ` with lr ${own.lr}`}, received ${describe(g)}`,
+        );
+      return checkHyper(x, `${where}[${k}]`, 0);
+    });
   }
 
   #overflow(i: number, g: number, m: number, v: number): never {
@@ -201,7 +266,24 @@ export class Adam extends Optimizer {
       expAvg: this.#m.slice(),
       expAvgSq: this.#v.slice(),
       maxExpAvgSq: this.#vmax.slice(),
+      ...(this.grouped ? { paramGroups: this.#groupStates() } : {}),
     };
+  }
+
+  #groupStates(): AdamGroupState[] {
+    const sizes = new Array<number>(this.groupCount).fill(0);
+    for (const k of this.groupOf) sizes[k]! += 1;
+    return this.#groups.map((h, k) => {
+      const lr = this.groupOptions[k]?.lr;
+      return {
+        size: sizes[k] as number,
+        betas: [h.beta1, h.beta2],
+        eps: h.eps,
+        weightDecay: h.weightDecay,
+        amsgrad: h.amsgrad,
+        ...(lr === undefined ? {} : { lr: this.groupLr(k) }),
+      };
+    });
   }
 
   /**
@@ -219,11 +301,13 @@ export class Adam extends Optimizer {
     const m = this.checkVector(s.expAvg, 'expAvg', false) as number[];
     const v = this.checkVector(s.expAvgSq, 'expAvgSq', false) as number[];
     const vmax = this.checkVector(s.maxExpAvgSq, 'maxExpAvgSq', false) as number[];
+    const groups = this.#checkGroups(s.paramGroups, h);
     v.forEach((x, i) => checkNonNegative(x, `${where}.expAvgSq[${i}])`));
     vmax.forEach((x, i) => checkNonNegative(x, `${where}.maxExpAvgSq[${i}])`));
     this.lr = s.lr as number;
     this.stepCount = s.stepCount as number;
     this.#h = h;
+    this.#groups = groups;
     this.#t = t;
     this.#m = m;
     this.#v = v;
@@ -240,7 +324,10 @@ export class AdamW extends Adam {
    * const optimizer = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
    * optimizer.step();
    */
-  constructor(params: readonly Value[], options?: AdamOptions) {
+  constructor(
+    params: readonly Value[] | readonly ParamGroup<AdamOptions>[],
+    options?: AdamOptions,
+  ) {
     const o = checkOptions(options, 'new AdamW(params, options)');
     checkKnownKeys(o, 'new AdamW(params, options)', KEYS);
     super(params, { ...o, weightDecay: 0 });
@@ -267,6 +354,7 @@ function checkHyper(o: Record<string, unknown>, where: string, defaultDecay: num
         `${where}.betas): expected [beta1, beta2], received ${describe(o.betas)}`,
       );
     }
+    checkDense(o.betas, `${where}.betas)`, 'betas');
     beta1 = checkInRange(o.betas[0], `${where}.betas[0])`, 0, 1, true);
     beta2 = checkInRange(o.betas[1], `${where}.betas[1])`, 0, 1, true);
   }

@@ -112,7 +112,7 @@ describe('optimizer behaviour shared by all', () => {
   it('constructors check their arguments', () => {
     expect(() => new SGD([], { lr: 0.1 })).toThrow(/empty/);
     expect(() => new SGD([1] as never, { lr: 0.1 })).toThrow(
-      /params\[0\]\): expected a Value, received 1/,
+      /params\[0\]\): expected a Value, received number 1/,
     );
     const p = new Value(1);
     expect(() => new SGD([p, p], { lr: 0.1 })).toThrow(/twice/);

@@ -8,7 +8,13 @@
  * anything written. A step that throws has changed nothing.
  */
 import { Value } from '@ag/core';
-import { checkInteger, checkPositive, describe } from '../argument-checks.js';
+import {
+  checkDense,
+  checkInteger,
+  checkKnownKeys,
+  checkPositive,
+  describe,
+} from '../argument-checks.js';
 
 /** An optimizer's state as plain JSON (see each optimizer for its fields). */
 export interface OptimizerState {
@@ -16,6 +22,12 @@ export interface OptimizerState {
   lr: number;
   [key: string]: unknown;
 }
+
+/**
+ * A parameter group, as `torch.optim`'s: its parameters and any hyperparameters
+ * that differ from the optimizer's options (e.g. `weightDecay: 0` for biases).
+ */
+export type ParamGroup<O> = { params: readonly Value[] } & Omit<O, 'params'>;
 
 /** Names parameter i for an error message: its index and label, if it has one. */
 export function paramName(params: readonly Value[], i: number): string {
@@ -31,13 +43,64 @@ export abstract class Optimizer {
   #next: Float64Array;
   /** Steps taken so far. */
   stepCount = 0;
+  /**
+   * Per group (one group when the optimizer was given a plain array): its
+   * options as given, without `params` (checked by each optimizer).
+   */
+  protected readonly groupOptions: readonly Record<string, unknown>[];
+  /** Per parameter, the index of its group in {@link groupOptions}. */
+  protected readonly groupOf: Int32Array;
+  /** Per group, its own learning rate, or undefined to follow {@link lr}. */
+  readonly #groupLr: (number | undefined)[];
 
-  protected constructor(params: readonly Value[], lr: number, name: string) {
+  protected constructor(
+    params: readonly Value[] | readonly ParamGroup<object>[],
+    lr: number,
+    name: string,
+    groupKeys: readonly string[],
+  ) {
     if (!Array.isArray(params)) {
       throw new TypeError(
-        `new ${name}(params): expected an array of Values, received ${describe(params)}`,
+        `new ${name}(params): expected an array of Values or of parameter groups, received ${describe(params)}`,
       );
     }
+    checkDense(params, `new ${name}(params)`, 'params');
+    const first: unknown = params[0];
+    // Groups are objects holding `params`; anything else is checked as a parameter below.
+    const grouped =
+      typeof first === 'object' && first !== null && !(first instanceof Value) && 'params' in first;
+    const flat: unknown[] = [];
+    const groupOf: number[] = [];
+    const groupOptions: Record<string, unknown>[] = [];
+    if (grouped) {
+      (params as readonly unknown[]).forEach((g, k) => {
+        const where = `new ${name}(params[${k}])`;
+        if (typeof g !== 'object' || g === null || g instanceof Value || Array.isArray(g)) {
+          throw new TypeError(
+            `${where}: expected a parameter group { params, ... } like params[0], received ${describe(g)}`,
+          );
+        }
+        const { params: ps, ...rest } = g as { params?: unknown };
+        checkKnownKeys(rest, where, groupKeys);
+        if (!Array.isArray(ps))
+          throw new TypeError(
+            `${where}.params: expected an array of Values, received ${describe(ps)}`,
+          );
+        checkDense(ps, `${where}.params`, `params[${k}].params`);
+        for (const p of ps as unknown[]) {
+          flat.push(p);
+          groupOf.push(k);
+        }
+        groupOptions.push(rest);
+      });
+    } else {
+      for (const p of params as readonly unknown[]) {
+        flat.push(p);
+        groupOf.push(0);
+      }
+      groupOptions.push({});
+    }
+    params = flat as Value[];
     if (params.length === 0)
       throw new RangeError(
         `new ${name}(params): expected at least one parameter, received an empty array`,
@@ -58,6 +121,24 @@ export abstract class Optimizer {
     this.params = params.slice();
     this.#next = new Float64Array(params.length);
     this.#lr = checkPositive(lr, `new ${name}(options.lr)`);
+    this.groupOptions = groupOptions;
+    this.groupOf = Int32Array.from(groupOf);
+    this.#groupLr = groupOptions.map((o, k) =>
+      o.lr === undefined ? undefined : checkPositive(o.lr, `new ${name}(params[${k}].lr)`),
+    );
+  }
+
+  /** The number of parameter groups (1 for a plain array of parameters). */
+  get groupCount(): number {
+    return this.groupOptions.length;
+  }
+
+  /**
+   * The learning rate of group g: its own `lr` if it was given one, else
+   * {@link lr} (which a schedule sets), so a schedule moves only those groups.
+   */
+  protected groupLr(g: number): number {
+    return this.#groupLr[g] ?? this.#lr;
   }
 
   /** The name used in messages and saved state. */
@@ -165,6 +246,7 @@ export abstract class Optimizer {
         `${where}: expected an array of ${this.params.length} entries (one per parameter), received ${describe(x)}`,
       );
     }
+    checkDense(x, `${this.name}.loadStateDict(state)`, `state.${arg}`);
     return x.map((v: unknown, i) => {
       if (v === null && nullable) return null;
       if (typeof v !== 'number' || !Number.isFinite(v)) {

@@ -3,10 +3,11 @@ import type { Value } from '@ag/core';
 import {
   checkBoolean,
   checkKnownKeys,
+  describe,
   checkNonNegative,
   checkOptions,
 } from '../argument-checks.js';
-import { Optimizer, type OptimizerState } from './optimizer.js';
+import { Optimizer, type OptimizerState, type ParamGroup } from './optimizer.js';
 
 export interface SGDOptions {
   /** Learning rate (default 1e-3, as PyTorch). */
@@ -30,12 +31,22 @@ export interface SGDState extends OptimizerState {
   stepCount: number;
   /** The momentum buffer b of each parameter; null until its first step. */
   momentumBuffer: (number | null)[];
+  /** With parameter groups: each group's size and hyperparameters (its own `lr` if it has one). */
+  paramGroups?: SGDGroupState[];
+}
+
+/** A parameter group as saved: how many parameters it holds and its hyperparameters. */
+export interface SGDGroupState extends SGDHyper {
+  size: number;
+  lr?: number;
 }
 
 const KEYS = ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay'];
 
 export class SGD extends Optimizer {
+  /** The defaults (the options), and each group's hyperparameters. */
   #h: SGDHyper;
+  #groups: SGDHyper[];
   #buffer: (number | null)[];
   /** Where a step computes the new buffers (swapped in on commit). */
   #spare: (number | null)[];
@@ -51,11 +62,16 @@ export class SGD extends Optimizer {
    * const optimizer = new SGD(model.parameters(), { lr: 0.02 });
    * optimizer.step();
    */
-  constructor(params: readonly Value[], options?: SGDOptions) {
+  constructor(params: readonly Value[] | readonly ParamGroup<SGDOptions>[], options?: SGDOptions) {
     const o = checkOptions(options, 'new SGD(params, options)');
     checkKnownKeys(o, 'new SGD(params, options)', KEYS);
-    super(params, o.lr === undefined ? 1e-3 : (o.lr as number), 'SGD');
+    super(params, o.lr === undefined ? 1e-3 : (o.lr as number), 'SGD', KEYS);
     this.#h = checkHyper(o, 'new SGD(options');
+    this.#groups = this.groupOptions.map((g, k) =>
+      this.groupCount === 1 && Object.keys(g).length === 0
+        ? this.#h
+        : checkHyper({ ...o, ...g }, `new SGD(params[${k}]`),
+    );
     this.#buffer = this.params.map(() => null);
     this.#spare = this.params.map(() => null);
   }
@@ -81,10 +97,15 @@ export class SGD extends Optimizer {
     return this.#h.weightDecay;
   }
 
+  /** Whether a group's hyperparameters or learning rate differ from the options'. */
+  get grouped(): boolean {
+    return this.groupCount > 1 || this.#groups[0] !== this.#h || this.groupLr(0) !== this.lr;
+  }
+
   protected compute(next: Float64Array): void {
     const params = this.params;
-    const lr = this.lr;
-    const { momentum: mu, dampening, nesterov, weightDecay } = this.#h;
+    const groupOf = this.groupOf;
+    const groups = this.#groups;
     // The buffers in use stay untouched until commit(); the new ones go to the spare.
     const prevBuffer = this.#buffer;
     const buffer = this.#spare;
@@ -97,6 +118,9 @@ export class SGD extends Optimizer {
         next[i] = data;
         continue;
       }
+      const k = groupOf[i] as number;
+      const { momentum: mu, dampening, nesterov, weightDecay } = groups[k] as SGDHyper;
+      const lr = this.groupLr(k);
       let g = p.grad;
       if (weightDecay !== 0) g = g + weightDecay * data;
       if (mu !== 0) {
@@ -131,7 +155,21 @@ export class SGD extends Optimizer {
       weightDecay: this.weightDecay,
       stepCount: this.stepCount,
       momentumBuffer: this.#buffer.slice(),
+      ...(this.grouped ? { paramGroups: this.#groupStates() } : {}),
     };
+  }
+
+  #groupStates(): SGDGroupState[] {
+    const sizes = new Array<number>(this.groupCount).fill(0);
+    for (const k of this.groupOf) sizes[k]! += 1;
+    return this.#groups.map((h, k) => {
+      const lr = this.groupOptions[k]?.lr;
+      return {
+        size: sizes[k] as number,
+        ...h,
+        ...(lr === undefined ? {} : { lr: this.groupLr(k) }),
+      };
+    });
   }
 
   /**
@@ -144,14 +182,41 @@ export class SGD extends Optimizer {
     const s = this.checkState(state);
     const h = checkHyper(s, 'SGD.loadStateDict(state');
     const buffer = this.checkVector(s.momentumBuffer, 'momentumBuffer', true);
+    const saved = s.paramGroups;
+    let groups: SGDHyper[];
+    if (saved === undefined) {
+      if (this.grouped)
+        throw new RangeError(
+          `SGD.loadStateDict(state.paramGroups): this optimizer has parameter groups, the state has none`,
+        );
+      groups = [h];
+    } else {
+      const mine = this.#groupStates();
+      if (!Array.isArray(saved) || saved.length !== mine.length)
+        throw new RangeError(
+          `SGD.loadStateDict(state.paramGroups): expected ${mine.length} groups, received ${describe(saved)}`,
+        );
+      groups = saved.map((g: unknown, k) => {
+        const where = `SGD.loadStateDict(state.paramGroups[${k}]`;
+        if (typeof g !== 'object' || g === null || (g as SGDGroupState).size !== mine[k]!.size)
+          throw new RangeError(`${where}): expected a group of ${mine[k]!.size} parameters`);
+        if (
+          ((g as SGDGroupState).lr === undefined) !== (mine[k]!.lr === undefined) ||
+          ((g as SGDGroupState).lr !== undefined && (g as SGDGroupState).lr !== mine[k]!.lr)
+        )
+          throw new RangeError(`${where}.lr): expected the group's own lr ${String(mine[k]!.lr)}`);
+        return checkHyper(g as Record<string, unknown>, where);
+      });
+    }
     this.lr = s.lr as number;
     this.stepCount = s.stepCount as number;
     this.#h = h;
+    this.#groups = saved === undefined ? [h] : groups;
     this.#buffer = buffer;
   }
 }
 
-interface SGDHyper {
+export interface SGDHyper {
   momentum: number;
   dampening: number;
   nesterov: boolean;
