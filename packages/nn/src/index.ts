@@ -56,6 +56,7 @@ export {
 export {
   fit,
   fitAsync,
+  type AbortSignalLike,
   type FitAsyncOptions,
   type Dataset,
   type EpochInfo,
