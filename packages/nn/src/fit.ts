@@ -441,10 +441,20 @@ export function fit(options: FitOptions | CompiledFitOptions): FitResult {
   return r.value;
 }
 
+/**
+ * What `fitAsync` needs of an `AbortSignal`: the DOM's and Node's both fit
+ * (declared here so the types need neither the DOM nor Node's library).
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  throwIfAborted(): void;
+}
+
 /** `fitAsync`'s options: `fit`'s, an `AbortSignal` and how long to run between yields. */
 export type FitAsyncOptions = (FitOptions | CompiledFitOptions) & {
   /** Aborting it stops training before the next update; the Promise rejects with its reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   /** Milliseconds of training between yields to the event loop (default 16: one frame). */
   yieldEveryMs?: number;
 };
@@ -467,7 +477,7 @@ export async function fitAsync(options: FitAsyncOptions): Promise<FitResult> {
     signal !== undefined &&
     (typeof signal !== 'object' ||
       signal === null ||
-      typeof (signal as AbortSignal).throwIfAborted !== 'function')
+      typeof (signal as AbortSignalLike).throwIfAborted !== 'function')
   )
     throw new TypeError(
       `fitAsync(options.signal): expected an AbortSignal, received ${describe(signal)}`,
@@ -476,7 +486,7 @@ export async function fitAsync(options: FitAsyncOptions): Promise<FitResult> {
     yieldEveryMs === undefined
       ? 16
       : checkNonNegative(yieldEveryMs, 'fitAsync(options.yieldEveryMs)');
-  const abort = signal as AbortSignal | undefined;
+  const abort = signal as AbortSignalLike | undefined;
   abort?.throwIfAborted();
   const run = training(rest, 'fitAsync(options)', [...FIT_KEYS, 'signal', 'yieldEveryMs']);
   let deadline = performance.now() + every;

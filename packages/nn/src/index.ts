@@ -60,6 +60,7 @@ export {
 export {
   fit,
   fitAsync,
+  type AbortSignalLike,
   type FitAsyncOptions,
   type Dataset,
   type EpochInfo,
