@@ -24,6 +24,18 @@ export interface BackpropWalk {
   dw: number[][][];
 }
 
+/** σ(x), in the stable form @ag/core uses. */
+function sigma(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** ln(1 + eˣ) = max(x, 0) + ln(1 + e^−|x|), as @ag/core computes it. */
+function softplus(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}
+
 /** act′ as @ag/core's backward applies it to an upstream gradient g. */
 function slopeTimes(activation: Activation, z: number, a: number, g: number): number {
   switch (activation) {
@@ -33,11 +45,9 @@ function slopeTimes(activation: Activation, z: number, a: number, g: number): nu
       return a > 0 ? g : 0;
     case 'tanh':
       return (1 - a * a) * g;
-    case 'sigmoid': {
-      // σ′(z) = e/(1 + e)² with e = e^−|z|, exact where σ(1 − σ) rounds to 0.
-      const e = Math.exp(-Math.abs(z));
-      return (e / ((1 + e) * (1 + e))) * g;
-    }
+    case 'sigmoid':
+      // σ′(z) = σ(z)·σ(−z), as core's rule writes it (exact where σ(z) rounds to 1).
+      return a * sigma(-z) * g;
   }
 }
 
@@ -67,10 +77,10 @@ export function lossAndSlope(loss: LossName, o: number, t: number): [number, num
       return [m <= 0 ? 0 : m, m > 0 ? t * -1 : 0];
     }
     case 'bce': {
-      // softplus(z) − z·y;  ∂/∂z = σ(z) − y.
-      const softplus = Math.max(o, 0) + Math.log1p(Math.exp(-Math.abs(o)));
-      const sigma = o >= 0 ? 1 / (1 + Math.exp(-o)) : Math.exp(o) / (1 + Math.exp(o));
-      return [softplus - o * t, sigma + t * -1];
+      // (1 − y)·softplus(z) + y·softplus(−z), as @ag/nn writes it (no cancellation);
+      // ∂/∂z = σ(z)·(1 − y) − σ(−z)·y, which is σ(z) − y.
+      const notT = 1 - t;
+      return [softplus(o) * notT + softplus(-o) * t, sigma(o) * notT + -(sigma(-o) * t)];
     }
   }
 }
