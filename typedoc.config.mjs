@@ -45,6 +45,21 @@ export default {
   },
   out: 'docs/api',
   readme: 'none',
+  // TypeDoc's defaults plus Python, which the @ag/io README shows (loading the file in PyTorch).
+  highlightLanguages: [
+    'bash',
+    'console',
+    'css',
+    'html',
+    'javascript',
+    'json',
+    'jsonc',
+    'json5',
+    'yaml',
+    'tsx',
+    'typescript',
+    'python',
+  ],
   plugin: ['./scripts/typedoc-require-example.mjs'],
   treatWarningsAsErrors: true,
   // Links between packages resolve only in the merged project, so they are checked here.

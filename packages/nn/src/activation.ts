@@ -5,6 +5,7 @@ import { checkOneOf } from './argument-checks.js';
 /** `linear` is the identity (micrograd's `nonlin=False`). */
 export type Activation = 'linear' | 'relu' | 'tanh' | 'sigmoid';
 
+/** Every activation name, in the order of {@link Activation}. */
 export const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'tanh', 'sigmoid'];
 
 /** Checks an activation name. */

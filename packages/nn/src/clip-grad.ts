@@ -8,6 +8,7 @@
 import { Value } from '@ag/core';
 import { checkKnownKeys, checkOptions, checkPositive, describe } from './argument-checks.js';
 
+/** The options of `clipGradNorm`. */
 export interface ClipGradNormOptions {
   /** p of the p-norm: a positive number, or Infinity for the largest |gradient| (default 2). */
   normType?: number;

@@ -5,7 +5,9 @@ import { callLoss } from './call-loss.js';
 import { checkData, resolveForward, type Dataset, type FitLoss } from './fit.js';
 import type { Model } from './module.js';
 
-interface EvaluateOptionsBase {
+/** The options `evaluate` takes besides `model` or `forward`. */
+export interface EvaluateOptionsBase {
+  /** The samples to evaluate on. */
   data: Dataset;
   /** The loss over all samples; leave it out when only the accuracy is wanted. */
   loss?: FitLoss;
@@ -20,10 +22,21 @@ interface EvaluateOptionsBase {
 /** `evaluate`'s options: exactly one of `model` or `forward`, the data, and optionally a loss. */
 export type EvaluateOptions = EvaluateOptionsBase &
   (
-    | { model: Model; forward?: never }
-    | { model?: never; forward: (x: readonly number[]) => Value | readonly Value[] }
+    | {
+        /** The model to evaluate: `evaluate` calls its `forward`. */
+        model: Model;
+        /** Not with `model`. */
+        forward?: never;
+      }
+    | {
+        /** Not with `forward`. */
+        model?: never;
+        /** The model's output for one sample: a `Value` or one per output. */
+        forward: (x: readonly number[]) => Value | readonly Value[];
+      }
   );
 
+/** What `evaluate` returns: the loss (when a `loss` is given) and the accuracy. */
 export interface Evaluation {
   /** The loss over all samples, in one call of `loss`. */
   loss: number;

@@ -22,7 +22,9 @@ import { SGD } from './optimizers/sgd.js';
 
 /** Samples: inputs `x[i]` and their targets `y[i]` (a number each: a value, a label or a class index). */
 export interface Dataset {
+  /** The inputs, one array of features per sample, all of the model's input size. */
   x: readonly (readonly number[])[];
+  /** The targets, one number per sample, `y[i]` belonging to `x[i]`. */
   y: readonly number[];
 }
 
@@ -35,8 +37,11 @@ export type FitLoss = (outputs: Value[][], targets: number[]) => Value;
 
 /** What `fit` needs of an optimizer (every optimizer of this package has it). */
 export interface Steppable {
+  /** Sets the gradient of every parameter it moves to 0, before the next backward pass. */
   zeroGrad(): void;
+  /** Moves the parameters by their gradients: one update. */
   step(): void;
+  /** The learning rate of the next `step()`; a `schedule` sets it before each update. */
   lr: number;
 }
 
@@ -45,17 +50,27 @@ export interface Steppable {
  * per pass, with the loss over the whole pass. `{ batchSize }`: one update per
  * group of that many samples (the last group may be smaller).
  */
-export type FitMode = 'online' | 'batch' | { batchSize: number };
+export type FitMode =
+  | 'online'
+  | 'batch'
+  | {
+      /** Samples per update (an integer ≥ 1). */
+      batchSize: number;
+    };
 
+/** What `onStep` receives after each update. */
 export interface StepInfo {
   /** The epoch in progress, 1-based. */
   epoch: number;
+  /** The number of epochs asked for (`options.epochs`). */
   epochs: number;
   /** This update within the epoch, 1-based. */
   step: number;
+  /** Updates per epoch: the number of groups the mode splits the data into. */
   stepsPerEpoch: number;
   /** Updates made so far, this one included. */
   globalStep: number;
+  /** Updates in the whole run if none stops it: epochs × stepsPerEpoch. */
   totalSteps: number;
   /** globalStep / totalSteps, in (0, 1]: enough for a progress bar. */
   progress: number;
@@ -69,9 +84,11 @@ export interface StepInfo {
   stop(): void;
 }
 
+/** What `onEpoch` receives at the end of each epoch. */
 export interface EpochInfo {
   /** The epoch just finished, 1-based. */
   epoch: number;
+  /** The number of epochs asked for (`options.epochs`). */
   epochs: number;
   /** This epoch's loss (see {@link FitResult.history}). */
   loss: number;
@@ -82,7 +99,9 @@ export interface EpochInfo {
    * it, as later epochs append to it.
    */
   history: readonly number[];
+  /** Updates made so far, over the whole run. */
   globalStep: number;
+  /** Updates in the whole run if none stops it: epochs × stepsPerEpoch. */
   totalSteps: number;
   /** epoch / epochs. */
   progress: number;
@@ -90,10 +109,13 @@ export interface EpochInfo {
   stop(): void;
 }
 
-interface FitOptionsBase {
+/** The options `fit` takes in every form, eager or compiled. */
+export interface FitOptionsBase {
   /** Parameters of `forward` whose gradients are zeroed before each update along with the optimizer's. */
   parameters?: readonly Value[];
+  /** The samples to train on. */
   data: Dataset;
+  /** Moves the parameters after each update's backward pass. */
   optimizer: Steppable;
   /** Default `online`. */
   mode?: FitMode;
@@ -106,7 +128,9 @@ interface FitOptionsBase {
   shuffle?: boolean | number | Random;
   /** Sets `optimizer.lr = schedule(k)` before update k (k = 0, 1, …, counted over the whole run). */
   schedule?: Schedule;
+  /** Called after each update with its loss and position in the run. */
   onStep?: (info: StepInfo) => void;
+  /** Called at the end of each epoch with its loss and the history so far. */
   onEpoch?: (info: EpochInfo) => void;
 }
 
@@ -115,11 +139,24 @@ interface FitOptionsBase {
  * function of one sample, with `parameters` if it has any): the types reject
  * both and neither, as `fit` does at run time.
  */
-export type ModelOrForward<F> = { model: Model; forward?: never } | { model?: never; forward: F };
+export type ModelOrForward<F> =
+  | {
+      /** The model to train: `fit` calls its `forward` and moves its `parameters()`. */
+      model: Model;
+      /** Not with `model`. */
+      forward?: never;
+    }
+  | {
+      /** Not with `forward`. */
+      model?: never;
+      /** The model's output for one sample: a `Value` or one per output. */
+      forward: F;
+    };
 
 /** `fit` building the graph afresh at every update (the default). */
 export type FitOptions = FitOptionsBase &
   ModelOrForward<(x: readonly number[]) => Value | readonly Value[]> & {
+    /** The loss of each update, over its samples' outputs and targets. */
     loss: FitLoss;
     /** Off by default; see {@link CompiledFitOptions}. */
     compile?: false;
@@ -139,6 +176,7 @@ export type CompiledFitLoss = (outputs: Value[][], targets: (number | Value)[]) 
 export type CompiledFitOptions = FitOptionsBase &
   /** Under `compile` a `forward` function receives `Value`s. */
   ModelOrForward<(x: readonly (number | Value)[]) => Value | readonly Value[]> & {
+    /** The loss of each update, over its samples' outputs and targets (`Value` targets when recorded). */
     loss: CompiledFitLoss;
     /**
      * `true` or `'auto'`: generated code where allowed, else the interpreter;
@@ -152,6 +190,7 @@ export type CompiledFitOptions = FitOptionsBase &
     compile: boolean | CompileMode;
   };
 
+/** What `fit` returns when training ends. */
 export interface FitResult {
   /**
    * The loss of each epoch: the losses of its updates, each weighted by its

@@ -31,8 +31,10 @@ export {
   type HuberOptions,
   type LossOptions,
   type Prediction,
+  type Reduced,
   type Reduction,
   type Scalar,
+  type SoftmaxCrossEntropyOptions,
 } from './losses.js';
 export { Optimizer, type OptimizerState, type ParamGroup } from './optimizers/optimizer.js';
 export { SGD, type SGDGroupState, type SGDOptions, type SGDState } from './optimizers/sgd.js';
@@ -69,8 +71,15 @@ export {
   type FitOptions,
   type CompiledFitLoss,
   type CompiledFitOptions,
+  type FitOptionsBase,
   type FitResult,
+  type ModelOrForward,
   type StepInfo,
   type Steppable,
 } from './fit.js';
-export { evaluate, type EvaluateOptions, type Evaluation } from './evaluate.js';
+export {
+  evaluate,
+  type EvaluateOptions,
+  type EvaluateOptionsBase,
+  type Evaluation,
+} from './evaluate.js';

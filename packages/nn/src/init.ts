@@ -12,6 +12,7 @@ import { draw, type Random } from './random.js';
  */
 export type InitScheme = 'uniform' | 'xavier' | 'he';
 
+/** Every init scheme name, in the order of {@link InitScheme}. */
 export const INIT_SCHEMES: readonly InitScheme[] = ['uniform', 'xavier', 'he'];
 
 /** Checks an init scheme name. */

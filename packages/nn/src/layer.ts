@@ -12,6 +12,7 @@ import { asInputValues, checkInput, Module, type ModuleEntry } from './module.js
 import { Neuron, resolveInit } from './neuron.js';
 import type { Random } from './random.js';
 
+/** The options of `new Layer`. */
 export interface LayerOptions {
   /** Applied by every neuron (default `relu`, as micrograd). */
   activation?: Activation;
@@ -21,8 +22,18 @@ export interface LayerOptions {
   random?: Random;
 }
 
+/**
+ * A fully connected layer: `nout` neurons, each reading all `nin` inputs, so
+ * output j is act(w_j · x + b_j).
+ *
+ * @example
+ * const layer = new Layer(3, 4, { activation: 'tanh' });
+ * const outputs = layer.forward([0.5, -1, 2]); // 4 Values
+ */
 export class Layer extends Module {
+  /** The neurons, one per output, in order. */
   readonly neurons: Neuron[];
+  /** The activation every neuron applies. */
   readonly activation: Activation;
 
   /**
@@ -53,10 +64,12 @@ export class Layer extends Module {
     this.labelParameters();
   }
 
+  /** The number of inputs. */
   get nin(): number {
     return (this.neurons[0] as Neuron).nin;
   }
 
+  /** The number of outputs (neurons). */
   get nout(): number {
     return this.neurons.length;
   }

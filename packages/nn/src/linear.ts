@@ -15,6 +15,7 @@ import { asInputValues, checkInput, Module, type ModuleEntry } from './module.js
 import { resolveInit } from './neuron.js';
 import type { Random } from './random.js';
 
+/** The options of `new Linear`. */
 export interface LinearOptions {
   /** How the weights are drawn (default `uniform`: U(−1, 1)); the bias starts at 0. */
   init?: InitScheme;
@@ -22,9 +23,17 @@ export interface LinearOptions {
   random?: Random;
 }
 
+/**
+ * A linear (affine) map without activation: output o is Σᵢ weight[o][i]·xᵢ + bias[o].
+ *
+ * @example
+ * const model = new Linear(3, 2, { init: 'xavier' });
+ * const [y0, y1] = model.forward([1, 0, -1]);
+ */
 export class Linear extends Module {
   /** weight[o][i] multiplies input i for output o (frozen rows: the graphs share them). */
   readonly weight: readonly (readonly Value[])[];
+  /** bias[o] is added to output o (starts at 0). */
   readonly bias: readonly Value[];
   /** Per output, its weights then its bias, for `affine` (kept by the nodes, never changed). */
   private readonly rows: readonly (readonly Value[])[];
@@ -59,10 +68,12 @@ export class Linear extends Module {
     this.labelParameters();
   }
 
+  /** The number of inputs. */
   get nin(): number {
     return (this.weight[0] as Value[]).length;
   }
 
+  /** The number of outputs. */
   get nout(): number {
     return this.weight.length;
   }

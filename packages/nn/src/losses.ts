@@ -19,12 +19,15 @@ import {
   describe,
 } from './argument-checks.js';
 
+/** A number or a `Value`: what a loss accepts for one prediction. */
 export type Scalar = Value | number;
 /** One sample's prediction: a scalar or a model's one-output array. */
 export type Prediction = Scalar | readonly Scalar[];
 
+/** How a loss combines its per-sample terms: their mean, their sum, or none (one `Value` each). */
 export type Reduction = 'mean' | 'sum' | 'none';
 
+/** The options every loss takes. */
 export interface LossOptions {
   /**
    * `mean` (default) divides the summed terms by n; `sum` keeps the sum;
@@ -37,8 +40,14 @@ export interface LossOptions {
  * What a loss returns for options `O`: `Value[]` for `reduction: 'none'` (the
  * literal, as written in the call), else one `Value`.
  */
-export type Reduced<O> = O extends { reduction: 'none' } ? Value[] : Value;
+export type Reduced<O> = O extends {
+  /** `'none'`: one term per sample. */
+  reduction: 'none';
+}
+  ? Value[]
+  : Value;
 
+/** The options of `softmaxCrossEntropy`: a reduction, class weights and label smoothing. */
 export interface SoftmaxCrossEntropyOptions extends LossOptions {
   /**
    * Class weights w (k finite numbers ≥ 0), as PyTorch's `weight`: sample i's
@@ -52,6 +61,7 @@ export interface SoftmaxCrossEntropyOptions extends LossOptions {
   labelSmoothing?: number;
 }
 
+/** The options of `huber`: a reduction and the threshold δ. */
 export interface HuberOptions extends LossOptions {
   /** Where the quadratic turns linear (default 1, as PyTorch). */
   delta?: number;

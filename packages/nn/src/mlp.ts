@@ -15,6 +15,7 @@ import { asInputValues, checkInput, Module, type ModuleEntry } from './module.js
 import { resolveInit } from './neuron.js';
 import type { Random } from './random.js';
 
+/** The options of `new MLP`. */
 export interface MLPOptions {
   /**
    * Activation of the hidden layers: one name for all, or one per hidden layer
@@ -30,7 +31,16 @@ export interface MLPOptions {
   random?: Random;
 }
 
+/**
+ * A multi-layer perceptron: fully connected layers in sequence, each feeding the
+ * next; hidden layers apply `activation`, the last `outputActivation`.
+ *
+ * @example
+ * const model = new MLP(3, [4, 4, 1], { activation: 'tanh' });
+ * const [score] = model.forward([2, 3, -1]);
+ */
 export class MLP extends Module {
+  /** The layers, input side first. */
   readonly layers: Layer[];
 
   /**
@@ -99,10 +109,12 @@ export class MLP extends Module {
     this.labelParameters();
   }
 
+  /** The number of inputs (of the first layer). */
   get nin(): number {
     return (this.layers[0] as Layer).nin;
   }
 
+  /** The number of outputs (of the last layer). */
   get nout(): number {
     return (this.layers[this.layers.length - 1] as Layer).nout;
   }

@@ -20,10 +20,22 @@ export type ModuleEntry = readonly [name: string, item: ParameterTensor | Module
 
 /** A model's forward pass as `fit` and `evaluate` need it. */
 export interface Model {
+  /** The model's output for one sample: a `Value`, or one per output. */
   forward(x: readonly (number | Value)[]): Value | readonly Value[];
+  /** The trainable parameters, whose gradients `fit` zeroes and the optimizer moves. */
   parameters(): Value[];
 }
 
+/**
+ * The base of every layer and model: lists its named tensors and sub-modules
+ * (`entries`), and from them gives the parameters, zeroes their gradients and
+ * saves or loads their numbers. Subclasses define `entries` and `forward`.
+ *
+ * @example
+ * const model: Module = new MLP(2, [8, 1]);
+ * model.zeroGrad();
+ * const saved = model.stateDict();
+ */
 export abstract class Module {
   /**
    * The module's tensors and sub-modules in a fixed order, each with a name

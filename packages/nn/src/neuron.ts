@@ -11,6 +11,7 @@ import { checkInit, drawWeight, initBound, type InitScheme } from './init.js';
 import { checkInput, Module, type ModuleEntry } from './module.js';
 import { checkRandom, seededRandom, type Random } from './random.js';
 
+/** The options of `new Neuron`. */
 export interface NeuronOptions {
   /** Applied to w·x + b (default `relu`, as micrograd's `nonlin=True`). */
   activation?: Activation;
@@ -38,11 +39,19 @@ export function resolveInit(o: Record<string, unknown>, where: string): Resolved
   };
 }
 
+/**
+ * One neuron: act(w·x + b), with a weight per input and a bias.
+ *
+ * @example
+ * const n = new Neuron(3, { activation: 'linear' });
+ * const y = n.forward([1, 2, 3]); // w·x + b, one Value
+ */
 export class Neuron extends Module {
   /** The weights, one per input (frozen: they and `b` are fixed at construction). */
   readonly w: readonly Value[];
   /** The bias (starts at 0). */
   readonly b: Value;
+  /** The activation applied to w·x + b. */
   readonly activation: Activation;
   /** w then b: every `affine` node of this neuron keeps this array, never changed. */
   private readonly wb: readonly Value[];

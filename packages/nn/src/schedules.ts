@@ -35,6 +35,7 @@ export function constantLR(lr: number): Schedule {
   };
 }
 
+/** The options of `linearDecay`. */
 export interface LinearDecayOptions {
   /** Steps over which the rate falls; after that it stays at the end value. */
   steps: number;
@@ -66,6 +67,7 @@ export function linearDecay(lr: number, options: LinearDecayOptions): Schedule {
   };
 }
 
+/** The options of `stepDecay`. */
 export interface StepDecayOptions {
   /** Updates between two drops. */
   stepSize: number;
@@ -89,6 +91,7 @@ export function stepDecay(lr: number, options: StepDecayOptions): Schedule {
   return (k) => lr * gamma ** Math.floor(checkStep(k, 'stepDecay') / stepSize);
 }
 
+/** The options of `exponentialDecay`. */
 export interface ExponentialDecayOptions {
   /** Factor applied at every update. */
   gamma: number;
@@ -109,6 +112,7 @@ export function exponentialDecay(lr: number, options: ExponentialDecayOptions): 
   return (k) => lr * gamma ** checkStep(k, 'exponentialDecay');
 }
 
+/** The options of `cosineDecay`. */
 export interface CosineDecayOptions {
   /** Updates over which the rate falls (PyTorch's T_max); after that it stays at `minLr`. */
   steps: number;

@@ -6,6 +6,7 @@ import type { Value } from '@ag/core';
 import { describe } from './describe.js';
 import { residualSystem } from './residual-system.js';
 
+/** What `compileResiduals` returns: r(x) and its Jacobian as functions of plain numbers. */
 export interface CompiledResiduals {
   /** The number of residuals. */
   readonly count: number;

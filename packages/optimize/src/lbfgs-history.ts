@@ -4,6 +4,11 @@
  * `LBFGS` in `@ag/nn` and `minimize` share one implementation: the last m
  * pairs s = x_{k+1} − x_k, y = g_{k+1} − g_k with ρ = 1/yᵀs, and the initial
  * inverse Hessian H₀ = γI, γ = sᵀy / yᵀy of the newest pair.
+ *
+ * @example
+ * const history = new LbfgsHistory(10);
+ * history.push(xNext.map((v, i) => v - x[i]), gNext.map((v, i) => v - g[i]), 1e-10);
+ * history.direction(gNext, d); // d = −H·g
  */
 export class LbfgsHistory {
   /** The y's (gradient changes), oldest first. */
@@ -17,6 +22,9 @@ export class LbfgsHistory {
   readonly #al: number[];
 
   /**
+   * An empty history keeping at most `size` pairs.
+   *
+   * @param size - The most pairs kept (m); the oldest is dropped beyond it.
    * @example
    * const h = new LbfgsHistory(10);
    */

@@ -12,6 +12,7 @@ import { choleskySolve, modifiedCholesky } from './modified-cholesky.js';
 import { scalarObjective } from './scalar-objective.js';
 import { strongWolfe } from './strong-wolfe.js';
 
+/** The options of `minimize`. */
 export interface MinimizeOptions {
   /**
    * `'lbfgs'` (default): L-BFGS, the gradient only. `'newton'`: Newton's
@@ -30,6 +31,7 @@ export interface MinimizeOptions {
   compile?: boolean;
 }
 
+/** What `minimize` returns: the minimizer found, f and ∇f there, and how it got there. */
 export interface MinimizeResult {
   /** The minimizer found. */
   x: number[];

@@ -14,6 +14,7 @@
 /** f and its gradient at x + t·d; the gradient is the callee's to keep (a fresh array). */
 export type LineFunction = (t: number) => { f: number; g: Float64Array };
 
+/** The options of `strongWolfe` (torch's defaults). */
 export interface StrongWolfeOptions {
   /** Sufficient decrease. Default 1e-4. */
   c1?: number;
@@ -32,9 +33,13 @@ export interface StrongWolfeOptions {
   approximateWolfe?: number;
 }
 
+/** What `strongWolfe` returns: the step taken, and the function there. */
 export interface LineSearchResult {
+  /** f(x + t·d). */
   f: number;
+  /** The gradient at x + t·d. */
   g: Float64Array;
+  /** The step taken along d. */
   t: number;
   /** Evaluations of the function made by the search. */
   evaluations: number;
@@ -43,6 +48,10 @@ export interface LineSearchResult {
 /**
  * The minimizer in [bounds] of the cubic through (x1, f1) and (x2, f2) with
  * slopes g1 and g2; the middle of the bounds where the cubic has none.
+ *
+ * @example
+ * // The cubic through (0, 0) and (2, 2) with slopes −3 and 9 is x³ − 3x:
+ * cubicInterpolate(0, 0, -3, 2, 2, 9); // 1, its minimum in [0, 2]
  */
 export function cubicInterpolate(
   x1: number,

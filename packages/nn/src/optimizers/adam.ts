@@ -12,6 +12,7 @@ import {
 } from '../argument-checks.js';
 import { Optimizer, paramName, type OptimizerState, type ParamGroup } from './optimizer.js';
 
+/** The options of `new Adam` and `new AdamW`; a parameter group may override any of them. */
 export interface AdamOptions {
   /** Learning rate (default 1e-3). */
   lr?: number;
@@ -26,16 +27,25 @@ export interface AdamOptions {
 }
 
 export interface AdamState extends OptimizerState {
+  /** Which optimizer saved it: `loadStateDict` rejects the other's state. */
   type: 'Adam' | 'AdamW';
+  /** β₁, β₂. */
   betas: [number, number];
+  /** ε. */
   eps: number;
+  /** Weight decay λ (decoupled for AdamW). */
   weightDecay: number;
+  /** Whether AMSGrad is on. */
   amsgrad: boolean;
+  /** Steps taken so far. */
   stepCount: number;
   /** Per parameter: its step count t, running mean m, mean square v, and max v (AMSGrad). */
   step: number[];
+  /** Per parameter, the running mean m of its gradient. */
   expAvg: number[];
+  /** Per parameter, the running mean square v of its gradient. */
   expAvgSq: number[];
+  /** Per parameter, the running maximum of v (used with AMSGrad). */
   maxExpAvgSq: number[];
   /** With parameter groups: each group's size and hyperparameters (its own `lr` if it has one). */
   paramGroups?: AdamGroupState[];
@@ -43,11 +53,17 @@ export interface AdamState extends OptimizerState {
 
 /** A parameter group as saved: how many parameters it holds and its hyperparameters. */
 export interface AdamGroupState {
+  /** The number of parameters in the group (its slice of the flat state). */
   size: number;
+  /** The group's own learning rate, when it has one. */
   lr?: number;
+  /** The group's β₁, β₂. */
   betas: [number, number];
+  /** The group's ε. */
   eps: number;
+  /** The group's weight decay λ. */
   weightDecay: number;
+  /** Whether AMSGrad is on for the group. */
   amsgrad: boolean;
 }
 
@@ -61,6 +77,16 @@ interface AdamHyper {
 
 const KEYS = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'];
 
+/**
+ * Adam: per parameter, running means of the gradient and of its square, with
+ * bias correction, as PyTorch's `torch.optim.Adam` (L2 weight decay added to the
+ * gradient; AMSGrad optional).
+ *
+ * @example
+ * const optimizer = new Adam(model.parameters(), { lr: 0.01 });
+ * optimizer.zeroGrad();
+ * optimizer.step();
+ */
 export class Adam extends Optimizer {
   /** The defaults (the options), and each group's hyperparameters. */
   #h: AdamHyper;
@@ -315,6 +341,14 @@ export class Adam extends Optimizer {
   }
 }
 
+/**
+ * AdamW: Adam with decoupled weight decay, as PyTorch's `torch.optim.AdamW`
+ * (λ defaults to 0.01).
+ *
+ * @example
+ * const optimizer = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.05 });
+ * optimizer.step();
+ */
 export class AdamW extends Adam {
   /**
    * Adam with decoupled weight decay (PyTorch's AdamW; λ defaults to 0.01):

@@ -26,6 +26,7 @@ import {
 } from '../argument-checks.js';
 import { paramName } from './optimizer.js';
 
+/** The options of `new LBFGS`. */
 export interface LBFGSOptions {
   /** Step length (default 1, as PyTorch). */
   lr?: number;
@@ -70,14 +71,29 @@ interface LbfgsState {
 /** Thrown inside a step to unwind it; turned into a RangeError once the parameters are restored. */
 class NonFinite extends Error {}
 
+/**
+ * L-BFGS, as PyTorch's `torch.optim.LBFGS`: each `step(closure)` runs up to
+ * `maxIter` quasi-Newton iterations along the two-loop direction of the last
+ * `historySize` steps, with a fixed step of `lr` or a strong-Wolfe line search.
+ *
+ * @example
+ * const optimizer = new LBFGS(model.parameters(), { lineSearch: 'strongWolfe' });
+ * optimizer.step(() => { optimizer.zeroGrad(); const loss = lossOf(model); loss.backward(); return loss; });
+ */
 export class LBFGS {
   /** The parameters, in the order of the flat vectors. */
   readonly params: readonly Value[];
+  /** Iterations per `step` at most. */
   readonly maxIter: number;
+  /** Closure evaluations per `step` at most. */
   readonly maxEval: number;
+  /** A step stops when max|gradient| ≤ this. */
   readonly toleranceGrad: number;
+  /** A step stops when the loss or the step changes by less than this. */
   readonly toleranceChange: number;
+  /** Steps kept for the inverse-Hessian estimate. */
   readonly historySize: number;
+  /** `'none'` (a fixed step of lr) or `'strongWolfe'`. */
   readonly lineSearch: 'none' | 'strongWolfe';
   #lr: number;
   #state: LbfgsState;

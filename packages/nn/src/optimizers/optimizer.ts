@@ -18,7 +18,9 @@ import {
 
 /** An optimizer's state as plain JSON (see each optimizer for its fields). */
 export interface OptimizerState {
+  /** The optimizer's name (`'SGD'`, `'Adam'`, …): `loadStateDict` rejects another's state. */
   type: string;
+  /** The learning rate. */
   lr: number;
   [key: string]: unknown;
 }
@@ -27,7 +29,10 @@ export interface OptimizerState {
  * A parameter group, as `torch.optim`'s: its parameters and any hyperparameters
  * that differ from the optimizer's options (e.g. `weightDecay: 0` for biases).
  */
-export type ParamGroup<O> = { params: readonly Value[] } & Omit<O, 'params'>;
+export type ParamGroup<O> = {
+  /** The group's parameters (leaf `Value`s, each in one group only). */
+  params: readonly Value[];
+} & Omit<O, 'params'>;
 
 /** Names parameter i for an error message: its index and label, if it has one. */
 export function paramName(params: readonly Value[], i: number): string {
@@ -35,6 +40,16 @@ export function paramName(params: readonly Value[], i: number): string {
   return label === undefined ? `parameter ${i}` : `parameter ${i} ('${label}')`;
 }
 
+/**
+ * The base of every optimizer: keeps the parameters (flat, or in groups with
+ * their own options), zeroes their gradients, and makes each `step()` atomic.
+ * Subclasses compute the update and keep their state.
+ *
+ * @example
+ * const optimizer: Optimizer = new SGD(model.parameters(), { lr: 0.05 });
+ * optimizer.zeroGrad();
+ * optimizer.step();
+ */
 export abstract class Optimizer {
   /** The parameters, in the order their state is kept. */
   readonly params: readonly Value[];
@@ -53,6 +68,11 @@ export abstract class Optimizer {
   /** Per group, its own learning rate, or undefined to follow {@link lr}. */
   readonly #groupLr: (number | undefined)[];
 
+  /**
+   * Checks and keeps `params` (an array of distinct leaf `Value`s, or of
+   * parameter groups whose keys are among `groupKeys`) and the learning rate
+   * `lr` (> 0); `name` names the optimizer in error messages.
+   */
   protected constructor(
     params: readonly Value[] | readonly ParamGroup<object>[],
     lr: number,

@@ -9,6 +9,7 @@ import {
 } from '../argument-checks.js';
 import { Optimizer, type OptimizerState, type ParamGroup } from './optimizer.js';
 
+/** The options of `new SGD`; a parameter group may override any of them. */
 export interface SGDOptions {
   /** Learning rate (default 1e-3, as PyTorch). */
   lr?: number;
@@ -23,11 +24,17 @@ export interface SGDOptions {
 }
 
 export interface SGDState extends OptimizerState {
+  /** Always `'SGD'`. */
   type: 'SGD';
+  /** Momentum factor μ. */
   momentum: number;
+  /** Dampening τ of the momentum. */
   dampening: number;
+  /** Whether the momentum is Nesterov's. */
   nesterov: boolean;
+  /** L2 weight decay λ. */
   weightDecay: number;
+  /** Steps taken so far. */
   stepCount: number;
   /** The momentum buffer b of each parameter; null until its first step. */
   momentumBuffer: (number | null)[];
@@ -37,12 +44,23 @@ export interface SGDState extends OptimizerState {
 
 /** A parameter group as saved: how many parameters it holds and its hyperparameters. */
 export interface SGDGroupState extends SGDHyper {
+  /** The number of parameters in the group (its slice of the flat state). */
   size: number;
+  /** The group's own learning rate, when it has one. */
   lr?: number;
 }
 
 const KEYS = ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay'];
 
+/**
+ * Stochastic gradient descent, with optional momentum, dampening, Nesterov
+ * momentum and L2 weight decay, as PyTorch's `torch.optim.SGD`.
+ *
+ * @example
+ * const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * optimizer.zeroGrad();
+ * optimizer.step();
+ */
 export class SGD extends Optimizer {
   /** The defaults (the options), and each group's hyperparameters. */
   #h: SGDHyper;
@@ -217,9 +235,13 @@ export class SGD extends Optimizer {
 }
 
 export interface SGDHyper {
+  /** Momentum factor μ. */
   momentum: number;
+  /** Dampening τ of the momentum. */
   dampening: number;
+  /** Whether the momentum is Nesterov's. */
   nesterov: boolean;
+  /** L2 weight decay λ. */
   weightDecay: number;
 }
 
