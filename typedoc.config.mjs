@@ -20,6 +20,7 @@ export default {
     entryPoints: ['src/index.ts'],
     tsconfig: 'tsconfig.json',
     excludePrivate: true,
+    disableSources: true,
     excludeInternal: true,
     validation: {
       notExported: true,
@@ -44,6 +45,9 @@ export default {
     ],
   },
   out: 'docs/api',
+  // No public repository to link source lines to yet; a clone's remote is a local path,
+  // which TypeDoc warns about (and warnings fail the build).
+  disableSources: true,
   readme: 'none',
   // TypeDoc's defaults plus Python, which the @ag/io README shows (loading the file in PyTorch).
   highlightLanguages: [

@@ -485,8 +485,11 @@ export function fit(options: FitOptions | CompiledFitOptions): FitResult {
  * (declared here so the types need neither the DOM nor Node's library).
  */
 export interface AbortSignalLike {
+  /** Whether `abort()` has been called. */
   readonly aborted: boolean;
+  /** What `abort(reason)` was given (an `AbortError` by default). */
   readonly reason: unknown;
+  /** Throws `reason` if aborted; `fitAsync` calls it before each update. */
   throwIfAborted(): void;
 }
 
