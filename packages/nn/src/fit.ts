@@ -474,7 +474,7 @@ function eagerUpdate(forward: Forward['forward'], loss: FitLoss, data: Dataset):
 export function fit(options: FitOptions): FitResult;
 export function fit(options: CompiledFitOptions): FitResult;
 export function fit(options: FitOptions | CompiledFitOptions): FitResult {
-  const run = training(checkOptions(options, 'fit(options)'), 'fit(options)', FIT_KEYS);
+  const run = training(checkOptions(options, 'fit(options)'), 'fit(options)', FIT_KEYS, false);
   let r = run.next();
   while (r.done !== true) r = run.next();
   return r.value;
@@ -530,7 +530,7 @@ export async function fitAsync(options: FitAsyncOptions): Promise<FitResult> {
       : checkNonNegative(yieldEveryMs, 'fitAsync(options.yieldEveryMs)');
   const abort = signal as AbortSignalLike | undefined;
   abort?.throwIfAborted();
-  const run = training(rest, 'fitAsync(options)', [...FIT_KEYS, 'signal', 'yieldEveryMs']);
+  const run = training(rest, 'fitAsync(options)', [...FIT_KEYS, 'signal', 'yieldEveryMs'], true);
   let deadline = performance.now() + every;
   for (;;) {
     const r = run.next();
@@ -546,14 +546,16 @@ export async function fitAsync(options: FitAsyncOptions): Promise<FitResult> {
 /**
  * The training loop as a generator, shared by `fit` (driven synchronously) and
  * `fitAsync` (driven between yields to the event loop): it checks everything on
- * the first `next()`, then yields after every update (and every fused pass),
- * and returns the result. Whoever stops driving it leaves the parameters as of
- * the last completed update.
+ * the first `next()`, then, if `pausing`, yields after every update (and every
+ * fused pass), and returns the result. Whoever stops driving it leaves the
+ * parameters as of the last completed update. `fit` does not pause: it runs the
+ * whole loop in one `next()`, paying no suspend and resume per update.
  */
 function* training(
   o: Record<string, unknown>,
   where: string,
   keys: readonly string[],
+  pausing: boolean,
 ): Generator<void, FitResult, void> {
   checkKnownKeys(o, where, keys);
   const { forward, parameters, nin } = resolveForward(o, 'fit');
@@ -645,7 +647,7 @@ function* training(
         globalStep += n;
         (optimizer as SGD).stepCount += n;
         fusedEpochs++;
-        yield;
+        if (pausing) yield;
       } catch (error) {
         // A non-finite step: the fused pass changed nothing; the pass below
         // takes the same steps one by one and stops where SGD.step throws.
@@ -678,7 +680,7 @@ function* training(
         stop,
       });
       if (stopped) break;
-      yield;
+      if (pausing) yield;
     }
     history.push(weighted / seen);
     // An epoch whose last update called stop() still completed: it is reported.
