@@ -121,6 +121,11 @@ describe('leastSquares', () => {
       expect(() => leastSquares(ok, [0, Number.NaN])).toThrow(RangeError);
       expect(() => leastSquares(ok, [0, Number.NaN])).toThrow(/x0\[1\] to be finite/);
       expect(() => leastSquares(ok, [Infinity])).toThrow(RangeError);
+      // A hole in a sparse array is a missing number, not an element to skip.
+      // eslint-disable-next-line no-sparse-arrays
+      expect(() => leastSquares(ok, [0, , 1] as never)).toThrow(
+        /x0\[1\] to be a number, received undefined/,
+      );
     });
 
     it('a residual count that changes between calls, compiled or not', () => {

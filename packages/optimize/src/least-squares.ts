@@ -4,6 +4,7 @@
  * from the engine: compiled residuals, one reverse pass per residual.
  */
 import type { Value } from '@ag/core';
+import { checkStart } from './check-start.js';
 import { describe } from './describe.js';
 import { lmder, type LmOutcome } from './minpack/lmder.js';
 import { residualSystem } from './residual-system.js';
@@ -104,25 +105,7 @@ export function leastSquares(
       `${where}: expected residuals to be a function, received ${describe(residuals)}`,
     );
   }
-  if (!Array.isArray(x0))
-    throw new TypeError(
-      `${where}: expected x0 to be an array of numbers, received ${describe(x0)}`,
-    );
-  if (x0.length === 0)
-    throw new RangeError(
-      `${where}: expected x0 to hold at least one number, received an empty array`,
-    );
-  x0.forEach((v: unknown, j) => {
-    if (typeof v !== 'number')
-      throw new TypeError(`${where}: expected x0[${j}] to be a number, received ${describe(v)}`);
-    if (!Number.isFinite(v))
-      throw new RangeError(`${where}: expected x0[${j}] to be finite, received ${v}`);
-  });
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(
-      `${where}: expected options to be an object, received ${describe(options)}`,
-    );
-  }
+  checkStart(x0, options, where);
   for (const key of Object.keys(options)) {
     if (!['maxIterations', 'ftol', 'xtol', 'gtol', 'compile'].includes(key)) {
       throw new TypeError(

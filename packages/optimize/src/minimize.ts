@@ -6,6 +6,7 @@
  * reverse pass per evaluation.
  */
 import { hessian, type Value } from '@ag/core';
+import { checkStart } from './check-start.js';
 import { describe } from './describe.js';
 import { dot, LbfgsHistory } from './lbfgs-history.js';
 import { choleskySolve, modifiedCholesky } from './modified-cholesky.js';
@@ -74,27 +75,7 @@ export function minimize(
   if (typeof fn !== 'function') {
     throw new TypeError(`${where}: expected fn to be a function, received ${describe(fn)}`);
   }
-  if (!Array.isArray(x0)) {
-    throw new TypeError(
-      `${where}: expected x0 to be an array of numbers, received ${describe(x0)}`,
-    );
-  }
-  if (x0.length === 0) {
-    throw new RangeError(
-      `${where}: expected x0 to hold at least one number, received an empty array`,
-    );
-  }
-  x0.forEach((v: unknown, j) => {
-    if (typeof v !== 'number')
-      throw new TypeError(`${where}: expected x0[${j}] to be a number, received ${describe(v)}`);
-    if (!Number.isFinite(v))
-      throw new RangeError(`${where}: expected x0[${j}] to be finite, received ${v}`);
-  });
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(
-      `${where}: expected options to be an object, received ${describe(options)}`,
-    );
-  }
+  checkStart(x0, options, where);
   const known = ['method', 'maxIterations', 'gtol', 'historySize', 'compile'];
   for (const key of Object.keys(options)) {
     if (!known.includes(key))
