@@ -12,6 +12,33 @@ export interface PlotPoints {
 
 let scratch: HTMLCanvasElement | undefined;
 
+/** A resolution² picture to fill on the reused scratch canvas, or null without a 2-D context. */
+function scratchImage(resolution: number): ImageData | null {
+  scratch ??= document.createElement('canvas');
+  scratch.width = resolution;
+  scratch.height = resolution;
+  return scratch.getContext('2d')?.createImageData(resolution, resolution) ?? null;
+}
+
+/** Puts `image` on the scratch canvas, scales it up onto `canvas` and draws the axes over it. */
+function paintScaled(
+  canvas: HTMLCanvasElement,
+  size: number,
+  domain: PlotDomain,
+  image: ImageData,
+  smooth: boolean,
+): void {
+  const small = scratch?.getContext('2d');
+  if (scratch === undefined || small === null || small === undefined) return;
+  small.putImageData(image, 0, 0);
+  const ctx = setupCanvas(canvas, size, size);
+  ctx.imageSmoothingEnabled = smooth;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.clearRect(0, 0, size, size);
+  ctx.drawImage(scratch, 0, 0, size, size);
+  drawAxes(ctx, size, size, domain);
+}
+
 /**
  * Paint the model's confidence over the plot: `confidence(x0, x1)` in [−1, 1] on a
  * `resolution`² grid, scaled up with smoothing (the map is smooth; a coarse grid is enough).
@@ -26,12 +53,8 @@ export function drawHeatmap(
   confidence: (x0: number, x1: number) => number,
   resolution = 64,
 ): void {
-  scratch ??= document.createElement('canvas');
-  scratch.width = resolution;
-  scratch.height = resolution;
-  const small = scratch.getContext('2d');
-  if (small === null) return;
-  const image = small.createImageData(resolution, resolution);
+  const image = scratchImage(resolution);
+  if (image === null) return;
   const px = image.data;
   for (let row = 0; row < resolution; row++) {
     const y = fromPixelY(domain, resolution, row);
@@ -44,13 +67,7 @@ export function drawHeatmap(
       px[k + 3] = 255;
     }
   }
-  small.putImageData(image, 0, 0);
-  const ctx = setupCanvas(canvas, size, size);
-  ctx.imageSmoothingEnabled = true;
-  ctx.imageSmoothingQuality = 'high';
-  ctx.clearRect(0, 0, size, size);
-  ctx.drawImage(scratch, 0, 0, size, size);
-  drawAxes(ctx, size, size, domain);
+  paintScaled(canvas, size, domain, image, true);
 }
 
 /**
@@ -69,12 +86,8 @@ export function drawGrid(
   resolution: number,
   discretize: boolean,
 ): void {
-  scratch ??= document.createElement('canvas');
-  scratch.width = resolution;
-  scratch.height = resolution;
-  const small = scratch.getContext('2d');
-  if (small === null) return;
-  const image = small.createImageData(resolution, resolution);
+  const image = scratchImage(resolution);
+  if (image === null) return;
   const px = image.data;
   for (let i = 0; i < resolution * resolution; i++) {
     const v = values[i] ?? NaN;
@@ -84,14 +97,8 @@ export function drawGrid(
     px[4 * i + 2] = b;
     px[4 * i + 3] = 255;
   }
-  small.putImageData(image, 0, 0);
-  const ctx = setupCanvas(canvas, size, size);
   // A discretized map keeps its hard edge; a smooth one is smoothed when scaled up.
-  ctx.imageSmoothingEnabled = !discretize;
-  ctx.imageSmoothingQuality = 'high';
-  ctx.clearRect(0, 0, size, size);
-  ctx.drawImage(scratch, 0, 0, size, size);
-  drawAxes(ctx, size, size, domain);
+  paintScaled(canvas, size, domain, image, !discretize);
 }
 
 /**
