@@ -364,11 +364,12 @@ function checkRecording(
 /** A value of the other sign and at least 1 away: flips comparisons with 0 and with the example. */
 const otherValue = (x: number): number => (x >= 0 ? -x - 1 : 1 - x);
 
-/** @internal Runs fn over fresh placeholders holding `values` and flattens its graph. */
 /**
  * The engine's own failures on a huge graph (the stack, an array's length, an
- * allocation) as a RangeError that says what was too large; any other error
- * (fn's own included) as it is.
+ * allocation) as a RangeError that says what was too large, with the original
+ * as its `cause`; any other error as it is. V8 tells these apart only by their
+ * messages, so the messages are matched; a RangeError of those kinds thrown by
+ * fn itself is wrapped the same way.
  */
 function tooLarge(error: unknown, where: string, layout: InputLayout, tape: Tape | null): unknown {
   if (!(error instanceof RangeError)) return error;
@@ -384,6 +385,7 @@ function tooLarge(error: unknown, where: string, layout: InputLayout, tape: Tape
   );
 }
 
+/** @internal Runs fn over fresh placeholders holding `values` and flattens its graph. */
 export function record(
   fn: (inputs: Record<string, Value | Value[]>) => unknown,
   layout: InputLayout,
