@@ -77,3 +77,4 @@ export {
   type ShapeOf,
 } from './compile/compile.js';
 export type { InputSpec, Placeholders, Sample } from './compile/inputs.js';
+export { TraceError } from './compile/trace-error.js';

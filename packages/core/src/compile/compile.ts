@@ -41,6 +41,7 @@ import {
 import { interpret } from './interpreter.js';
 import { keepGraph, sameGraph, type KeptGraph, type Recording } from './same-graph.js';
 import { buildTape, tapeDifference, type Tape } from './tape.js';
+import { TraceError } from './trace-error.js';
 
 /** `codegen`: generated JavaScript; `interpreter`: the typed-array replay; `auto`: codegen where allowed. */
 export type CompileMode = 'auto' | 'codegen' | 'interpreter';
@@ -332,9 +333,10 @@ function checkRecording(
       recording = recordGraph(fn, layout, values, where);
     } catch (error) {
       if (probe === 'NaN inputs') continue;
-      throw new Error(
+      throw new TraceError(
         `${where}: fn threw when recorded again with other input values (${error instanceof Error ? error.message : String(error)}), ` +
           'so its graph depends on the values of its inputs; pass check: false if that is intended.',
+        `fn threw when recorded with ${probe}`,
         { cause: error },
       );
     }
@@ -352,10 +354,11 @@ function checkRecording(
     }
     const difference = tapeDifference(tape, again);
     if (difference !== null) {
-      throw new Error(
+      throw new TraceError(
         `${where}: the graph of fn depends on the values of its inputs: recorded with the example inputs and with ${probe}, ${difference}. ` +
           'A compiled graph replays only the decisions made while recording: use the ops relu, max, min and abs rather than ' +
           'a JavaScript if on .data, and do not turn .data into plain numbers; pass check: false if the difference is intended.',
+        `the graph recorded with ${probe} differs: ${difference}`,
       );
     }
   }

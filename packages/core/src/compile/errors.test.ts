@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { noGrad, sub, Value } from '../index.js';
+import { noGrad, sub, TraceError, Value } from '../index.js';
 import { canGenerateCode, numberLiteral } from './codegen.js';
 import { compile, type CompileMode } from './compile.js';
 
@@ -233,6 +233,8 @@ describe('compile: control flow', () => {
     expect(() => compile(branchy, { inputs: { x: 1 } })).toThrow(
       /depends on the values of its inputs/,
     );
+    // Its own class, so that a caller (fit's default) can fall back to eager on it alone.
+    expect(() => compile(branchy, { inputs: { x: 1 } })).toThrow(TraceError);
     // With check: false it compiles the recorded branch (x > 0) and replays it for every x.
     const f = compile(branchy, { inputs: { x: 1 }, check: false });
     expect(f.run({ x: -3 })).toBe(-3);
