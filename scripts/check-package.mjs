@@ -3,7 +3,7 @@
 // ESM-only profile, and that nothing of the workspace leaks into it.
 //
 //   cd packages/core && node ../../scripts/check-package.mjs
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pack, root, run, tarballFiles, tarballManifest } from './pack.mjs';
@@ -81,6 +81,19 @@ try {
   console.log(`packed ${tarball}`);
   step('publint --strict', () => run(bin('publint'), ['run', tarball, '--strict']));
   step('attw --profile esm-only', () => run(bin('attw'), [tarball, '--profile', 'esm-only']));
+  step('README, LICENSE and (once versioned) CHANGELOG in the tarball', () => {
+    const shipped = new Set(tarballFiles(tarball));
+    // npm leaves a CHANGELOG out unless `files` names it; a release must ship one.
+    const wanted = [
+      'README.md',
+      'LICENSE',
+      ...(existsSync('CHANGELOG.md') ? ['CHANGELOG.md'] : []),
+    ];
+    const missing = wanted.filter((file) => !shipped.has(file));
+    if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}`);
+    if (tarballManifest(tarball).version !== '0.0.0' && !shipped.has('CHANGELOG.md'))
+      throw new Error('a versioned package ships no CHANGELOG.md');
+  });
   step('nothing of the workspace in the tarball', () => {
     const leaks = manifestLeaks(tarballManifest(tarball), tarballFiles(tarball));
     if (leaks.length > 0) throw new Error(leaks.join('; '));
