@@ -713,8 +713,12 @@ async function download(id, name) {
 }
 
 test('download: stateDict JSON, safetensors and ONNX, each equal to the page model', async () => {
-  // The page is on the copied-code setup (spirals, features x₁, x₂, x₁x₂, sin x₁, 8-8 tanh),
-  // trained and paused.
+  // Spirals with features x₁, x₂, x₁x₂, sin x₁ and two tanh layers of 8, after 40 updates
+  // made one Step at a time, so the model (and every number below) is the same each run.
+  await open(page, 'data=spirals&noise=0.02&hidden=8-8&feat=x1-x2-x1x2-sinx1&loss=bce&lr=0.02');
+  await stepTimes(page, 40);
+  if (!(await page.locator('#take-away').evaluate((d) => d.open)))
+    await page.click('#take-away summary');
   const json = await download('download-json', 'weights.json');
   const dict = JSON.parse(readFileSync(json.saved, 'utf8'));
   const layers = await page.evaluate(() =>
@@ -739,6 +743,8 @@ test('download: stateDict JSON, safetensors and ONNX, each equal to the page mod
 
   const f64 = await download('download-safetensors', 'model-f64.safetensors');
   const onnx64 = await download('download-onnx', 'model-float64.onnx');
+  // The group after an ONNX download, its note saying what the model reads.
+  await page.locator('#take-away').screenshot({ path: join(artifacts, 'desktop-take-away.png') });
   await page.selectOption('#download-precision', 'float32');
   const f32 = await download('download-safetensors', 'model-f32.safetensors');
   const onnx32 = await download('download-onnx', 'model-float32.onnx');
