@@ -415,7 +415,7 @@ test("every neuron's map shows the @ag/nn model's value of that neuron, at sampl
       // The centre of the cell, as the worker evaluates it.
       const x = domain.xMin + ((col + 0.5) / res) * (domain.xMax - domain.xMin);
       const y = domain.yMax - ((row + 0.5) / res) * (domain.yMax - domain.yMin);
-      const activations = await view.evaluate([x, y]);
+      const { activations } = await view.evaluate([x, y]);
       activations.forEach((layer, l) =>
         layer.forEach((value, j) => {
           const grid = frame.thumbnails.layers[l][j * cells + row * res + col];
@@ -696,28 +696,123 @@ console.log(session.metrics().trainLoss);
   assert(relative < 1e-9, `node printed ${copied.printed}, the page shows ${copied.shown}`);
 });
 
-test('download weights saves the stateDict JSON', async () => {
-  // Download weights: a stateDict() JSON file.
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.click('#download-weights'),
-  ]);
-  const saved = join(artifacts, 'weights.json');
-  await download.saveAs(saved);
-  const dict = JSON.parse(readFileSync(saved, 'utf8'));
-  const frame = await page.evaluate(() =>
-    window.playground.frame.weights.map((l) => ({ w: Array.from(l.w), b: Array.from(l.b) })),
+/** Click a download button; the saved file's path, the name the page gave it, the status line. */
+async function download(id, name) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(`#${id}`)]);
+  const saved = join(artifacts, name);
+  await file.saveAs(saved);
+  await page.waitForFunction((suggested) => {
+    const status = document.getElementById('take-status')?.textContent ?? '';
+    return suggested.endsWith('.json') ? status.includes('JSON') : status.includes('[batch');
+  }, file.suggestedFilename());
+  return {
+    saved,
+    suggested: file.suggestedFilename(),
+    status: await page.locator('#take-status').textContent(),
+  };
+}
+
+test('download: stateDict JSON, safetensors and ONNX, each equal to the page model', async () => {
+  // Spirals with features x₁, x₂, x₁x₂, sin x₁ and two tanh layers of 8, after 40 updates
+  // made one Step at a time, so the model (and every number below) is the same each run.
+  await open(page, 'data=spirals&noise=0.02&hidden=8-8&feat=x1-x2-x1x2-sinx1&loss=bce&lr=0.02');
+  await stepTimes(page, 40);
+  if (!(await page.locator('#take-away').evaluate((d) => d.open)))
+    await page.click('#take-away summary');
+  const json = await download('download-json', 'weights.json');
+  const dict = JSON.parse(readFileSync(json.saved, 'utf8'));
+  const layers = await page.evaluate(() =>
+    window.playground.frame.weights.map((l) => ({
+      nin: l.nin,
+      nout: l.nout,
+      activation: l.activation,
+      w: Array.from(l.w),
+      b: Array.from(l.b),
+    })),
   );
-  // Every weight of the page's model is in the file, with its exact value.
+  // Every weight of the page's model is in the JSON, with its exact value.
   const numbers = JSON.stringify(dict)
     .match(/-?[\d.]+(e[-+]?\d+)?/g)
     .map(Number);
-  const all = frame.flatMap((l) => [...l.w, ...l.b]);
+  const all = layers.flatMap((l) => [...l.w, ...l.b]);
   const missing = all.filter((x) => !numbers.includes(x));
   console.log(
     `    weights.json: ${Object.keys(dict).length} tensors, ${all.length} numbers, ${missing.length} missing`,
   );
   assert(missing.length === 0 && all.length > 0, `missing ${missing.slice(0, 3)}`);
+
+  const f64 = await download('download-safetensors', 'model-f64.safetensors');
+  const onnx64 = await download('download-onnx', 'model-float64.onnx');
+  // The group after an ONNX download, its note saying what the model reads.
+  await page.locator('#take-away').screenshot({ path: join(artifacts, 'desktop-take-away.png') });
+  await page.selectOption('#download-precision', 'float32');
+  const f32 = await download('download-safetensors', 'model-f32.safetensors');
+  const onnx32 = await download('download-onnx', 'model-float32.onnx');
+  await page.selectOption('#download-precision', 'float64');
+  const names = [f64, onnx64, f32, onnx32].map((d) => d.suggested);
+  assert(
+    names.join() ===
+      'ag-playground-seed1-f64.safetensors,ag-playground-seed1-float64.onnx,ag-playground-seed1-f32.safetensors,ag-playground-seed1-float32.onnx',
+    `file names ${names.join()}`,
+  );
+  // The page says what the exported model reads: the features, not the point.
+  assert(
+    onnx64.status.includes('[batch, 4]: x₁, x₂, x₁x₂, sin x₁') && onnx64.status.includes('logit'),
+    `the ONNX note says: ${onnx64.status}`,
+  );
+
+  // The page's model (@ag/nn in the worker) on 1,000 points of the plot: its inputs there
+  // (the features) and its output.
+  const sampled = await page.evaluate(async () => {
+    const { domain } = window.playground.data;
+    const points = Array.from({ length: 1000 }, (_, i) => [
+      domain.xMin + (((i % 40) + 0.5) / 40) * (domain.xMax - domain.xMin),
+      domain.yMin + ((Math.floor(i / 40) + 0.5) / 25) * (domain.yMax - domain.yMin),
+    ]);
+    const results = await Promise.all(points.map((p) => window.playground.evaluate(p)));
+    return results.map((r) => ({ inputs: r.inputs, prediction: r.activations.at(-1)[0] }));
+  });
+  const spec = join(artifacts, 'model-files.json');
+  writeFileSync(
+    spec,
+    JSON.stringify({
+      layers,
+      files: { f64: f64.saved, f32: f32.saved, onnx64: onnx64.saved, onnx32: onnx32.saved },
+      inputs: sampled.map((s) => s.inputs),
+      predictions: sampled.map((s) => s.prediction),
+    }),
+  );
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--conditions=@ag/source',
+      '--import',
+      'tsx',
+      join(appRoot, 'e2e', 'check-model-files.mjs'),
+      spec,
+    ],
+    { cwd: appRoot, encoding: 'utf8' },
+  );
+  assert(run.status === 0, `check-model-files failed: ${run.stderr}`);
+  const r = JSON.parse(run.stdout.trim().split('\n').at(-1));
+  console.log(
+    `    safetensors: ${r.loadedF64} of ${r.parameters} weights loaded, ${r.differingF64} differ in F64, ${r.differingF32} differ from fround in F32; ` +
+      `ONNX in onnxruntime-node on 1,000 points: float64 worst relative error ${r.worst64.toExponential(2)}, float32 ${r.worst32.toExponential(2)} of max(|y|, 1)`,
+  );
+  assert(
+    r.loadedF64 === r.parameters && r.parameters === all.length,
+    `${r.loadedF64} of ${r.parameters}`,
+  );
+  assert(
+    r.differingF64 === 0 && r.differingF32 === 0,
+    `${r.differingF64} / ${r.differingF32} weights differ`,
+  );
+  assert(
+    JSON.stringify(r.onnxNames) === '[["input"],["output"]]' && r.onnxDims.join() === '1000,1',
+    `ONNX names ${JSON.stringify(r.onnxNames)}, output dims ${r.onnxDims}`,
+  );
+  assert(r.worst64 < 1e-12, `float64 ONNX is ${r.worst64} off the page's predictions`);
+  assert(r.worst32 < 1e-6, `float32 ONNX is ${r.worst32} off`);
 });
 
 test('a 6 × 64 network on 1,000 points trains in the worker while the page keeps its frames', async () => {

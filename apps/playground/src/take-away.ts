@@ -1,24 +1,28 @@
 import { programFor } from './code-export.js';
+import type { ModelFormat } from './model-files.js';
+import { MODEL_FORMATS } from './model-files.js';
 import { pageElement } from './page-element.js';
 import type { PlaygroundState } from './playground-state.js';
 import type { TrainView } from './train-view.js';
 
 /**
- * "Copy as code" and "Download weights": a program that repeats the run outside the page,
- * and the model's weights as `stateDict()` JSON.
+ * "Copy as code" and the downloads: a program that repeats the run outside the page, and
+ * the model as `stateDict()` JSON, as safetensors weights (PyTorch) or as ONNX.
  */
 export class TakeAway {
   readonly #status = pageElement('take-status', HTMLSpanElement);
   readonly #preview = pageElement('code-preview', HTMLPreElement);
+  readonly #precision = pageElement('download-precision', HTMLSelectElement);
 
   constructor(
     private readonly train: TrainView,
     private readonly state: () => PlaygroundState,
   ) {
     pageElement('copy-code', HTMLButtonElement).addEventListener('click', () => this.#copy());
-    pageElement('download-weights', HTMLButtonElement).addEventListener('click', () => {
-      void this.#download();
-    });
+    for (const format of MODEL_FORMATS)
+      pageElement(`download-${format}`, HTMLButtonElement).addEventListener('click', () => {
+        void this.#download(format);
+      });
   }
 
   #copy(): void {
@@ -36,17 +40,22 @@ export class TakeAway {
     );
   }
 
-  async #download(): Promise<void> {
-    const json = await this.train.stateDict();
-    const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+  async #download(format: ModelFormat): Promise<void> {
+    const precision = this.#precision.value === 'float32' ? 'float32' : 'float64';
+    const file = await this.train.file(format, precision);
+    if ('error' in file) {
+      this.#say(`No file: ${file.error}`);
+      return;
+    }
+    const url = URL.createObjectURL(new Blob([file.bytes as BlobPart], { type: file.type }));
     const a = document.createElement('a');
     a.href = url;
-    a.download = `ag-playground-weights-seed${this.state().seed}.json`;
+    a.download = file.name;
     document.body.append(a);
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    this.#say('Weights saved as stateDict() JSON: load them with model.loadStateDict(json).');
+    this.#say(file.note);
   }
 
   #say(text: string): void {

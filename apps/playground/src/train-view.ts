@@ -2,6 +2,7 @@ import { drawClassPoints, drawGrid, drawRegression, drawValuePoints } from './de
 import type { LossHistory } from './loss-chart.js';
 import { drawLossChart } from './loss-chart.js';
 import { forwardLayers } from './mlp-snapshot.js';
+import type { ModelFile, ModelFormat, Precision } from './model-files.js';
 import type { DiagramActions } from './network-diagram.js';
 import { NetworkDiagram } from './network-diagram.js';
 import { pageElement } from './page-element.js';
@@ -49,8 +50,8 @@ export class TrainView {
   #playing = false;
   #pointsDrawn = false;
   #probes = new Map<number, (result: ProbeResult | { error: string }) => void>();
-  #stateDicts = new Map<number, (json: string) => void>();
-  #evaluations = new Map<number, (activations: number[][]) => void>();
+  #files = new Map<number, (file: ModelFile | { error: string }) => void>();
+  #evaluations = new Map<number, (result: { inputs: number[]; activations: number[][] }) => void>();
   #nextId = 1;
   readonly diagram: NetworkDiagram;
   readonly #heatmap = pageElement('heatmap', HTMLCanvasElement);
@@ -155,20 +156,21 @@ export class TrainView {
     });
   }
 
-  /** The model's weights as `stateDict()` JSON. */
-  stateDict(): Promise<string> {
+  /** The model as a file: `stateDict()` JSON, safetensors or ONNX (made in the worker). */
+  file(format: ModelFormat, precision: Precision): Promise<ModelFile | { error: string }> {
     const id = this.#nextId++;
     return new Promise((resolve) => {
-      this.#stateDicts.set(id, resolve);
-      this.#send({ type: 'stateDict', id });
+      this.#files.set(id, resolve);
+      this.#send({ type: 'file', id, format, precision });
     });
   }
 
   /**
    * Every neuron's value at a point of the plane, computed by the @ag/nn model itself in the
-   * worker: what the diagram's maps must show there.
+   * worker: what the diagram's maps must show there. `inputs` are the model's inputs there
+   * (the features of the point).
    */
-  evaluate(point: number[]): Promise<number[][]> {
+  evaluate(point: number[]): Promise<{ inputs: number[]; activations: number[][] }> {
     const id = this.#nextId++;
     return new Promise((resolve) => {
       this.#evaluations.set(id, resolve);
@@ -179,16 +181,16 @@ export class TrainView {
   #receive(message: TrainerMessage): void {
     switch (message.type) {
       case 'evaluate':
-        this.#evaluations.get(message.id)?.(message.activations);
+        this.#evaluations.get(message.id)?.(message);
         this.#evaluations.delete(message.id);
         return;
       case 'probe':
         this.#probes.get(message.id)?.(message.result);
         this.#probes.delete(message.id);
         return;
-      case 'stateDict':
-        this.#stateDicts.get(message.id)?.(message.json);
-        this.#stateDicts.delete(message.id);
+      case 'file':
+        this.#files.get(message.id)?.(message.file);
+        this.#files.delete(message.id);
         return;
       case 'data':
         if (message.run !== this.#run) return;

@@ -1,6 +1,7 @@
 import type { Dataset } from '@ag/data';
 import type { DiagramGeometry } from './diagram-render.js';
 import type { LayerWeights } from './mlp-snapshot.js';
+import type { ModelFile, ModelFormat, Precision } from './model-files.js';
 import type { NeuronGrids } from './network-grids.js';
 import type { PlaygroundState } from './playground-state.js';
 import type { PlotDomain } from './plot-domain.js';
@@ -19,7 +20,8 @@ export type TrainerCommand =
   | { type: 'setWeight'; layer: number; neuron: number; input: number; value: number }
   /** Walk one training sample (by index) through the model. */
   | { type: 'probe'; id: number; index: number }
-  | { type: 'stateDict'; id: number }
+  /** The model as a file to download. */
+  | { type: 'file'; id: number; format: ModelFormat; precision: Precision }
   /** Every neuron's value at a point of the plane, from the @ag/nn model's own forward. */
   | { type: 'evaluate'; id: number; point: number[] };
 
@@ -81,5 +83,5 @@ export type TrainerMessage =
   | FrameMessage
   | { type: 'error'; run: number; message: string }
   | { type: 'probe'; id: number; result: ProbeResult | { error: string } }
-  | { type: 'stateDict'; id: number; json: string }
+  | { type: 'file'; id: number; file: ModelFile | { error: string } }
   | { type: 'evaluate'; id: number; inputs: number[]; activations: number[][] };

@@ -5,6 +5,7 @@ import { renderDiagram } from './diagram-render.js';
 import { FEATURE_INFO } from './features.js';
 import type { LayerWeights } from './mlp-snapshot.js';
 import { copyLayers } from './mlp-snapshot.js';
+import { modelFile } from './model-files.js';
 import type { NeuronGrids } from './network-grids.js';
 import { gridPoint, neuronGrids } from './network-grids.js';
 import type { PlotDomain } from './plot-domain.js';
@@ -122,16 +123,24 @@ export class Trainer {
         this.send({ type: 'evaluate', id: command.id, inputs, activations }, []);
         return;
       }
-      case 'stateDict':
-        this.send(
-          {
-            type: 'stateDict',
-            id: command.id,
-            json: JSON.stringify(this.#session?.model.stateDict() ?? {}, null, 1),
-          },
-          [],
-        );
+      case 'file':
+        void this.#file(command);
         return;
+    }
+  }
+
+  /** The model as a file; the bytes are handed over, not copied. */
+  async #file(command: Extract<TrainerCommand, { type: 'file' }>): Promise<void> {
+    try {
+      const s = this.#session;
+      if (s === undefined) throw new Error('no run yet');
+      const file = await modelFile(s.model, s.state, command.format, command.precision);
+      const { bytes } = file;
+      const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+      if (!own) file.bytes = bytes.slice();
+      this.send({ type: 'file', id: command.id, file }, [file.bytes.buffer as ArrayBuffer]);
+    } catch (error) {
+      this.send({ type: 'file', id: command.id, file: { error: messageOf(error) } }, []);
     }
   }
 
