@@ -1,0 +1,127 @@
+/**
+ * The peer rows: the same MLP, loss, optimizer and steps written as a
+ * JavaScript user would write them in TensorFlow.js (`@tensorflow/tfjs`), on
+ * its pure-JavaScript CPU backend, in float32: the model's weights as
+ * `tf.variable`s (a kernel [nin, nout] and a bias [nout] per layer), the loss
+ * a closure over tensors, and `optimizer.minimize(loss)` per update (which
+ * takes the gradients of the variables and applies them), inside `tf.tidy`.
+ * `model.fit` would fit less well: it is asynchronous, and its hinge loss is
+ * not micrograd's (it averages relu(1 − y·s) per output the same way, but
+ * W1's L2 penalty on the biases and micrograd's schedule would need a custom
+ * loop anyway).
+ *
+ * Every run starts from the same initial parameters and data as `@ag`'s rows,
+ * rounded to float32. The guard for these rows is looser (see
+ * `TFJS_TOLERANCE`).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { parameterCount } from './mlp-floor.js';
+import type { Tolerance } from './outcome.js';
+
+/**
+ * How near a tfjs row's loss and parameters must come to the float64 floor's.
+ * float32 carries about 7 digits (ε = 1.2e-7). Measured on W1 (100 full-batch
+ * steps) and W5 (6,000 online steps): the final loss and Σ params within about
+ * 1e-6 relative of the floor's, a parameter near 0 within about 1e-8. 1e-4
+ * leaves a hundredfold margin and still fails a different model, loss,
+ * learning rate or step count: one step fewer moves W1's loss by 0.3 %.
+ */
+export const TFJS_TOLERANCE: Tolerance = { relative: 1e-4, absolute: 1e-4 };
+
+let ready = false;
+
+/**
+ * Selects the CPU backend (synchronous for it) and production mode, which
+ * skips tfjs's debug checks and its advice to install the native backend.
+ */
+export function useTfjsCpu(): void {
+  if (ready) return;
+  tf.enableProdMode();
+  void tf.setBackend('cpu');
+  if (tf.getBackend() !== 'cpu')
+    throw new Error(`tfjs: expected the cpu backend, got ${tf.getBackend()}`);
+  ready = true;
+}
+
+/** An MLP's variables: per layer a kernel [nin, nout] and a bias [nout]. */
+export interface TfjsMlp {
+  sizes: readonly number[];
+  kernels: tf.Variable[];
+  biases: tf.Variable[];
+  hidden: 'relu' | 'tanh';
+}
+
+/**
+ * Variables holding `initial` (laid out as `parameters()` lists them: per
+ * neuron its weights, then its bias), in float32.
+ *
+ * @example
+ * const net = tfjsMlp([2, 16, 16, 1], initialParameters([2, 16, 16, 1], 42), 'relu');
+ */
+export function tfjsMlp(
+  sizes: readonly number[],
+  initial: Float64Array,
+  hidden: 'relu' | 'tanh',
+): TfjsMlp {
+  useTfjsCpu();
+  if (initial.length !== parameterCount(sizes))
+    throw new RangeError(
+      `tfjsMlp(initial): expected ${parameterCount(sizes)} numbers, received ${initial.length}`,
+    );
+  const kernels: tf.Variable[] = [];
+  const biases: tf.Variable[] = [];
+  let at = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const nin = sizes[l] as number;
+    const nout = sizes[l + 1] as number;
+    const kernel = new Float32Array(nin * nout);
+    const bias = new Float32Array(nout);
+    for (let k = 0; k < nout; k++) {
+      for (let i = 0; i < nin; i++) kernel[i * nout + k] = initial[at++] as number;
+      bias[k] = initial[at++] as number;
+    }
+    kernels.push(tf.variable(tf.tensor2d(kernel, [nin, nout])));
+    biases.push(tf.variable(tf.tensor1d(bias)));
+  }
+  return { sizes, kernels, biases, hidden };
+}
+
+/** The scores [batch, 1] of inputs x [batch, nin]. */
+export function tfjsForward(net: TfjsMlp, x: tf.Tensor2D): tf.Tensor2D {
+  let h = x;
+  const last = net.kernels.length - 1;
+  for (let l = 0; l <= last; l++) {
+    const z = h.matMul(net.kernels[l] as tf.Variable).add(net.biases[l] as tf.Variable);
+    h = (l < last ? (net.hidden === 'relu' ? tf.relu(z) : tf.tanh(z)) : z) as tf.Tensor2D;
+  }
+  return h;
+}
+
+/** Σ p² over every variable. */
+export function tfjsSquares(net: TfjsMlp): tf.Scalar {
+  return tf.addN([...net.kernels, ...net.biases].map((v) => v.square().sum())) as tf.Scalar;
+}
+
+/** The variables read back as float64 numbers in `parameters()` order. */
+export function tfjsParameters(net: TfjsMlp): Float64Array {
+  const out = new Float64Array(parameterCount(net.sizes));
+  let at = 0;
+  for (let l = 0; l < net.kernels.length; l++) {
+    const nin = net.sizes[l] as number;
+    const nout = net.sizes[l + 1] as number;
+    const kernel = (net.kernels[l] as tf.Variable).dataSync();
+    const bias = (net.biases[l] as tf.Variable).dataSync();
+    for (let k = 0; k < nout; k++) {
+      for (let i = 0; i < nin; i++) out[at++] = kernel[i * nout + k] as number;
+      out[at++] = bias[k] as number;
+    }
+  }
+  return out;
+}
+
+/** Frees the variables. */
+export function disposeTfjsMlp(net: TfjsMlp): void {
+  for (const v of [...net.kernels, ...net.biases]) v.dispose();
+}
+
+export { tf };
