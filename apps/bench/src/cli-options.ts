@@ -20,7 +20,7 @@ export interface BenchOptions {
 }
 
 export const USAGE = `usage: pnpm bench [--quick] [--json [file]] [--only W1,W2,W3,W4,W5,W6,solvers] [--first-run]
-  --quick        each workload once with few steps (checks that it works, < 30 s)
+  --quick        each workload once with few steps (checks that it works, < 1 min)
   --json [file]  also write the results as JSON (default bench-results.json)
   --only list    run only these workloads (solvers: only when named)
   --first-run    instead, W1's, W2's and W5's first runs, each in a fresh Node process`;

@@ -48,7 +48,7 @@ function sizes(quick: boolean): Sizes {
       }
     : {
         plan: { warmups: 2, rounds: 7 },
-        peerPlan: { warmups: 1, rounds: 5 },
+        peerPlan: { warmups: 1, rounds: 3 },
         compilePlan: { warmups: 0, rounds: 3 },
         w1Steps: 100,
         w2Steps: 200_000,
