@@ -12,7 +12,8 @@
  * Every run starts from the same initial parameters and data as `@ag`'s rows,
  * rounded to float32. The guard for these rows is looser (`TFJS_TOLERANCE`).
  */
-import * as tf from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
+import type * as Tf from '@tensorflow/tfjs';
 import { parameterCount } from './mlp-floor.js';
 import type { Tolerance } from './outcome.js';
 
@@ -27,26 +28,34 @@ import type { Tolerance } from './outcome.js';
  */
 export const TFJS_TOLERANCE: Tolerance = { relative: 1e-4, absolute: 1e-6 };
 
-let ready = false;
+let loaded: typeof Tf | null = null;
 
 /**
- * Selects the CPU backend (synchronous for it) and production mode, which
- * skips tfjs's debug checks and its advice to install the native backend.
+ * TensorFlow.js on its CPU backend (synchronous for it), in production mode,
+ * which skips tfjs's debug checks and its advice to install the native
+ * backend. Loaded on first use, not on import: loading it takes about a
+ * second, which no other row (and no first-run child) should pay.
+ *
+ * @example
+ * const tf = tfjs();
+ * tf.scalar(1).dispose();
  */
-export function useTfjsCpu(): void {
-  if (ready) return;
+export function tfjs(): typeof Tf {
+  if (loaded !== null) return loaded;
+  const tf = createRequire(import.meta.url)('@tensorflow/tfjs') as typeof Tf;
   tf.enableProdMode();
   void tf.setBackend('cpu');
   if (tf.getBackend() !== 'cpu')
     throw new Error(`tfjs: expected the cpu backend, got ${tf.getBackend()}`);
-  ready = true;
+  loaded = tf;
+  return tf;
 }
 
 /** An MLP's variables: per layer a kernel [nin, nout] and a bias [nout]. */
 export interface TfjsMlp {
   sizes: readonly number[];
-  kernels: tf.Variable[];
-  biases: tf.Variable[];
+  kernels: Tf.Variable[];
+  biases: Tf.Variable[];
   hidden: 'relu' | 'tanh';
 }
 
@@ -62,13 +71,13 @@ export function tfjsMlp(
   initial: Float64Array,
   hidden: 'relu' | 'tanh',
 ): TfjsMlp {
-  useTfjsCpu();
+  const tf = tfjs();
   if (initial.length !== parameterCount(sizes))
     throw new RangeError(
       `tfjsMlp(initial): expected ${parameterCount(sizes)} numbers, received ${initial.length}`,
     );
-  const kernels: tf.Variable[] = [];
-  const biases: tf.Variable[] = [];
+  const kernels: Tf.Variable[] = [];
+  const biases: Tf.Variable[] = [];
   let at = 0;
   for (let l = 0; l + 1 < sizes.length; l++) {
     const nin = sizes[l] as number;
@@ -86,19 +95,21 @@ export function tfjsMlp(
 }
 
 /** The scores [batch, 1] of inputs x [batch, nin]. */
-export function tfjsForward(net: TfjsMlp, x: tf.Tensor2D): tf.Tensor2D {
+export function tfjsForward(net: TfjsMlp, x: Tf.Tensor2D): Tf.Tensor2D {
+  const tf = tfjs();
   let h = x;
   const last = net.kernels.length - 1;
   for (let l = 0; l <= last; l++) {
-    const z = h.matMul(net.kernels[l] as tf.Variable).add(net.biases[l] as tf.Variable);
-    h = (l < last ? (net.hidden === 'relu' ? tf.relu(z) : tf.tanh(z)) : z) as tf.Tensor2D;
+    const z = h.matMul(net.kernels[l] as Tf.Variable).add(net.biases[l] as Tf.Variable);
+    h = (l < last ? (net.hidden === 'relu' ? tf.relu(z) : tf.tanh(z)) : z) as Tf.Tensor2D;
   }
   return h;
 }
 
 /** Σ p² over every variable. */
-export function tfjsSquares(net: TfjsMlp): tf.Scalar {
-  return tf.addN([...net.kernels, ...net.biases].map((v) => v.square().sum())) as tf.Scalar;
+export function tfjsSquares(net: TfjsMlp): Tf.Scalar {
+  const tf = tfjs();
+  return tf.addN([...net.kernels, ...net.biases].map((v) => v.square().sum())) as Tf.Scalar;
 }
 
 /** The variables read back as float64 numbers in `parameters()` order. */
@@ -108,8 +119,8 @@ export function tfjsParameters(net: TfjsMlp): Float64Array {
   for (let l = 0; l < net.kernels.length; l++) {
     const nin = net.sizes[l] as number;
     const nout = net.sizes[l + 1] as number;
-    const kernel = (net.kernels[l] as tf.Variable).dataSync();
-    const bias = (net.biases[l] as tf.Variable).dataSync();
+    const kernel = (net.kernels[l] as Tf.Variable).dataSync();
+    const bias = (net.biases[l] as Tf.Variable).dataSync();
     for (let k = 0; k < nout; k++) {
       for (let i = 0; i < nin; i++) out[at++] = kernel[i * nout + k] as number;
       out[at++] = bias[k] as number;
@@ -122,5 +133,3 @@ export function tfjsParameters(net: TfjsMlp): Float64Array {
 export function disposeTfjsMlp(net: TfjsMlp): void {
   for (const v of [...net.kernels, ...net.biases]) v.dispose();
 }
-
-export { tf };

@@ -8,6 +8,7 @@
  */
 import { compile, Value, type CompiledFunction, type CompileMode } from '@ag/core';
 import { fit, hinge, l2Penalty, linearDecay, MLP, SGD } from '@ag/nn';
+import type * as Tf from '@tensorflow/tfjs';
 import { retainedPerCopy } from './heap.js';
 import { countNodes } from './graph-size.js';
 import { MicrogradMlp } from './micrograd-mlp.js';
@@ -20,13 +21,12 @@ import { runTimedWorkload, type Variant } from './timed-workload.js';
 import { compareRows, tfjsTarget } from './row-targets.js';
 import {
   disposeTfjsMlp,
-  tf,
   TFJS_TOLERANCE,
   tfjsForward,
   tfjsMlp,
   tfjsParameters,
   tfjsSquares,
-  useTfjsCpu,
+  tfjs,
 } from './tfjs-mlp.js';
 import type { TimingPlan } from './timing.js';
 
@@ -408,12 +408,12 @@ export function defaultIdiomaticFit(setup: W1Setup): Outcome {
 
 /** W1's data as tfjs tensors, made before timing: inputs [n, 2] and labels [n, 1]. */
 export interface W1Tensors {
-  x: tf.Tensor2D;
-  y: tf.Tensor2D;
+  x: Tf.Tensor2D;
+  y: Tf.Tensor2D;
 }
 
 export function w1Tensors(setup: W1Setup): W1Tensors {
-  useTfjsCpu();
+  const tf = tfjs();
   const { n, xs, ys } = setup.data;
   return {
     x: tf.tensor2d(Float32Array.from(xs), [n, 2]),
@@ -429,9 +429,10 @@ export function w1Tensors(setup: W1Setup): W1Tensors {
  */
 export function tfjsIdiomatic(setup: W1Setup, tensors: W1Tensors): Outcome {
   const { steps } = setup;
+  const tf = tfjs();
   const net = tfjsMlp(W1_SIZES, setup.initial, 'relu');
   const optimizer = tf.train.sgd(1);
-  const lossFn = (): tf.Scalar =>
+  const lossFn = (): Tf.Scalar =>
     tf
       .relu(tf.sub(1, tf.mul(tensors.y, tfjsForward(net, tensors.x))))
       .mean()
@@ -445,7 +446,7 @@ export function tfjsIdiomatic(setup: W1Setup, tensors: W1Tensors): Outcome {
       });
       continue;
     }
-    const cost = tf.tidy(() => optimizer.minimize(lossFn, true) as tf.Scalar);
+    const cost = tf.tidy(() => optimizer.minimize(lossFn, true) as Tf.Scalar);
     loss = cost.dataSync()[0] as number;
     cost.dispose();
   }
@@ -631,7 +632,7 @@ export function runW1(options: {
       floor: 'nn',
       run: () => tfjsIdiomatic(setup, tensors),
       tolerance: TFJS_TOLERANCE,
-      note: `TensorFlow.js ${tf.version.tfjs}, cpu backend, float32: variables + optimizer.minimize per step in tf.tidy; timed apart with the floors; guard within ${TFJS_TOLERANCE.relative} relative (${TFJS_TOLERANCE.absolute} absolute)`,
+      note: `TensorFlow.js ${tfjs().version.tfjs}, cpu backend, float32: variables + optimizer.minimize per step in tf.tidy; timed apart with the floors; guard within ${TFJS_TOLERANCE.relative} relative (${TFJS_TOLERANCE.absolute} absolute)`,
     },
   ];
   const rows = [

@@ -10,6 +10,7 @@
  */
 import type { Value } from '@ag/core';
 import { fit, hinge, MLP, SGD } from '@ag/nn';
+import type * as Tf from '@tensorflow/tfjs';
 import { FloorMlp, initialParameters } from './mlp-floor.js';
 import { moons, type MoonsData } from './moons.js';
 import type { Outcome } from './outcome.js';
@@ -18,12 +19,11 @@ import { compareRows, ratioAndNotSlower, tfjsTarget } from './row-targets.js';
 import { runTimedWorkload, type Variant } from './timed-workload.js';
 import {
   disposeTfjsMlp,
-  tf,
   TFJS_TOLERANCE,
   tfjsForward,
   tfjsMlp,
   tfjsParameters,
-  useTfjsCpu,
+  tfjs,
 } from './tfjs-mlp.js';
 import type { TimingPlan } from './timing.js';
 import { parameterChecks } from './w1-micrograd-demo.js';
@@ -111,12 +111,12 @@ export function fitOnlineMlp(setup: W5Setup, compile: false | 'default'): Outcom
 
 /** The samples as tfjs tensors, one [1, 2] input and one [1, 1] label each, made before timing. */
 export interface W5Tensors {
-  xs: tf.Tensor2D[];
-  ys: tf.Tensor2D[];
+  xs: Tf.Tensor2D[];
+  ys: Tf.Tensor2D[];
 }
 
 export function w5Tensors(setup: W5Setup): W5Tensors {
-  useTfjsCpu();
+  const tf = tfjs();
   const { n, xs, ys } = setup.data;
   const out: W5Tensors = { xs: [], ys: [] };
   for (let i = 0; i < n; i++) {
@@ -133,14 +133,15 @@ export function w5Tensors(setup: W5Setup): W5Tensors {
  */
 export function tfjsOnlineMlp(setup: W5Setup, tensors: W5Tensors): Outcome {
   const { n } = setup.data;
+  const tf = tfjs();
   const net = tfjsMlp(W5_SIZES, setup.initial, 'relu');
   const optimizer = tf.train.sgd(W5_LR);
-  const lossOf = (i: number) => (): tf.Scalar =>
+  const lossOf = (i: number) => (): Tf.Scalar =>
     tf
       .relu(
         tf.sub(
           1,
-          tf.mul(tensors.ys[i] as tf.Tensor2D, tfjsForward(net, tensors.xs[i] as tf.Tensor2D)),
+          tf.mul(tensors.ys[i] as Tf.Tensor2D, tfjsForward(net, tensors.xs[i] as Tf.Tensor2D)),
         ),
       )
       .mean();
@@ -155,7 +156,7 @@ export function tfjsOnlineMlp(setup: W5Setup, tensors: W5Tensors): Outcome {
         continue;
       }
       const before = total;
-      total = tf.tidy(() => before.add(optimizer.minimize(lossOf(i), true) as tf.Scalar));
+      total = tf.tidy(() => before.add(optimizer.minimize(lossOf(i), true) as Tf.Scalar));
       before.dispose();
     }
   }
@@ -191,7 +192,7 @@ export function runW5(options: {
       floor: 'online MLP',
       run: () => tfjsOnlineMlp(setup, tensors),
       tolerance: TFJS_TOLERANCE,
-      note: `TensorFlow.js ${tf.version.tfjs}, cpu backend, float32: variables + optimizer.minimize per sample in tf.tidy; timed apart with the floor, guard within ${TFJS_TOLERANCE.relative} relative (${TFJS_TOLERANCE.absolute} absolute)`,
+      note: `TensorFlow.js ${tfjs().version.tfjs}, cpu backend, float32: variables + optimizer.minimize per sample in tf.tidy; timed apart with the floor, guard within ${TFJS_TOLERANCE.relative} relative (${TFJS_TOLERANCE.absolute} absolute)`,
     },
   ];
   const rows = [
