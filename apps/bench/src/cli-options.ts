@@ -1,9 +1,12 @@
 /** The command line of `pnpm bench`: `--quick`, `--json [file]`, `--only W1,W3`, `--first-run`. */
 
-export const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'SOLVERS'] as const;
+export const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'SOLVERS'] as const;
 export type WorkloadId = (typeof WORKLOADS)[number];
 /** What runs without --only: the solvers' tables (about a minute) only when asked for. */
-const DEFAULT_WORKLOADS: readonly WorkloadId[] = ['W1', 'W2', 'W3', 'W4'];
+const DEFAULT_WORKLOADS: readonly WorkloadId[] = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'];
+
+/** The workloads that have first runs (first-run.ts). */
+export const FIRST_RUN_WORKLOADS: readonly WorkloadId[] = ['W1', 'W2', 'W5'];
 
 export interface BenchOptions {
   /** One run of each workload with few steps: proves it works, measures nothing. */
@@ -12,15 +15,15 @@ export interface BenchOptions {
   jsonFile: string | null;
   /** The workloads to run, in the order of {@link WORKLOADS}. */
   only: WorkloadId[];
-  /** Instead of the workloads, W1's and W2's first runs, each in a fresh process (first-run.ts). */
+  /** Instead of the workloads, W1's, W2's and W5's first runs, each in a fresh process (first-run.ts). */
   firstRun: boolean;
 }
 
-export const USAGE = `usage: pnpm bench [--quick] [--json [file]] [--only W1,W2,W3,W4,solvers] [--first-run]
-  --quick        each workload once with few steps (checks that it works, < 30 s)
+export const USAGE = `usage: pnpm bench [--quick] [--json [file]] [--only W1,W2,W3,W4,W5,W6,solvers] [--first-run]
+  --quick        each workload once with few steps (checks that it works, < 1 min)
   --json [file]  also write the results as JSON (default bench-results.json)
   --only list    run only these workloads (solvers: only when named)
-  --first-run    instead, W1's and W2's first runs, each in a fresh Node process`;
+  --first-run    instead, W1's, W2's and W5's first runs, each in a fresh Node process`;
 
 /**
  * Parses the arguments after `src/main.ts`; throws a RangeError naming the
@@ -62,9 +65,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       );
     }
   }
-  if (firstRun && !only.some((w) => w === 'W1' || w === 'W2'))
+  if (firstRun && !only.some((w) => FIRST_RUN_WORKLOADS.includes(w)))
     throw new RangeError(
-      `--first-run: only W1 and W2 have first runs, but --only names ${only.join(', ')}`,
+      `--first-run: only ${FIRST_RUN_WORKLOADS.join(', ')} have first runs, but --only names ${only.join(', ')}`,
     );
   return { quick, jsonFile, only, firstRun };
 }

@@ -17,6 +17,7 @@ import { unstable } from './timed-workload.js';
 import { median } from './timing.js';
 import {
   compiledMicrograd,
+  defaultIdiomaticFit,
   eagerIdiomatic,
   eagerIdiomaticFit,
   eagerMicrograd,
@@ -33,17 +34,21 @@ import {
   w2Setup,
   type W2Setup,
 } from './w2-online-fit.js';
+import { fitOnlineMlp, floorOnlineMlp, w5Setup, type W5Setup } from './w5-online-mlp.js';
 
 export interface FirstRunSizes {
   w1Steps: number;
   w2Steps: number;
+  w5Epochs: number;
 }
 
 interface Contender {
-  workload: 'W1' | 'W2';
+  workload: 'W1' | 'W2' | 'W5';
   name: string;
   /** The name of its floor among the contenders; none for a floor. */
   floor?: string;
+  /** Its target: a first run no slower than this contender's (default fit against eager fit). */
+  notSlowerThan?: string;
   /** Makes the setup (not timed) and returns the run (timed). */
   prepare: (sizes: FirstRunSizes) => () => Outcome;
 }
@@ -53,6 +58,14 @@ const onW1 =
   (run: (setup: W1Setup) => Outcome) =>
   (sizes: FirstRunSizes): (() => Outcome) => {
     const setup = w1Setup(sizes.w1Steps);
+    return () => run(setup);
+  };
+
+/** A contender over W5's setup, made before the clock starts. */
+const onW5 =
+  (run: (setup: W5Setup) => Outcome) =>
+  (sizes: FirstRunSizes): (() => Outcome) => {
+    const setup = w5Setup(sizes.w5Epochs);
     return () => run(setup);
   };
 
@@ -91,6 +104,24 @@ export const FIRST_RUN_CONTENDERS: readonly Contender[] = [
     floor: 'floor nn',
     prepare: onW1((s) => eagerIdiomaticFit(s, true)),
   },
+  {
+    workload: 'W1',
+    name: 'floor nn, epoch loss',
+    prepare: onW1((s) => floorTraining(s, 'nn', 'epoch')),
+  },
+  {
+    workload: 'W1',
+    name: 'W1 eager fit',
+    floor: 'floor nn',
+    prepare: onW1((s) => eagerIdiomaticFit(s, false)),
+  },
+  {
+    workload: 'W1',
+    name: 'W1 fit default',
+    floor: 'floor nn, epoch loss',
+    notSlowerThan: 'W1 eager fit',
+    prepare: onW1(defaultIdiomaticFit),
+  },
   { workload: 'W2', name: 'floor notebook', prepare: onW2(floorOnlineFit) },
   {
     workload: 'W2',
@@ -109,6 +140,20 @@ export const FIRST_RUN_CONTENDERS: readonly Contender[] = [
     name: '(c) compiled, descend, incl. compile',
     floor: 'floor notebook',
     prepare: onW2((s) => descendOnlineFit(s, compileW2())),
+  },
+  { workload: 'W5', name: 'floor online MLP', prepare: onW5(floorOnlineMlp) },
+  {
+    workload: 'W5',
+    name: 'W5 eager fit',
+    floor: 'floor online MLP',
+    prepare: onW5((s) => fitOnlineMlp(s, false)),
+  },
+  {
+    workload: 'W5',
+    name: 'W5 fit default',
+    floor: 'floor online MLP',
+    notSlowerThan: 'W5 eager fit',
+    prepare: onW5((s) => fitOnlineMlp(s, 'default')),
   },
 ];
 
@@ -147,7 +192,14 @@ export function inChild(
 ): FirstRunReport {
   const out = spawnSync(
     process.execPath,
-    [...nodeArgs, CHILD, name, String(sizes.w1Steps), String(sizes.w2Steps)],
+    [
+      ...nodeArgs,
+      CHILD,
+      name,
+      String(sizes.w1Steps),
+      String(sizes.w2Steps),
+      String(sizes.w5Epochs),
+    ],
     { encoding: 'utf8', timeout: CHILD_TIMEOUT_MS },
   );
   const what = `first run of '${name}'`;
@@ -178,7 +230,7 @@ export function inChild(
  * agree with each other and with its floor's, whose runs must agree too.
  *
  * @example
- * const rows = runFirstRuns({ w1Steps: 100, w2Steps: 200_000 }, 5, ['W1', 'W2']);
+ * const rows = runFirstRuns({ w1Steps: 100, w2Steps: 200_000, w5Epochs: 30 }, 5, ['W1', 'W2', 'W5']);
  */
 export function runFirstRuns(
   sizes: FirstRunSizes,
@@ -189,7 +241,7 @@ export function runFirstRuns(
   const contenders = FIRST_RUN_CONTENDERS.filter((c) => workloads.includes(c.workload));
   if (contenders.length === 0)
     throw new RangeError(
-      `first runs: only W1 and W2 have them, and ${workloads.join(', ') || 'no workload'} was asked for`,
+      `first runs: only W1, W2 and W5 have them, and ${workloads.join(', ') || 'no workload'} was asked for`,
     );
   const reports = new Map<string, FirstRunReport[]>(contenders.map((c) => [c.name, []]));
   for (let r = 0; r < rounds; r++)
@@ -228,6 +280,15 @@ export function runFirstRuns(
       floorLoss: (floor[0] as FirstRunReport).outcome.loss,
       guard: problems.length === 0 ? 'ok' : problems.join('; '),
     });
+  }
+  for (const c of contenders) {
+    if (c.notSlowerThan === undefined) continue;
+    const row = rows.find((r) => r.variant === c.name);
+    const other = rows.find((r) => r.variant === c.notSlowerThan);
+    if (row === undefined || other === undefined)
+      throw new Error(`first runs: '${c.name}' is compared with '${c.notSlowerThan}', not run`);
+    row.target = `≤ ${other.variant}`;
+    row.targetMet = (row.medianSeconds as number) <= (other.medianSeconds as number);
   }
   return rows;
 }

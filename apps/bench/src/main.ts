@@ -14,32 +14,48 @@ import { runW1 } from './w1-micrograd-demo.js';
 import { runW2 } from './w2-online-fit.js';
 import { runW3 } from './w3-depth.js';
 import { runW4 } from './w4-memory.js';
+import { runW5 } from './w5-online-mlp.js';
+import { runW6 } from './w6-minibatch-mlp.js';
 import { runSolvers } from './solvers.js';
 
 /** How big each workload is: the full run, or `--quick` (once, few steps). */
 interface Sizes {
   plan: TimingPlan;
+  /** The TensorFlow.js peers (W1, W5): some seconds a run, so fewer rounds. */
+  peerPlan: TimingPlan;
+  /** W3's compiled 10⁶-node chain: seconds a run, timed without warm-up. */
+  compilePlan: TimingPlan;
   w1Steps: number;
   w2Steps: number;
   w3Ops: number;
   w4Nodes: number;
+  w5Epochs: number;
+  w6Epochs: number;
 }
 
 function sizes(quick: boolean): Sizes {
   return quick
     ? {
         plan: { warmups: 0, rounds: 1 },
+        peerPlan: { warmups: 0, rounds: 1 },
+        compilePlan: { warmups: 0, rounds: 1 },
         w1Steps: 5,
         w2Steps: 20_000,
         w3Ops: 100_000,
         w4Nodes: 100_000,
+        w5Epochs: 1,
+        w6Epochs: 1,
       }
     : {
         plan: { warmups: 2, rounds: 7 },
+        peerPlan: { warmups: 1, rounds: 3 },
+        compilePlan: { warmups: 0, rounds: 3 },
         w1Steps: 100,
         w2Steps: 200_000,
         w3Ops: 1_000_000,
         w4Nodes: 1_000_000,
+        w5Epochs: 30,
+        w6Epochs: 20,
       };
 }
 
@@ -50,13 +66,17 @@ function runWorkload(id: WorkloadId, options: BenchOptions): ResultRow[] {
   const s = sizes(options.quick);
   switch (id) {
     case 'W1':
-      return runW1({ steps: s.w1Steps, plan: s.plan });
+      return runW1({ steps: s.w1Steps, plan: s.plan, peerPlan: s.peerPlan });
     case 'W2':
       return runW2({ steps: s.w2Steps, plan: s.plan });
     case 'W3':
-      return runW3({ ops: s.w3Ops, plan: s.plan });
+      return runW3({ ops: s.w3Ops, plan: s.plan, compilePlan: s.compilePlan });
     case 'W4':
       return runW4({ nodes: s.w4Nodes });
+    case 'W5':
+      return runW5({ epochs: s.w5Epochs, plan: s.plan, peerPlan: s.peerPlan });
+    case 'W6':
+      return runW6({ epochs: s.w6Epochs, plan: s.plan });
     case 'SOLVERS':
       return runSolvers({ evaluations: options.quick ? 50 : 2000, plan: s.plan });
   }
@@ -81,6 +101,7 @@ function main(argv: readonly string[]): number {
     processesPerContender: options.quick ? 1 : FIRST_RUN_ROUNDS,
     w1Steps: s.w1Steps,
     w2Steps: s.w2Steps,
+    w5Epochs: s.w5Epochs,
   };
   if (options.firstRun)
     rows.push(...runFirstRuns(firstRuns, firstRuns.processesPerContender, options.only));

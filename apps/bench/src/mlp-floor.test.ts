@@ -1,12 +1,17 @@
 import { Rng } from '@ag/data';
 import { describe, expect, it } from 'vitest';
 import { FloorMlp, initialParameters, parameterCount } from './mlp-floor.js';
+import { disagreements } from './outcome.js';
+import { TFJS_TOLERANCE } from './tfjs-mlp.js';
 import {
+  defaultIdiomaticFit,
   eagerIdiomatic,
   eagerIdiomaticFit,
   eagerMicrograd,
   floorTraining,
+  tfjsIdiomatic,
   w1Setup,
+  w1Tensors,
 } from './w1-micrograd-demo.js';
 
 const SIZES = [2, 3, 4, 1];
@@ -17,14 +22,18 @@ describe('FloorMlp', () => {
     expect(parameterCount(SIZES)).toBe(9 + 16 + 5);
   });
 
-  for (const order of ['first', 'last'] as const) {
-    it(`gives the gradient of the score that central differences give (bias ${order})`, () => {
+  for (const [order, activation] of [
+    ['first', 'relu'],
+    ['last', 'relu'],
+    ['last', 'tanh'],
+  ] as const) {
+    it(`gives the gradient of the score that central differences give (bias ${order}, ${activation})`, () => {
       const rng = new Rng(7);
       const params = initialParameters(SIZES, 3);
       // Non-zero biases, so both orders of the sum are exercised.
       for (let i = 0; i < params.length; i++) params[i] = rng.uniform(-1, 1);
       const xs = Float64Array.from([0.7, -0.4]);
-      const net = new FloorMlp(SIZES, params, order);
+      const net = new FloorMlp(SIZES, params, order, activation);
       net.forward(xs, 0);
       net.backward(1);
       const eps = 1e-6;
@@ -39,6 +48,14 @@ describe('FloorMlp', () => {
       }
     });
   }
+
+  it('computes a tanh net’s score as written out by hand', () => {
+    // 2-1-1: h = tanh(w₀x₀ + w₁x₁ + b), score = v·h + c
+    const params = Float64Array.from([0.5, -0.25, 0.1, 2, -0.3]);
+    const net = new FloorMlp([2, 1, 1], params, 'last', 'tanh');
+    const h = Math.tanh(0.5 * 0.8 + -0.25 * 0.4 + 0.1);
+    expect(net.forward(Float64Array.from([0.8, 0.4]), 0)).toBe(2 * h + -0.3);
+  });
 
   it('accumulates: two backward calls give twice one call', () => {
     const params = initialParameters(SIZES, 5);
@@ -71,6 +88,30 @@ describe('floorTraining', () => {
       expect(eager.loss).toBe(floor.loss);
       expect(eager.checks).toEqual(floor.checks);
     }
+  });
+
+  it('reproduces fit without a compile option, its history’s last loss (loss·n)/n', () => {
+    const setup = w1Setup(3);
+    const floor = floorTraining(setup, 'nn', 'epoch');
+    const step = floorTraining(setup, 'nn');
+    expect(floor.loss).toBe((step.loss * 100) / 100);
+    const byDefault = defaultIdiomaticFit(setup);
+    expect(byDefault.loss).toBe(floor.loss);
+    expect(byDefault.checks).toEqual(floor.checks);
+  });
+
+  it('is matched by the TensorFlow.js peer within the float32 tolerance, not to 1e-9', () => {
+    const setup = w1Setup(5);
+    const floor = floorTraining(setup, 'nn');
+    const tensors = w1Tensors(setup);
+    const peer = tfjsIdiomatic(setup, tensors);
+    expect(disagreements(peer, floor, TFJS_TOLERANCE)).toEqual([]);
+    expect(disagreements(peer, floor)).not.toEqual([]);
+    // One step fewer is a different training: the tolerance tells them apart.
+    const shorter = tfjsIdiomatic(w1Setup(4), tensors);
+    expect(disagreements(shorter, floor, TFJS_TOLERANCE)).not.toEqual([]);
+    tensors.x.dispose();
+    tensors.y.dispose();
   });
 
   it('lowers the loss over the steps of micrograd’s schedule', () => {

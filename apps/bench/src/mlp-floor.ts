@@ -19,6 +19,8 @@
 import { Rng } from '@ag/data';
 
 export type BiasOrder = 'first' | 'last';
+/** The activation of the hidden layers (the output layer is linear). */
+export type HiddenActivation = 'relu' | 'tanh';
 
 /**
  * How many numbers an MLP with these layer widths holds.
@@ -56,8 +58,8 @@ export function initialParameters(sizes: readonly number[], seed: number): Float
 }
 
 /**
- * A scalar-output MLP, ReLU on the hidden layers and a linear output, computed
- * by hand. `forward` reads one sample and keeps its activations; `backward`
+ * A scalar-output MLP, ReLU (or tanh) on the hidden layers and a linear
+ * output, computed by hand. `forward` reads one sample and keeps its activations; `backward`
  * adds that sample's gradient into `grads`.
  *
  * @example
@@ -69,6 +71,7 @@ export class FloorMlp {
   readonly params: Float64Array;
   readonly grads: Float64Array;
   readonly biasOrder: BiasOrder;
+  readonly activation: HiddenActivation;
   /** acts[0] is the input, acts[l + 1] the output of layer l. */
   private readonly acts: Float64Array[];
   /** deltas[l][k]: ∂loss/∂(pre-activation of neuron k of layer l). */
@@ -78,7 +81,12 @@ export class FloorMlp {
   /** Index in `params` of the first weight of each layer. */
   private readonly layerStart: Int32Array;
 
-  constructor(sizes: readonly number[], params: Float64Array, biasOrder: BiasOrder) {
+  constructor(
+    sizes: readonly number[],
+    params: Float64Array,
+    biasOrder: BiasOrder,
+    activation: HiddenActivation = 'relu',
+  ) {
     if (sizes[sizes.length - 1] !== 1)
       throw new RangeError(`FloorMlp(sizes): expected one output, received ${sizes.join('-')}`);
     if (params.length !== parameterCount(sizes)) {
@@ -90,6 +98,7 @@ export class FloorMlp {
     this.params = params;
     this.grads = new Float64Array(params.length);
     this.biasOrder = biasOrder;
+    this.activation = activation;
     this.acts = sizes.map((n) => new Float64Array(n));
     this.deltas = sizes.slice(1).map((n) => new Float64Array(n));
     this.inGrads = sizes.slice(0, -1).map((n) => new Float64Array(n));
@@ -108,6 +117,7 @@ export class FloorMlp {
     const input0 = this.acts[0] as Float64Array;
     for (let i = 0; i < input0.length; i++) input0[i] = xs[at + i] as number;
     const biasFirst = this.biasOrder === 'first';
+    const tanh = this.activation === 'tanh';
     for (let l = 0; l < layers; l++) {
       const nin = sizes[l] as number;
       const nout = sizes[l + 1] as number;
@@ -125,8 +135,8 @@ export class FloorMlp {
           for (let i = 1; i < nin; i++) s = s + (p[w + i] as number) * (input[i] as number);
           s = s + (p[w + nin] as number);
         }
-        // relu as the engine computes it: a ≤ 0 ? 0 : a
-        output[k] = hidden ? (s <= 0 ? 0 : s) : s;
+        // relu as the engine computes it: a ≤ 0 ? 0 : a; tanh as Math.tanh
+        output[k] = hidden ? (tanh ? Math.tanh(s) : s <= 0 ? 0 : s) : s;
         w += nin + 1;
       }
     }
@@ -143,6 +153,7 @@ export class FloorMlp {
     const p = this.params;
     const g = this.grads;
     const layers = sizes.length - 1;
+    const tanh = this.activation === 'tanh';
     (this.deltas[layers - 1] as Float64Array)[0] = gScore;
     for (let l = layers - 1; l >= 0; l--) {
       const nin = sizes[l] as number;
@@ -164,9 +175,18 @@ export class FloorMlp {
         g[w + nin] = (g[w + nin] as number) + d;
       }
       if (needInput) {
-        // relu′: the gradient passes where the unit's output is > 0
         const below = this.deltas[l - 1] as Float64Array;
-        for (let i = 0; i < nin; i++) below[i] = (input[i] as number) > 0 ? (gIn[i] as number) : 0;
+        if (tanh) {
+          // tanh′ as the engine's rule: (1 − t·t)·g, t the unit's output
+          for (let i = 0; i < nin; i++) {
+            const t = input[i] as number;
+            below[i] = (1 - t * t) * (gIn[i] as number);
+          }
+        } else {
+          // relu′: the gradient passes where the unit's output is > 0
+          for (let i = 0; i < nin; i++)
+            below[i] = (input[i] as number) > 0 ? (gIn[i] as number) : 0;
+        }
       }
     }
   }

@@ -11,6 +11,14 @@ describe('agrees', () => {
     expect(agrees(0, 0)).toBe(true);
     expect(agrees(Number.NaN, Number.NaN)).toBe(false);
   });
+
+  it('takes a looser tolerance, relative or absolute, whichever is larger', () => {
+    const loose = { relative: 1e-4, absolute: 1e-6 };
+    expect(agrees(100, 100.009, loose)).toBe(true); // 9e-5 relative
+    expect(agrees(100, 100.02, loose)).toBe(false); // 2e-4 relative
+    expect(agrees(1e-17, -7e-9, loose)).toBe(true); // 7e-9 apart, below 1e-6
+    expect(agrees(0, 2e-6, loose)).toBe(false);
+  });
 });
 
 describe('runTimedWorkload', () => {
@@ -38,6 +46,24 @@ describe('runTimedWorkload', () => {
     );
     expect(rows[0]?.guard).toMatch(/^loss 2.001 ≠ 2/);
     expect(rows[1]?.guard).toMatch(/^m 4 ≠ 3/);
+  });
+
+  it('applies a row’s own tolerance to that row only', () => {
+    const rows = runTimedWorkload(
+      'T',
+      { f: () => ({ loss: 2 }) },
+      [
+        {
+          name: 'float32',
+          floor: 'f',
+          run: () => ({ loss: 2.0001 }),
+          tolerance: { relative: 1e-4, absolute: 0 },
+        },
+        { name: 'float64', floor: 'f', run: () => ({ loss: 2.0001 }) },
+      ],
+      plan,
+    );
+    expect(rows.map((r) => r.guard)).toEqual(['ok', 'loss 2.0001 ≠ 2']);
   });
 
   it('fails the guard when runs of one variant disagree with each other', () => {

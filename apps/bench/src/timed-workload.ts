@@ -2,7 +2,7 @@
  * A timed workload: floors and variants interleaved in the same run, each
  * variant reported as a ratio to its own floor and checked against it.
  */
-import { disagreements, type Outcome } from './outcome.js';
+import { disagreements, type Outcome, type Tolerance } from './outcome.js';
 import { formatBytes, type ResultRow } from './result-row.js';
 import { timeInterleaved, type TimingPlan } from './timing.js';
 
@@ -15,6 +15,8 @@ export interface Variant {
   /** Memory measured outside the timed runs (e.g. one step's graph). */
   memory?: () => { text: string; figures: Record<string, number> };
   note?: string;
+  /** The guard's tolerance against the floor, if not 1e-9 relative (the float32 peers). */
+  tolerance?: Tolerance;
 }
 
 /**
@@ -39,7 +41,7 @@ export function runTimedWorkload(
     if (mine === undefined || floor === undefined)
       throw new Error(`${workload} ${v.name}: unknown floor '${v.floor}'`);
     const problems = [
-      ...disagreements(mine.result, floor.result),
+      ...disagreements(mine.result, floor.result, v.tolerance),
       ...unstable(mine.results, 'variant'),
       ...unstable(floor.results, 'floor'),
     ];

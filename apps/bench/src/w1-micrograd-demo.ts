@@ -8,6 +8,7 @@
  */
 import { compile, Value, type CompiledFunction, type CompileMode } from '@ag/core';
 import { fit, hinge, l2Penalty, linearDecay, MLP, SGD } from '@ag/nn';
+import type * as Tf from '@tensorflow/tfjs';
 import { retainedPerCopy } from './heap.js';
 import { countNodes } from './graph-size.js';
 import { MicrogradMlp } from './micrograd-mlp.js';
@@ -17,6 +18,16 @@ import { moons, type MoonsData } from './moons.js';
 import type { Outcome } from './outcome.js';
 import { ratioTarget, stepGraphReading, type ResultRow } from './result-row.js';
 import { runTimedWorkload, type Variant } from './timed-workload.js';
+import { compareRows, tfjsTarget } from './row-targets.js';
+import {
+  disposeTfjsMlp,
+  TFJS_TOLERANCE,
+  tfjsForward,
+  tfjsMlp,
+  tfjsParameters,
+  tfjsSquares,
+  tfjs,
+} from './tfjs-mlp.js';
 import type { TimingPlan } from './timing.js';
 
 export const W1_SIZES = [2, 16, 16, 1] as const;
@@ -50,8 +61,8 @@ export function w1Setup(steps: number): W1Setup {
   };
 }
 
-/** Numbers besides the loss that every contender must reproduce. */
-function parameterChecks(p: ArrayLike<number>): Record<string, number> {
+/** Numbers besides the loss that every contender must reproduce (W1, W5, W6). */
+export function parameterChecks(p: ArrayLike<number>): Record<string, number> {
   let sum = 0;
   for (let i = 0; i < p.length; i++) sum += p[i] as number;
   return {
@@ -74,7 +85,11 @@ function parameterChecks(p: ArrayLike<number>): Record<string, number> {
  * In both, the engine's backward reaches the samples in order and the penalty
  * last, which is the order of the sums below.
  */
-export function floorTraining(setup: W1Setup, style: 'micrograd' | 'nn'): Outcome {
+export function floorTraining(
+  setup: W1Setup,
+  style: 'micrograd' | 'nn',
+  report: 'step' | 'epoch' = 'step',
+): Outcome {
   const { data, steps } = setup;
   const micrograd = style === 'micrograd';
   const net = new FloorMlp(W1_SIZES, setup.initial.slice(), micrograd ? 'first' : 'last');
@@ -110,6 +125,9 @@ export function floorTraining(setup: W1Setup, style: 'micrograd' | 'nn'): Outcom
     const lr = learningRate(k, steps);
     for (let j = 0; j < p.length; j++) p[j] = (p[j] as number) - lr * (g[j] as number);
   }
+  // `fit`'s history: an epoch's losses weighted by their samples over its samples,
+  // here the one full-batch loss, (loss·n)/n.
+  if (report === 'epoch') loss = (loss * n) / n;
   return { loss, checks: parameterChecks(p) };
 }
 
@@ -363,6 +381,81 @@ export function eagerIdiomaticFit(setup: W1Setup, compile = false): Outcome {
   return { loss, checks: parameterChecks(params.map((p) => p.data)) };
 }
 
+/**
+ * Variant (b) through `fit` as a user who sets no `compile` option calls it:
+ * `fit` decides how to run, and the loss is the last entry of its history
+ * (floor `nn` reporting the epoch's loss).
+ */
+export function defaultIdiomaticFit(setup: W1Setup): Outcome {
+  const { data, steps } = setup;
+  const model = nnModel(setup);
+  const params = model.parameters();
+  const { history } = fit({
+    model,
+    data: { x: data.rows, y: data.labels },
+    loss: (outputs: Value[][], targets: readonly (number | Value)[]) =>
+      hinge(outputs, targets).add(l2Penalty(params, W1_ALPHA)),
+    optimizer: new SGD(params, { lr: 1 }),
+    schedule: linearDecay(1, { steps }),
+    mode: 'batch',
+    epochs: steps,
+  });
+  return {
+    loss: history[history.length - 1] as number,
+    checks: parameterChecks(params.map((p) => p.data)),
+  };
+}
+
+/** W1's data as tfjs tensors, made before timing: inputs [n, 2] and labels [n, 1]. */
+export interface W1Tensors {
+  x: Tf.Tensor2D;
+  y: Tf.Tensor2D;
+}
+
+export function w1Tensors(setup: W1Setup): W1Tensors {
+  const tf = tfjs();
+  const { n, xs, ys } = setup.data;
+  return {
+    x: tf.tensor2d(Float32Array.from(xs), [n, 2]),
+    y: tf.tensor2d(Float32Array.from(ys), [n, 1]),
+  };
+}
+
+/**
+ * The peer: variant (b)'s training in TensorFlow.js (tfjs-mlp.ts): the
+ * full-batch hinge loss mean(relu(1 − y·s)) + α·Σp² and one
+ * `optimizer.minimize` per step at micrograd's learning rate, the loss of
+ * the last step read at the end.
+ */
+export function tfjsIdiomatic(setup: W1Setup, tensors: W1Tensors): Outcome {
+  const { steps } = setup;
+  const tf = tfjs();
+  const net = tfjsMlp(W1_SIZES, setup.initial, 'relu');
+  const optimizer = tf.train.sgd(1);
+  const lossFn = (): Tf.Scalar =>
+    tf
+      .relu(tf.sub(1, tf.mul(tensors.y, tfjsForward(net, tensors.x))))
+      .mean()
+      .add(tfjsSquares(net).mul(W1_ALPHA));
+  let loss = Number.NaN;
+  for (let k = 0; k < steps; k++) {
+    optimizer.setLearningRate(learningRate(k, steps));
+    if (k < steps - 1) {
+      tf.tidy(() => {
+        optimizer.minimize(lossFn);
+      });
+      continue;
+    }
+    const cost = tf.tidy(() => optimizer.minimize(lossFn, true) as Tf.Scalar);
+    loss = cost.dataSync()[0] as number;
+    cost.dispose();
+  }
+  const params = tfjsParameters(net);
+  disposeTfjsMlp(net);
+  optimizer.dispose();
+  return { loss, checks: parameterChecks(params) };
+}
+
 /** Variant (b)'s full-batch loss compiled (issue 8) over the batch as vector inputs. */
 export interface CompiledW1 {
   params: Value[];
@@ -431,13 +524,18 @@ function graphMemory<M extends { parameters(): Value[] }>(
  * @example
  * const rows = runW1({ steps: 100, plan: { warmups: 1, rounds: 7 } });
  */
-export function runW1(options: { steps: number; plan: TimingPlan }): ResultRow[] {
+export function runW1(options: {
+  steps: number;
+  plan: TimingPlan;
+  peerPlan: TimingPlan;
+}): ResultRow[] {
   const setup = w1Setup(options.steps);
   const compiled = compileW1(setup);
   const interpreted = compileW1(setup, 'interpreter');
   const floors: Record<string, () => Outcome> = {
     micrograd: () => floorTraining(setup, 'micrograd'),
     nn: () => floorTraining(setup, 'nn'),
+    'nn, epoch loss': () => floorTraining(setup, 'nn', 'epoch'),
   };
   const variants: Variant[] = [
     {
@@ -483,6 +581,13 @@ export function runW1(options: { steps: number; plan: TimingPlan }): ResultRow[]
       note: 'fit compiles the full-batch loss in every run (3 recordings, code reused from the first run), then replays it',
     },
     {
+      name: 'W1 (b) fit default',
+      floor: 'nn, epoch loss',
+      run: () => defaultIdiomaticFit(setup),
+      target: ratioTarget(2),
+      note: 'fit without a compile option, its loss read from the history (recording, where fit records, in every run)',
+    },
+    {
       name: `(c) compiled (b), replay, auto → ${compiled.f.mode}`,
       floor: 'nn',
       run: () => trainCompiled(setup, compiled),
@@ -520,8 +625,23 @@ export function runW1(options: { steps: number; plan: TimingPlan }): ResultRow[]
       note: MINIMAL_ENGINE_NOTE,
     },
   ];
-  return [
+  const tensors = w1Tensors(setup);
+  const peers: Variant[] = [
+    {
+      name: 'W1 tfjs-cpu',
+      floor: 'nn',
+      run: () => tfjsIdiomatic(setup, tensors),
+      tolerance: TFJS_TOLERANCE,
+      note: `TensorFlow.js ${tfjs().version.tfjs}, cpu backend, float32: variables + optimizer.minimize per step in tf.tidy; timed apart with the floors; guard within ${TFJS_TOLERANCE.relative} relative (${TFJS_TOLERANCE.absolute} absolute)`,
+    },
+  ];
+  const rows = [
     ...runTimedWorkload('W1', floors, variants, options.plan),
     ...runTimedWorkload('W1', floors, references, options.plan),
+    ...runTimedWorkload('W1', { nn: floors.nn as () => Outcome }, peers, options.peerPlan),
   ];
+  tensors.x.dispose();
+  tensors.y.dispose();
+  compareRows(rows, 'W1 tfjs-cpu', tfjsTarget('W1 (b) fit default'));
+  return rows;
 }

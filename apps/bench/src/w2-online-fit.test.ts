@@ -5,7 +5,9 @@ import {
   descendOnlineFit,
   eagerOnlineFit,
   floorOnlineFit,
+  floorOnlineFitEpochLoss,
   nnOnlineFit,
+  nnOnlineFitDefault,
   nnOnlineFitViaFit,
   w2Setup,
   W2_LR,
@@ -39,6 +41,23 @@ describe('floorOnlineFit', () => {
       expect(other.loss).toBe(floor.loss);
       expect(other.checks).toEqual(floor.checks);
     }
+  });
+
+  it('gives, as fit’s history, the mean of the last pass’s step losses', () => {
+    // Step k's loss is what floorOnlineFit returns after k + 1 steps.
+    let sum = 0;
+    for (let k = 200; k < 300; k++) sum += floorOnlineFit(w2Setup(k + 1)).loss;
+    const epoch = floorOnlineFitEpochLoss(w2Setup(300));
+    expect(epoch.loss).toBe(sum / 100);
+    expect(epoch.checks).toEqual(floorOnlineFit(w2Setup(300)).checks);
+  });
+
+  it('is matched bit for bit by one fit call without a compile option', () => {
+    const setup = w2Setup(500);
+    const floor = floorOnlineFitEpochLoss(setup);
+    const byDefault = nnOnlineFitDefault(setup);
+    expect(byDefault.loss).toBe(floor.loss);
+    expect(byDefault.checks).toEqual(floor.checks);
   });
 
   it('is matched by descend over a part pass too (530 steps: five passes and 30 samples)', () => {

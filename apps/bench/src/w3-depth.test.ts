@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eagerChain, floorChain } from './w3-depth.js';
+import { compiledChain, eagerChain, floorChain } from './w3-depth.js';
 
 describe('floorChain', () => {
   it('gives the gradients of v = ((x·a) + b)·a worked out by hand', () => {
@@ -11,6 +11,16 @@ describe('floorChain', () => {
     expect(out.checks?.['x.grad']).toBeCloseTo(a * a, 15);
     expect(out.checks?.['a.grad']).toBeCloseTo(2 * 2 * a + b, 15);
     expect(out.checks?.['b.grad']).toBeCloseTo(a, 15);
+  });
+
+  it('is matched bit for bit by the compiled chain (a and b; x is an input)', () => {
+    const floor = floorChain(10_001);
+    const compiled = compiledChain(10_001);
+    expect(compiled.loss).toBe(floor.loss);
+    expect(compiled.checks).toEqual({
+      'a.grad': floor.checks?.['a.grad'],
+      'b.grad': floor.checks?.['b.grad'],
+    });
   });
 
   it('is matched bit for bit by the eager engine on a deep chain', () => {
