@@ -42,6 +42,17 @@ export interface FusedEpoch {
   trained: ReadonlySet<Value>;
 }
 
+/** An error thrown by the forward pass or the loss while `compile` recorded them (`error`). */
+class ThrewWhileRecorded extends Error {
+  constructor(readonly error: unknown) {
+    super(messageOf(error));
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** The eager update: a graph built afresh from the samples, and its backward pass. */
 export function eagerUpdate(forward: Forward['forward'], loss: FitLoss, data: Dataset): Update {
   return (order, start, end) => {
@@ -74,9 +85,14 @@ export function planUpdates(plan: FitPlan): Updates {
     try {
       return compile(
         ({ x, y }) => {
-          const outputs: Value[][] = [];
-          for (let r = 0; r < b; r++) outputs.push(forward(x.slice(r * nin, (r + 1) * nin)));
-          return callLoss(loss as CompiledFitLoss, outputs, y.slice(), 'fit');
+          try {
+            const outputs: Value[][] = [];
+            for (let r = 0; r < b; r++) outputs.push(forward(x.slice(r * nin, (r + 1) * nin)));
+            return callLoss(loss as CompiledFitLoss, outputs, y.slice(), 'fit');
+          } catch (error) {
+            // compile's own read trap: let it through as what it is.
+            throw error instanceof TraceError ? error : new ThrewWhileRecorded(error);
+          }
         },
         {
           inputs: { x: new Array<number>(b * nin).fill(0), y: new Array<number>(b).fill(0) },
@@ -84,19 +100,20 @@ export function planUpdates(plan: FitPlan): Updates {
           mode: c.mode,
         },
       );
-    } catch (error) {
-      if (c.fallback && error instanceof TraceError) return error;
-      const why = error instanceof Error ? error.message : String(error);
-      const how = c.fallback
-        ? " (compile: 'auto', the default, falls back to eager on a TraceError only; compile: false trains without compiling)"
-        : '';
+    } catch (thrown) {
+      if (c.fallback && thrown instanceof TraceError) return thrown.message;
+      // The forward pass or the loss refused Value inputs (a class index that
+      // picks a logit, a number method on a target): eager fit gives them numbers.
+      if (c.fallback && thrown instanceof ThrewWhileRecorded)
+        return `the forward pass or the loss threw when recorded with Value inputs: ${messageOf(thrown.error)}`;
+      const error = thrown instanceof ThrewWhileRecorded ? thrown.error : thrown;
       throw new Error(
-        `fit(options.compile): could not compile the loss over a batch of ${b} samples${how}: ${why}`,
+        `fit(options.compile): could not compile the loss over a batch of ${b} samples: ${messageOf(error)}`,
         { cause: error },
       );
     }
   };
-  type Compiled = Exclude<ReturnType<typeof compileBatch>, TraceError>;
+  type Compiled = Exclude<ReturnType<typeof compileBatch>, string>;
   const byBatchSize = new Map<
     number,
     { f: Compiled; sample: { x: Float64Array; y: Float64Array } }
@@ -104,8 +121,7 @@ export function planUpdates(plan: FitPlan): Updates {
   for (const b of c.batchSizes) {
     const f = compileBatch(b);
     // The graph depends on the data: it cannot be compiled for any batch size.
-    if (f instanceof TraceError)
-      return { update: eager, fused: null, compiled: false, reason: f.message };
+    if (typeof f === 'string') return { update: eager, fused: null, compiled: false, reason: f };
     const x = new Float64Array(b * nin);
     const y = new Float64Array(b);
     byBatchSize.set(b, { f, sample: { x, y } });

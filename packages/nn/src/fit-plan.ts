@@ -19,7 +19,7 @@ import { isMonotoneSchedule, type Schedule } from './schedules.js';
  * the graph (measured with scripts/fit-vs-eager.ts: compiling the loss over a
  * batch costs about as much as this many eager updates of it, cold or warm).
  */
-export const MIN_COMPILED_UPDATES = 24;
+export const MIN_COMPILED_UPDATES = 96;
 
 /** What to compile: per batch size, or nothing and why. */
 export type CompilePlan =

@@ -189,6 +189,11 @@ export class Adam extends Optimizer {
     for (let k = 0, i = 0; k < ends.length; k++) {
       const { beta1, beta2, eps, weightDecay, amsgrad } = this.#groups[k] as AdamHyper;
       const lr = this.groupLr(k);
+      // The bias corrections of the last step count seen: parameters of a group
+      // mostly share it, and two powers per parameter would dominate the step.
+      let seenStep = -1;
+      let correction1 = 1;
+      let correction2 = 1;
       for (const end = ends[k] as number; i < end; i++) {
         const param = params[i] as Value;
         let p = param.data;
@@ -222,8 +227,13 @@ export class Adam extends Optimizer {
           vhat = Math.max(vmaxPrev, vi);
           vmax[i] = vhat;
         }
-        const stepSize = lr / (1 - beta1 ** step);
-        const denom = Math.sqrt(vhat) / Math.sqrt(1 - beta2 ** step) + eps;
+        if (step !== seenStep) {
+          seenStep = step;
+          correction1 = 1 - beta1 ** step;
+          correction2 = Math.sqrt(1 - beta2 ** step);
+        }
+        const stepSize = lr / correction1;
+        const denom = Math.sqrt(vhat) / correction2 + eps;
         next[i] = p - stepSize * (mi / denom);
       }
     }
