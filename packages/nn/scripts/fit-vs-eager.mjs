@@ -137,15 +137,17 @@ const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : void 0
 const childCase = args.includes('--child') ? args[args.indexOf('--child') + 1] : void 0;
 const childMode = args.includes('--compile') ? args[args.indexOf('--compile') + 1] : void 0;
 if (args.includes('--breakeven')) {
+  // --interpreter: the compiled side forced to the interpreter, else compile: true.
+  const forced = args.includes('--interpreter') ? 'interpreter' : true;
   for (const [name, family, perEpoch, k] of FAMILIES) {
     if (only !== void 0 && !name.includes(only)) continue;
     const t = { e1: [], ek: [], c1: [], ck: [] };
     const [one, many] = [family(1), family(k)];
     for (let r = 0; r < 7; r++) {
       t.e1.push(time(() => one(false)));
-      t.c1.push(time(() => one(true)));
+      t.c1.push(time(() => one(forced)));
       t.ek.push(time(() => many(false)));
-      t.ck.push(time(() => many(true)));
+      t.ck.push(time(() => many(forced)));
     }
     const [e1, ek, c1, ck] = [least(t.e1), least(t.ek), least(t.c1), least(t.ck)];
     const eagerEpoch = (ek - e1) / (k - 1);

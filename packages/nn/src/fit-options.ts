@@ -25,9 +25,9 @@ export interface Steppable {
   step(): void;
   /** The learning rate of the next `step()`; a `schedule` sets it before each update. */
   lr: number;
-  /** See {@link Optimizer.plainDescent}: what `step()` would do now if it is plain descent, else null. */
+  /** See `Optimizer.plainDescent`: what `step()` would do now if it is plain descent, else null. */
   plainDescent?(): PlainDescent | null;
-  /** See {@link Optimizer.countFusedSteps}: accounts steps a fused pass took in place of `step()`. */
+  /** See `Optimizer.countFusedSteps`: accounts steps a fused pass took in place of `step()`. */
   countFusedSteps?(steps: number): void;
 }
 
@@ -149,7 +149,7 @@ export type FitOptions = FitOptionsBase &
   ModelOrForward<(x: readonly number[]) => Value | readonly Value[]> & {
     /** The loss of each update, over its samples' outputs and targets. */
     loss: FitLoss;
-    /** Default `'auto'`; see {@link CompiledFitOptions.compile}. */
+    /** Default `'auto'`; see `compile` in {@link CompiledFitOptions}. */
     compile?: false | 'auto';
   };
 
