@@ -161,7 +161,14 @@ if (args.includes('--breakeven')) {
 } else if (childCase !== void 0) {
   const c = CASES.find((k) => k.name === childCase);
   if (c === void 0) throw new Error(`no case ${childCase}`);
-  const compile = childMode === 'false' ? false : childMode === 'true' ? true : 'auto';
+  const compile =
+    childMode === 'false'
+      ? false
+      : childMode === 'true'
+        ? true
+        : childMode === 'interpreter'
+          ? 'interpreter'
+          : 'auto';
   let result;
   const ms = time(() => (result = c.run(compile)));
   process.stdout.write(JSON.stringify({ ms, compiled: result?.compiled }));
@@ -186,7 +193,11 @@ if (args.includes('--breakeven')) {
     for (let r = 0; r < rounds; r++) {
       for (const mode of ['auto', 'false', 'true']) {
         if (first) {
-          const out = cold(c.name, mode);
+          // --interpreter: the always-compiled column forced to the interpreter.
+          const out = cold(
+            c.name,
+            mode === 'true' && args.includes('--interpreter') ? 'interpreter' : mode,
+          );
           t[mode]?.push(out.ms);
           if (mode === 'auto') compiled = out.compiled;
         } else {
