@@ -16,8 +16,10 @@ import { isMonotoneSchedule, type Schedule } from './schedules.js';
 /**
  * Under `compile: 'auto'` a batch size is compiled only if the run makes at
  * least this many updates with it: fewer do not repay recording and compiling
- * the graph (measured with scripts/fit-vs-eager.ts: compiling the loss over a
- * batch costs about as much as this many eager updates of it, cold or warm).
+ * the graph. Measured warm with scripts/fit-vs-eager.mjs --breakeven: where the
+ * replay beats eager, compiling is repaid after 5–12 updates of an MLP batch
+ * and 84–136 of the line's tiny graphs (whose compile costs a fixed ~0.2–3 ms);
+ * 96 keeps micrograd's 100-step demo (W1) compiled.
  */
 export const MIN_COMPILED_UPDATES = 96;
 
