@@ -1,9 +1,10 @@
 /** `evaluate`: loss and accuracy over a data set, without building a graph. */
 import { noGrad, type Value } from '@ag/core';
 import { checkKnownKeys, checkOptions, describe } from './argument-checks.js';
-import { callLoss } from './call-loss.js';
-import { checkData, resolveForward, type Dataset, type FitLoss } from './fit.js';
+import { callLoss, type FitLoss } from './call-loss.js';
+import { checkData, type Dataset } from './dataset.js';
 import type { Model } from './module.js';
+import { resolveForward } from './resolve-forward.js';
 
 /** The options `evaluate` takes besides `model` or `forward`. */
 export interface EvaluateOptionsBase {

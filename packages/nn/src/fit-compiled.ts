@@ -1,28 +1,31 @@
 /**
- * `fit` with `compile`: the loss over a batch is compiled once per batch size
- * (`compile` of `@ag/core`) and replayed at every update, with the same numbers
- * as the eager update, bit for bit.
+ * The updates of a `fit` run: the loss over a batch compiled once per batch
+ * size the plan compiles (`compile` of `@ag/core`) and replayed at every
+ * update, and built eagerly for the others, with the same numbers either way,
+ * bit for bit.
  */
-import { compile, type CompileMode, type Value } from '@ag/core';
-import { describe } from './argument-checks.js';
-import { callLoss } from './call-loss.js';
-import type { CompiledFitLoss, Dataset, Forward, Update } from './fit.js';
+import { compile, TraceError, type Value } from '@ag/core';
+import { callLoss, type FitLoss } from './call-loss.js';
+import type { Dataset } from './dataset.js';
+import type { CompiledFitLoss } from './fit-options.js';
+import type { FitPlan } from './fit-plan.js';
+import type { Forward } from './resolve-forward.js';
 
-/** `options.compile` as a compile mode, or null for the eager update. */
-export function compileModeOf(c: unknown): CompileMode | null {
-  if (c === undefined || c === false) return null;
-  if (c === true) return 'auto';
-  if (c === 'auto' || c === 'codegen' || c === 'interpreter') return c;
-  throw new TypeError(
-    `fit(options.compile): expected true, false, 'auto', 'codegen' or 'interpreter', received ${describe(c)}`,
-  );
-}
+/**
+ * One update's forward, loss and backward over samples `order[start]` …
+ * `order[end − 1]`; returns the loss. Gradients are zeroed by the caller.
+ */
+export type Update = (order: readonly number[], start: number, end: number) => number;
 
-/** The compiled updates of a `fit` run. */
-export interface CompiledUpdates {
+/** The updates of a `fit` run, and whether (and if not, why not) they are compiled. */
+export interface Updates {
   update: Update;
-  /** Online mode (batches of 1) only, else null. */
+  /** Online mode compiled only, else null. */
   fused: FusedEpoch | null;
+  /** Whether any update replays a compiled graph. */
+  compiled: boolean;
+  /** When not compiled, why. */
+  reason?: string;
 }
 
 /** A whole pass of online plain SGD fused into the compiled code (`descend` of `@ag/core`). */
@@ -36,69 +39,107 @@ export interface FusedEpoch {
    */
   run(order: readonly number[], lr: number, refill: boolean): number;
   /** The leaves the compiled loss trains (those that require a gradient). */
-  trained: readonly Value[];
+  trained: ReadonlySet<Value>;
+}
+
+/** An error thrown by the forward pass or the loss while `compile` recorded them (`error`). */
+class ThrewWhileRecorded extends Error {
+  constructor(readonly error: unknown) {
+    super(messageOf(error));
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The eager update: a graph built afresh from the samples, and its backward pass. */
+export function eagerUpdate(forward: Forward['forward'], loss: FitLoss, data: Dataset): Update {
+  return (order, start, end) => {
+    const outputs: Value[][] = [];
+    const targets: number[] = [];
+    for (let k = start; k < end; k++) {
+      const i = order[k] as number;
+      outputs.push(forward(data.x[i] as readonly number[]));
+      targets.push(data.y[i] as number);
+    }
+    const l = callLoss(loss, outputs, targets, 'fit');
+    l.backward();
+    return l.data;
+  };
 }
 
 /**
- * The loss over a batch of b samples compiled once per b (the batch size and the
- * remainder), over vector inputs x (b·nin numbers, row after row) and y (b
- * targets); each update fills the same two arrays and replays.
+ * The plan's updates. Every batch size it compiles is compiled before the
+ * first update, so a graph that cannot be compiled fails (or, under `'auto'`,
+ * falls back to eager) before anything has changed.
  */
-export function compiledUpdate(
-  forward: Forward['forward'],
-  loss: CompiledFitLoss,
-  data: Dataset,
-  parameters: readonly Value[],
-  mode: CompileMode,
-  batchSizes: readonly number[],
-): CompiledUpdates {
+export function planUpdates(plan: FitPlan): Updates {
+  const { forward, loss, data, parameters } = plan;
+  const eager = eagerUpdate(forward, loss, data);
+  const c = plan.compile;
+  if (c.mode === null) return { update: eager, fused: null, compiled: false, reason: c.reason };
   // checkData has made every row this wide.
   const nin = (data.x[0] as readonly number[]).length;
   const compileBatch = (b: number) => {
     try {
       return compile(
         ({ x, y }) => {
-          const outputs: Value[][] = [];
-          for (let r = 0; r < b; r++) outputs.push(forward(x.slice(r * nin, (r + 1) * nin)));
-          return callLoss(loss, outputs, y.slice(), 'fit');
+          try {
+            const outputs: Value[][] = [];
+            for (let r = 0; r < b; r++) outputs.push(forward(x.slice(r * nin, (r + 1) * nin)));
+            return callLoss(loss as CompiledFitLoss, outputs, y.slice(), 'fit');
+          } catch (error) {
+            // compile's own read trap: let it through as what it is.
+            throw error instanceof TraceError ? error : new ThrewWhileRecorded(error);
+          }
         },
         {
           inputs: { x: new Array<number>(b * nin).fill(0), y: new Array<number>(b).fill(0) },
           parameters,
-          mode,
+          mode: c.mode,
         },
       );
-    } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
+    } catch (thrown) {
+      if (c.fallback && thrown instanceof TraceError) return thrown.message;
+      // The forward pass or the loss refused Value inputs (a class index that
+      // picks a logit, a number method on a target): eager fit gives them numbers.
+      if (c.fallback && thrown instanceof ThrewWhileRecorded)
+        return `the forward pass or the loss threw when recorded with Value inputs: ${messageOf(thrown.error)}`;
+      const error = thrown instanceof ThrewWhileRecorded ? thrown.error : thrown;
       throw new Error(
-        `fit(options.compile): could not compile the loss over a batch of ${b} samples: ${why}`,
+        `fit(options.compile): could not compile the loss over a batch of ${b} samples: ${messageOf(error)}`,
         { cause: error },
       );
     }
   };
-  // Every batch size is compiled before the first update, so a graph that
-  // cannot be compiled fails before anything has changed.
-  const byBatchSize = new Map(
-    batchSizes.map((b) => {
-      const x = new Float64Array(b * nin);
-      const y = new Float64Array(b);
-      return [b, { f: compileBatch(b), x, y, sample: { x, y } }] as const;
-    }),
-  );
+  type Compiled = Exclude<ReturnType<typeof compileBatch>, string>;
+  const byBatchSize = new Map<
+    number,
+    { f: Compiled; sample: { x: Float64Array; y: Float64Array } }
+  >();
+  for (const b of c.batchSizes) {
+    const f = compileBatch(b);
+    // The graph depends on the data: it cannot be compiled for any batch size.
+    if (typeof f === 'string') return { update: eager, fused: null, compiled: false, reason: f };
+    const x = new Float64Array(b * nin);
+    const y = new Float64Array(b);
+    byBatchSize.set(b, { f, sample: { x, y } });
+  }
   const update: Update = (order, start, end) => {
-    const c = byBatchSize.get(end - start);
-    if (c === undefined) throw new Error(`fit: no compiled graph for a batch of ${end - start}`);
-    const { x, y } = c;
+    const compiled = byBatchSize.get(end - start);
+    if (compiled === undefined) return eager(order, start, end);
+    const { x, y } = compiled.sample;
     for (let k = start, r = 0; k < end; k++, r++) {
       const i = order[k] as number;
       const row = data.x[i] as readonly number[];
       for (let j = 0, at = r * nin; j < nin; j++) x[at + j] = row[j] as number;
       y[r] = data.y[i] as number;
     }
-    return c.f.backward(c.sample);
+    return compiled.f.backward(compiled.sample);
   };
   const one = byBatchSize.get(1);
-  if (one === undefined || batchSizes.length !== 1) return { update, fused: null };
+  if (one === undefined || plan.batchSize !== 1) return { update, fused: null, compiled: true };
   // The pass's samples as columns, in the pass's order.
   const n = data.x.length;
   const columns = { x: new Float64Array(n * nin), y: new Float64Array(n) };
@@ -115,5 +156,6 @@ export function compiledUpdate(
     }
     return one.f.descend(columns, lr);
   };
-  return { update, fused: { run, trained: one.f.parameters.filter((p) => p.requiresGrad) } };
+  const trained = new Set(one.f.parameters.filter((p) => p.requiresGrad));
+  return { update, fused: { run, trained }, compiled: true };
 }

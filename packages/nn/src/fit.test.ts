@@ -7,7 +7,7 @@ import { hinge, l2Penalty, mse } from './losses.js';
 import { MLP } from './mlp.js';
 import { SGD } from './optimizers/sgd.js';
 import { seededRandom } from './random.js';
-import { linearDecay } from './schedules.js';
+import { cosineDecay, exponentialDecay, linearDecay } from './schedules.js';
 
 // The notebook's problem: y = m·x + c with m = 5, c = 7, two samples x ∈ {2, 5},
 // learning rate 0.02, squared error summed. The start is m = 0, c = 5: from
@@ -365,21 +365,112 @@ describe('fit checks everything before the first update', () => {
     unchanged();
   });
 
-  it('a schedule that is not a positive finite number at some step fails before any update', () => {
+  it('a schedule of this package that leaves the positive finite numbers within the run fails before any update (closed form: its first and last rates)', () => {
     const { model, optimizer, unchanged } = setup();
     const base = { model, data, loss: mse, optimizer, epochs: 2 }; // 10 updates, k = 0 … 9
-    // 0.1·(1 − k/8) reaches 0 at k = 8, the ninth of the ten updates.
-    expect(() => fit({ ...base, schedule: (k) => 0.1 * (1 - k / 8) })).toThrow(RangeError);
-    expect(() => fit({ ...base, schedule: (k) => 0.1 * (1 - k / 8) })).toThrow(
-      /^fit\(options\.schedule\): schedule\(8\) returned 0; expected a positive finite learning rate for every step k < 10$/,
-    );
-    expect(() => fit({ ...base, schedule: (k) => (k === 3 ? ('0.1' as never) : 0.1) })).toThrow(
-      TypeError,
-    );
+    // 0.1·(1 − k/9) is 0 at k = 9; 1·(1e-40)^9 = 1e-360 underflows to 0; 0.1·(1e40)^9 overflows.
+    for (const [schedule, last] of [
+      [linearDecay(0.1, { steps: 9, endFactor: 0 }), 0],
+      [exponentialDecay(1, { gamma: 1e-40 }), 0],
+      [exponentialDecay(0.1, { gamma: 1e40 }), Infinity],
+    ] as const) {
+      expect(() => fit({ ...base, schedule })).toThrow(
+        new RangeError(
+          `fit(options.schedule): schedule(9) returned ${last}; expected a positive finite learning rate for every step k < 10`,
+        ),
+      );
+    }
     unchanged();
+    // Over 10 steps 0.1·(1 − k/10) ends at 0.01: that run trains.
+    expect(fit({ ...base, schedule: linearDecay(0.1, { steps: 10, endFactor: 0 }) }).steps).toBe(
+      10,
+    );
+  });
+
+  it('a schedule of your own is checked as each rate is used: a bad rate at update k throws there, the k updates before it made', () => {
+    const run = (schedule: (k: number) => number, stopAt?: number) => {
+      const { model, optimizer } = setup();
+      let error: unknown = null;
+      try {
+        fit({
+          model,
+          data,
+          loss: mse,
+          optimizer,
+          epochs: 2,
+          schedule,
+          ...(stopAt === undefined
+            ? {}
+            : {
+                onStep: (info: StepInfo) => (info.globalStep === stopAt ? info.stop() : undefined),
+              }),
+        });
+      } catch (e) {
+        error = e;
+      }
+      return { error, state: [...model.parameters().map((p) => p.data), optimizer.stepCount] };
+    };
+    // 0.1·(1 − k/8) reaches 0 at k = 8, the ninth of the ten updates.
+    const falling = (k: number): number => 0.1 * (1 - k / 8);
+    const bad = run(falling);
+    expect(bad.error).toEqual(
+      new RangeError(
+        'fit(options.schedule): schedule(8) returned 0; expected a positive finite learning rate for every step k < 10 (updates 0 to 7 were made)',
+      ),
+    );
+    // Where the same run stopped after its eighth update is.
+    const stopped = run(falling, 8);
+    expect(stopped.error).toBe(null);
+    expect(bad.state).toEqual(stopped.state);
+    expect(stopped.state[2]).toBe(8);
+    const text = run((k) => (k === 3 ? ('0.1' as never) : 0.1));
+    expect(text.error).toBeInstanceOf(TypeError);
+    expect((text.error as Error).message).toMatch(/schedule\(3\) returned string "0\.1"/);
     // 0.1·(1 − k/10) is positive for every k < 10: that run trains.
-    const result = fit({ ...base, schedule: (k) => 0.1 * (1 - k / 10) });
-    expect(result.steps).toBe(10);
+    expect(run((k) => 0.1 * (1 - k / 10)).state[2]).toBe(10);
+  });
+
+  it('a schedule is not evaluated for every step before the first: 10⁹ epochs start at once', () => {
+    const { model, optimizer } = setup();
+    for (const schedule of [(k: number) => 0.01 / (1 + k), linearDecay(0.01, { steps: 1000 })]) {
+      let calls = 0;
+      const counted = (k: number): number => {
+        calls++;
+        return schedule(k);
+      };
+      const stop = new Error('stop after the first update');
+      expect(() =>
+        fit({
+          model,
+          data,
+          loss: mse,
+          optimizer,
+          epochs: 1e9,
+          schedule: counted,
+          onStep: () => {
+            throw stop;
+          },
+        }),
+      ).toThrow(stop);
+      // The first update's rate only (a run checked up front would ask 5·10⁹).
+      expect(calls).toBe(1);
+    }
+    // This package's schedule, in closed form: its first and last rates, then the first update's.
+    const cosine = cosineDecay(0.01, { steps: 1000, minLr: 1e-4 });
+    expect(() =>
+      fit({
+        model,
+        data,
+        loss: mse,
+        optimizer,
+        epochs: 1e9,
+        schedule: cosine,
+        onStep: (info) => {
+          expect(info.lr).toBe(0.01);
+          throw new Error('stop');
+        },
+      }),
+    ).toThrow(/^stop$/);
   });
 
   it('a shuffle seed that is not an integer is named as fit(options.shuffle)', () => {
@@ -599,7 +690,10 @@ describe('fit with compile', () => {
         const fused = plainOnline(compile, { model, quiet });
         expect(fused.result?.fusedEpochs).toBe(12);
         expect(fused.stepCount).toBe(eager.stepCount);
-        expect({ ...fused.result, fusedEpochs: 0 }).toEqual(eager.result);
+        expect(fused.result).toMatchObject({ compiled: true });
+        expect(eager.result).toMatchObject({ compiled: false, reason: 'compile: false' });
+        const { fusedEpochs: _f, compiled: _c, reason: _r, ...same } = eager.result ?? {};
+        expect(fused.result).toMatchObject(same);
         for (const key of ['epochs', 'state'] as const) {
           const differing = fused[key].filter((v, i) => !Object.is(v, eager[key][i]));
           expect(differing, `${model} ${compile} ${key}`).toEqual([]);
@@ -665,7 +759,18 @@ describe('fit with compile', () => {
       };
       const compiled = run(true);
       expect(compiled.result?.fusedEpochs ?? 0).toBe(0);
-      expect(compiled).toEqual(run(false));
+      const eager = run(false);
+      // Compiled, not fused, and otherwise eager fit's run: result, parameters, gradients.
+      expect(compiled.result?.compiled ?? 'threw').toBe(
+        compiled.error === undefined ? true : 'threw',
+      );
+      expect({ ...compiled.result, compiled: false, reason: 'compile: false' }).toEqual(
+        eager.result ?? { compiled: false, reason: 'compile: false' },
+      );
+      expect({ state: compiled.state, error: compiled.error }).toEqual({
+        state: eager.state,
+        error: eager.error,
+      });
     }
   });
 

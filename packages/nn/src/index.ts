@@ -36,7 +36,13 @@ export {
   type Scalar,
   type SoftmaxCrossEntropyOptions,
 } from './losses.js';
-export { Optimizer, type OptimizerState, type ParamGroup } from './optimizers/optimizer.js';
+export {
+  Optimizer,
+  type GroupHead,
+  type OptimizerState,
+  type ParamGroup,
+  type PlainDescent,
+} from './optimizers/optimizer.js';
 export { SGD, type SGDGroupState, type SGDOptions, type SGDState } from './optimizers/sgd.js';
 export {
   Adam,

@@ -16,6 +16,28 @@ import {
 /** Learning rate for update k (0-based). */
 export type Schedule = (k: number) => number;
 
+/** The schedules made here: each is monotone in k, so its extremes over 0 … T − 1 are at the ends. */
+const monotone = new WeakSet<Schedule>();
+
+/**
+ * Whether `schedule` is one of this package's, each monotone in k (falling, or
+ * rising with a gamma above 1): then every rate of steps 0 … T − 1 lies between
+ * schedule(0) and schedule(T − 1), and checking those two checks them all.
+ * A schedule of your own is checked step by step as `fit` uses it.
+ *
+ * @example
+ * isMonotoneSchedule(cosineDecay(1, { steps: 100 })); // true
+ * isMonotoneSchedule((k) => 0.1); // false: not known to be monotone
+ */
+export function isMonotoneSchedule(schedule: unknown): boolean {
+  return typeof schedule === 'function' && monotone.has(schedule as Schedule);
+}
+
+function monotoneSchedule(schedule: Schedule): Schedule {
+  monotone.add(schedule);
+  return schedule;
+}
+
 function checkStep(k: unknown, name: string): number {
   return checkInteger(k, `${name}(k)`, 0);
 }
@@ -29,10 +51,10 @@ function checkStep(k: unknown, name: string): number {
  */
 export function constantLR(lr: number): Schedule {
   checkPositive(lr, 'constantLR(lr)');
-  return (k) => {
+  return monotoneSchedule((k) => {
     checkStep(k, 'constantLR');
     return lr;
-  };
+  });
 }
 
 /** The options of `linearDecay`. */
@@ -61,10 +83,10 @@ export function linearDecay(lr: number, options: LinearDecayOptions): Schedule {
     o.endFactor === undefined
       ? 0.1
       : checkInRange(o.endFactor, 'linearDecay(options.endFactor)', 0, 1, false);
-  return (k) => {
+  return monotoneSchedule((k) => {
     const t = Math.min(checkStep(k, 'linearDecay'), steps);
     return lr * (1 - ((1 - endFactor) * t) / steps);
-  };
+  });
 }
 
 /** The options of `stepDecay`. */
@@ -88,7 +110,7 @@ export function stepDecay(lr: number, options: StepDecayOptions): Schedule {
   checkKnownKeys(o, 'stepDecay(options)', ['stepSize', 'gamma']);
   const stepSize = checkInteger(o.stepSize, 'stepDecay(options.stepSize)', 1);
   const gamma = o.gamma === undefined ? 0.1 : checkPositive(o.gamma, 'stepDecay(options.gamma)');
-  return (k) => lr * gamma ** Math.floor(checkStep(k, 'stepDecay') / stepSize);
+  return monotoneSchedule((k) => lr * gamma ** Math.floor(checkStep(k, 'stepDecay') / stepSize));
 }
 
 /** The options of `exponentialDecay`. */
@@ -109,7 +131,7 @@ export function exponentialDecay(lr: number, options: ExponentialDecayOptions): 
   const o = checkOptions(options, 'exponentialDecay(options)');
   checkKnownKeys(o, 'exponentialDecay(options)', ['gamma']);
   const gamma = checkPositive(o.gamma, 'exponentialDecay(options.gamma)');
-  return (k) => lr * gamma ** checkStep(k, 'exponentialDecay');
+  return monotoneSchedule((k) => lr * gamma ** checkStep(k, 'exponentialDecay'));
 }
 
 /** The options of `cosineDecay`. */
@@ -139,8 +161,8 @@ export function cosineDecay(lr: number, options: CosineDecayOptions): Schedule {
       `cosineDecay(options.minLr): expected a rate <= lr (${lr}), received ${minLr}`,
     );
   }
-  return (k) => {
+  return monotoneSchedule((k) => {
     const t = Math.min(checkStep(k, 'cosineDecay'), steps);
     return minLr + ((lr - minLr) * (1 + Math.cos((Math.PI * t) / steps))) / 2;
-  };
+  });
 }

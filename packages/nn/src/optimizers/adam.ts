@@ -10,7 +10,13 @@ import {
   checkOptions,
   describe,
 } from '../argument-checks.js';
-import { Optimizer, paramName, type OptimizerState, type ParamGroup } from './optimizer.js';
+import {
+  Optimizer,
+  paramName,
+  type GroupHead,
+  type OptimizerState,
+  type ParamGroup,
+} from './optimizer.js';
 
 /** The options of `new Adam` and `new AdamW`; a parameter group may override any of them. */
 export interface AdamOptions {
@@ -52,11 +58,7 @@ export interface AdamState extends OptimizerState {
 }
 
 /** A parameter group as saved: how many parameters it holds and its hyperparameters. */
-export interface AdamGroupState {
-  /** The number of parameters in the group (its slice of the flat state). */
-  size: number;
-  /** The group's own learning rate, when it has one. */
-  lr?: number;
+export interface AdamGroupState extends GroupHead {
   /** The group's β₁, β₂. */
   betas: [number, number];
   /** The group's ε. */
@@ -175,8 +177,7 @@ export class Adam extends Optimizer {
 
   protected compute(next: Float64Array): void {
     const params = this.params;
-    const groupOf = this.groupOf;
-    const groups = this.#groups;
+    const ends = this.groupEnd;
     const decoupled = this.#decoupled;
     // The state in use stays untouched until commit(); the new one goes to the spare.
     const t0 = this.#t;
@@ -184,70 +185,68 @@ export class Adam extends Optimizer {
     const v0 = this.#v;
     const vmax0 = this.#vmax;
     const { t, m, v, vmax } = this.#spare;
-    for (let i = 0; i < params.length; i++) {
-      const param = params[i] as Value;
-      let p = param.data;
-      const ti = t0[i] as number;
-      const mPrev = m0[i] as number;
-      const vPrev = v0[i] as number;
-      const vmaxPrev = vmax0[i] as number;
-      t[i] = ti;
-      m[i] = mPrev;
-      v[i] = vPrev;
-      vmax[i] = vmaxPrev;
-      next[i] = p;
-      if (!param.requiresGrad) continue;
-      const k = groupOf[i] as number;
-      const { beta1, beta2, eps, weightDecay, amsgrad } = groups[k] as AdamHyper;
+    // Group by group (each a run of parameters): its hyperparameters are read once per step.
+    for (let k = 0, i = 0; k < ends.length; k++) {
+      const { beta1, beta2, eps, weightDecay, amsgrad } = this.#groups[k] as AdamHyper;
       const lr = this.groupLr(k);
-      let g = param.grad;
-      const step = ti + 1;
-      t[i] = step;
-      if (weightDecay !== 0) {
-        if (decoupled) p = p * (1 - lr * weightDecay);
-        else g = g + weightDecay * p;
+      // The bias corrections of the last step count seen: parameters of a group
+      // mostly share it, and two powers per parameter would dominate the step.
+      let seenStep = -1;
+      let correction1 = 1;
+      let correction2 = 1;
+      for (const end = ends[k] as number; i < end; i++) {
+        const param = params[i] as Value;
+        let p = param.data;
+        const ti = t0[i] as number;
+        const mPrev = m0[i] as number;
+        const vPrev = v0[i] as number;
+        const vmaxPrev = vmax0[i] as number;
+        t[i] = ti;
+        m[i] = mPrev;
+        v[i] = vPrev;
+        vmax[i] = vmaxPrev;
+        next[i] = p;
+        if (!param.requiresGrad) continue;
+        let g = param.grad;
+        const step = ti + 1;
+        t[i] = step;
+        if (weightDecay !== 0) {
+          if (decoupled) p = p * (1 - lr * weightDecay);
+          else g = g + weightDecay * p;
+        }
+        const mi = mPrev + (1 - beta1) * (g - mPrev);
+        const vi = beta2 * vPrev + (1 - beta2) * g * g;
+        // A finite g can still overflow g² (|g| > ~1.3e154): v = ∞ would make every
+        // later update 0 and a state its own loadStateDict rejects. vmax = max(vmax, v)
+        // is finite when v is. Only the spare state has been written so far.
+        if (!(Number.isFinite(mi) && vi < Infinity)) this.#overflow(i, g, mi, vi);
+        m[i] = mi;
+        v[i] = vi;
+        let vhat = vi;
+        if (amsgrad) {
+          vhat = Math.max(vmaxPrev, vi);
+          vmax[i] = vhat;
+        }
+        if (step !== seenStep) {
+          seenStep = step;
+          correction1 = 1 - beta1 ** step;
+          correction2 = Math.sqrt(1 - beta2 ** step);
+        }
+        const stepSize = lr / correction1;
+        const denom = Math.sqrt(vhat) / correction2 + eps;
+        next[i] = p - stepSize * (mi / denom);
       }
-      const mi = mPrev + (1 - beta1) * (g - mPrev);
-      const vi = beta2 * vPrev + (1 - beta2) * g * g;
-      // A finite g can still overflow g² (|g| > ~1.3e154): v = ∞ would make every
-      // later update 0 and a state its own loadStateDict rejects. vmax = max(vmax, v)
-      // is finite when v is. Only the spare state has been written so far.
-      if (!(Number.isFinite(mi) && vi < Infinity)) this.#overflow(i, g, mi, vi);
-      m[i] = mi;
-      v[i] = vi;
-      let vhat = vi;
-      if (amsgrad) {
-        vhat = Math.max(vmaxPrev, vi);
-        vmax[i] = vhat;
-      }
-      const stepSize = lr / (1 - beta1 ** step);
-      const denom = Math.sqrt(vhat) / Math.sqrt(1 - beta2 ** step) + eps;
-      next[i] = p - stepSize * (mi / denom);
     }
   }
 
   /** Saved groups checked against this optimizer's (same sizes and own lrs); their hyperparameters. */
   #checkGroups(saved: unknown, h: AdamHyper): AdamHyper[] {
-    const where = `${this.name}.loadStateDict(state.paramGroups`;
-    if (saved === undefined) {
-      if (this.grouped)
-        throw new RangeError(`${where}): this optimizer has parameter groups, the state has none`);
-      return [h];
-    }
-    const mine = this.#groupStates();
-    if (!Array.isArray(saved) || saved.length !== mine.length)
-      throw new RangeError(
-        `${where}): expected ${mine.length} groups, received ${describe(saved)}`,
-      );
-    return saved.map((g: unknown, k) => {
-      const own = mine[k] as AdamGroupState;
-      const x = g as Partial<AdamGroupState> | null;
-      if (typeof x !== 'object' || x === null || x.size !== own.size || x.lr !== own.lr)
-        throw new RangeError(
-          `${where}[${k}]): expected a group of ${own.size} parameters${own.lr === undefined ? '' : ` with lr ${own.lr}`}, received ${describe(g)}`,
-        );
-      return checkHyper(x, `${where}[${k}]`, 0);
-    });
+    const groups = this.checkSavedGroups(saved, this.grouped);
+    return (
+      groups?.map((g, k) =>
+        checkHyper(g, `${this.name}.loadStateDict(state.paramGroups[${k}]`, 0),
+      ) ?? [h]
+    );
   }
 
   #overflow(i: number, g: number, m: number, v: number): never {
@@ -297,19 +296,14 @@ export class Adam extends Optimizer {
   }
 
   #groupStates(): AdamGroupState[] {
-    const sizes = new Array<number>(this.groupCount).fill(0);
-    for (const k of this.groupOf) sizes[k]! += 1;
-    return this.#groups.map((h, k) => {
-      const lr = this.groupOptions[k]?.lr;
-      return {
-        size: sizes[k] as number,
-        betas: [h.beta1, h.beta2],
-        eps: h.eps,
-        weightDecay: h.weightDecay,
-        amsgrad: h.amsgrad,
-        ...(lr === undefined ? {} : { lr: this.groupLr(k) }),
-      };
-    });
+    const heads = this.groupHeads();
+    return this.#groups.map((h, k) => ({
+      ...(heads[k] as GroupHead),
+      betas: [h.beta1, h.beta2],
+      eps: h.eps,
+      weightDecay: h.weightDecay,
+      amsgrad: h.amsgrad,
+    }));
   }
 
   /**

@@ -34,6 +34,26 @@ export type ParamGroup<O> = {
   params: readonly Value[];
 } & Omit<O, 'params'>;
 
+/**
+ * Plain gradient descent at a constant rate, as an optimizer declares it for a
+ * fused loop (`fit`'s compiled online passes, `descend` of `@ag/core`): each
+ * step is p ← p − lr·∂loss/∂p for every parameter in `params`, and nothing else.
+ */
+export interface PlainDescent {
+  /** The rate of every step. */
+  readonly lr: number;
+  /** The parameters each step moves (those that require a gradient), in order. */
+  readonly params: readonly Value[];
+}
+
+/** A saved parameter group's fields that every optimizer shares: its size and its own lr. */
+export interface GroupHead {
+  /** The number of parameters in the group (its slice of the flat state). */
+  size: number;
+  /** The group's own learning rate, when it has one. */
+  lr?: number;
+}
+
 /** Names parameter i for an error message: its index and label, if it has one. */
 export function paramName(params: readonly Value[], i: number): string {
   const label = (params[i] as Value).label;
@@ -63,8 +83,11 @@ export abstract class Optimizer {
    * options as given, without `params` (checked by each optimizer).
    */
   protected readonly groupOptions: readonly Record<string, unknown>[];
-  /** Per parameter, the index of its group in {@link groupOptions}. */
-  protected readonly groupOf: Int32Array;
+  /**
+   * Per group k, one past its last parameter: group k holds parameters
+   * groupEnd[k − 1] (0 for k = 0) to groupEnd[k] − 1, as groups are given in order.
+   */
+  protected readonly groupEnd: Int32Array;
   /** Per group, its own learning rate, or undefined to follow {@link lr}. */
   readonly #groupLr: (number | undefined)[];
 
@@ -90,7 +113,7 @@ export abstract class Optimizer {
     const grouped =
       typeof first === 'object' && first !== null && !(first instanceof Value) && 'params' in first;
     const flat: unknown[] = [];
-    const groupOf: number[] = [];
+    const groupEnd: number[] = [];
     const groupOptions: Record<string, unknown>[] = [];
     if (grouped) {
       (params as readonly unknown[]).forEach((g, k) => {
@@ -107,17 +130,13 @@ export abstract class Optimizer {
             `${where}.params: expected an array of Values, received ${describe(ps)}`,
           );
         checkDense(ps, `${where}.params`, `params[${k}].params`);
-        for (const p of ps as unknown[]) {
-          flat.push(p);
-          groupOf.push(k);
-        }
+        for (const p of ps as unknown[]) flat.push(p);
+        groupEnd.push(flat.length);
         groupOptions.push(rest);
       });
     } else {
-      for (const p of params as readonly unknown[]) {
-        flat.push(p);
-        groupOf.push(0);
-      }
+      for (const p of params as readonly unknown[]) flat.push(p);
+      groupEnd.push(flat.length);
       groupOptions.push({});
     }
     params = flat as Value[];
@@ -142,7 +161,7 @@ export abstract class Optimizer {
     this.#next = new Float64Array(params.length);
     this.#lr = checkPositive(lr, `new ${name}(options.lr)`);
     this.groupOptions = groupOptions;
-    this.groupOf = Int32Array.from(groupOf);
+    this.groupEnd = Int32Array.from(groupEnd);
     this.#groupLr = groupOptions.map((o, k) =>
       o.lr === undefined ? undefined : checkPositive(o.lr, `new ${name}(params[${k}].lr)`),
     );
@@ -159,6 +178,69 @@ export abstract class Optimizer {
    */
   protected groupLr(g: number): number {
     return this.#groupLr[g] ?? this.#lr;
+  }
+
+  /** Per group, its size and its own lr if it has one: the head of each saved group. */
+  protected groupHeads(): GroupHead[] {
+    return this.groupOptions.map((o, k) => {
+      const size = (this.groupEnd[k] as number) - (k === 0 ? 0 : (this.groupEnd[k - 1] as number));
+      return o.lr === undefined ? { size } : { size, lr: this.groupLr(k) };
+    });
+  }
+
+  /**
+   * Saved groups (`state.paramGroups`) checked against this optimizer's: none
+   * when it is not `grouped` (returns null), else as many, each of the same size
+   * and with the same own lr; returned for the subclass to check the rest.
+   */
+  protected checkSavedGroups(saved: unknown, grouped: boolean): Record<string, unknown>[] | null {
+    const where = `${this.name}.loadStateDict(state.paramGroups`;
+    if (saved === undefined) {
+      if (grouped)
+        throw new RangeError(`${where}): this optimizer has parameter groups, the state has none`);
+      return null;
+    }
+    const mine = this.groupHeads();
+    if (!Array.isArray(saved) || saved.length !== mine.length)
+      throw new RangeError(
+        `${where}): expected ${mine.length} groups, received ${describe(saved)}`,
+      );
+    checkDense(saved, `${where})`, 'state.paramGroups');
+    return saved.map((g: unknown, k) => {
+      const own = mine[k] as GroupHead;
+      const x = g as Partial<GroupHead> | null;
+      if (typeof x !== 'object' || x === null || x.size !== own.size || x.lr !== own.lr)
+        throw new RangeError(
+          `${where}[${k}]): expected a group of ${own.size} parameters${own.lr === undefined ? '' : ` with its own lr ${own.lr}`}, received ${describe(g)}`,
+        );
+      return x;
+    });
+  }
+
+  /**
+   * What the next `step()` does if it is plain gradient descent at rate `lr`
+   * (see {@link PlainDescent}), else null. A fused loop (compiled online `fit`)
+   * may then take such steps itself and account them with
+   * {@link countFusedSteps}. The base class declares nothing: only an optimizer
+   * whose step is exactly that says so (this package's `SGD` without momentum,
+   * weight decay or groups); a subclass or another optimizer is always stepped.
+   *
+   * @example
+   * const plain = optimizer.plainDescent(); // { lr, params } or null
+   */
+  plainDescent(): PlainDescent | null {
+    return null;
+  }
+
+  /**
+   * Accounts `steps` steps that a fused loop took in place of `step()`, after
+   * {@link plainDescent} declared them (the parameters are already moved).
+   *
+   * @example
+   * optimizer.countFusedSteps(200); // stepCount grows by 200
+   */
+  countFusedSteps(steps: number): void {
+    this.stepCount += checkInteger(steps, `${this.name}.countFusedSteps(steps)`, 0);
   }
 
   /** The name used in messages and saved state. */

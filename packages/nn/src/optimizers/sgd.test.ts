@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { Value } from '@ag/core';
 import { P0, expectClose, grad, run } from './quadratic.test-support.js';
+import { Adam } from './adam.js';
 import { SGD } from './sgd.js';
 
 describe('SGD against its update worked by hand', () => {
@@ -52,5 +54,43 @@ describe('SGD against its update worked by hand', () => {
     // g₃ = −1.62, b₃ = −3.57, p = 1.547
     const got = run((ps) => new SGD(ps, { lr: 0.1, momentum: 0.5 })).map((r) => r[0] as number);
     [0.8, 1.19, 1.547].forEach((w, k) => expect(got[k]).toBeCloseTo(w, 12));
+  });
+});
+
+describe('SGD declares plain descent, for a fused loop, only when its step is exactly that', () => {
+  it('plain SGD: { lr, the parameters that require a gradient }; momentum, weight decay, groups, a subclass or a replaced step: null', () => {
+    const a = new Value(1);
+    const b = new Value(2);
+    const frozen = new Value(3, { requiresGrad: false });
+    const plain = new SGD([a, frozen, b], { lr: 0.1 }).plainDescent();
+    expect(plain?.lr).toBe(0.1);
+    expect(plain?.params).toEqual([a, b]);
+    expect(plain?.params[0]).toBe(a);
+    class Clipped extends SGD {}
+    const replaced = new SGD([a, b], { lr: 0.1 });
+    replaced.step = () => undefined;
+    for (const optimizer of [
+      new SGD([a, b], { lr: 0.1, momentum: 0.9 }),
+      new SGD([a, b], { lr: 0.1, weightDecay: 0.01 }),
+      new SGD([{ params: [a] }, { params: [b], lr: 0.5 }], { lr: 0.1 }),
+      new Clipped([a, b], { lr: 0.1 }),
+      replaced,
+      // step() refuses a frozen parameter that is not finite; a fused loop would not.
+      new SGD([a, new Value(Number.NaN, { requiresGrad: false })], { lr: 0.1 }),
+    ])
+      expect(optimizer.plainDescent()).toBe(null);
+    expect(new Adam([a, b], { lr: 0.1 }).plainDescent()).toBe(null);
+  });
+
+  it('countFusedSteps adds to stepCount, and refuses what is not a count, naming it', () => {
+    const optimizer = new SGD([new Value(1)], { lr: 0.1 });
+    optimizer.countFusedSteps(200);
+    optimizer.countFusedSteps(0);
+    expect(optimizer.stepCount).toBe(200);
+    expect(() => optimizer.countFusedSteps(1.5)).toThrow(
+      new RangeError('SGD.countFusedSteps(steps): expected an integer >= 0, received 1.5'),
+    );
+    expect(() => optimizer.countFusedSteps('2' as never)).toThrow(TypeError);
+    expect(optimizer.stepCount).toBe(200);
   });
 });

@@ -3,11 +3,16 @@ import type { Value } from '@ag/core';
 import {
   checkBoolean,
   checkKnownKeys,
-  describe,
   checkNonNegative,
   checkOptions,
 } from '../argument-checks.js';
-import { Optimizer, type OptimizerState, type ParamGroup } from './optimizer.js';
+import {
+  Optimizer,
+  type GroupHead,
+  type OptimizerState,
+  type ParamGroup,
+  type PlainDescent,
+} from './optimizer.js';
 
 /** The options of `new SGD`; a parameter group may override any of them. */
 export interface SGDOptions {
@@ -42,13 +47,8 @@ export interface SGDState extends OptimizerState {
   paramGroups?: SGDGroupState[];
 }
 
-/** A parameter group as saved: how many parameters it holds and its hyperparameters. */
-export interface SGDGroupState extends SGDHyper {
-  /** The number of parameters in the group (its slice of the flat state). */
-  size: number;
-  /** The group's own learning rate, when it has one. */
-  lr?: number;
-}
+/** A parameter group as saved: how many parameters it holds, its own lr if any, and its hyperparameters. */
+export interface SGDGroupState extends SGDHyper, GroupHead {}
 
 const KEYS = ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay'];
 
@@ -68,6 +68,8 @@ export class SGD extends Optimizer {
   #buffer: (number | null)[];
   /** Where a step computes the new buffers (swapped in on commit). */
   #spare: (number | null)[];
+  /** Whether the instance was made as an `SGD`, not a subclass: only then may it declare plain descent. */
+  readonly #plain: boolean;
 
   /**
    * PyTorch's rule, per parameter p with gradient ∇:
@@ -92,6 +94,7 @@ export class SGD extends Optimizer {
     );
     this.#buffer = this.params.map(() => null);
     this.#spare = this.params.map(() => null);
+    this.#plain = new.target === SGD;
   }
 
   get name(): string {
@@ -122,32 +125,53 @@ export class SGD extends Optimizer {
 
   protected compute(next: Float64Array): void {
     const params = this.params;
-    const groupOf = this.groupOf;
-    const groups = this.#groups;
+    const ends = this.groupEnd;
     // The buffers in use stay untouched until commit(); the new ones go to the spare.
     const prevBuffer = this.#buffer;
     const buffer = this.#spare;
-    for (let i = 0; i < params.length; i++) {
-      const p = params[i] as Value;
-      const data = p.data;
-      const prev = prevBuffer[i] as number | null;
-      buffer[i] = prev;
-      if (!p.requiresGrad) {
-        next[i] = data;
-        continue;
-      }
-      const k = groupOf[i] as number;
-      const { momentum: mu, dampening, nesterov, weightDecay } = groups[k] as SGDHyper;
+    // Group by group (each a run of parameters): its hyperparameters are read once per step.
+    for (let k = 0, i = 0; k < ends.length; k++) {
+      const { momentum: mu, dampening, nesterov, weightDecay } = this.#groups[k] as SGDHyper;
       const lr = this.groupLr(k);
-      let g = p.grad;
-      if (weightDecay !== 0) g = g + weightDecay * data;
-      if (mu !== 0) {
-        const b = prev === null ? g : mu * prev + (1 - dampening) * g;
-        buffer[i] = b;
-        g = nesterov ? g + mu * b : b;
+      for (const end = ends[k] as number; i < end; i++) {
+        const p = params[i] as Value;
+        const data = p.data;
+        const prev = prevBuffer[i] as number | null;
+        buffer[i] = prev;
+        if (!p.requiresGrad) {
+          next[i] = data;
+          continue;
+        }
+        let g = p.grad;
+        if (weightDecay !== 0) g = g + weightDecay * data;
+        if (mu !== 0) {
+          const b = prev === null ? g : mu * prev + (1 - dampening) * g;
+          buffer[i] = b;
+          g = nesterov ? g + mu * b : b;
+        }
+        next[i] = data - lr * g;
       }
-      next[i] = data - lr * g;
     }
+  }
+
+  /**
+   * Plain descent when this is an `SGD` itself (not a subclass, whose step may
+   * differ), its `step` and `zeroGrad` not replaced on the instance, without
+   * momentum, weight decay or groups, and without a frozen parameter whose
+   * value `step()` would refuse (a fused loop would not refuse it).
+   *
+   * @example
+   * new SGD(params, { lr: 0.1 }).plainDescent(); // { lr: 0.1, params }
+   */
+  override plainDescent(): PlainDescent | null {
+    if (!this.#plain || Object.hasOwn(this, 'step') || Object.hasOwn(this, 'zeroGrad')) return null;
+    if (this.grouped || this.#h.momentum !== 0 || this.#h.weightDecay !== 0) return null;
+    const moved: Value[] = [];
+    for (const p of this.params) {
+      if (p.requiresGrad) moved.push(p);
+      else if (!Number.isFinite(p.data)) return null;
+    }
+    return { lr: this.lr, params: moved };
   }
 
   protected commit(): void {
@@ -178,16 +202,8 @@ export class SGD extends Optimizer {
   }
 
   #groupStates(): SGDGroupState[] {
-    const sizes = new Array<number>(this.groupCount).fill(0);
-    for (const k of this.groupOf) sizes[k]! += 1;
-    return this.#groups.map((h, k) => {
-      const lr = this.groupOptions[k]?.lr;
-      return {
-        size: sizes[k] as number,
-        ...h,
-        ...(lr === undefined ? {} : { lr: this.groupLr(k) }),
-      };
-    });
+    const heads = this.groupHeads();
+    return this.#groups.map((h, k) => ({ ...(heads[k] as GroupHead), ...h }));
   }
 
   /**
@@ -200,36 +216,12 @@ export class SGD extends Optimizer {
     const s = this.checkState(state);
     const h = checkHyper(s, 'SGD.loadStateDict(state');
     const buffer = this.checkVector(s.momentumBuffer, 'momentumBuffer', true);
-    const saved = s.paramGroups;
-    let groups: SGDHyper[];
-    if (saved === undefined) {
-      if (this.grouped)
-        throw new RangeError(
-          `SGD.loadStateDict(state.paramGroups): this optimizer has parameter groups, the state has none`,
-        );
-      groups = [h];
-    } else {
-      const mine = this.#groupStates();
-      if (!Array.isArray(saved) || saved.length !== mine.length)
-        throw new RangeError(
-          `SGD.loadStateDict(state.paramGroups): expected ${mine.length} groups, received ${describe(saved)}`,
-        );
-      groups = saved.map((g: unknown, k) => {
-        const where = `SGD.loadStateDict(state.paramGroups[${k}]`;
-        if (typeof g !== 'object' || g === null || (g as SGDGroupState).size !== mine[k]!.size)
-          throw new RangeError(`${where}): expected a group of ${mine[k]!.size} parameters`);
-        if (
-          ((g as SGDGroupState).lr === undefined) !== (mine[k]!.lr === undefined) ||
-          ((g as SGDGroupState).lr !== undefined && (g as SGDGroupState).lr !== mine[k]!.lr)
-        )
-          throw new RangeError(`${where}.lr): expected the group's own lr ${String(mine[k]!.lr)}`);
-        return checkHyper(g as Record<string, unknown>, where);
-      });
-    }
+    const saved = this.checkSavedGroups(s.paramGroups, this.grouped);
+    const groups = saved?.map((g, k) => checkHyper(g, `SGD.loadStateDict(state.paramGroups[${k}]`));
     this.lr = s.lr as number;
     this.stepCount = s.stepCount as number;
     this.#h = h;
-    this.#groups = saved === undefined ? [h] : groups;
+    this.#groups = groups ?? [h];
     this.#buffer = buffer;
   }
 }
