@@ -1,10 +1,9 @@
 import { Rng, linear } from '@ag/data';
-import { Linear, SGD, constantLR, linearDecay, mse, type Schedule } from '@ag/nn';
+import { Linear, SGD, fitAsync, constantLR, linearDecay, mse, type Schedule } from '@ag/nn';
 import type { LineOptions } from './args.js';
 import { lineFitSvg } from './line-fit-svg.js';
 import { lossCurveSvg } from './loss-curve-svg.js';
 import { DivergedError, divergence } from './divergence.js';
-import { fitInSlices } from './fit-in-slices.js';
 import { formatLoss } from './format-loss.js';
 import { lineEquation, shortNumber } from './line-equation.js';
 import {
@@ -215,10 +214,12 @@ async function sgdOnNoisySamples(
   const progress = out.progress('line', epochs, 'epoch');
   let result;
   try {
-    result = await fitInSlices({
+    // fitAsync gives the event loop a turn every 50 ms, so a Ctrl-C is handled mid-run.
+    result = await fitAsync({
+      yieldEveryMs: 50,
       model,
       data,
-      loss: (outputs, targets) => mse(outputs, targets),
+      loss: (outputs: Parameters<typeof mse>[0], targets: number[]) => mse(outputs, targets),
       optimizer,
       mode: fitMode,
       epochs,

@@ -1,10 +1,9 @@
 import { noGrad } from '@ag/core';
 import { Rng, blobs, circles, moons, spirals, xor, type ClassificationDataset } from '@ag/data';
-import { MLP, SGD, evaluate, hinge, l2Penalty, linearDecay } from '@ag/nn';
+import { MLP, SGD, evaluate, fitAsync, hinge, l2Penalty, linearDecay } from '@ag/nn';
 import type { DatasetName, MoonsOptions } from './args.js';
 import { decisionBoundarySvg } from './decision-boundary-svg.js';
 import { DivergedError, divergence } from './divergence.js';
-import { fitInSlices } from './fit-in-slices.js';
 import { formatLoss } from './format-loss.js';
 import { lossCurveSvg } from './loss-curve-svg.js';
 import type { RunOutput } from './run-output.js';
@@ -66,7 +65,9 @@ export async function runMoons(options: MoonsOptions, out: RunOutput): Promise<v
   const progress = out.progress(options.dataset, epochs, 'epoch');
   let result;
   try {
-    result = await fitInSlices({
+    // fitAsync gives the event loop a turn every 50 ms, so a Ctrl-C is handled mid-run.
+    result = await fitAsync({
+      yieldEveryMs: 50,
       model,
       data,
       loss,
