@@ -36,7 +36,10 @@ const EPOCH_LIMIT = 1 << (30 - EPOCH_SHIFT);
  * A node whose number depends on a compile input. Its `_f` carries TRACED;
  * `_d` and `_g` hold what `data` and `grad` hold in a `Value`. Its prototype
  * is linked to `Value.prototype` in value.ts, so it is a `Value` to every
- * method and to `instanceof`.
+ * method and to `instanceof`. A placeholder holds its input's name in `_p`
+ * and its index in a vector input in `_j` (−1 for a scalar input): its label,
+ * made only when asked for (a label per number of a 10⁶-number input, in the
+ * labels' WeakMap, cost seconds).
  */
 export class TracedNode {
   _f: number;
@@ -44,6 +47,8 @@ export class TracedNode {
   _b: Value | readonly Value[] | null;
   _d: number;
   _g: number;
+  _p: string | null;
+  _j: number;
 
   constructor(
     data: number,
@@ -56,6 +61,8 @@ export class TracedNode {
     this._b = b;
     this._d = data;
     this._g = 0;
+    this._p = null;
+    this._j = -1;
   }
 
   get data(): number {
@@ -80,6 +87,14 @@ export class TracedNode {
     if (armed > 0) return `Value(traced: ${nodeName(this)})`;
     return `Value(data=${this._d}, grad=${this._g})`;
   }
+}
+
+/** The label of a placeholder (`x`, or `x[3]` in a vector input), or undefined for any other node. */
+export function inputName(v: Value): string | undefined {
+  const name = v._f & TRACED ? (v as unknown as TracedNode)._p : null;
+  if (name === null) return undefined;
+  const j = (v as unknown as TracedNode)._j;
+  return j < 0 ? name : `${name}[${j}]`;
 }
 
 /** A node's number for the engine itself (the ops, the tape builder): never trapped. */
@@ -138,17 +153,16 @@ function nodeName(node: TracedNode | Value): string {
   const v = node as Value;
   const label = v.label;
   if ((v._f & OP_MASK) === 0) {
-    if (label !== undefined && v._f & TRACED && isPlaceholder(v)) return `input '${label}'`;
-    return 'a number computed from an input inside noGrad()';
+    const input = inputName(v);
+    return input === undefined
+      ? 'a number computed from an input inside noGrad()'
+      : `input '${input}'`;
   }
   const named = label === undefined ? '' : ` ('${label}')`;
   const input = inputBelow(v);
   const from = input === undefined ? 'an input' : `input '${input}'`;
   return `the '${v.op}' node${named} computed from ${from}`;
 }
-
-/** Placeholders are the traced leaves that hold a label; noGrad() leaves hold none. */
-const isPlaceholder = (v: Value): boolean => v.label !== undefined;
 
 /** The label of the first input reached from `root` through traced operands (depth first, first operand first). */
 function inputBelow(root: Value): string | undefined {
@@ -159,7 +173,8 @@ function inputBelow(root: Value): string | undefined {
     if (seen.has(v)) continue;
     seen.add(v);
     if ((v._f & OP_MASK) === 0) {
-      if (isPlaceholder(v)) return v.label;
+      const input = inputName(v);
+      if (input !== undefined) return input;
       continue;
     }
     // Pushed last to first, so the first operand is looked at first.

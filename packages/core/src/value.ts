@@ -8,7 +8,7 @@ import { runBackward } from './backward.js';
 import { describe } from './describe.js';
 import { OP_MASK, REQUIRES_GRAD as RG, TRACED } from './flags.js';
 import { AnomalyError, anomalyEnabled, gradEnabled } from './grad-mode.js';
-import { isArmed, leafFlags, numberOf, TracedNode, trapped } from './traced.js';
+import { inputName, isArmed, leafFlags, numberOf, TracedNode, trapped } from './traced.js';
 import {
   ABS,
   ACOS,
@@ -120,7 +120,8 @@ export class Value {
 
   /** The label given at construction or set later, if any. */
   get label(): string | undefined {
-    return labels.get(this);
+    // A compile placeholder's is its input's name (traced.ts).
+    return (this._f & TRACED && inputName(this)) || labels.get(this);
   }
   set label(label: string | undefined) {
     if (label === undefined) {
@@ -506,12 +507,14 @@ function tracedNode(op: Op, a: Value, b: Value | null, f: number): Value {
 
 /**
  * A placeholder input of a recording: a leaf that needs no gradient, labelled
- * with the input's name, whose number is hidden while the recording runs.
+ * with the input's name (and index `j` in a vector input, −1 for a scalar
+ * input), whose number is hidden while the recording runs.
  */
-export function placeholder(data: number, label: string): Value {
-  const v = new TracedNode(data, TRACED, null, null) as unknown as Value;
-  labels.set(v, label);
-  return v;
+export function placeholder(data: number, input: string, j: number): Value {
+  const v = new TracedNode(data, TRACED, null, null);
+  v._p = input;
+  v._j = j;
+  return v as unknown as Value;
 }
 
 /**

@@ -30,7 +30,7 @@
 import { describe } from '../describe.js';
 import { EPOCH_SHIFT, REQUIRES_GRAD, TRACED } from '../flags.js';
 import { isAnomalyDetectionEnabled, isGradEnabled, setAnomalyDetection } from '../grad-mode.js';
-import { traceWith, untrapped } from '../traced.js';
+import { inputName, traceWith, untrapped } from '../traced.js';
 import { Value } from '../value.js';
 import { canGenerateCode, generate, worthGenerating } from './codegen.js';
 import {
@@ -344,7 +344,7 @@ function recordOnce(
 function refuseLeaf(leaf: Value, epoch: number, where: string): void {
   const f = leaf._f;
   if (f & TRACED) {
-    const input = leaf.label;
+    const input = inputName(leaf);
     const read =
       input === undefined
         ? 'used a number computed from an input under noGrad() as a constant'

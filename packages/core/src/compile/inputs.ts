@@ -108,14 +108,14 @@ export function makePlaceholders(
     const size = layout.sizes[i] as number;
     const at = layout.offsets[i] as number;
     if (size < 0) {
-      const v = placeholder(values(at), name);
+      const v = placeholder(values(at), name, -1);
       flat.push(v);
       byName[name] = v;
     } else {
       // One push per element: push(...vs) would spread 10⁶ arguments onto the stack.
       const vs: Value[] = [];
       for (let j = 0; j < size; j++) {
-        const v = placeholder(values(at + j), `${name}[${j}]`);
+        const v = placeholder(values(at + j), name, j);
         vs.push(v);
         flat.push(v);
       }
