@@ -235,16 +235,38 @@ function finish(
   b: readonly Value[] | null,
   flags: number,
 ): Value {
-  const out =
-    flags & TRACED ? (new TracedNode(data, 0, null, null) as unknown as Value) : new Value(data);
+  if (flags & TRACED) return finishTraced(op, data, a, b, flags);
+  const out = new Value(data);
   out._f = op.code | flags;
   out._a = a;
   out._b = b;
   // The node is not handed out yet: after a throw nothing refers to it.
   if (anomalyEnabled && !Number.isFinite(data)) throw forwardAnomaly(op, operandsOf(out), data);
   if (!gradEnabled) {
-    // noGrad(): a leaf, the operands are not kept (one computed from a compile input stays traced)
-    out._f = flags & TRACED;
+    // noGrad(): a leaf, the operands are not kept
+    out._f = 0;
+    out._a = null;
+    out._b = null;
+  }
+  return out;
+}
+
+/**
+ * finish for a node with an operand that depends on a compile input: a
+ * TracedNode (traced.ts), which stays one under noGrad(). A function of its
+ * own, so that finish only ever makes and writes Values (one hidden class).
+ */
+function finishTraced(
+  op: Op,
+  data: number,
+  a: readonly Value[],
+  b: readonly Value[] | null,
+  flags: number,
+): Value {
+  const out = new TracedNode(data, op.code | flags, a, b) as unknown as Value;
+  if (anomalyEnabled && !Number.isFinite(data)) throw forwardAnomaly(op, operandsOf(out), data);
+  if (!gradEnabled) {
+    out._f = TRACED;
     out._a = null;
     out._b = null;
   }
