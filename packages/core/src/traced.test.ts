@@ -133,6 +133,38 @@ describe('the read trap while compile records fn', () => {
     expect(w.grad).toBe(-4.5);
   });
 
+  it('throws the read even where fn catches it, or throws something else after it', () => {
+    const w = new Value(0.5);
+    const caught = traceErrorOf(() =>
+      compile(
+        ({ x }) => {
+          let positive = true;
+          try {
+            positive = x.data > 0;
+          } catch {
+            // fn swallows the TraceError and records one branch anyway
+          }
+          return positive ? w.mul(x) : w;
+        },
+        { inputs: ['x'] },
+      ),
+    );
+    expect(caught.read).toBe("read .data of input 'x'");
+    const other = traceErrorOf(() =>
+      compile(
+        ({ x }) => {
+          try {
+            return x.data > 0 ? x : w;
+          } catch {
+            throw new RangeError('fn gave up');
+          }
+        },
+        { inputs: ['x'] },
+      ),
+    );
+    expect(other.read).toBe("read .data of input 'x'");
+  });
+
   it('prints a traced node without its number while recording', () => {
     const w = new Value(0.5);
     const printed: string[] = [];

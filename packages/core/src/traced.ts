@@ -16,6 +16,12 @@ import type { Value } from './value.js';
 
 /** How many recordings are running with the trap set (nested compiles count each). */
 let armed = 0;
+/**
+ * The first TraceError of the running recording: thrown again when fn
+ * returns, should fn have caught it (a try around a read would otherwise
+ * record a graph that depends on its inputs).
+ */
+let sprung: TraceError | null = null;
 
 /**
  * The `_f` a new leaf gets: REQUIRES_GRAD, and while compile runs fn, the
@@ -114,13 +120,26 @@ export function traceWith<T>(trap: boolean, fn: () => T): { result: T; epoch: nu
   const epoch = epochs;
   const savedFlags = leafFlags;
   const savedArmed = armed;
+  const savedSprung = sprung;
   leafFlags = RG | (epoch << EPOCH_SHIFT);
   if (trap) armed++;
+  sprung = null;
   try {
-    return { result: fn(), epoch };
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      // Whatever fn threw after a read, the read is what went wrong.
+      throw (sprung as TraceError | null) ?? error;
+    }
+    // fn may have caught the read's error and gone on (TypeScript cannot see fn set it).
+    const read = sprung as TraceError | null;
+    if (read !== null) throw read;
+    return { result, epoch };
   } finally {
     leafFlags = savedFlags;
     armed = savedArmed;
+    sprung = savedSprung;
   }
 }
 
@@ -138,7 +157,7 @@ export function untrapped<T>(fn: () => T): T {
 /** The TraceError for `what` (`read .data of`, `called backward() on`, …) done to `node`. */
 export function trapped(node: TracedNode | Value, what: string): TraceError {
   const read = `${what} ${nodeName(node)}`;
-  return new TraceError(
+  const error = new TraceError(
     `compile(fn, options): fn ${read} while it was recorded. A compiled function replays the ` +
       'graph recorded once, so a number taken from a node that depends on an input would stay ' +
       'what it was for the example inputs. Use the ops relu, max, min and abs (they decide afresh ' +
@@ -146,6 +165,8 @@ export function trapped(node: TracedNode | Value, what: string): TraceError {
       'numbers, or pass check: false to compile the graph as recorded, every decision frozen.',
     read,
   );
+  sprung ??= error;
+  return error;
 }
 
 /** `input 'x[3]'`, or `the 'tanh' node ('h') computed from input 'x[3]'`. */
