@@ -496,9 +496,9 @@ export function unary(op: Op, a: Value): Value {
  */
 function tracedNode(op: Op, a: Value, b: Value | null, f: number): Value {
   const data = op.forward(numberOf(a), b === null ? 0 : numberOf(b));
-  const operands = b === null ? [a] : [a, b];
-  if (typeof data !== 'number') throw notANumber(op, operands);
-  if (anomalyEnabled && !Number.isFinite(data)) throw forwardAnomaly(op, operands, data);
+  if (typeof data !== 'number') throw notANumber(op, b === null ? [a] : [a, b]);
+  if (anomalyEnabled && !Number.isFinite(data))
+    throw forwardAnomaly(op, b === null ? [a] : [a, b], data);
   const out = gradEnabled
     ? new TracedNode(data, op.code | (f & (RG | TRACED)), a, b)
     : new TracedNode(data, TRACED, null, null);
