@@ -20,3 +20,17 @@ export const ORDERED = 1 << 8;
  */
 export const INTERIOR_FIRST = 1 << 9;
 export const INTERIOR_SECOND = 1 << 10;
+/**
+ * The node's number depends on an input of a function `compile` records: set
+ * on the placeholders, and by every op on a node with such an operand (the ops
+ * OR it in with REQUIRES_GRAD). Such a node is a TracedNode (traced.ts), whose
+ * `data` and `grad` refuse to be read while the recording runs.
+ */
+export const TRACED = 1 << 11;
+/**
+ * Bits from here up hold, on a leaf made while `compile` ran its function,
+ * that recording's number (traced.ts): a trainable leaf of the current
+ * recording was made inside fn, and compiling would freeze it. `_f` stays
+ * below 2³⁰ (traced.ts).
+ */
+export const EPOCH_SHIFT = 16;

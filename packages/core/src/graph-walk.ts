@@ -2,8 +2,8 @@
  * Every node reachable from a root, operands before the nodes made from them:
  * the forward order that graph export and the graph compiler walk. Iterative,
  * so any depth works. Like the backward sort, it marks nodes with the VISITED
- * and ORDERED bits of `_f` rather than keeping Sets (compile walks its graph
- * three times, and Set lookups were most of that), and clears them before it
+ * and ORDERED bits of `_f` rather than keeping Sets (Set lookups were
+ * most of compile's walks), and clears them before it
  * returns. A frozen Value cannot be marked: meeting one, the walk starts over
  * with Sets.
  */
@@ -15,7 +15,7 @@ const MARKS = VISITED | ORDERED;
 
 export function nodesBelow(root: Value): Value[] {
   try {
-    return walk(root, null);
+    return walk(root);
   } catch (error) {
     // Assigning to a frozen object throws a TypeError in strict code; walk has
     // cleared its marks.
@@ -25,31 +25,13 @@ export function nodesBelow(root: Value): Value[] {
 }
 
 /**
- * @internal `nodesBelow(root)` with each node's `grad` replaced by its index in
- * the list, and the grads replaced appended to `saved` (in list order) for the
- * caller to put back. A node that cannot be written (a frozen one) throws a
- * TypeError, and then every grad and mark is back as it was.
- */
-export function numberNodesBelow(root: Value, saved: number[]): Value[] {
-  return walk(root, saved);
-}
-
-/** @internal Puts back the grads numberNodesBelow saved, `saved[from + i]` into `nodes[i]`. */
-export function putGradsBack(nodes: readonly Value[], saved: readonly number[], from = 0): void {
-  for (let i = 0; i < nodes.length; i++) (nodes[i] as Value).grad = saved[from + i] as number;
-}
-
-/**
  * The walk, with every node's marks in its `_f` and the dispatch on op codes
  * of the backward sort. Operands are pushed last to first, so the first is
- * entered first (operandsOf's order: dot's w₀, x₀, w₁, x₁, …, bias). With
- * `saved`, see numberNodesBelow.
+ * entered first (operandsOf's order: dot's w₀, x₀, w₁, x₁, …, bias).
  */
 // Longer than ~60 lines: the iterative walk with its mark bits, in one loop as in backward.ts (no recursion, no per-node helper calls).
-function walk(root: Value, saved: number[] | null): Value[] {
+function walk(root: Value): Value[] {
   const order: Value[] = [];
-  const from = saved === null ? 0 : saved.length;
-  let done = false;
   const stack: Value[] = [root];
   let top = 1;
   try {
@@ -87,22 +69,13 @@ function walk(root: Value, saved: number[] | null): Value[] {
         // The node leaves the stack only once it is in the order: whatever
         // throws on the way, one of the two lists holds it for the cleanup.
         if ((f & ORDERED) === 0) {
-          if (saved !== null) {
-            saved.push(node.grad);
-            node.grad = order.length;
-          }
           order.push(node);
           node._f = f | ORDERED;
         }
         top--;
       }
     }
-    done = true;
   } finally {
-    if (!done && saved !== null) {
-      putGradsBack(order, saved, from);
-      saved.length = from;
-    }
     // Entered nodes are all placed by the end; after a throw the stack still
     // holds some.
     clearMarks(order);

@@ -3,9 +3,10 @@
  * not a chain of n binary nodes, so a neuron costs one node.
  */
 import { describe } from './describe.js';
-import { INTERIOR_FIRST, INTERIOR_SECOND, OP_MASK, REQUIRES_GRAD as RG } from './flags.js';
+import { INTERIOR_FIRST, INTERIOR_SECOND, OP_MASK, REQUIRES_GRAD as RG, TRACED } from './flags.js';
 import { anomalyEnabled, gradEnabled } from './grad-mode.js';
 import { DOT, SUM, type Op } from './ops.js';
+import { numberOf, TracedNode } from './traced.js';
 import { constant, forwardAnomaly, operandsOf, Value } from './value.js';
 
 /** An operand of `sum`, `dot` and `affine`: a `Value`, or a plain number (a constant). */
@@ -47,10 +48,19 @@ export function sum(values: readonly Operand[]): Value {
   for (let i = 0; i < n; i++) {
     const t = toValue(values[i] as Operand);
     terms.push(t);
-    flags |= t._f;
-    s = i === 0 ? t.data : s + t.data;
+    const f = t._f;
+    flags |= f;
+    // A term that depends on a compile input hides its number (traced.ts).
+    const x = f & TRACED ? numberOf(t) : t.data;
+    s = i === 0 ? x : s + x;
   }
-  return finish(SUM, s, terms, null, (flags & RG) | (flags & OP_MASK ? INTERIOR_FIRST : 0));
+  return finish(
+    SUM,
+    s,
+    terms,
+    null,
+    (flags & (RG | TRACED)) | (flags & OP_MASK ? INTERIOR_FIRST : 0),
+  );
 }
 
 /**
@@ -163,10 +173,14 @@ function dotNode(
     else if (w !== wi) ws = copied(weights, width, i, w);
     if (xs !== null) xs[i] = x;
     else if (x !== xi) xs = copied(inputs, n, i, x);
-    flags |= w._f | x._f;
-    wOps |= w._f & OP_MASK;
-    xOps |= x._f & OP_MASK;
-    s = i === 0 ? w.data * x.data : s + w.data * x.data;
+    const fw = w._f;
+    const fx = x._f;
+    flags |= fw | fx;
+    wOps |= fw & OP_MASK;
+    xOps |= fx & OP_MASK;
+    // An operand that depends on a compile input hides its number (traced.ts).
+    const p = (fw | fx) & TRACED ? numberOf(w) * numberOf(x) : w.data * x.data;
+    s = i === 0 ? p : s + p;
   }
   let b = bias;
   if (b === null && width > n) {
@@ -179,14 +193,14 @@ function dotNode(
   }
   if (b !== null) {
     flags |= b._f;
-    s += b.data;
+    s += b._f & TRACED ? numberOf(b) : b.data;
   }
   return finish(
     DOT,
     s,
     ws ?? (weights as readonly Value[]),
     xs ?? (inputs as readonly Value[]),
-    (flags & RG) | (wOps ? INTERIOR_FIRST : 0) | (xOps ? INTERIOR_SECOND : 0),
+    (flags & (RG | TRACED)) | (wOps ? INTERIOR_FIRST : 0) | (xOps ? INTERIOR_SECOND : 0),
   );
 }
 
@@ -211,8 +225,8 @@ function badItem(fn: string, item: unknown, arg: string, i: number): never {
 }
 
 /**
- * `flags`: REQUIRES_GRAD and the INTERIOR_* hints. `a`: sum's terms, or dot's
- * weights (and bias); `b`: dot's inputs.
+ * `flags`: REQUIRES_GRAD, TRACED and the INTERIOR_* hints. `a`: sum's terms,
+ * or dot's weights (and bias); `b`: dot's inputs.
  */
 function finish(
   op: Op,
@@ -221,6 +235,7 @@ function finish(
   b: readonly Value[] | null,
   flags: number,
 ): Value {
+  if (flags & TRACED) return finishTraced(op, data, a, b, flags);
   const out = new Value(data);
   out._f = op.code | flags;
   out._a = a;
@@ -230,6 +245,28 @@ function finish(
   if (!gradEnabled) {
     // noGrad(): a leaf, the operands are not kept
     out._f = 0;
+    out._a = null;
+    out._b = null;
+  }
+  return out;
+}
+
+/**
+ * finish for a node with an operand that depends on a compile input: a
+ * TracedNode (traced.ts), which stays one under noGrad(). A function of its
+ * own, so that finish only ever makes and writes Values (one hidden class).
+ */
+function finishTraced(
+  op: Op,
+  data: number,
+  a: readonly Value[],
+  b: readonly Value[] | null,
+  flags: number,
+): Value {
+  const out = new TracedNode(data, op.code | flags, a, b) as unknown as Value;
+  if (anomalyEnabled && !Number.isFinite(data)) throw forwardAnomaly(op, operandsOf(out), data);
+  if (!gradEnabled) {
+    out._f = TRACED;
     out._a = null;
     out._b = null;
   }

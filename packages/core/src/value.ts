@@ -6,8 +6,9 @@
  */
 import { runBackward } from './backward.js';
 import { describe } from './describe.js';
-import { OP_MASK, REQUIRES_GRAD as RG } from './flags.js';
+import { OP_MASK, REQUIRES_GRAD as RG, TRACED } from './flags.js';
 import { AnomalyError, anomalyEnabled, gradEnabled } from './grad-mode.js';
+import { inputName, isArmed, leafFlags, numberOf, TracedNode, trapped } from './traced.js';
 import {
   ABS,
   ACOS,
@@ -110,7 +111,8 @@ export class Value {
     }
     this.data = data;
     this.grad = 0;
-    this._f = RG;
+    // RG, with the recording's epoch while compile runs fn (traced.ts).
+    this._f = leafFlags;
     this._a = null;
     this._b = null;
     if (options !== undefined) applyOptions(this, options);
@@ -118,7 +120,8 @@ export class Value {
 
   /** The label given at construction or set later, if any. */
   get label(): string | undefined {
-    return labels.get(this);
+    // A compile placeholder's is its input's name (traced.ts).
+    return (this._f & TRACED && inputName(this)) || labels.get(this);
   }
   set label(label: string | undefined) {
     if (label === undefined) {
@@ -359,6 +362,8 @@ export class Value {
    * x.grad; // 2·x.data
    */
   backward(): void {
+    // Inside a recording, only a graph of parameters alone may go backward.
+    if (this._f & TRACED && isArmed()) throw trapped(this, 'called backward() on');
     runBackward(this);
   }
 
@@ -417,7 +422,8 @@ function applyOptions(leaf: Value, options: ValueOptions): void {
       `new Value(data, options): expected options.label to be a string, received ${describe(label)}`,
     );
   }
-  if (requiresGrad === false) leaf._f = 0;
+  // The epoch bits stay (traced.ts): requiresGrad may be set true later.
+  if (requiresGrad === false) leaf._f &= ~RG;
   if (label !== undefined) labels.set(leaf, label);
 }
 
@@ -450,13 +456,15 @@ export function constant(data: number): Value {
 }
 
 export function binary(op: Op, a: Value, b: Value): Value {
+  const f = a._f | b._f;
+  if (f & TRACED) return tracedNode(op, a, b, f);
   const data = op.forward(a.data, b.data);
   // A string assigned to an operand's data makes + concatenate: caught here, at its first op.
   if (typeof data !== 'number') throw notANumber(op, [a, b]);
   if (anomalyEnabled && !Number.isFinite(data)) throw forwardAnomaly(op, [a, b], data);
   const out = new Value(data);
   if (gradEnabled) {
-    out._f = op.code | ((a._f | b._f) & RG);
+    out._f = op.code | (f & RG);
     out._a = a;
     out._b = b;
   } else {
@@ -466,12 +474,14 @@ export function binary(op: Op, a: Value, b: Value): Value {
 }
 
 export function unary(op: Op, a: Value): Value {
+  const f = a._f;
+  if (f & TRACED) return tracedNode(op, a, null, f);
   const data = op.forward(a.data, 0);
   if (typeof data !== 'number') throw notANumber(op, [a]);
   if (anomalyEnabled && !Number.isFinite(data)) throw forwardAnomaly(op, [a], data);
   const out = new Value(data);
   if (gradEnabled) {
-    out._f = op.code | (a._f & RG);
+    out._f = op.code | (f & RG);
     out._a = a;
   } else {
     out._f = 0;
@@ -480,25 +490,48 @@ export function unary(op: Op, a: Value): Value {
 }
 
 /**
+ * binary and unary where an operand depends on a compile input: the number
+ * from the operands' hidden numbers, the node a TracedNode that carries
+ * TRACED on (a leaf that still does under noGrad()).
+ */
+function tracedNode(op: Op, a: Value, b: Value | null, f: number): Value {
+  const data = op.forward(numberOf(a), b === null ? 0 : numberOf(b));
+  if (typeof data !== 'number') throw notANumber(op, b === null ? [a] : [a, b]);
+  if (anomalyEnabled && !Number.isFinite(data))
+    throw forwardAnomaly(op, b === null ? [a] : [a, b], data);
+  const out = gradEnabled
+    ? new TracedNode(data, op.code | (f & (RG | TRACED)), a, b)
+    : new TracedNode(data, TRACED, null, null);
+  return out as unknown as Value;
+}
+
+/**
+ * A placeholder input of a recording: a leaf that needs no gradient, labelled
+ * with the input's name (and index `j` in a vector input, −1 for a scalar
+ * input), whose number is hidden while the recording runs.
+ */
+export function placeholder(data: number, input: string, j: number): Value {
+  const v = new TracedNode(data, TRACED, null, null);
+  v._p = input;
+  v._j = j;
+  return v as unknown as Value;
+}
+
+/**
  * `data` is a plain field (an accessor that checked every write would slow
  * every read on the hot path), so a non-number written to it is found where it
  * is first used.
  */
 export function notANumber(op: Op, operands: readonly Value[]): TypeError {
-  const bad = operands.find((v) => typeof v.data !== 'number') ?? operands[0];
+  const bad = operands.find((v) => typeof numberOf(v) !== 'number') ?? operands[0];
   const label = bad?.label === undefined ? '' : ` ('${bad.label}')`;
   return new TypeError(
-    `${op.name}: an operand's data is not a number: ${describe(bad?.data)}${label}; data and grad must be numbers`,
+    `${op.name}: an operand's data is not a number: ${describe(bad === undefined ? undefined : numberOf(bad))}${label}; data and grad must be numbers`,
   );
 }
 
 export function forwardAnomaly(op: Op, operands: readonly Value[], data: number): AnomalyError {
-  return new AnomalyError(
-    op.name,
-    'forward',
-    operands.map((v) => v.data),
-    String(data),
-  );
+  return new AnomalyError(op.name, 'forward', operands.map(numberOf), String(data));
 }
 
 /** The operands of a node, in the order its op takes them: dot's as w₀, x₀, w₁, x₁, …, bias. */
@@ -562,3 +595,6 @@ export function forEachOperand(
   visit(a as Value, 0, a as Value, b as Value | null);
   if (b !== null) visit(b as Value, 1, a as Value, b as Value);
 }
+
+// A TracedNode is a Value to every method and to instanceof (traced.ts).
+Object.setPrototypeOf(TracedNode.prototype, Value.prototype);

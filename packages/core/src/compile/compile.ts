@@ -8,14 +8,18 @@
  * same ops with the same operands, and every gradient summed from the same
  * terms in the order eager `backward()` adds them.
  *
- * A recording holds only the decisions taken while recording. `relu`, `max`,
- * `min` and `abs` are ops and choose afresh on every call; a JavaScript `if`
- * on a node's `.data`, or a number computed from `.data` and fed back as a
- * constant, is frozen at its recorded outcome. `compile` records three times
- * (with the example inputs; with NaN inputs, under which every comparison is
- * false and every number computed from an input is NaN, skipped if fn throws
- * on NaN; and with inputs of the other sign, which flip comparisons with 0 and
- * with the example) and throws where the graphs differ.
+ * `compile` runs fn once, over placeholder inputs that hide their numbers
+ * (as JAX's tracers do): while it runs, reading `.data` or `.grad` of an input
+ * or of any node computed from one, or calling `backward()` on such a node,
+ * throws a {@link TraceError} that names the node. A recording without such a
+ * read is the same graph for every input: `relu`, `max`, `min` and `abs` are
+ * ops and decide afresh on every call, where a JavaScript `if` on `.data`
+ * would be frozen at its recorded outcome. A node computed from an input
+ * under `noGrad()` and used in the graph is refused the same way, and so is a
+ * trainable leaf made while fn runs (an Error: compiling would freeze a
+ * parameter fn makes anew on every call). With `check: false` none of this is
+ * checked: fn reads the example inputs' numbers, and the graph is compiled as
+ * recorded, every decision taken for the examples.
  *
  * Also fixed at recording: which leaves require a gradient, and every leaf
  * that is neither an input, a listed parameter nor trainable (a constant).
@@ -24,7 +28,9 @@
  * (a caller may refill one object between calls at no cost).
  */
 import { describe } from '../describe.js';
+import { EPOCH_SHIFT, REQUIRES_GRAD, TRACED } from '../flags.js';
 import { isAnomalyDetectionEnabled, isGradEnabled, setAnomalyDetection } from '../grad-mode.js';
+import { inputName, traceWith, untrapped } from '../traced.js';
 import { Value } from '../value.js';
 import { canGenerateCode, generate, worthGenerating } from './codegen.js';
 import {
@@ -39,8 +45,7 @@ import {
   type Sample,
 } from './inputs.js';
 import { interpret } from './interpreter.js';
-import { keepGraph, sameGraph, type KeptGraph, type Recording } from './same-graph.js';
-import { buildTape, tapeDifference, type Tape } from './tape.js';
+import { buildTape, type Tape } from './tape.js';
 import { TraceError } from './trace-error.js';
 
 /** `codegen`: generated JavaScript; `interpreter`: the typed-array replay; `auto`: codegen where allowed. */
@@ -72,10 +77,11 @@ export interface CompileOptions<S extends InputSpec> {
    */
   mode?: CompileMode;
   /**
-   * Default true: record again with NaN inputs and with inputs of the other
-   * sign, and throw if the graph differs (fn branched on, or computed a
-   * constant from, an input's `.data`).
-   * Turn off for a function with side effects that must run once.
+   * Default true: while fn is recorded, reading the number of a node that
+   * depends on an input throws a {@link TraceError} naming it, and a trainable
+   * leaf made inside fn throws an Error. `false` lets fn read the example
+   * inputs' numbers and compiles the graph as recorded, every JavaScript
+   * decision frozen at the examples (fn runs once either way).
    */
   check?: boolean;
 }
@@ -222,15 +228,14 @@ export function compile(
   }
 
   const call = fn as (inputs: Record<string, Value | Value[]>) => unknown;
-  let recorded: ReturnType<typeof recordAndFlatten> | null = null;
-  try {
-    recorded = recordAndFlatten(call, layout, parameters, check, where);
-    if (recorded.kept !== null)
-      checkRecording(call, layout, parameters, recorded.kept, recorded.tape, where);
-  } catch (error) {
-    throw tooLarge(error, where, layout, recorded?.tape ?? null);
-  }
-  const { tape } = recorded;
+  const tape = recordOnce(
+    call,
+    layout,
+    parameters,
+    (i) => layout.examples[i] as number,
+    check,
+    where,
+  );
 
   const noGradient = (at: string): never => {
     throw new Error(
@@ -241,12 +246,9 @@ export function compile(
   // batch in one graph) that compiling the code would cost more than it saves.
   const generateCode =
     mode === 'codegen' || (mode === 'auto' && worthGenerating(tape) && canGenerateCode());
-  let impl: ReturnType<typeof interpret>;
-  try {
-    impl = generateCode ? generate(tape, layout, noGradient) : interpret(tape, layout, noGradient);
-  } catch (error) {
-    throw tooLarge(error, where, layout, tape);
-  }
+  const impl = generateCode
+    ? generate(tape, layout, noGradient)
+    : interpret(tape, layout, noGradient);
   const trainable = tape.requiresGrad[tape.output] === 1;
   // descend: the data object whose keys were last checked, and where its
   // losses go when the caller keeps none.
@@ -255,8 +257,8 @@ export function compile(
   return {
     mode: generateCode ? 'codegen' : 'interpreter',
     // Copies: reordering them must not move gradients onto other Values.
-    inputs: Object.freeze([...layout.names]),
-    parameters: Object.freeze([...tape.params]),
+    inputs: Object.freeze(layout.names.slice()),
+    parameters: Object.freeze(tape.params.slice()),
     size: tape.op.length,
     run: impl.run,
     backward: impl.backward,
@@ -289,106 +291,7 @@ export function compile(
   };
 }
 
-/**
- * The recording that is kept, flattened, and with `check` what the check
- * pairs against, taken before fn runs again (see keepGraph). A function of
- * its own, so that nothing holds the graph once it is flattened: a large one
- * is let go while the check records fn twice more.
- */
-function recordAndFlatten(
-  fn: (inputs: Record<string, Value | Value[]>) => unknown,
-  layout: InputLayout,
-  parameters: readonly Value[],
-  check: boolean,
-  where: string,
-): { tape: Tape; kept: KeptGraph | null } {
-  const { root, inputs } = recordGraph(fn, layout, (i) => layout.examples[i] as number, where);
-  if (!check) return { tape: buildTape(root, inputs, parameters), kept: null };
-  const { nodes, kept } = keepGraph({ root, inputs });
-  return { tape: buildTape(root, inputs, parameters, true, nodes), kept };
-}
-
-/**
- * Records fn again with other input values and throws where the graph differs.
- * Two probes, since either alone misses branches: NaN, on which every
- * comparison is false and every number computed from it is NaN (skipped where
- * fn refuses NaN), and values of the other sign and at least 1 away, which
- * flip comparisons with 0 and with the example.
- */
-function checkRecording(
-  fn: (inputs: Record<string, Value | Value[]>) => unknown,
-  layout: InputLayout,
-  parameters: readonly Value[],
-  kept: KeptGraph,
-  tape: Tape,
-  where: string,
-): void {
-  const probes: [string, (slot: number) => number][] = [
-    ['NaN inputs', () => Number.NaN],
-    ['inputs of the other sign', (i) => otherValue(layout.examples[i] as number)],
-  ];
-  for (const [probe, values] of probes) {
-    let recording: Recording;
-    try {
-      recording = recordGraph(fn, layout, values, where);
-    } catch (error) {
-      if (probe === 'NaN inputs') continue;
-      throw new TraceError(
-        `${where}: fn threw when recorded again with other input values (${error instanceof Error ? error.message : String(error)}), ` +
-          'so its graph depends on the values of its inputs; pass check: false if that is intended.',
-        `fn threw when recorded with ${probe}`,
-        { cause: error },
-      );
-    }
-    // Node for node the graph kept: its tape would be the tape kept.
-    if (sameGraph(kept, recording, parameters)) continue;
-    const again = buildTape(recording.root, recording.inputs, parameters, false);
-    if (
-      tape.params.length !== again.params.length ||
-      tape.params.some((p, i) => p !== again.params[i])
-    ) {
-      throw new Error(
-        `${where}: fn creates a new Value that requires a gradient each time it runs; a compiled function would ` +
-          'freeze it at its recorded value. Create parameters outside fn, or give such a Value requiresGrad: false.',
-      );
-    }
-    const difference = tapeDifference(tape, again);
-    if (difference !== null) {
-      throw new TraceError(
-        `${where}: the graph of fn depends on the values of its inputs: recorded with the example inputs and with ${probe}, ${difference}. ` +
-          'A compiled graph replays only the decisions made while recording: use the ops relu, max, min and abs rather than ' +
-          'a JavaScript if on .data, and do not turn .data into plain numbers; pass check: false if the difference is intended.',
-        `the graph recorded with ${probe} differs: ${difference}`,
-      );
-    }
-  }
-}
-
-/** A value of the other sign and at least 1 away: flips comparisons with 0 and with the example. */
-const otherValue = (x: number): number => (x >= 0 ? -x - 1 : 1 - x);
-
-/**
- * The engine's own failures on a huge graph (the stack, an array's length, an
- * allocation) as a RangeError that says what was too large, with the original
- * as its `cause`; any other error as it is. V8 tells these apart only by their
- * messages, so the messages are matched; a RangeError of those kinds thrown by
- * fn itself is wrapped the same way.
- */
-function tooLarge(error: unknown, where: string, layout: InputLayout, tape: Tape | null): unknown {
-  if (!(error instanceof RangeError)) return error;
-  if (!/Maximum call stack|Invalid (typed )?array length|allocation failed/i.test(error.message))
-    return error;
-  const size =
-    tape === null
-      ? `${layout.width} input numbers`
-      : `${layout.width} input numbers, ${tape.op.length} op nodes, ${tape.nSlots} slots`;
-  return new RangeError(
-    `${where}: the graph is too large for this JavaScript engine (${size}): ${error.message}`,
-    { cause: error },
-  );
-}
-
-/** @internal Runs fn over fresh placeholders holding `values` and flattens its graph. */
+/** @internal Records fn once over placeholders holding `values` (with the trap set) and flattens its graph. */
 export function record(
   fn: (inputs: Record<string, Value | Value[]>) => unknown,
   layout: InputLayout,
@@ -396,27 +299,68 @@ export function record(
   values: (slot: number) => number,
   where: string,
 ): Tape {
-  const { root, inputs } = recordGraph(fn, layout, values, where);
-  return buildTape(root, inputs, parameters);
+  return recordOnce(fn, layout, parameters, values, true, where);
 }
 
-/** Runs fn over fresh placeholders holding `values`: its graph, not yet flattened. */
-function recordGraph(
+/**
+ * Runs fn once over fresh placeholders holding `values` and flattens its
+ * graph. With `check`, fn runs with the trap set (traced.ts), and the
+ * flattening refuses the leaves that the trap cannot see: a node computed
+ * from an input under noGrad() (or an input of another recording) used as a
+ * constant, and a trainable leaf made while fn ran.
+ */
+function recordOnce(
   fn: (inputs: Record<string, Value | Value[]>) => unknown,
   layout: InputLayout,
+  parameters: readonly Value[],
   values: (slot: number) => number,
+  check: boolean,
   where: string,
-): Recording {
-  // NaN inputs are expected during the check: anomaly mode would stop the recording.
+): Tape {
+  const { flat, byName } = makePlaceholders(layout, values);
+  // The examples' numbers are not trained on: a NaN or ∞ among them (log at an
+  // example 0) must not stop the recording, as anomaly mode would.
   const anomaly = isAnomalyDetectionEnabled();
   setAnomalyDetection(false);
+  let traced: { result: unknown; epoch: number };
   try {
-    const { flat, byName } = makePlaceholders(layout, values);
-    const out = fn(byName);
-    if (!(out instanceof Value))
-      throw new TypeError(`${where}: expected fn to return a Value, received ${describe(out)}`);
-    return { root: out, inputs: flat };
+    traced = traceWith(check, () => fn(byName));
   } finally {
     setAnomalyDetection(anomaly);
+  }
+  const { result: out, epoch } = traced;
+  if (!(out instanceof Value))
+    throw new TypeError(`${where}: expected fn to return a Value, received ${describe(out)}`);
+  const refuse = check ? (leaf: Value) => refuseLeaf(leaf, epoch, where) : null;
+  // The tape builder reads the recorded numbers and keeps slots in grads.
+  return untrapped(() => buildTape(out, flat, parameters, refuse));
+}
+
+/**
+ * Throws for a leaf of the recorded graph that is not an input and carries
+ * TRACED (its number came from an input) or this recording's epoch and a
+ * gradient (fn made it); returns for any other.
+ */
+function refuseLeaf(leaf: Value, epoch: number, where: string): void {
+  const f = leaf._f;
+  if (f & TRACED) {
+    const input = inputName(leaf);
+    const read =
+      input === undefined
+        ? 'used a number computed from an input under noGrad() as a constant'
+        : `used input '${input}' of another recording`;
+    throw new TraceError(
+      `${where}: fn ${read}; a compiled function would replay it as the number it held for the ` +
+        'example inputs. Compute it with the graph (outside noGrad()), or pass check: false to freeze it.',
+      read,
+    );
+  }
+  if (f & REQUIRES_GRAD && f >>> EPOCH_SHIFT === epoch) {
+    const label = leaf.label === undefined ? '' : ` ('${leaf.label}')`;
+    throw new Error(
+      `${where}: fn creates a new Value that requires a gradient each time it runs${label}; a compiled ` +
+        'function would freeze it at its recorded value. Create parameters outside fn, or give such a ' +
+        'Value requiresGrad: false.',
+    );
   }
 }

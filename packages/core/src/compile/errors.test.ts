@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { noGrad, sub, TraceError, Value } from '../index.js';
+import { affine, noGrad, sub, sum, TraceError, Value } from '../index.js';
 import { canGenerateCode, numberLiteral } from './codegen.js';
 import { compile, type CompileMode } from './compile.js';
 
@@ -224,14 +224,14 @@ describe('compile: control flow', () => {
     }
   });
 
-  it('throws where fn branches on the value of an input', () => {
+  it('throws a TraceError where fn branches on the value of an input', () => {
     const w = new Value(1);
     const branchy = ({ x }: { x: Value }) => {
       const z = w.mul(x);
       return z.data > 0 ? z : z.neg();
     };
     expect(() => compile(branchy, { inputs: { x: 1 } })).toThrow(
-      /depends on the values of its inputs/,
+      /fn read \.data of the '\*' node computed from input 'x' while it was recorded/,
     );
     // Its own class, so that a caller (fit's default) can fall back to eager on it alone.
     expect(() => compile(branchy, { inputs: { x: 1 } })).toThrow(TraceError);
@@ -240,44 +240,128 @@ describe('compile: control flow', () => {
     expect(f.run({ x: -3 })).toBe(-3);
   });
 
-  it('throws where a branch is false both for the example and for NaN', () => {
-    // Example 0 and NaN both take the else branch; the other-sign probe (-1) does not.
+  it('throws where a branch would be false for the example and for NaN alike', () => {
+    // The re-recordings it replaces needed inputs of the other sign to see this one.
     const w = new Value(0.5);
     const call = () => compile(({ x }) => (x.data < 0 ? x.neg() : x).mul(w), { inputs: ['x'] });
-    expect(call).toThrow(
-      /depends on the values of its inputs: recorded with the example inputs and with inputs of the other sign/,
-    );
+    expect(call).toThrow(TraceError);
+    expect(call).toThrow(/fn read \.data of input 'x'/);
   });
 
   it('throws where fn turns the value of an input into a constant', () => {
     const w = new Value(1);
     expect(() => compile(({ x }) => w.mul(x.data * 2), { inputs: { x: 1 } })).toThrow(
-      /a constant is 2 in one and NaN/,
+      /fn read \.data of input 'x'/,
     );
   });
 
-  it('throws where fn makes a new trainable Value on every call', () => {
-    expect(() => compile(({ x }) => x.mul(new Value(2)), { inputs: ['x'] })).toThrow(
-      /creates a new Value that requires a gradient/,
-    );
+  it('throws an Error (not a TraceError) where fn makes a new trainable Value on every call', () => {
+    const call = () => compile(({ x }) => x.mul(new Value(2, { label: 'k' })), { inputs: ['x'] });
+    expect(call).toThrow(/creates a new Value that requires a gradient each time it runs \('k'\)/);
+    let error: unknown;
+    try {
+      call();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(TraceError);
+    // Made inside fn but needing no gradient, it is a constant: 2x.
+    const f = compile(({ x }) => x.mul(new Value(2, { requiresGrad: false })), { inputs: ['x'] });
+    expect(f.run({ x: 3 })).toBe(6);
   });
 
-  it('throws where fn refuses NaN and other values', () => {
+  it('throws where fn makes a trainable Value that it then reuses, as a lazily built model would', () => {
+    // One recording cannot tell a parameter made once from one made on every
+    // call: both are made while fn runs, and compiling would freeze either.
+    let p: Value | null = null;
+    const fn = ({ x }: { x: Value }) => x.mul((p ??= new Value(2)));
+    expect(() => compile(fn, { inputs: ['x'] })).toThrow(/creates a new Value/);
+    // Made before compile (p exists now), it is a parameter: 2·3, ∂/∂p = 3.
+    const f = compile(fn, { inputs: ['x'] });
+    expect(f.backward({ x: 3 })).toBe(6);
+    expect((p as unknown as Value).grad).toBe(3);
+  });
+
+  it('lets fn throw its own errors, which it throws once', () => {
     const w = new Value(1);
+    let calls = 0;
     const picky = ({ x }: { x: Value }) => {
-      if (!(x.data > 0)) throw new RangeError('x must be positive');
+      calls++;
+      if (w.data > 0) throw new RangeError('w must be negative');
       return w.mul(x);
     };
-    expect(() => compile(picky, { inputs: { x: 1 } })).toThrow(
-      /fn threw when recorded again with other input values \(x must be positive\)/,
-    );
+    expect(() => compile(picky, { inputs: { x: 1 } })).toThrow(/^w must be negative$/);
+    expect(calls).toBe(1);
   });
 
-  it('records again with values of the other sign where fn refuses NaN', () => {
+  it('records fn once', () => {
     const w = new Value(1.5);
-    // The engine rejects a NaN exponent, so the check falls back to x = −2.
-    const f = compile(({ x }) => w.pow(x), { inputs: { x: 1 } });
+    let calls = 0;
+    const f = compile(
+      ({ x }) => {
+        calls++;
+        return w.pow(x);
+      },
+      { inputs: { x: 1 } },
+    );
+    expect(calls).toBe(1);
     expect(f.run({ x: 2 })).toBe(1.5 ** 2);
+  });
+});
+
+describe('compile: the trap sees what fn does to Values it shares', () => {
+  it('throws when fn writes an input into a constant it captured', () => {
+    const w = new Value(0.5);
+    const last = new Value(0, { requiresGrad: false });
+    const fn = ({ x }: Record<string, Value | Value[]>) => {
+      last.data = (x as Value).data;
+      return w.mul(x as Value).add(last);
+    };
+    expect(() => compile(fn, { inputs: { x: 1 } })).toThrow(/fn read \.data of input 'x'/);
+  });
+
+  it('throws when fn picks the weight that an affine node keeps by the value of an input', () => {
+    const wA = new Value(2);
+    const wB = new Value(-5);
+    const weights = [wA, new Value(0.5)];
+    const fn = ({ x }: Record<string, Value | Value[]>) => {
+      weights[0] = (x as Value).data > 0 ? wA : wB;
+      return sum([wA, wB]).add(affine(weights, [x as Value]));
+    };
+    expect(() => compile(fn, { inputs: { x: 3 } })).toThrow(TraceError);
+  });
+
+  it('throws when fn switches the gradient of a leaf by the value of an input', () => {
+    const w = new Value(0.5);
+    const p = new Value(2);
+    const fn = ({ x }: Record<string, Value | Value[]>) => {
+      p.requiresGrad = (x as Value).data > 0;
+      return w.mul(x as Value).add(p);
+    };
+    expect(() => compile(fn, { inputs: { x: 1 } })).toThrow(/fn read \.data of input 'x'/);
+  });
+
+  it('throws a TraceError when a number computed from an input under noGrad() enters the graph', () => {
+    const w = new Value(0.5);
+    const fn = ({ x }: Record<string, Value | Value[]>) => {
+      const scale = noGrad(() => (x as Value).mul(2));
+      return w.mul(scale);
+    };
+    expect(() => compile(fn, { inputs: { x: 1 } })).toThrow(TraceError);
+    expect(() => compile(fn, { inputs: { x: 1 } })).toThrow(
+      /used a number computed from an input under noGrad\(\) as a constant/,
+    );
+    // check: false freezes it: 0.5·(2·1) whatever x.
+    expect(compile(fn, { inputs: { x: 1 }, check: false }).run({ x: 7 })).toBe(1);
+  });
+
+  it('throws a TraceError when fn keeps an input of another recording', () => {
+    const w = new Value(0.5);
+    let kept: Value | null = null;
+    const fn = ({ x }: Record<string, Value | Value[]>) => w.mul((kept ??= x as Value));
+    expect(compile(fn, { inputs: ['x'] }).run({ x: 4 })).toBe(2);
+    expect(() => compile(fn, { inputs: ['x'] })).toThrow(/used input 'x' of another recording/);
   });
 });
 

@@ -4,7 +4,7 @@
  * every call (a failed check throws before anything is computed or added).
  */
 import { describe } from '../describe.js';
-import { Value } from '../value.js';
+import { placeholder, type Value } from '../value.js';
 
 /**
  * The inputs, by name: a name alone (a scalar), or an example value whose
@@ -35,7 +35,7 @@ export interface InputLayout {
   readonly examples: Float64Array;
 }
 
-/** Names fed to an `object` when names are given alone: 1, 2, 3, … (see compile.ts, the check). */
+/** The example of a scalar input given by name alone: 1, 2, 3, … */
 const defaultExample = (i: number): number => i + 1;
 
 /** Reads and checks the `inputs` option of `compile`. */
@@ -94,8 +94,9 @@ export function layoutOf(spec: unknown, where: string): InputLayout {
 }
 
 /**
- * Placeholders for one recording: leaves that need no gradient, holding
- * `values` (one per slot), labelled with the input's name.
+ * Placeholders for one recording: traced leaves that need no gradient,
+ * holding `values` (one per slot; compile gives the examples), labelled with the input's name
+ * (`x`, or `x[3]` in a vector), whose numbers fn may not read (traced.ts).
  */
 export function makePlaceholders(
   layout: InputLayout,
@@ -107,15 +108,17 @@ export function makePlaceholders(
     const size = layout.sizes[i] as number;
     const at = layout.offsets[i] as number;
     if (size < 0) {
-      const v = new Value(values(at), { requiresGrad: false, label: name });
+      const v = placeholder(values(at), name, -1);
       flat.push(v);
       byName[name] = v;
     } else {
+      // One push per element: push(...vs) would spread 10⁶ arguments onto the stack.
       const vs: Value[] = [];
-      for (let j = 0; j < size; j++)
-        vs.push(new Value(values(at + j), { requiresGrad: false, label: `${name}[${j}]` }));
-      // A loop, not push(...vs): spreading 10⁵ arguments overflows the stack.
-      for (const v of vs) flat.push(v);
+      for (let j = 0; j < size; j++) {
+        const v = placeholder(values(at + j), name, j);
+        vs.push(v);
+        flat.push(v);
+      }
       byName[name] = vs;
     }
   });

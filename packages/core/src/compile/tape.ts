@@ -14,8 +14,8 @@
  * terms added in the same order: floating-point addition is not associative,
  * and only the same order gives the same bits.
  */
-import { OP_MASK, REQUIRES_GRAD as RG } from '../flags.js';
-import { ADD, DOT, OPS, SUM, type Op } from '../ops.js';
+import { EPOCH_SHIFT, OP_MASK, REQUIRES_GRAD as RG, TRACED } from '../flags.js';
+import { ADD, DOT, SUM } from '../ops.js';
 import { backwardOrder } from '../backward.js';
 import { nodesBelow } from '../graph-walk.js';
 import type { Value } from '../value.js';
@@ -44,7 +44,7 @@ export interface Tape {
   readonly args: Int32Array;
   /** Per slot: 1 if the slot requires a gradient. */
   readonly requiresGrad: Uint8Array;
-  /** The op nodes that backward visits, in eager `backward()`'s visiting order (empty for a check recording). */
+  /** The op nodes that backward visits, in eager `backward()`'s visiting order. */
   readonly backward: Int32Array;
   /** The output's slot. */
   readonly output: number;
@@ -108,17 +108,16 @@ const fromConstantsOnly = (v: Value, slots: Slots): boolean =>
  * Flattens the graph below `root`. `inputs` are the placeholders (slot i for
  * inputs[i]); `declared` are leaves to read live even if they need no
  * gradient; every other leaf that requires a gradient is read live too.
- * `withBackward` false leaves the backward schedule empty (the check
- * recordings compare only the graph, which decides that order). `all`:
- * `nodesBelow(root)`, if the caller has it already.
+ * `refuse`, if given, is shown every other leaf that carries TRACED or an
+ * epoch (traced.ts) and may throw (compile's check).
  */
 export function buildTape(
   root: Value,
   inputs: readonly Value[],
   declared: readonly Value[],
-  withBackward = true,
-  all: readonly Value[] = nodesBelow(root),
+  refuse: ((leaf: Value) => void) | null = null,
 ): Tape {
+  const all = nodesBelow(root);
   // Saved as they are (a plain array keeps whatever a grad holds).
   const savedGrads: number[] = new Array<number>(all.length);
   const savedInputGrads: number[] = new Array<number>(inputs.length);
@@ -128,7 +127,7 @@ export function buildTape(
   try {
     for (let i = 0; i < all.length; i++) slots.set(all[i] as Value, UNSEEN);
     for (let i = 0; i < inputs.length; i++) slots.set(inputs[i] as Value, i);
-    return flatten(root, inputs, declared, all, withBackward, slots);
+    return flatten(root, inputs, declared, all, refuse, slots);
   } finally {
     for (let i = 0; i < all.length; i++) {
       const v = all[i] as Value;
@@ -148,7 +147,7 @@ function flatten(
   inputs: readonly Value[],
   declared: readonly Value[],
   all: readonly Value[],
-  withBackward: boolean,
+  refuse: ((leaf: Value) => void) | null,
   slots: Slots,
 ): Tape {
   const declaredSet = declared.length > 0 ? new Set(declared) : null;
@@ -160,6 +159,7 @@ function flatten(
     const v = all[i] as Value;
     if (slots.get(v) >= 0) continue; // an input
     if ((v._f & OP_MASK) === 0) {
+      if (refuse !== null && (v._f & TRACED || v._f >>> EPOCH_SHIFT !== 0)) refuse(v);
       if ((declaredSet !== null && declaredSet.has(v)) || v._f & RG) {
         params.push(v);
       } else {
@@ -181,7 +181,7 @@ function flatten(
   // The eager visiting order: the schedule, and the check that a chain may go.
   let order: Value[] | null = null;
   const visitsOf = (): Value[] => (order ??= backwardOrder(root));
-  const chains = addChains(root, opNodes, withBackward ? visitsOf : null, slots);
+  const chains = addChains(root, opNodes, visitsOf, slots);
   // Per op node kept: the terms of the sum it becomes, if it tops a chain.
   let sumTerms: (readonly Value[] | undefined)[] | null = null;
   if (chains !== null) {
@@ -259,11 +259,8 @@ function flatten(
     }
   }
 
-  const scheduled = withBackward
-    ? chains === null
-      ? visitsOf()
-      : visitsOf().filter((v) => slots.get(v) !== ABSORBED)
-    : [];
+  const scheduled =
+    chains === null ? visitsOf() : visitsOf().filter((v) => slots.get(v) !== ABSORBED);
   const backward = new Int32Array(scheduled.length);
   for (let i = 0; i < scheduled.length; i++)
     backward[i] = slots.get(scheduled[i] as Value) - firstNode;
@@ -317,8 +314,8 @@ const TOP = -(2 ** 30);
  *   Aₖ is entered it pushes Aₖ₋₁ and then tₖ; tₖ's subgraph cannot reach
  *   Aₖ₋₁, whose one reader is Aₖ, so Aₖ₋₁ is next, and each add is placed
  *   right after the one below it. The schedule keeps the sum where Aₘ was.
- *   The recording that is kept checks this on the eager order anyway, and
- *   leaves alone a chain whose adds are not visited so.
+ *   This is checked on the eager order anyway, and a chain whose adds are
+ *   not visited so is left alone.
  *
  * Each Aᵢ below the top must be read by the next add alone and not be the
  * output. Returns the chains' terms (t₀ … tₘ, forward order), indexed as the
@@ -328,7 +325,7 @@ const TOP = -(2 ** 30);
 function addChains(
   root: Value,
   opNodes: readonly Value[],
-  visitsOf: (() => readonly Value[]) | null,
+  visitsOf: () => readonly Value[],
   slots: Slots,
 ): Value[][] | null {
   if (opNodes.length < MIN_CHAIN) return null;
@@ -387,13 +384,8 @@ function addChains(
       termLists.push(terms.reverse());
     }
   }
-  // A check recording (visitsOf null) skips the check of the eager order: it
-  // cannot fail (see above). Either way the tape replayed is the kept one,
-  // which is checked; a check recording is flattened only when it is not the
-  // same graph node for node (same-graph.ts), and then a tape that differs
-  // makes compile throw.
   const accepted = chains.map(() => true);
-  if (chains.length > 0 && visitsOf !== null) checkVisits(chains, accepted, visitsOf(), slots);
+  if (chains.length > 0) checkVisits(chains, accepted, visitsOf(), slots);
   // Reset every mark but an accepted chain's, for the slots to come.
   for (const v of opNodes) slots.set(v, UNSEEN);
   let any = false;
@@ -433,36 +425,4 @@ function checkVisits(
   chains.forEach((chain, c) => {
     if (!seen[c] && chain.some((v) => v._f & RG)) accepted[c] = false;
   });
-}
-
-/** The op's name, for messages. */
-export const opName = (code: number): string => (OPS[code] as Op).name;
-
-const sameNumber = (x: number, y: number): boolean => Object.is(x, y);
-
-/**
- * Where two recordings of the same function differ, or null if they are the
- * same graph: the same ops on the same slots, the same constants. The caller
- * (compile.ts, checkRecording) has already compared the parameters, with a
- * message of its own.
- */
-export function tapeDifference(t: Tape, u: Tape): string | null {
-  if (t.output !== u.output) return 'the output is a different node';
-  if (t.constants.length !== u.constants.length || t.op.length !== u.op.length) {
-    return `the number of nodes differs (${t.op.length} and ${u.op.length} ops)`;
-  }
-  for (let k = 0; k < t.op.length; k++) {
-    if (t.op[k] !== u.op[k] || t.a[k] !== u.a[k] || t.b[k] !== u.b[k] || t.n[k] !== u.n[k]) {
-      return `op node ${k} is '${opName(t.op[k] as number)}' in one and '${opName(u.op[k] as number)}' in the other`;
-    }
-  }
-  for (let i = 0; i < t.args.length; i++) {
-    if (t.args[i] !== u.args[i]) return 'the operands of a sum or dot node differ';
-  }
-  for (let i = 0; i < t.constants.length; i++) {
-    if (!sameNumber(t.constants[i] as number, u.constants[i] as number)) {
-      return `a constant is ${t.constants[i]} in one and ${u.constants[i]} in the other`;
-    }
-  }
-  return null;
 }
