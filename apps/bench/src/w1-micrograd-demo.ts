@@ -554,7 +554,7 @@ export function runW1(options: {
       floor: 'micrograd',
       run: () => compiledMicrograd(setup),
       target: ratioTarget(15),
-      note: 'compile() of the 65,477-node batch graph in every run (3 recordings; code reused from the first run), then 100 steps of f.backward',
+      note: 'compile() of the 65,477-node batch graph in every run (one recording; code reused from the first run), then 100 steps of f.backward',
     },
     {
       name: '(b) idiomatic @ag/nn',
@@ -578,7 +578,7 @@ export function runW1(options: {
       floor: 'nn',
       run: () => eagerIdiomaticFit(setup, true),
       target: ratioTarget(4),
-      note: 'fit compiles the full-batch loss in every run (3 recordings, code reused from the first run), then replays it',
+      note: 'fit compiles the full-batch loss in every run (one recording, code reused from the first run), then replays it',
     },
     {
       name: 'W1 (b) fit default',
