@@ -147,14 +147,14 @@ interface Placement {
 }
 
 /** How a pass names slots: a value expression, a gradient variable (null: none), a definition. */
-interface Naming {
+export interface Naming {
   readonly val: (s: number) => string;
   readonly grad: (s: number) => string | null;
   readonly define: (s: number, expr: string) => string;
 }
 
 /** Op node k's forward statement(s). */
-function forwardUnit(tape: Tape, k: number, nm: Naming): string {
+export function forwardUnit(tape: Tape, k: number, nm: Naming): string {
   const { firstNode, op, a, b, n, args } = tape;
   const code = op[k] as number;
   const s = firstNode + k;
