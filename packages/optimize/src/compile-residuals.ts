@@ -71,6 +71,8 @@ export function compileResiduals(
     },
     jacobian(v, out) {
       load(v, out, count * n, 'jacobian(x, out)');
+      // Forward mode writes the rows straight into out.
+      if (system.jacobianRows !== undefined) return system.jacobianRows(x, out);
       system.jacobian(x, fjac);
       for (let i = 0; i < count; i++)
         for (let j = 0; j < n; j++) out[i * n + j] = fjac[i + m * j] as number;

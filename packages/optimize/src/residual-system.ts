@@ -20,6 +20,8 @@ export interface ResidualSystem extends LmProblem {
   readonly count: number;
   /** How the Jacobian is computed. */
   readonly mode: 'compiled' | 'eager';
+  /** Forward mode only: the Jacobian at x written row after row, ∂rᵢ/∂xⱼ at out[i·n + j]. */
+  readonly jacobianRows?: (x: Float64Array, out: Float64Array) => void;
 }
 
 /** Calls fn on the parameters and checks what it returns. */
@@ -164,6 +166,11 @@ function forwardSystem(
       pass(x);
       // Rows count … m − 1 stay 0 (J was made with them, never written).
       fjac.set(J);
+    },
+    jacobianRows(x, out) {
+      // r is this point's now, J is not: the next pass evaluates again.
+      last.fill(Number.NaN);
+      f.evaluateRows(x, r, out);
     },
   };
 }

@@ -30,6 +30,11 @@ describe('compileJacobian: outputs and Jacobian in forward mode', () => {
     expect([J[4], J[4 + rows], J[4 + 2 * rows]]).toEqual([0, 0, 0]);
     // Row 5 is past count: left as it was.
     expect(J[5]).toBe(9);
+    // Row after row, the same numbers.
+    const rowsJ = new Float64Array(15);
+    f.evaluateRows([a, b, c], r, rowsJ);
+    for (let i = 0; i < 5; i++)
+      for (let j = 0; j < 3; j++) expect(rowsJ[3 * i + j]).toBe(J[i + rows * j]);
   });
 
   it('follows every op rule through branches, sums and dots, as central differences do', () => {

@@ -22,6 +22,7 @@ import {
   canGenerateCode,
   HELPERS,
   numberLiteral,
+  printExpr,
   printStmts,
   RULES,
   type Names,
@@ -55,6 +56,13 @@ export interface CompiledJacobian {
    * f.evaluate(x, r, J, m); // J[i + m·j] = ∂rᵢ/∂xⱼ
    */
   evaluate(x: ArrayLike<number>, values: Float64Array, jacobian: Float64Array, rows?: number): void;
+  /**
+   * {@link evaluate} with the Jacobian row after row (C order):
+   * ∂rᵢ/∂xⱼ at `jacobian[i·inputs + j]`.
+   * @example
+   * f.evaluateRows(x, r, J); // J[i·n + j] = ∂rᵢ/∂xⱼ
+   */
+  evaluateRows(x: ArrayLike<number>, values: Float64Array, jacobian: Float64Array): void;
 }
 
 type Evaluate = (
@@ -62,7 +70,9 @@ type Evaluate = (
   P: readonly Value[],
   R: Float64Array,
   J: Float64Array,
-  rows: number,
+  /** Where ∂rᵢ/∂xⱼ goes: J[i·RI + j·RJ]. */
+  RI: number,
+  RJ: number,
 ) => void;
 
 /**
@@ -138,32 +148,44 @@ export function compileJacobian(
   );
   const params = tape === null ? [] : tape.params;
   const count = list.length;
+  const check = (at: string, x: unknown, r: unknown): void => {
+    if (x === null || typeof x !== 'object' || (x as ArrayLike<number>).length !== n)
+      throw new TypeError(`${at}: expected x to hold ${n} numbers, received ${describe(x)}`);
+    if (!(r instanceof Float64Array) || r.length < count)
+      throw new TypeError(
+        `${at}: expected values to be a Float64Array of at least ${count} numbers`,
+      );
+  };
+  const checkJacobian = (at: string, J: unknown, size: number): void => {
+    if (!(J instanceof Float64Array) || J.length < size)
+      throw new TypeError(
+        `${at}: expected jacobian to be a Float64Array of at least ${size} numbers`,
+      );
+  };
   return {
     count,
     inputs: n,
     evaluate(x, r, J, rows = count) {
       const at = 'evaluate(x, values, jacobian, rows)';
-      if (x === null || typeof x !== 'object' || x.length !== n)
-        throw new TypeError(`${at}: expected x to hold ${n} numbers, received ${describe(x)}`);
-      if (!(r instanceof Float64Array) || r.length < count)
-        throw new TypeError(
-          `${at}: expected values to be a Float64Array of at least ${count} numbers`,
-        );
+      check(at, x, r);
       if (!Number.isInteger(rows) || rows < count)
         throw new RangeError(
           `${at}: expected rows to be an integer of at least ${count}, received ${describe(rows)}`,
         );
-      if (!(J instanceof Float64Array) || J.length < rows * n)
-        throw new TypeError(
-          `${at}: expected jacobian to be a Float64Array of at least ${rows * n} numbers`,
-        );
-      evaluate(x, params, r, J, rows);
+      checkJacobian(at, J, rows * n);
+      evaluate(x, params, r, J, 1, rows);
+    },
+    evaluateRows(x, r, J) {
+      const at = 'evaluateRows(x, values, jacobian)';
+      check(at, x, r);
+      checkJacobian(at, J, count * n);
+      evaluate(x, params, r, J, n, 1);
     },
   };
 }
 
 /**
- * The generated `evaluate(X, P, R, J, rows)`: values and tangents node by
+ * The generated `evaluate(X, P, R, J, RI, RJ)`: values and tangents node by
  * node in forward order, then the outputs (`outputs[i]`: a number, or `s‹slot›`).
  */
 function jacobianSource(
@@ -171,7 +193,7 @@ function jacobianSource(
   n: number,
   outputs: readonly (number | string)[],
 ): string {
-  const lines: string[] = ['"use strict";', 'return function evaluate(X, P, R, J, rows) {'];
+  const lines: string[] = ['"use strict";', 'return function evaluate(X, P, R, J, RI, RJ) {'];
   for (let j = 0; j < n; j++) lines.push(`const x${j} = X[${j}];`);
   // Per slot, the inputs it depends on, one bit each.
   const dep = new Int32Array(tape === null ? 0 : tape.nSlots);
@@ -188,8 +210,12 @@ function jacobianSource(
           : s < firstNode
             ? numberLiteral(constants[s - firstConstant] as number)
             : `v${s}`;
-    const tangent = (s: number, j: number): string | null =>
-      (dep[s] as number) & (1 << j) ? (s < nInputs ? '1' : `t${s}_${j}`) : null;
+    // Per slot and input, the tangent's expression: '1' for the input itself,
+    // another node's tangent where it is passed on unchanged (an add, a
+    // subtracted constant), else the node's own; absent where it is 0.
+    const tangents = new Map<number, string>();
+    for (let j = 0; j < nInputs; j++) tangents.set(j * n + j, '1');
+    const tangent = (s: number, j: number): string | null => tangents.get(s * n + j) ?? null;
     const nm: Naming = {
       val,
       grad: () => null,
@@ -225,29 +251,54 @@ function jacobianSource(
       dep[s] = d;
       for (let j = 0; j < n; j++) {
         if (!(d & (1 << j))) continue;
-        const body: string[] = [];
+        const name = `t${s}_${j}`;
+        // The terms added (or subtracted) unconditionally, and the branches.
+        const sums: string[] = [];
+        const branches: string[] = [];
+        let alias: string | null = null;
         for (const [u, st, ra, rb] of terms) {
           const tu = tangent(u, j);
           if (tu === null || st === undefined) continue;
           const names: Names = (role) =>
             role === 'a' ? val(ra) : role === 'b' ? val(rb) : role === 'v' ? val(s) : tu;
-          body.push(printStmts(st, `t${s}_${j}`, names));
+          for (const stmt of st) {
+            if (stmt.k !== 'acc') {
+              branches.push(printStmts([stmt], name, names));
+              continue;
+            }
+            const term = printExpr(stmt.term, names);
+            if (sums.length === 0 && !stmt.neg && term === tu) alias = tu;
+            sums.push(
+              sums.length === 0
+                ? stmt.neg
+                  ? `-(${term})`
+                  : term
+                : `${stmt.neg ? '-' : '+'} ${term}`,
+            );
+          }
         }
-        lines.push(`let t${s}_${j} = 0;`, ...body.filter((l) => l !== ''));
+        // Passed on unchanged: the operand's tangent is the node's (0 + t is t but for −0).
+        if (alias !== null && sums.length === 1 && branches.length === 0) {
+          tangents.set(s * n + j, alias);
+          continue;
+        }
+        tangents.set(s * n + j, name);
+        lines.push(`let ${name} = ${sums.length === 0 ? '0' : sums.join(' ')};`, ...branches);
       }
     }
     outputs.forEach((o, i) => {
       if (typeof o === 'string') {
         const s = Number(o.slice(1));
         lines.push(`R[${i}] = ${val(s)};`);
-        for (let j = 0; j < n; j++) lines.push(`J[${i} + rows * ${j}] = ${tangent(s, j) ?? '0'};`);
+        for (let j = 0; j < n; j++)
+          lines.push(`J[${i} * RI + ${j} * RJ] = ${tangent(s, j) ?? '0'};`);
       }
     });
   }
   outputs.forEach((o, i) => {
     if (typeof o !== 'number') return;
     lines.push(`R[${i}] = ${numberLiteral(o)};`);
-    for (let j = 0; j < n; j++) lines.push(`J[${i} + rows * ${j}] = 0;`);
+    for (let j = 0; j < n; j++) lines.push(`J[${i} * RI + ${j} * RJ] = 0;`);
   });
   lines.push('};');
   return lines.join('\n');
