@@ -184,45 +184,82 @@ export function compileJacobian(
   };
 }
 
+/** Lines per generated function: V8 optimizes a few short functions far sooner than one long one. */
+const CHUNK_LINES = 200;
+
 /**
  * The generated `evaluate(X, P, R, J, RI, RJ)`: values and tangents node by
- * node in forward order, then the outputs (`outputs[i]`: a number, or `s‹slot›`).
+ * node in forward order, then the outputs (`outputs[i]`: a number, or
+ * `s‹slot›`). The nodes are cut into functions of about {@link CHUNK_LINES}
+ * lines (a 100-residual problem's 1,300 lines in one function took V8's
+ * optimizing compiler about a second, longer than the benchmark's every
+ * evaluation); within one, values and tangents are locals, and those read by a
+ * later one are stored in the arrays V and T on its way out.
  */
+// Longer than ~60 lines: one pass over the op nodes printing values and tangents, with the naming they share.
 function jacobianSource(
   tape: Tape | null,
   n: number,
   outputs: readonly (number | string)[],
 ): string {
-  const lines: string[] = ['"use strict";', 'return function evaluate(X, P, R, J, RI, RJ) {'];
-  for (let j = 0; j < n; j++) lines.push(`const x${j} = X[${j}];`);
-  // Per slot, the inputs it depends on, one bit each.
-  const dep = new Int32Array(tape === null ? 0 : tape.nSlots);
+  const head = (name: string): string[] => {
+    const h = [`function ${name}(X, P) {`];
+    for (let j = 0; j < n; j++) h.push(`const x${j} = X[${j}];`);
+    tape?.params.forEach((_, i) => h.push(`const p${i} = P[${i}].data;`));
+    return h;
+  };
+  const chunks: string[][] = [];
+  const last: string[] = [];
+  const nSlots = tape === null ? 0 : tape.nSlots;
   if (tape !== null) {
     const { nInputs, params, constants, firstNode, op, a, b, n: count, args } = tape;
     const firstConstant = nInputs + params.length;
+    // Per slot, the inputs it depends on, one bit each.
+    const dep = new Int32Array(nSlots);
     for (let s = 0; s < nInputs; s++) dep[s] = 1 << s;
-    params.forEach((_, i) => lines.push(`const p${i} = P[${i}].data;`));
-    const val = (s: number): string =>
-      s < nInputs
-        ? `x${s}`
-        : s < firstConstant
-          ? `p${s - nInputs}`
-          : s < firstNode
-            ? numberLiteral(constants[s - firstConstant] as number)
-            : `v${s}`;
-    // Per slot and input, the tangent's expression: '1' for the input itself,
-    // another node's tangent where it is passed on unchanged (an add, a
-    // subtracted constant), else the node's own; absent where it is 0.
-    const tangents = new Map<number, string>();
-    for (let j = 0; j < nInputs; j++) tangents.set(j * n + j, '1');
-    const tangent = (s: number, j: number): string | null => tangents.get(s * n + j) ?? null;
+    // The function each op node is computed in (−1: not yet), the one being printed (−2: the outputs).
+    const chunkOf = new Int32Array(nSlots).fill(-1);
+    let current = 0;
+    const exportedV = new Set<number>();
+    const exportedT = new Set<number>();
+    const val = (s: number): string => {
+      // The outputs are written outside the functions with the locals.
+      if (s < nInputs) return current === -2 ? `X[${s}]` : `x${s}`;
+      if (s < firstConstant) return current === -2 ? `P[${s - nInputs}].data` : `p${s - nInputs}`;
+      if (s < firstNode) return numberLiteral(constants[s - firstConstant] as number);
+      if (chunkOf[s] === current) return `v${s}`;
+      exportedV.add(s);
+      return `V[${s}]`;
+    };
+    // Per slot and input: which node's tangent it is (−1: the input itself,
+    // whose tangent is 1; another node's where it is passed on unchanged, an
+    // add or a subtracted constant); absent where it is 0.
+    const owners = new Map<number, number>();
+    for (let j = 0; j < nInputs; j++) owners.set(j * n + j, -1);
+    const tangent = (s: number, j: number): string | null => {
+      const owner = owners.get(s * n + j);
+      if (owner === undefined) return null;
+      if (owner < 0) return '1';
+      if (chunkOf[owner] === current) return `t${owner}_${j}`;
+      exportedT.add(owner * n + j);
+      return `T[${owner * n + j}]`;
+    };
     const nm: Naming = {
       val,
       grad: () => null,
       define: (s, expr) => `const v${s} = ${expr};`,
     };
+    let lines: string[] = [];
     for (let k = 0; k < op.length; k++) {
+      if (lines.length >= CHUNK_LINES) {
+        chunks.push(lines);
+        lines = [];
+        current++;
+      }
       const s = firstNode + k;
+      // The root is the sum made to hold the outputs together: nobody reads it.
+      if (s === tape.output) continue;
+      chunkOf[s] = current;
       lines.push(forwardUnit(tape, k, nm));
       const code = op[k] as number;
       const ia = a[k] as number;
@@ -255,7 +292,7 @@ function jacobianSource(
         // The terms added (or subtracted) unconditionally, and the branches.
         const sums: string[] = [];
         const branches: string[] = [];
-        let alias: string | null = null;
+        let alias = -2;
         for (const [u, st, ra, rb] of terms) {
           const tu = tangent(u, j);
           if (tu === null || st === undefined) continue;
@@ -267,7 +304,8 @@ function jacobianSource(
               continue;
             }
             const term = printExpr(stmt.term, names);
-            if (sums.length === 0 && !stmt.neg && term === tu) alias = tu;
+            if (sums.length === 0 && !stmt.neg && term === tu)
+              alias = owners.get(u * n + j) as number;
             sums.push(
               sums.length === 0
                 ? stmt.neg
@@ -278,28 +316,41 @@ function jacobianSource(
           }
         }
         // Passed on unchanged: the operand's tangent is the node's (0 + t is t but for −0).
-        if (alias !== null && sums.length === 1 && branches.length === 0) {
-          tangents.set(s * n + j, alias);
+        if (alias !== -2 && sums.length === 1 && branches.length === 0) {
+          owners.set(s * n + j, alias);
           continue;
         }
-        tangents.set(s * n + j, name);
+        owners.set(s * n + j, s);
         lines.push(`let ${name} = ${sums.length === 0 ? '0' : sums.join(' ')};`, ...branches);
       }
     }
+    chunks.push(lines);
+    current = -2;
     outputs.forEach((o, i) => {
-      if (typeof o === 'string') {
-        const s = Number(o.slice(1));
-        lines.push(`R[${i}] = ${val(s)};`);
-        for (let j = 0; j < n; j++)
-          lines.push(`J[${i} * RI + ${j} * RJ] = ${tangent(s, j) ?? '0'};`);
-      }
+      if (typeof o !== 'string') return;
+      const s = Number(o.slice(1));
+      last.push(`R[${i}] = ${val(s)};`);
+      for (let j = 0; j < n; j++) last.push(`J[${i} * RI + ${j} * RJ] = ${tangent(s, j) ?? '0'};`);
     });
+    // What later functions read, stored on the way out of the function that computed it.
+    for (const s of exportedV) (chunks[chunkOf[s] as number] as string[]).push(`V[${s}] = v${s};`);
+    for (const key of exportedT) {
+      const owner = Math.floor(key / n);
+      (chunks[chunkOf[owner] as number] as string[]).push(`T[${key}] = t${owner}_${key % n};`);
+    }
   }
   outputs.forEach((o, i) => {
     if (typeof o !== 'number') return;
-    lines.push(`R[${i}] = ${numberLiteral(o)};`);
-    for (let j = 0; j < n; j++) lines.push(`J[${i} * RI + ${j} * RJ] = 0;`);
+    last.push(`R[${i}] = ${numberLiteral(o)};`);
+    for (let j = 0; j < n; j++) last.push(`J[${i} * RI + ${j} * RJ] = 0;`);
   });
-  lines.push('};');
-  return lines.join('\n');
+  return [
+    '"use strict";',
+    `const V = new Float64Array(${nSlots}), T = new Float64Array(${nSlots * n});`,
+    ...chunks.flatMap((c, i) => [...head(`c${i}`), ...c, '}']),
+    'return function evaluate(X, P, R, J, RI, RJ) {',
+    ...chunks.map((_, i) => `c${i}(X, P);`),
+    ...last,
+    '};',
+  ].join('\n');
 }
