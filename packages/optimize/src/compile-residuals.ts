@@ -21,8 +21,9 @@ export interface CompiledResiduals {
 }
 
 /**
- * Records `residuals` at x0 and compiles each residual: evaluations replay the
- * tapes, and the Jacobian costs one reverse pass per residual.
+ * Records `residuals` at x0 and compiles them: up to 16 parameters in forward
+ * mode (`compileJacobian` of `@ag/core`: one replay gives the residuals and the
+ * whole Jacobian), beyond that one reverse pass per residual.
  *
  * @example
  * const r = compileResiduals(([a, b]) => ts.map((t, i) => a.mul(b.mul(-t).exp()).sub(ys[i])), [1, 1]);

@@ -1,6 +1,7 @@
 /**
  * The residuals of a least-squares problem and their Jacobian, in numbers,
- * from a function of `Value`s, compiled (`compile` from `@ag/core`): for a
+ * from a function of `Value`s, compiled: with up to 16 parameters in forward
+ * mode (`compileJacobian` from `@ag/core`, see `forwardSystem`); else, for a
  * problem of moderate size, the residuals and the whole Jacobian come from one
  * compiled reverse pass (see `oneTape`); past that, each residual is compiled
  * on its own and row i of the Jacobian is one reverse pass of residual i.

@@ -78,7 +78,7 @@ type Evaluate = (
 /**
  * Records `fn` once at x0 and compiles its outputs and their Jacobian in
  * forward mode (see the file's comment), for functions of at most
- * {@link MAX_FORWARD_INPUTS} inputs. As with `compile`, the graph is frozen as
+ * 32 inputs (`MAX_FORWARD_INPUTS`). As with `compile`, the graph is frozen as
  * recorded: a JavaScript `if` on an input's `.data` keeps its recorded branch
  * (check the function first, as `@ag/optimize` does); every leaf that requires
  * a gradient is read live, at every call, with a tangent of 0. Needs
