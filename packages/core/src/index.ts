@@ -78,3 +78,4 @@ export {
 } from './compile/compile.js';
 export type { InputSpec, Placeholders, Sample } from './compile/inputs.js';
 export { TraceError } from './compile/trace-error.js';
+export { compileJacobian, type CompiledJacobian } from './compile/forward.js';

@@ -21,8 +21,9 @@ export interface CompiledResiduals {
 }
 
 /**
- * Records `residuals` at x0 and compiles each residual: evaluations replay the
- * tapes, and the Jacobian costs one reverse pass per residual.
+ * Records `residuals` at x0 and compiles them: up to 16 parameters in forward
+ * mode (`compileJacobian` of `@ag/core`: one replay gives the residuals and the
+ * whole Jacobian), beyond that one reverse pass per residual.
  *
  * @example
  * const r = compileResiduals(([a, b]) => ts.map((t, i) => a.mul(b.mul(-t).exp()).sub(ys[i])), [1, 1]);
@@ -71,6 +72,8 @@ export function compileResiduals(
     },
     jacobian(v, out) {
       load(v, out, count * n, 'jacobian(x, out)');
+      // Forward mode writes the rows straight into out.
+      if (system.jacobianRows !== undefined) return system.jacobianRows(x, out);
       system.jacobian(x, fjac);
       for (let i = 0; i < count; i++)
         for (let j = 0; j < n; j++) out[i * n + j] = fjac[i + m * j] as number;

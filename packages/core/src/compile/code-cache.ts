@@ -65,30 +65,7 @@ export class CodeCache<T extends Code> {
    * a limit is not kept.
    */
   get(tape: Tape, layout: InputLayout, style: string, make: () => T): T {
-    const head = JSON.stringify([
-      style,
-      tape.nInputs,
-      tape.params.length,
-      tape.firstNode,
-      tape.nSlots,
-      tape.output,
-      layout.names,
-      layout.sizes,
-      layout.offsets,
-    ]);
-    const c = tape.constants;
-    const parts: ArrayLike<number>[] = [
-      tape.op,
-      tape.a,
-      tape.b,
-      tape.n,
-      tape.args,
-      tape.backward,
-      tape.requiresGrad,
-      tape.paramRequiresGrad,
-      // The constants bit for bit (−0 and 0 are different literals).
-      new Uint32Array(c.buffer, c.byteOffset, 2 * c.length),
-    ];
+    const { head, parts } = shapeOf(tape, layout, style);
     const key = `${this.hash(head, parts)}`;
     const found = this.entries.get(key);
     if (found !== undefined && found.head === head && sameParts(found.parts, parts)) {
@@ -122,6 +99,74 @@ export class CodeCache<T extends Code> {
     this.entries.delete(key);
     this.numbers -= entry.size;
     this.chars -= entry.code.source.length;
+  }
+}
+
+/** A tape, its layout and a style as the cache compares them: the scalars as one string, and the arrays. */
+function shapeOf(
+  tape: Tape,
+  layout: InputLayout,
+  style: string,
+): { head: string; parts: ArrayLike<number>[] } {
+  const head = JSON.stringify([
+    style,
+    tape.nInputs,
+    tape.params.length,
+    tape.firstNode,
+    tape.nSlots,
+    tape.output,
+    layout.names,
+    layout.sizes,
+    layout.offsets,
+  ]);
+  const c = tape.constants;
+  const parts: ArrayLike<number>[] = [
+    tape.op,
+    tape.a,
+    tape.b,
+    tape.n,
+    tape.args,
+    tape.backward,
+    tape.requiresGrad,
+    tape.paramRequiresGrad,
+    // The constants bit for bit (−0 and 0 are different literals).
+    new Uint32Array(c.buffer, c.byteOffset, 2 * c.length),
+  ];
+  return { head, parts };
+}
+
+/**
+ * How much replay work each recent tape shape has done in this process (in
+ * samples replayed), by a hash of the shape: what `auto` mode decides
+ * by (see `tiered` in codegen.ts). Two shapes with one hash share a count,
+ * which can only move one of them to generated code early; the numbers are the
+ * same in either mode.
+ */
+export class WorkCounter {
+  private readonly counts = new Map<number, number>();
+
+  constructor(private readonly limit = 256) {}
+
+  /** The key of a tape and its layout. */
+  keyOf(tape: Tape, layout: InputLayout): number {
+    const { head, parts } = shapeOf(tape, layout, '');
+    return hashOf(head, parts);
+  }
+
+  /** The work counted for `key`. */
+  get(key: number): number {
+    return this.counts.get(key) ?? 0;
+  }
+
+  /** Adds `work` to `key`'s count; returns the new count. */
+  add(key: number, work: number): number {
+    const total = this.get(key) + work;
+    this.counts.delete(key);
+    // Least recently counted out first.
+    if (this.counts.size >= this.limit)
+      this.counts.delete(this.counts.keys().next().value as number);
+    this.counts.set(key, total);
+    return total;
   }
 }
 

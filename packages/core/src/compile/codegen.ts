@@ -22,7 +22,7 @@ import type { Value } from '../value.js';
 import { checkSamples, readSample, type InputLayout } from './inputs.js';
 import { interpret, TapeMachine } from './interpreter.js';
 import { findRepeat, type Repeat } from './repeats.js';
-import { CodeCache, type Code } from './code-cache.js';
+import { CodeCache, WorkCounter, type Code } from './code-cache.js';
 import type { Tape } from './tape.js';
 
 /** What the generated code does for one tape. */
@@ -87,14 +87,26 @@ function ruleLines(stmts: readonly Stmt[] | undefined, to: string | null, names:
 const TERMS = 32;
 /**
  * Up to this many statements, op nodes' values and gradients live in locals of
- * one function per pass. Beyond it (a whole batch in one graph) they live in
- * the typed arrays and the code is cut into functions of
- * {@link STATEMENTS_PER_FUNCTION} statements: the optimizing compiler gives up
- * on very large functions, and its register allocation grows with the number
- * of live locals.
+ * one function per pass. Beyond it they live in the typed arrays and the code
+ * is cut into functions of at most {@link STATEMENTS_PER_FUNCTION} lines.
+ * V8's optimizing compiler takes time that grows faster than the function:
+ * the 740-line descend of a 2-16-16-1 MLP in locals took it 0.8–1 s (its graph
+ * builder and load elimination alone 22 MB), and every compiled function of
+ * the shape had it compiled again (each makes its own closures); cut into
+ * functions of the arrays, shared by every function of the source, the same
+ * tape is optimized piece by piece, once per source, and replays faster
+ * (0.3–0.4 ms an epoch of 200 samples, the locals 0.4 once optimized at last).
  */
-const LOCALS_LIMIT = 3000;
+const LOCALS_LIMIT = 300;
+/** Lines per function in arrays mode (a unit, such as a long sum, is never split). */
 const STATEMENTS_PER_FUNCTION = 400;
+/** Up to this many statements `auto` generates code at once (see {@link tiered}). */
+const AT_ONCE = 128;
+/**
+ * `auto` moves a larger tape to generated code once its shape has replayed
+ * this many samples (see {@link tiered}).
+ */
+const PROMOTE_AFTER = 50000;
 /**
  * In arrays mode, a sum of at least this many terms, or a run of at least this
  * many nodes of one unary op, is written as a loop over a table of slots: code
@@ -135,14 +147,14 @@ interface Placement {
 }
 
 /** How a pass names slots: a value expression, a gradient variable (null: none), a definition. */
-interface Naming {
+export interface Naming {
   readonly val: (s: number) => string;
   readonly grad: (s: number) => string | null;
   readonly define: (s: number, expr: string) => string;
 }
 
 /** Op node k's forward statement(s). */
-function forwardUnit(tape: Tape, k: number, nm: Naming): string {
+export function forwardUnit(tape: Tape, k: number, nm: Naming): string {
   const { firstNode, op, a, b, n, args } = tape;
   const code = op[k] as number;
   const s = firstNode + k;
@@ -868,13 +880,23 @@ function chunkedSum(
 function cut(units: readonly string[], prefix: string): { functions: string[]; calls: string } {
   const functions: string[] = [];
   const calls: string[] = [];
-  for (let i = 0; i < units.length; i += STATEMENTS_PER_FUNCTION) {
+  let part: string[] = [];
+  let lines = 0;
+  const flush = (): void => {
+    if (part.length === 0) return;
     const name = `${prefix}${functions.length}`;
-    functions.push(
-      `function ${name}() {\n${units.slice(i, i + STATEMENTS_PER_FUNCTION).join('\n')}\n}`,
-    );
+    functions.push(`function ${name}() {\n${part.join('\n')}\n}`);
     calls.push(`${name}();`);
+    part = [];
+    lines = 0;
+  };
+  for (const unit of units) {
+    const count = unit.split('\n').length;
+    if (lines > 0 && lines + count > STATEMENTS_PER_FUNCTION) flush();
+    part.push(unit);
+    lines += count;
   }
+  flush();
   return { functions, calls: calls.join(' ') };
 }
 
@@ -945,4 +967,75 @@ export function generate(
   let interpreted: GeneratedFunctions | null = null;
   const again = (): GeneratedFunctions => (interpreted ??= interpret(tape, layout, noGradient));
   return instances(tape.params, fail, checkSamples, noGradient, checkedDescend, again);
+}
+
+/** Replay work per tape shape in this process (see {@link tiered}). */
+const work = new WorkCounter();
+
+/** What {@link tiered} returns: the four calls, and which replay runs them now. */
+export interface TieredFunctions extends GeneratedFunctions {
+  readonly mode: 'codegen' | 'interpreter';
+}
+
+/**
+ * `auto` mode: generated code at once for a small tape ({@link AT_ONCE}
+ * statements); a larger one starts in the interpreter and moves to generated
+ * code once its shape (this tape, or an equal one compiled before in this
+ * process) has replayed {@link PROMOTE_AFTER} samples. A shape that has is
+ * given generated code at once, which the code cache has kept, optimized.
+ *
+ * Why: V8 runs new code in its bytecode interpreter, every double boxed,
+ * until its optimizing compiler has compiled the code in the background, and
+ * that takes longer the longer the code. Measured on a loaded 2-core machine,
+ * the generated code of a 2-16-16-1 MLP ran 150–800 µs a sample for its first
+ * few thousand samples (eager: about 20; the tape interpreter: 5; the code,
+ * once optimized: 2): `fit` on issue 17's 6,000 online steps took 2–4 × eager.
+ * The interpreter's loops are a few small functions shared by every tape, and
+ * optimized within the first calls. Both replays give the same numbers, bit
+ * for bit, so moving between calls changes nothing but the speed.
+ */
+export function tiered(
+  tape: Tape,
+  layout: InputLayout,
+  noGradient: (where: string) => never,
+): TieredFunctions {
+  // A tape too large to be worth its code (a whole batch in one graph) stays interpreted.
+  if (!worthGenerating(tape))
+    return { ...interpret(tape, layout, noGradient), mode: 'interpreter' };
+  const key = statementCount(tape) <= AT_ONCE ? -1 : work.keyOf(tape, layout);
+  if (key === -1 || work.get(key) >= PROMOTE_AFTER)
+    return { ...generate(tape, layout, noGradient), mode: 'codegen' };
+  let impl = interpret(tape, layout, noGradient);
+  let mode: 'codegen' | 'interpreter' = 'interpreter';
+  // After a call that succeeded: count its samples, and move on once the shape has replayed enough.
+  const done = (samples: number): void => {
+    if (mode === 'codegen' || work.add(key, samples) < PROMOTE_AFTER) return;
+    impl = generate(tape, layout, noGradient);
+    mode = 'codegen';
+  };
+  return {
+    get mode() {
+      return mode;
+    },
+    run(sample) {
+      const out = impl.run(sample);
+      done(0.5);
+      return out;
+    },
+    backward(sample) {
+      const out = impl.backward(sample);
+      done(1);
+      return out;
+    },
+    accumulate(samples) {
+      const out = impl.accumulate(samples);
+      done((samples as readonly unknown[]).length);
+      return out;
+    },
+    descend(columns, count, lr, losses) {
+      const out = impl.descend(columns, count, lr, losses);
+      done(count);
+      return out;
+    },
+  };
 }

@@ -32,7 +32,7 @@ import { EPOCH_SHIFT, REQUIRES_GRAD, TRACED } from '../flags.js';
 import { isAnomalyDetectionEnabled, isGradEnabled, setAnomalyDetection } from '../grad-mode.js';
 import { inputName, traceWith, untrapped } from '../traced.js';
 import { Value } from '../value.js';
-import { canGenerateCode, generate, worthGenerating } from './codegen.js';
+import { canGenerateCode, generate, tiered } from './codegen.js';
 import {
   layoutOf,
   makePlaceholders,
@@ -72,8 +72,11 @@ export interface CompileOptions<S extends InputSpec> {
    */
   parameters?: readonly Value[];
   /**
-   * Default `auto`: generated code where `new Function` is allowed and the tape
-   * is not huge (a whole batch recorded as one graph), else the interpreter.
+   * Default `auto`: where `new Function` is allowed, generated code at once for
+   * a small tape; a larger one starts in the interpreter and moves to generated
+   * code once its shape has been replayed long enough to pay for compiling it
+   * (never for a huge one, a whole batch recorded as one graph). Elsewhere the
+   * interpreter. Every mode gives the same numbers.
    */
   mode?: CompileMode;
   /**
@@ -100,7 +103,7 @@ export type ShapeOf<S extends InputSpec> = S extends readonly (infer N extends s
  * f.backward({ x: 2 }); // adds ∂loss/∂w and ∂loss/∂b into w.grad and b.grad
  */
 export interface CompiledFunction<S extends InputSpec> {
-  /** How the tape is replayed. */
+  /** How the tape is replayed now (`auto` may move from the interpreter to generated code). */
   readonly mode: 'codegen' | 'interpreter';
   /** The input names, in order. */
   readonly inputs: readonly string[];
@@ -242,20 +245,23 @@ export function compile(
       `${at}: the output does not require a gradient: it was computed from inputs, constants and leaves with requiresGrad false only`,
     );
   };
-  // auto: generated code where allowed, unless the tape is so large (a whole
-  // batch in one graph) that compiling the code would cost more than it saves.
-  const generateCode =
-    mode === 'codegen' || (mode === 'auto' && worthGenerating(tape) && canGenerateCode());
-  const impl = generateCode
-    ? generate(tape, layout, noGradient)
-    : interpret(tape, layout, noGradient);
+  // auto: generated code at once for a small tape, for a larger one once its
+  // shape has been replayed enough to pay for the code (tiered, codegen.ts).
+  const impl: ReturnType<typeof interpret> & { readonly mode?: 'codegen' | 'interpreter' } =
+    mode === 'codegen'
+      ? generate(tape, layout, noGradient)
+      : mode === 'auto' && canGenerateCode()
+        ? tiered(tape, layout, noGradient)
+        : interpret(tape, layout, noGradient);
   const trainable = tape.requiresGrad[tape.output] === 1;
   // descend: the data object whose keys were last checked, and where its
   // losses go when the caller keeps none.
   const seen: KeyCount = { last: null };
   let scratch = new Float64Array(0);
   return {
-    mode: generateCode ? 'codegen' : 'interpreter',
+    get mode() {
+      return impl.mode ?? (mode === 'codegen' ? 'codegen' : 'interpreter');
+    },
     // Copies: reordering them must not move gradients onto other Values.
     inputs: Object.freeze(layout.names.slice()),
     parameters: Object.freeze(tape.params.slice()),

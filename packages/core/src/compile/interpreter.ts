@@ -298,6 +298,65 @@ export class TapeMachine {
     return total;
   }
 
+  /**
+   * {@link descend} with one loop over the parameters per step instead of
+   * three: each new value goes into its slot at once (the step's gradient is
+   * complete by then) and adds x − x into `poison` (0 if x is finite, else
+   * NaN; a non-finite gradient makes x non-finite too, lr being positive and
+   * finite), as the generated descend does. A poisoned pass has written only
+   * slots, never a Value nor `losses`' caller: it runs again checked, from the
+   * Values, and throws at the step that failed.
+   */
+  descendFast(
+    layout: InputLayout,
+    columns: readonly ArrayLike<number>[],
+    count: number,
+    lr: number,
+    losses: Float64Array,
+  ): number {
+    if (count === 0) return 0;
+    const { nInputs, params, paramRequiresGrad } = this.tape;
+    const { sizes, offsets } = layout;
+    const trained = (this.trained ??= Int32Array.from(
+      params.flatMap((_, i) => (paramRequiresGrad[i] ? [nInputs + i] : [])),
+    ));
+    const d = this.data;
+    const g = this.grad;
+    let total = 0;
+    let poison = 0;
+    this.loadParams();
+    for (let k = 0; k < count; k++) {
+      for (let i = 0; i < columns.length; i++) {
+        const column = columns[i] as ArrayLike<number>;
+        const size = sizes[i] as number;
+        const at = offsets[i] as number;
+        if (size < 0) d[at] = column[k] as number;
+        else for (let j = 0; j < size; j++) d[at + j] = column[k * size + j] as number;
+      }
+      for (let j = 0; j < trained.length; j++) g[trained[j] as number] = 0;
+      const out = this.forward();
+      losses[k] = out;
+      total += out;
+      this.backward();
+      for (let j = 0; j < trained.length; j++) {
+        const s = trained[j] as number;
+        const x = (d[s] as number) - lr * (g[s] as number);
+        d[s] = x;
+        poison = poison + (x - x);
+      }
+    }
+    if (poison !== 0) return this.descend(layout, columns, count, lr, losses);
+    for (let j = 0; j < trained.length; j++) {
+      const s = trained[j] as number;
+      (params[s - nInputs] as Value).data = d[s] as number;
+    }
+    this.storeParamGrads();
+    return total;
+  }
+
+  /** The slots of the parameters that require a gradient, made on first use. */
+  private trained: Int32Array | null = null;
+
   /** The parameter in `slot`, as `f.parameters` lists it, with its label if it has one. */
   private nameOf(slot: number): string {
     const i = slot - this.tape.nInputs;
@@ -383,6 +442,6 @@ export function interpret(
       m.storeParamGrads();
       return total;
     },
-    descend: (columns, count, lr, losses) => m.descend(layout, columns, count, lr, losses),
+    descend: (columns, count, lr, losses) => m.descendFast(layout, columns, count, lr, losses),
   };
 }

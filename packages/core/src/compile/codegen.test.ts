@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { dot } from '../nary.js';
+import { Value } from '../value.js';
+import { generateSource } from './codegen.js';
+import { compile, record } from './compile.js';
+import { layoutOf } from './inputs.js';
+import { expectSameBits } from './random-graphs.test-support.js';
+
+/**
+ * An MLP 2-h-h-1 (ReLU) with its own weights drawn from `seed`, and the hinge
+ * loss relu(1 − y·score) of one sample: issue 17's W5 shape for h = 16.
+ */
+function mlp(h: number, seed: number) {
+  let s = seed;
+  const draw = (): number => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (2 * s) / 2 ** 32 - 1;
+  };
+  const layer = (nin: number, nout: number): Value[][] =>
+    Array.from({ length: nout }, () => Array.from({ length: nin + 1 }, () => new Value(draw())));
+  const layers = [layer(2, h), layer(h, h), layer(h, 1)];
+  const params = layers.flat(2);
+  const loss = (x: readonly (number | Value)[], y: number | Value): Value => {
+    let act: (number | Value)[] = [...x];
+    layers.forEach((l, i) => {
+      act = l.map((wb) => {
+        const z = dot(wb.slice(0, -1), act, wb[wb.length - 1]);
+        return i === layers.length - 1 ? z : z.relu();
+      });
+    });
+    return new Value(1, { requiresGrad: false }).sub((act[0] as Value).mul(y)).relu();
+  };
+  const f = compile(({ x, y }) => loss(x, (y as Value[])[0] as Value), {
+    inputs: { x: [0, 0], y: [0] },
+    parameters: params,
+  });
+  return { params, loss, f };
+}
+
+/** Samples k = 0, 1, … of a fixed stream: x in [−1, 1]², y = ±1. */
+const xOf = (k: number): [number, number] => [Math.sin(1.3 * k), Math.cos(0.7 * k + 0.2)];
+const yOf = (k: number): number => (Math.sin(2.1 * k) >= 0 ? 1 : -1);
+const columns = (from: number, count: number) => ({
+  x: Float64Array.from({ length: 2 * count }, (_, j) => xOf(from + (j >> 1))[j & 1] as number),
+  y: Float64Array.from({ length: count }, (_, j) => yOf(from + j)),
+});
+
+describe('compile auto: generated code or the interpreter, by size and by use', () => {
+  it('generates code at once for a small tape, and interprets a larger one at first', () => {
+    const w = new Value(2);
+    const b = new Value(-1);
+    const line = compile(({ x }) => x.mul(w).add(b), { inputs: ['x'] });
+    expect(line.mode).toBe('codegen');
+    // 2-6-6-1: 28 op nodes, 54 dot terms: 164 statements, over the 128 generated at once.
+    expect(mlp(6, 1).f.mode).toBe('interpreter');
+    // Asked for, either mode is given whatever the size.
+    const { params, loss } = mlp(6, 2);
+    const asked = compile(({ x, y }) => loss(x, (y as Value[])[0] as Value), {
+      inputs: { x: [0, 0], y: [0] },
+      parameters: params,
+      mode: 'codegen',
+    });
+    expect(asked.mode).toBe('codegen');
+  });
+
+  it('moves a shape to generated code after 50,000 samples, and starts a new function of that shape there, with the numbers of the eager loop', () => {
+    const lr = 0.01;
+    const a = mlp(7, 3);
+    // The eager loop descend fuses, on a second copy of the weights.
+    const twin = mlp(7, 3);
+    const eager = (from: number, count: number): void => {
+      for (let k = from; k < from + count; k++) {
+        twin.params.forEach((p) => (p.grad = 0));
+        twin.loss(xOf(k), yOf(k)).backward();
+        twin.params.forEach((p) => (p.data -= lr * p.grad));
+      }
+    };
+    expect(a.f.mode).toBe('interpreter');
+    a.f.descend(columns(0, 49_999), lr);
+    expect(a.f.mode).toBe('interpreter');
+    // From here on the eager loop takes the same steps from the same weights.
+    twin.params.forEach((p, i) => (p.data = (a.params[i] as Value).data));
+    a.f.descend(columns(49_999, 1), lr);
+    eager(49_999, 1);
+    expect(a.f.mode).toBe('codegen');
+    // Across the switch, as after it, every weight and gradient is eager's, bit for bit.
+    a.f.descend(columns(50_000, 300), lr);
+    eager(50_000, 300);
+    expectSameBits(
+      a.params.map((p) => p.data),
+      twin.params.map((p) => p.data),
+    );
+    expectSameBits(
+      a.params.map((p) => p.grad),
+      twin.params.map((p) => p.grad),
+    );
+    // Another model of the shape: generated code from its first call.
+    expect(mlp(7, 4).f.mode).toBe('codegen');
+    // Another shape still starts in the interpreter.
+    expect(mlp(8, 3).f.mode).toBe('interpreter');
+  });
+
+  it('counts backward and accumulate samples too', () => {
+    const { f, params, loss } = mlp(9, 5);
+    const samples = Array.from({ length: 1000 }, (_, k) => ({ x: xOf(k), y: [yOf(k)] }));
+    for (let i = 0; i < 49; i++) f.accumulate(samples);
+    expect(f.mode).toBe('interpreter');
+    for (let k = 0; k < 999; k++) f.backward(samples[k] as (typeof samples)[number]);
+    expect(f.mode).toBe('interpreter');
+    f.backward(samples[999] as (typeof samples)[number]);
+    expect(f.mode).toBe('codegen');
+    // Now in code: one sample's gradient from zero is the eager graph's, bit for bit.
+    params.forEach((p) => (p.grad = 0));
+    const out = f.backward(samples[7] as (typeof samples)[number]);
+    const compiled = params.map((p) => p.grad);
+    params.forEach((p) => (p.grad = 0));
+    const root = loss(xOf(7), yOf(7));
+    root.backward();
+    expectSameBits([out, ...compiled], [root.data, ...params.map((p) => p.grad)]);
+  });
+});
+
+describe('generated code: the shapes V8 optimizes quickly', () => {
+  const tapeOf = (h: number) => {
+    const { params, loss } = mlp(h, 6);
+    const layout = layoutOf({ x: [0, 0], y: [0] }, 't');
+    const tape = record(
+      (s) => loss(s.x as Value[], (s.y as Value[])[0] as Value),
+      layout,
+      params,
+      () => 0.5,
+      't',
+    );
+    return { tape, layout };
+  };
+
+  it('keeps the values of a 2-16-16-1 MLP in arrays, not in 740 lines of locals', () => {
+    const { tape, layout } = tapeOf(16);
+    const source = generateSource(tape, layout);
+    expect(source).toContain('function pass()');
+    expect(source).not.toMatch(/const v\d+ = /);
+  });
+
+  it('cuts the passes into functions of at most 400 lines', () => {
+    const { tape, layout } = tapeOf(16);
+    const source = generateSource(tape, layout, 'arrays');
+    const parts = source.split(/\nfunction [fb]\d+\(\) \{\n/).slice(1);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts) {
+      const body = part.slice(0, part.indexOf('\n}\n'));
+      expect(body.split('\n').length).toBeLessThanOrEqual(400);
+    }
+  });
+});
