@@ -16,6 +16,7 @@ import {
 import { AnomalyError, anomalyEnabled } from './grad-mode.js';
 import { BACKWARD } from './eager-rules.js';
 import { DOT, FIRST_NARY, OPS, type Op } from './ops.js';
+import { describe } from './describe.js';
 import { operandsOf, type Value } from './value.js';
 
 const MARKS = VISITED | ORDERED;
@@ -100,8 +101,29 @@ function topologicalOrder(root: Value, zeroGrads: boolean): number {
     clearMarks(order, n);
     throw explainFrozen(error, marking === null ? [] : [marking]);
   }
-  if (stack.length > KEEP) stack.length = 0;
+  // Nothing else after the loop (the caller trims the stack): code here, never
+  // reached while V8 compiled the loop on the first long pass, made the loop's
+  // compiled code give up at its exit on every later call.
   return n;
+}
+
+/** Lets go of arrays a huge graph grew past KEEP. */
+function trim(): void {
+  if (stack.length > KEEP) stack.length = 0;
+  if (order.length > KEEP) order.length = 0;
+}
+
+/**
+ * data and grad are plain fields (a setter that checked every write would slow
+ * every read): a non-number written to a leaf is found by the pass that meets it.
+ */
+function notANumber(node: Value, field: 'data' | 'grad', x: unknown): TypeError {
+  const op = node.isLeaf ? 'a leaf' : `a '${node.op}' node`;
+  const label = node.label === undefined ? '' : ` ('${node.label}')`;
+  return new TypeError(
+    `backward(): the ${field} of ${op}${label} is not a number: ${describe(x)}; ` +
+      'data and grad must be numbers',
+  );
 }
 
 /**
@@ -110,7 +132,7 @@ function topologicalOrder(root: Value, zeroGrads: boolean): number {
  * a field. Any other error is returned as it is.
  */
 function explainFrozen(error: unknown, suspects: readonly Value[]): unknown {
-  if (!(error instanceof TypeError)) return error;
+  if (!(error instanceof TypeError) || error.message.startsWith('backward(): ')) return error;
   const frozen = suspects.find((v) => Object.isFrozen(v));
   if (frozen === undefined) return error;
   const label = frozen.label === undefined ? '' : ` ('${frozen.label}')`;
@@ -139,15 +161,52 @@ export function runBackward(root: Value): void {
     );
   }
   if ((root._f & OP_MASK) === 0) {
+    if (typeof root.grad !== 'number') throw notANumber(root, 'grad', root.grad);
     root.grad += 1; // a leaf root: ∂root/∂root = 1, accumulated like any leaf
     return;
   }
   const n = topologicalOrder(root, true);
   root.grad = 1;
-  if (anomalyEnabled) {
-    checkedPass(n);
-    return;
+  checkLeaves(n);
+  if (anomalyEnabled) checkedPass(n);
+  else runRules(n);
+  trim();
+}
+
+/**
+ * Before any rule runs, the grad and data of every leaf that will receive a
+ * gradient, including those of a sum's or dot's all-leaf lists, which the
+ * sort does not walk: a string there would make += concatenate.
+ */
+function checkLeaves(n: number): void {
+  for (let k = 0; k < n; k++) {
+    const node = order[k] as Value;
+    const a = node._a;
+    const b = node._b;
+    if (Array.isArray(a)) {
+      for (const x of a as readonly Value[]) checkLeaf(x, n);
+      if (Array.isArray(b)) for (const x of b as readonly Value[]) checkLeaf(x, n);
+    } else {
+      checkLeaf(a as Value, n);
+      if (b !== null) checkLeaf(b as Value, n);
+    }
   }
+}
+
+function checkLeaf(x: Value, n: number): void {
+  if ((x._f & (RG | OP_MASK)) !== RG) return;
+  const grad = x.grad;
+  if (typeof grad === 'number' && typeof x.data === 'number') return;
+  clearMarks(order, n);
+  throw typeof grad === 'number' ? notANumber(x, 'data', x.data) : notANumber(x, 'grad', grad);
+}
+
+/**
+ * Runs the rules of the first n ordered nodes, the last placed first. Apart
+ * from runBackward so that this loop returns as soon as it ends (see
+ * topologicalOrder).
+ */
+function runRules(n: number): void {
   // The op rules are plain arithmetic; only writing the grad of a frozen Value
   // can throw, and then the nodes not yet reached must lose their marks.
   let i = n - 1;
@@ -163,7 +222,6 @@ export function runBackward(root: Value): void {
     clearMarks(order, i);
     throw explainFrozen(error, node === null ? [] : operandsOf(node));
   }
-  if (order.length > KEEP) order.length = 0;
 }
 
 /** The pass of anomaly mode: checks every gradient, and on a throw restores the leaves. */
@@ -222,6 +280,7 @@ function checkGradients(node: Value, op: Op): void {
 export function backwardOrder(root: Value): Value[] {
   if ((root._f & RG) === 0 || (root._f & OP_MASK) === 0) return [];
   const n = topologicalOrder(root, false);
+  if (stack.length > KEEP) stack.length = 0;
   const result: Value[] = [];
   for (let i = n - 1; i >= 0; i--) {
     const node = order[i] as Value;
