@@ -75,6 +75,8 @@ export {
   type ColumnData,
   type CompiledFunction,
   type ShapeOf,
+  sourceOf,
+  type CompiledSource,
 } from './compile/compile.js';
 export type { InputSpec, Placeholders, Sample } from './compile/inputs.js';
 export { TraceError } from './compile/trace-error.js';

@@ -234,6 +234,26 @@ describe('toOnnx(fn, { inputs }): a recorded scalar graph, one ONNX node per op'
     });
   } // prettier-ignore
 
+  test('toOnnx(compiled): the graph a compiled function replays, its parameters as they are now', async () => {
+    const w = new Value(0.75);
+    const b = new Value(-0.5);
+    const f = compile(({ x, y }) => w.mul(x).add(b).sub(y).square(), { inputs: ['x', 'y'] });
+    // Trained after compiling: the export holds the parameters' numbers at export time.
+    w.data = 1.25;
+    b.data = 0.125;
+    const rows = columns('any', 'float64');
+    const onnx = await runGraph(toOnnx(f), 'float64', {
+      x: { data: rows.map((r) => r[0] as number), dims: [SAMPLES] },
+      y: { data: rows.map((r) => r[1] as number), dims: [SAMPLES] },
+    });
+    // (1.25·x + 0.125 − y)², worked out with plain numbers.
+    const expected = rows.map(([x = 0, y = 0]) => (1.25 * x + 0.125 - y) ** 2);
+    expect(maxRelativeError(onnx, expected, 0)).toBeLessThan(TOLERANCE.float64);
+    expect(() => toOnnx(f, { inputs: ['x'] } as never)).toThrow(
+      /toOnnx\(compiled, options\): unknown option 'inputs'/,
+    );
+  });
+
   test('every op in one graph, float64: within 1e-12 relative on 1,000 inputs', async () => {
     const everyOp = ({ x, y }: { x: Value; y: Value }): Value =>
       sum(ops.map(([, f, domain]) => (domain === 'positive' ? f({ x: x.abs().add(0.25), y: y.abs().add(0.25) }) : f({ x, y }))));

@@ -1,5 +1,11 @@
 /** `toOnnx`: a model, or a recorded scalar graph, as the bytes of an ONNX model. */
-import type { InputSpec, Placeholders, Value } from '@ag/core';
+import {
+  sourceOf,
+  type CompiledFunction,
+  type InputSpec,
+  type Placeholders,
+  type Value,
+} from '@ag/core';
 import type { Linear, MLP } from '@ag/nn';
 import { graphToOnnx } from './onnx-graph.js';
 import { moduleToOnnx } from './onnx-module.js';
@@ -45,7 +51,26 @@ export function toOnnx<const S extends Readonly<Record<string, number | readonly
   fn: (inputs: Placeholders<S>) => Value,
   options: GraphOnnxOptions<S>,
 ): Uint8Array;
+/**
+ * The ONNX model of the graph a compiled function replays: the function and
+ * inputs it was compiled from, recorded again as `toOnnx(fn, { inputs })`
+ * records them (the same ONNX model).
+ *
+ * @example
+ * const f = compile(({ x, y }) => x.mul(y).tanh(), { inputs: ['x', 'y'] });
+ * const bytes = toOnnx(f, { dtype: 'float32' });
+ */
+export function toOnnx<S extends InputSpec>(
+  compiled: CompiledFunction<S>,
+  options?: Omit<GraphOnnxOptions<S>, 'inputs'>,
+): Uint8Array;
 export function toOnnx(target: unknown, options?: unknown): Uint8Array {
+  const source = sourceOf(target);
+  if (source !== undefined) {
+    const where = 'toOnnx(compiled, options)';
+    const o = resolveOnnxOptions(options, where, ['dtype', 'outputName']);
+    return graphToOnnx(source.fn, { ...o, inputs: source.inputs }, where);
+  }
   if (typeof target === 'function') {
     const where = 'toOnnx(fn, options)';
     const o = resolveOnnxOptions(options, where, ['inputs', 'dtype', 'outputName']);

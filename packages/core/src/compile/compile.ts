@@ -89,6 +89,36 @@ export interface CompileOptions<S extends InputSpec> {
   check?: boolean;
 }
 
+/** What a compiled function was made from, kept for {@link sourceOf}. */
+const sources = new WeakMap<object, CompiledSource>();
+
+/**
+ * The function a {@link CompiledFunction} was recorded from and its inputs as
+ * `compile` took them: what another recording of the same graph needs (an
+ * exporter such as `@ag/io`'s `toOnnx(compiled)`).
+ *
+ * @example
+ * const { fn, inputs } = sourceOf(compile(({ x }) => x.tanh(), { inputs: ['x'] }))!;
+ */
+export interface CompiledSource {
+  /** The function given to `compile`. */
+  readonly fn: (inputs: never) => Value;
+  /** `options.inputs` as given to `compile`. */
+  readonly inputs: InputSpec;
+}
+
+/**
+ * The function and inputs `f` was compiled from, or undefined if `f` is not
+ * a function returned by {@link compile}.
+ *
+ * @example
+ * const f = compile(({ x }) => x.mul(w), { inputs: ['x'] });
+ * sourceOf(f)?.inputs; // ['x']
+ */
+export function sourceOf(f: unknown): CompiledSource | undefined {
+  return typeof f === 'object' && f !== null ? sources.get(f) : undefined;
+}
+
 /** The shape of one sample of inputs `S`: names given alone are scalar inputs. */
 export type ShapeOf<S extends InputSpec> = S extends readonly (infer N extends string)[]
   ? Record<N, number>
@@ -258,7 +288,7 @@ export function compile(
   // losses go when the caller keeps none.
   const seen: KeyCount = { last: null };
   let scratch = new Float64Array(0);
-  return {
+  const compiled: CompiledFunction<InputSpec> = {
     get mode() {
       return impl.mode ?? (mode === 'codegen' ? 'codegen' : 'interpreter');
     },
@@ -295,6 +325,8 @@ export function compile(
       return total;
     },
   };
+  sources.set(compiled, { fn, inputs: options.inputs });
+  return compiled;
 }
 
 /** @internal Records fn once over placeholders holding `values` (with the trap set) and flattens its graph. */
