@@ -5,14 +5,7 @@
  * and no Set: a node's VISITED and ORDERED bits mark it, and are cleared again
  * as the pass goes.
  */
-import {
-  INTERIOR_FIRST,
-  INTERIOR_SECOND,
-  OP_MASK,
-  ORDERED,
-  REQUIRES_GRAD as RG,
-  VISITED,
-} from './flags.js';
+import { INTERIOR_SECOND, OP_MASK, ORDERED, REQUIRES_GRAD as RG, VISITED } from './flags.js';
 import { AnomalyError, anomalyEnabled } from './grad-mode.js';
 import { BACKWARD } from './eager-rules.js';
 import { DOT, FIRST_NARY, OPS, type Op } from './ops.js';
@@ -27,6 +20,20 @@ const MARKS = VISITED | ORDERED;
 const stack: (Value | undefined)[] = [];
 const order: (Value | undefined)[] = [];
 const KEEP = 1 << 16;
+
+/**
+ * The first leaf met by the sort whose grad or data is not a number (a string
+ * written to it would make += concatenate); runBackward throws on it before
+ * any rule runs. Checked where the sort reads the leaf's flags anyway.
+ */
+let badLeaf: Value | null = null;
+
+/** A leaf that will receive a gradient and holds a non-number. */
+function isBadLeaf(x: Value): boolean {
+  return (
+    (x._f & (RG | OP_MASK)) === RG && (typeof x.grad !== 'number' || typeof x.data !== 'number')
+  );
+}
 
 /** Only interior nodes that need a gradient are ordered; leaves just receive. */
 function pending(node: Value): boolean {
@@ -55,33 +62,42 @@ function topologicalOrder(root: Value, zeroGrads: boolean): number {
           // Unary and binary ops, by far the most nodes.
           const a = node._a as Value;
           if (pending(a)) stack[top++] = a;
+          else if (isBadLeaf(a)) badLeaf = a;
           const b = node._b as Value | null;
-          if (b !== null && pending(b)) stack[top++] = b;
+          if (b !== null) {
+            if (pending(b)) stack[top++] = b;
+            else if (isBadLeaf(b)) badLeaf = b;
+          }
         } else if (code === DOT.code) {
           // dot: the weights, then the inputs, then the bias.
           const ws = node._a as readonly Value[];
           const xs = node._b as readonly Value[];
           const pairs = xs.length;
-          if (f & INTERIOR_FIRST) {
-            for (let i = 0; i < pairs; i++) {
-              const c = ws[i] as Value;
-              if (pending(c)) stack[top++] = c;
-            }
+          for (let i = 0; i < pairs; i++) {
+            const c = ws[i] as Value;
+            if (pending(c)) stack[top++] = c;
+            else if (isBadLeaf(c)) badLeaf = c;
           }
           if (f & INTERIOR_SECOND) {
             for (let i = 0; i < pairs; i++) {
               const c = xs[i] as Value;
               if (pending(c)) stack[top++] = c;
             }
+          } else {
+            for (let i = 0; i < pairs; i++) if (isBadLeaf(xs[i] as Value)) badLeaf = xs[i] as Value;
           }
           const bias = ws.length > pairs ? (ws[pairs] as Value) : null;
-          if (bias !== null && pending(bias)) stack[top++] = bias;
-        } else if (f & INTERIOR_FIRST) {
+          if (bias !== null) {
+            if (pending(bias)) stack[top++] = bias;
+            else if (isBadLeaf(bias)) badLeaf = bias;
+          }
+        } else {
           // sum: the terms.
           const list = node._a as readonly Value[];
           for (let i = 0; i < list.length; i++) {
             const c = list[i] as Value;
             if (pending(c)) stack[top++] = c;
+            else if (isBadLeaf(c)) badLeaf = c;
           }
         }
       } else {
@@ -99,6 +115,7 @@ function topologicalOrder(root: Value, zeroGrads: boolean): number {
     const marking = top > 0 ? (stack[top - 1] as Value) : null;
     clearMarks(stack, top);
     clearMarks(order, n);
+    badLeaf = null;
     throw explainFrozen(error, marking === null ? [] : [marking]);
   }
   // Nothing else after the loop (the caller trims the stack): code here, never
@@ -167,38 +184,17 @@ export function runBackward(root: Value): void {
   }
   const n = topologicalOrder(root, true);
   root.grad = 1;
-  checkLeaves(n);
+  if (badLeaf !== null) {
+    const x = badLeaf;
+    badLeaf = null;
+    clearMarks(order, n);
+    throw typeof x.grad === 'number'
+      ? notANumber(x, 'data', x.data)
+      : notANumber(x, 'grad', x.grad);
+  }
   if (anomalyEnabled) checkedPass(n);
   else runRules(n);
   trim();
-}
-
-/**
- * Before any rule runs, the grad and data of every leaf that will receive a
- * gradient, including those of a sum's or dot's all-leaf lists, which the
- * sort does not walk: a string there would make += concatenate.
- */
-function checkLeaves(n: number): void {
-  for (let k = 0; k < n; k++) {
-    const node = order[k] as Value;
-    const a = node._a;
-    const b = node._b;
-    if (Array.isArray(a)) {
-      for (const x of a as readonly Value[]) checkLeaf(x, n);
-      if (Array.isArray(b)) for (const x of b as readonly Value[]) checkLeaf(x, n);
-    } else {
-      checkLeaf(a as Value, n);
-      if (b !== null) checkLeaf(b as Value, n);
-    }
-  }
-}
-
-function checkLeaf(x: Value, n: number): void {
-  if ((x._f & (RG | OP_MASK)) !== RG) return;
-  const grad = x.grad;
-  if (typeof grad === 'number' && typeof x.data === 'number') return;
-  clearMarks(order, n);
-  throw typeof grad === 'number' ? notANumber(x, 'data', x.data) : notANumber(x, 'grad', grad);
 }
 
 /**
@@ -280,6 +276,7 @@ function checkGradients(node: Value, op: Op): void {
 export function backwardOrder(root: Value): Value[] {
   if ((root._f & RG) === 0 || (root._f & OP_MASK) === 0) return [];
   const n = topologicalOrder(root, false);
+  badLeaf = null;
   if (stack.length > KEEP) stack.length = 0;
   const result: Value[] = [];
   for (let i = n - 1; i >= 0; i--) {
