@@ -265,13 +265,7 @@ export class TapeMachine {
     let total = 0;
     this.loadParams();
     for (let k = 0; k < count; k++) {
-      for (let i = 0; i < columns.length; i++) {
-        const column = columns[i] as ArrayLike<number>;
-        const size = sizes[i] as number;
-        const at = offsets[i] as number;
-        if (size < 0) d[at] = column[k] as number;
-        else for (let j = 0; j < size; j++) d[at + j] = column[k * size + j] as number;
-      }
+      loadSample(d, columns, sizes, offsets, k);
       for (let j = 0; j < trained.length; j++) g[trained[j] as number] = 0;
       const out = this.forward();
       losses[k] = out;
@@ -326,13 +320,7 @@ export class TapeMachine {
     let poison = 0;
     this.loadParams();
     for (let k = 0; k < count; k++) {
-      for (let i = 0; i < columns.length; i++) {
-        const column = columns[i] as ArrayLike<number>;
-        const size = sizes[i] as number;
-        const at = offsets[i] as number;
-        if (size < 0) d[at] = column[k] as number;
-        else for (let j = 0; j < size; j++) d[at + j] = column[k * size + j] as number;
-      }
+      loadSample(d, columns, sizes, offsets, k);
       for (let j = 0; j < trained.length; j++) g[trained[j] as number] = 0;
       const out = this.forward();
       losses[k] = out;
@@ -444,4 +432,21 @@ export function interpret(
     },
     descend: (columns, count, lr, losses) => m.descendFast(layout, columns, count, lr, losses),
   };
+}
+
+/** Sample k of `columns` into the input slots of `d` (a vector input's numbers lie sample after sample). */
+function loadSample(
+  d: Float64Array,
+  columns: readonly ArrayLike<number>[],
+  sizes: ArrayLike<number>,
+  offsets: ArrayLike<number>,
+  k: number,
+): void {
+  for (let i = 0; i < columns.length; i++) {
+    const column = columns[i] as ArrayLike<number>;
+    const size = sizes[i] as number;
+    const at = offsets[i] as number;
+    if (size < 0) d[at] = column[k] as number;
+    else for (let j = 0; j < size; j++) d[at + j] = column[k * size + j] as number;
+  }
 }
