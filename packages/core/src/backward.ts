@@ -5,7 +5,14 @@
  * and no Set: a node's VISITED and ORDERED bits mark it, and are cleared again
  * as the pass goes.
  */
-import { INTERIOR_SECOND, OP_MASK, ORDERED, REQUIRES_GRAD as RG, VISITED } from './flags.js';
+import {
+  INTERIOR_SECOND,
+  OP_MASK,
+  ORDERED,
+  REQUIRES_GRAD as RG,
+  TRACED,
+  VISITED,
+} from './flags.js';
 import { AnomalyError, anomalyEnabled } from './grad-mode.js';
 import { BACKWARD } from './eager-rules.js';
 import { DOT, FIRST_NARY, OPS, type Op } from './ops.js';
@@ -28,10 +35,15 @@ const KEEP = 1 << 16;
  */
 let badLeaf: Value | null = null;
 
-/** A leaf that will receive a gradient and holds a non-number. */
+/**
+ * A leaf that will receive a gradient and holds a non-number. A compile
+ * input (TRACED) is skipped: its number is hidden while fn is recorded, and
+ * `gradients()` inside fn walks it.
+ */
 function isBadLeaf(x: Value): boolean {
   return (
-    (x._f & (RG | OP_MASK)) === RG && (typeof x.grad !== 'number' || typeof x.data !== 'number')
+    (x._f & (RG | OP_MASK | TRACED)) === RG &&
+    (typeof x.grad !== 'number' || typeof x.data !== 'number')
   );
 }
 
