@@ -38,6 +38,17 @@ describe('backward meets a non-number', () => {
     expect(() => dot([3, 4], [a, a], b).backward()).toThrow(/grad of a leaf \('b'\)/);
   });
 
+  it('a leaf beside a node made by an op, in a sum or in either list of a dot', () => {
+    const a = new Value(1);
+    const h = a.mul(2);
+    const b = new Value(2, { label: 'b' });
+    poke(b, 'grad', '0');
+    expect(() => sum([h, b]).backward()).toThrow(/grad of a leaf \('b'\)/);
+    expect(() => dot([h, b], [3, 4]).backward()).toThrow(/grad of a leaf \('b'\)/);
+    expect(() => dot([3, 4], [h, b]).backward()).toThrow(/grad of a leaf \('b'\)/);
+    expect(b.grad).toBe('0');
+  });
+
   it("a string written to a leaf's data after the forward", () => {
     const w = new Value(2, { label: 'w' });
     const y = w.mul(w);

@@ -5,14 +5,7 @@
  * and no Set: a node's VISITED and ORDERED bits mark it, and are cleared again
  * as the pass goes.
  */
-import {
-  INTERIOR_SECOND,
-  OP_MASK,
-  ORDERED,
-  REQUIRES_GRAD as RG,
-  TRACED,
-  VISITED,
-} from './flags.js';
+import { OP_MASK, ORDERED, REQUIRES_GRAD as RG, TRACED, VISITED } from './flags.js';
 import { AnomalyError, anomalyEnabled } from './grad-mode.js';
 import { BACKWARD } from './eager-rules.js';
 import { DOT, FIRST_NARY, OPS, type Op } from './ops.js';
@@ -90,13 +83,10 @@ function topologicalOrder(root: Value, zeroGrads: boolean): number {
             if (pending(c)) stack[top++] = c;
             else if (isBadLeaf(c)) badLeaf = c;
           }
-          if (f & INTERIOR_SECOND) {
-            for (let i = 0; i < pairs; i++) {
-              const c = xs[i] as Value;
-              if (pending(c)) stack[top++] = c;
-            }
-          } else {
-            for (let i = 0; i < pairs; i++) if (isBadLeaf(xs[i] as Value)) badLeaf = xs[i] as Value;
+          for (let i = 0; i < pairs; i++) {
+            const c = xs[i] as Value;
+            if (pending(c)) stack[top++] = c;
+            else if (isBadLeaf(c)) badLeaf = c;
           }
           const bias = ws.length > pairs ? (ws[pairs] as Value) : null;
           if (bias !== null) {

@@ -1,5 +1,5 @@
 /**
- * A node's `_f` field packs its op code and three flags into one small integer,
+ * A node's `_f` field packs its op code and its flags into one small integer,
  * so a node is five fields (data, grad, _f, _a, _b) and no Set or Map is needed
  * to walk the graph.
  */
@@ -12,14 +12,7 @@ export const REQUIRES_GRAD = 1 << 6;
 export const VISITED = 1 << 7;
 /** Set while a backward pass has placed the node in its order. */
 export const ORDERED = 1 << 8;
-/**
- * Hints on n-ary nodes, set when the node is built: some operand in the first
- * group (dot's weights, sum's terms) or the second group (dot's inputs) was made
- * by an op. The backward sort skips a group whose operands are all leaves, so a
- * layer's weights cost nothing to order.
- */
-export const INTERIOR_FIRST = 1 << 9;
-export const INTERIOR_SECOND = 1 << 10;
+/** Bits 9 and 10 are free (they held hints the backward sort no longer reads). */
 /**
  * The node's number depends on an input of a function `compile` records: set
  * on the placeholders, and by every op on a node with such an operand (the ops

@@ -3,7 +3,7 @@
  * not a chain of n binary nodes, so a neuron costs one node.
  */
 import { describe } from './describe.js';
-import { INTERIOR_FIRST, INTERIOR_SECOND, OP_MASK, REQUIRES_GRAD as RG, TRACED } from './flags.js';
+import { REQUIRES_GRAD as RG, TRACED } from './flags.js';
 import { anomalyEnabled, gradEnabled } from './grad-mode.js';
 import { DOT, SUM, type Op } from './ops.js';
 import { numberOf, TracedNode } from './traced.js';
@@ -54,13 +54,7 @@ export function sum(values: readonly Operand[]): Value {
     const x = f & TRACED ? numberOf(t) : t.data;
     s = i === 0 ? x : s + x;
   }
-  return finish(
-    SUM,
-    s,
-    terms,
-    null,
-    (flags & (RG | TRACED)) | (flags & OP_MASK ? INTERIOR_FIRST : 0),
-  );
+  return finish(SUM, s, terms, null, flags & (RG | TRACED));
 }
 
 /**
@@ -155,8 +149,6 @@ function dotNode(
   let ws: Value[] | null = keep ? null : new Array<Value>(width);
   let xs: Value[] | null = keep ? null : new Array<Value>(n);
   let flags = 0;
-  let wOps = 0;
-  let xOps = 0;
   let s = 0;
   for (let i = 0; i < n; i++) {
     const wi: unknown = weights[i];
@@ -176,8 +168,6 @@ function dotNode(
     const fw = w._f;
     const fx = x._f;
     flags |= fw | fx;
-    wOps |= fw & OP_MASK;
-    xOps |= fx & OP_MASK;
     // An operand that depends on a compile input hides its number (traced.ts).
     const p = (fw | fx) & TRACED ? numberOf(w) * numberOf(x) : w.data * x.data;
     s = i === 0 ? p : s + p;
@@ -200,7 +190,7 @@ function dotNode(
     s,
     ws ?? (weights as readonly Value[]),
     xs ?? (inputs as readonly Value[]),
-    (flags & (RG | TRACED)) | (wOps ? INTERIOR_FIRST : 0) | (xOps ? INTERIOR_SECOND : 0),
+    flags & (RG | TRACED),
   );
 }
 
@@ -225,7 +215,7 @@ function badItem(fn: string, item: unknown, arg: string, i: number): never {
 }
 
 /**
- * `flags`: REQUIRES_GRAD, TRACED and the INTERIOR_* hints. `a`: sum's terms,
+ * `flags`: REQUIRES_GRAD and TRACED. `a`: sum's terms,
  * or dot's weights (and bias); `b`: dot's inputs.
  */
 function finish(
