@@ -253,12 +253,9 @@ export class TapeMachine {
     losses: Float64Array,
   ): number {
     if (count === 0) return 0;
-    const { nInputs, params, paramRequiresGrad } = this.tape;
+    const { nInputs, params } = this.tape;
     const { sizes, offsets } = layout;
-    const trained: number[] = [];
-    params.forEach((_, i) => {
-      if (paramRequiresGrad[i]) trained.push(nInputs + i);
-    });
+    const trained = this.trainedSlots();
     const next = new Float64Array(trained.length);
     const d = this.data;
     const g = this.grad;
@@ -309,11 +306,9 @@ export class TapeMachine {
     losses: Float64Array,
   ): number {
     if (count === 0) return 0;
-    const { nInputs, params, paramRequiresGrad } = this.tape;
+    const { nInputs, params } = this.tape;
     const { sizes, offsets } = layout;
-    const trained = (this.trained ??= Int32Array.from(
-      params.flatMap((_, i) => (paramRequiresGrad[i] ? [nInputs + i] : [])),
-    ));
+    const trained = this.trainedSlots();
     const d = this.data;
     const g = this.grad;
     let total = 0;
@@ -344,6 +339,12 @@ export class TapeMachine {
 
   /** The slots of the parameters that require a gradient, made on first use. */
   private trained: Int32Array | null = null;
+  private trainedSlots(): Int32Array {
+    const { nInputs, params, paramRequiresGrad } = this.tape;
+    return (this.trained ??= Int32Array.from(
+      params.flatMap((_, i) => (paramRequiresGrad[i] ? [nInputs + i] : [])),
+    ));
+  }
 
   /** The parameter in `slot`, as `f.parameters` lists it, with its label if it has one. */
   private nameOf(slot: number): string {
