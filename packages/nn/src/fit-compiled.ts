@@ -38,9 +38,27 @@ export interface FusedEpoch {
    * changed, or a callback may have changed the data since).
    */
   run(order: readonly number[], lr: number, refill: boolean): number;
+  /**
+   * `count` passes (1 ≤ count ≤ `passesPerCall`) over the samples in order,
+   * one after the other in one call: the steps of `count` calls of `run`, and
+   * in `sums[j]` what the j-th would have returned. For a run that nothing
+   * observes between passes (no shuffle, no callback): a cheap pass then costs
+   * no call of its own. A RangeError changes nothing, as in `run`.
+   */
+  runPasses(count: number, lr: number, sums: Float64Array): void;
+  /** The passes one `runPasses` call takes at most (1 if a pass is long enough alone). */
+  passesPerCall: number;
   /** The leaves the compiled loss trains (those that require a gradient). */
   trained: ReadonlySet<Value>;
 }
+
+/**
+ * `runPasses` takes passes until a call replays about this many op nodes
+ * (passes × samples × `f.size`): then the few hundred nanoseconds of a call
+ * (its checks, `fit`'s bookkeeping) are below 1 % of it. The samples are
+ * copied once per pass it holds, at most this many numbers per column.
+ */
+export const FUSED_CALL_NODES = 1 << 12;
 
 /** An error thrown by the forward pass or the loss while `compile` recorded them (`error`). */
 class ThrewWhileRecorded extends Error {
@@ -142,20 +160,90 @@ export function planUpdates(plan: FitPlan): Updates {
   if (one === undefined || plan.batchSize !== 1) return { update, fused: null, compiled: true };
   // The pass's samples as columns, in the pass's order.
   const n = data.x.length;
-  const columns = { x: new Float64Array(n * nin), y: new Float64Array(n) };
-  let filled = false;
+  let columns: { x: Float64Array; y: Float64Array } | null = null;
   const run = (order: readonly number[], lr: number, refill: boolean): number => {
-    if (refill || !filled) {
+    if (refill || columns === null) {
+      columns ??= { x: new Float64Array(n * nin), y: new Float64Array(n) };
       for (let k = 0; k < n; k++) {
         const i = order[k] as number;
         const row = data.x[i] as readonly number[];
         for (let j = 0, at = k * nin; j < nin; j++) columns.x[at + j] = row[j] as number;
         columns.y[k] = data.y[i] as number;
       }
-      filled = true;
     }
     return one.f.descend(columns, lr);
   };
   const trained = new Set(one.f.parameters.filter((p) => p.requiresGrad));
-  return { update, fused: { run, trained }, compiled: true };
+  // A sample's columns hold nin + 1 numbers, and it replays f.size nodes.
+  const perSample = Math.max(one.f.size, nin + 1);
+  const passesPerCall = Math.max(1, Math.floor(FUSED_CALL_NODES / (n * perSample)));
+  // The samples in order, once per pass, and every step's loss: made at the
+  // first call, for as many passes as it takes (no later call takes more).
+  let repeated: {
+    passes: number;
+    columns: { x: Float64Array; y: Float64Array };
+    losses: Float64Array;
+  } | null = null;
+  const runPasses = (count: number, lr: number, sums: Float64Array): void => {
+    if (repeated === null || repeated.passes < count) {
+      // One allocation: x, then y, then the losses.
+      const samples = count * n;
+      const buffer = new Float64Array(samples * (nin + 2));
+      const x = buffer.subarray(0, samples * nin);
+      const y = buffer.subarray(samples * nin, samples * (nin + 1));
+      for (let i = 0; i < n; i++) {
+        const row = data.x[i] as readonly number[];
+        for (let j = 0; j < nin; j++) x[i * nin + j] = row[j] as number;
+        y[i] = data.y[i] as number;
+      }
+      for (let p = 1; p < count; p++) {
+        x.copyWithin(p * n * nin, 0, n * nin);
+        y.copyWithin(p * n, 0, n);
+      }
+      repeated = { passes: count, columns: { x, y }, losses: buffer.subarray(samples * (nin + 1)) };
+    }
+    const { passes, columns, losses } = repeated;
+    const some =
+      count === passes
+        ? columns
+        : { x: columns.x.subarray(0, count * n * nin), y: columns.y.subarray(0, count * n) };
+    one.f.descend(some, lr, losses);
+    passSums(losses, n, count, sums);
+  };
+  return {
+    update,
+    fused: { run, runPasses, passesPerCall, trained },
+    compiled: true,
+  };
+}
+
+/**
+ * sums[j] = the losses of pass j added left to right from 0, as `descend`
+ * adds a pass's total. Four passes at a time: four independent sums keep the
+ * adder busy where one waits for each addition.
+ */
+function passSums(losses: Float64Array, n: number, count: number, sums: Float64Array): void {
+  let j = 0;
+  for (; j + 4 <= count; j += 4) {
+    const a = j * n;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let i = a, end = a + n; i < end; i++) {
+      s0 += losses[i] as number;
+      s1 += losses[i + n] as number;
+      s2 += losses[i + 2 * n] as number;
+      s3 += losses[i + 3 * n] as number;
+    }
+    sums[j] = s0;
+    sums[j + 1] = s1;
+    sums[j + 2] = s2;
+    sums[j + 3] = s3;
+  }
+  for (; j < count; j++) {
+    let s = 0;
+    for (let i = j * n, end = i + n; i < end; i++) s += losses[i] as number;
+    sums[j] = s;
+  }
 }

@@ -185,6 +185,7 @@ export type CompiledFitOptions = FitOptionsBase &
      * decay or groups) over exactly the leaves the loss trains, no `schedule`
      * and no `onStep`, each pass runs fused (`descend` of `@ag/core`: `step()`
      * is not called), with the same numbers; see `FitResult.fusedEpochs`.
+     * Without `onEpoch` and `shuffle` too, short passes run several per call.
      */
     compile?: boolean | CompileMode;
   };
@@ -204,7 +205,7 @@ export interface FitResult {
   /** Whether a callback stopped training early. */
   stopped: boolean;
   /**
-   * Epochs run as one fused pass in the compiled code (online mode compiled,
+   * Epochs run as fused passes in the compiled code (online mode compiled,
    * plain `SGD` at a constant rate, no `onStep`); 0 otherwise.
    */
   fusedEpochs: number;

@@ -145,6 +145,12 @@ function* training(plan: FitPlan, pausing: boolean): Generator<void, FitResult, 
   // Online, compiled, nobody watching single steps, the rate constant: whole
   // passes may run fused in the compiled code, with the same numbers.
   const fused = onStep === undefined && lrAt === null ? updates.fused : null;
+  // Nor anyone between passes (no shuffle, no onEpoch): several passes per call.
+  let several =
+    fused !== null && random === null && onEpoch === undefined && fused.passesPerCall > 1
+      ? fused
+      : null;
+  const sums = new Float64Array(several === null ? 0 : several.passesPerCall);
   let fusedEpochs = 0;
 
   const n = data.x.length;
@@ -157,6 +163,26 @@ function* training(plan: FitPlan, pausing: boolean): Generator<void, FitResult, 
   const order = Array.from({ length: n }, (_, i) => i);
 
   for (let epoch = 1; epoch <= epochs && !stopped; epoch++) {
+    const plainMany = several === null ? null : fusable(optimizer, several);
+    if (plainMany !== null && several !== null) {
+      const count = Math.min(several.passesPerCall, epochs - epoch + 1);
+      optimizer.zeroGrad();
+      for (let i = 0; i < parameters.length; i++) (parameters[i] as Value).grad = 0;
+      try {
+        several.runPasses(count, plainMany.lr, sums);
+        for (let j = 0; j < count; j++) history.push((sums[j] as number) / n);
+        globalStep += count * n;
+        plainMany.count(count * n);
+        fusedEpochs += count;
+        epoch += count - 1;
+        if (pausing) yield;
+        continue;
+      } catch (error) {
+        // A non-finite step: nothing changed; pass by pass from here, which finds it.
+        if (!(error instanceof RangeError)) throw error;
+        several = null;
+      }
+    }
     for (let i = 0; i < n; i++) order[i] = i;
     if (random !== null) {
       // Fisher–Yates: every permutation equally likely.

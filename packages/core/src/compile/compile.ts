@@ -318,10 +318,11 @@ export function compile(
           );
       }
       // The steps write their losses here; the caller's array receives them
-      // only once every step has passed (a throw changes nothing at all).
-      if (scratch.length !== count) scratch = new Float64Array(count);
+      // only once every step has passed (a throw changes nothing at all). It
+      // only grows: a loop whose last call is shorter allocates nothing.
+      if (scratch.length < count) scratch = new Float64Array(count);
       const total = impl.descend(columns, count, lr, scratch);
-      losses?.set(scratch);
+      losses?.set(count === scratch.length ? scratch : scratch.subarray(0, count));
       return total;
     },
   };

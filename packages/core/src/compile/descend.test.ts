@@ -218,6 +218,25 @@ describe('descend: online gradient descent, fused', () => {
     }
   });
 
+  it('after a longer call, writes a shorter call’s losses only, and a failed one none', () => {
+    for (const mode of MODES) {
+      // out = p·x: the loss is p·x before the step, ∂out/∂p = x, p ← p − lr·x.
+      const p = new Value(5);
+      const f = compile(({ x }) => p.mul(x), { inputs: ['x'], mode });
+      const losses = new Float64Array(3);
+      expect(f.descend({ x: [1, 1, 1] }, 0.5, losses)).toBe(13.5);
+      expect(Array.from(losses)).toEqual([5, 4.5, 4]);
+      losses.fill(9);
+      // 3.5·2 = 7; p = 3.5 − 0.25·2 = 3.
+      expect(f.descend({ x: [2] }, 0.25, losses)).toBe(7);
+      expect([...losses, p.data, p.grad]).toEqual([7, 9, 9, 3, 2]);
+      losses.fill(9);
+      // 3 − 1e10·1e300 overflows to −∞ at the only step.
+      expect(() => f.descend({ x: [1e300] }, 1e10, losses)).toThrow(RangeError);
+      expect([...losses, p.data, p.grad]).toEqual([9, 9, 9, 3, 2]);
+    }
+  });
+
   it('with no samples returns 0 and changes nothing', () => {
     for (const mode of MODES) {
       const w = new Value(2);
