@@ -150,7 +150,6 @@ function* training(plan: FitPlan, pausing: boolean): Generator<void, FitResult, 
     fused !== null && random === null && onEpoch === undefined && fused.passesPerCall > 1
       ? fused
       : null;
-  const sums = new Float64Array(several === null ? 0 : several.passesPerCall);
   let fusedEpochs = 0;
 
   const n = data.x.length;
@@ -163,24 +162,24 @@ function* training(plan: FitPlan, pausing: boolean): Generator<void, FitResult, 
   const order = Array.from({ length: n }, (_, i) => i);
 
   for (let epoch = 1; epoch <= epochs && !stopped; epoch++) {
-    const plainMany = several === null ? null : fusable(optimizer, several);
-    if (plainMany !== null && several !== null) {
-      const count = Math.min(several.passesPerCall, epochs - epoch + 1);
-      optimizer.zeroGrad();
-      for (let i = 0; i < parameters.length; i++) (parameters[i] as Value).grad = 0;
-      try {
-        several.runPasses(count, plainMany.lr, sums);
-        for (let j = 0; j < count; j++) history.push((sums[j] as number) / n);
-        globalStep += count * n;
-        plainMany.count(count * n);
-        fusedEpochs += count;
-        epoch += count - 1;
+    if (several !== null) {
+      // All the passes left at once, or (pausing) one call's.
+      const left = epochs - epoch + 1;
+      const ran = severalPasses(
+        several,
+        plan,
+        pausing ? Math.min(several.passesPerCall, left) : left,
+        history,
+      );
+      // A non-finite step: nothing changed; pass by pass from there, which finds it.
+      if (ran < 0) several = null;
+      const done = ran < 0 ? -1 - ran : ran;
+      if (done > 0) {
+        globalStep += done * n;
+        fusedEpochs += done;
+        epoch += done - 1;
         if (pausing) yield;
         continue;
-      } catch (error) {
-        // A non-finite step: nothing changed; pass by pass from here, which finds it.
-        if (!(error instanceof RangeError)) throw error;
-        several = null;
       }
     }
     for (let i = 0; i < n; i++) order[i] = i;
@@ -266,6 +265,43 @@ function* training(plan: FitPlan, pausing: boolean): Generator<void, FitResult, 
   };
   if (updates.reason !== undefined) result.reason = updates.reason;
   return result;
+}
+
+/**
+ * Up to `epochs` passes of online plain SGD, several per compiled call, while
+ * the optimizer declares plain descent; each pass's loss goes into `history`.
+ * Returns the passes run, or −1 − that number where a call met a non-finite
+ * step (which changed nothing). Apart from `training`, a generator too large
+ * for V8 to optimize within a run, so that the loop over calls is optimized
+ * code from the first runs.
+ */
+function severalPasses(
+  fused: FusedEpoch,
+  plan: FitPlan,
+  epochs: number,
+  history: number[],
+): number {
+  const { optimizer, parameters } = plan;
+  const n = plan.data.x.length;
+  const sums = new Float64Array(Math.min(fused.passesPerCall, epochs));
+  let done = 0;
+  while (done < epochs) {
+    const plain = fusable(optimizer, fused);
+    if (plain === null) return done;
+    const count = Math.min(fused.passesPerCall, epochs - done);
+    optimizer.zeroGrad();
+    for (let i = 0; i < parameters.length; i++) (parameters[i] as Value).grad = 0;
+    try {
+      fused.runPasses(count, plain.lr, sums);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      return -1 - done;
+    }
+    for (let j = 0; j < count; j++) history.push((sums[j] as number) / n);
+    plain.count(count * n);
+    done += count;
+  }
+  return done;
 }
 
 /**

@@ -288,6 +288,10 @@ export function compile(
   // losses go when the caller keeps none.
   const seen: KeyCount = { last: null };
   let scratch = new Float64Array(0);
+  // The last data checked, if its columns were all typed arrays of doubles or
+  // floats: numbers only, which a call with the same object holding the same
+  // arrays, of the same lengths, need not check again (a loop's every call).
+  let typed: Columns | null = null;
   const compiled: CompiledFunction<InputSpec> = {
     get mode() {
       return impl.mode ?? (mode === 'codegen' ? 'codegen' : 'interpreter');
@@ -302,7 +306,13 @@ export function compile(
     descend(data: unknown, lr: unknown, losses?: unknown): number {
       const at = 'descend(data, lr, losses)';
       if (!trainable) noGradient(at);
-      const { columns, count }: Columns = readColumns(layout, data, at, seen);
+      let checked = typed !== null && data === seen.last ? typed : null;
+      if (checked !== null && !sameColumns(layout, data as ColumnRecord, checked)) checked = null;
+      if (checked === null) {
+        checked = readColumns(layout, data, at, seen);
+        typed = checked.columns.every(isFloatArray) ? checked : null;
+      }
+      const { columns, count } = checked;
       if (typeof lr !== 'number' || !(lr > 0 && lr < Infinity)) {
         const why = `${at}: expected lr to be a positive finite number, received ${describe(lr)}`;
         throw typeof lr === 'number' ? new RangeError(why) : new TypeError(why);
@@ -328,6 +338,26 @@ export function compile(
   };
   sources.set(compiled, { fn, inputs: options.inputs });
   return compiled;
+}
+
+type ColumnRecord = Readonly<Record<string, unknown>>;
+
+function isFloatArray(column: ArrayLike<number>): boolean {
+  return column instanceof Float64Array || column instanceof Float32Array;
+}
+
+/** Whether `data` holds the arrays `last` was read from, each still of the length it had. */
+function sameColumns(layout: InputLayout, data: ColumnRecord, last: Columns): boolean {
+  const { names, sizes } = layout;
+  const { columns, count } = last;
+  for (let i = 0; i < names.length; i++) {
+    const column = columns[i] as ArrayLike<number>;
+    const size = sizes[i] as number;
+    // A typed array's length changes only with a resizable buffer.
+    if (data[names[i] as string] !== column || column.length !== count * (size < 0 ? 1 : size))
+      return false;
+  }
+  return true;
 }
 
 /** @internal Records fn once over placeholders holding `values` (with the trap set) and flattens its graph. */

@@ -237,6 +237,46 @@ describe('descend: online gradient descent, fused', () => {
     }
   });
 
+  it('passed the same data object again, reads its new numbers and checks the arrays put in it', () => {
+    for (const mode of MODES) {
+      const w = new Value(1);
+      const f = compile(({ x, y }) => w.mul(x).sub(y).square(), { inputs: ['x', 'y'], mode });
+      const data: { x: ArrayLike<number>; y: ArrayLike<number> } = {
+        x: Float64Array.of(1),
+        y: Float64Array.of(3),
+      };
+      // (1·1 − 3)² = 4; ∂/∂w = 2·(w·x − y)·x = −4; w = 1 − 0.25·(−4) = 2.
+      expect(f.descend(data, 0.25)).toBe(4);
+      expect(w.data).toBe(2);
+      (data.x as Float64Array)[0] = 2;
+      // (2·2 − 3)² = 1; ∂/∂w = 2·1·2 = 4; w = 2 − 0.25·4 = 1.
+      expect(f.descend(data, 0.25)).toBe(1);
+      expect(w.data).toBe(1);
+      data.x = [1, 'a'] as unknown as number[];
+      expect(() => f.descend(data, 0.25)).toThrow(
+        /descend\(data, lr, losses\): expected data\.x\[1\] to be a number, received/,
+      );
+      data.x = Float64Array.of(1, 2);
+      expect(() => f.descend(data, 0.25)).toThrow(
+        'descend(data, lr, losses): every column must hold the same number of samples: data.x holds 2, data.y holds 1',
+      );
+      expect([w.data, w.grad]).toEqual([1, 4]);
+      // A typed array over a resizable buffer: the same array, shorter.
+      const Resizable = ArrayBuffer as unknown as new (
+        bytes: number,
+        options: { maxByteLength: number },
+      ) => ArrayBuffer & { resize(bytes: number): void };
+      const buffer = new Resizable(16, { maxByteLength: 16 });
+      const tracking = { x: new Float64Array(buffer).fill(1), y: Float64Array.of(3, 3) };
+      // w = 1: (1 − 3)² = 4 at each of the two steps, ∂/∂w = −4: w = 1 + 0.125·4 = 1.5 …
+      expect(f.descend(tracking, 0.125)).toBe(4 + (1.5 - 3) ** 2);
+      buffer.resize(8);
+      expect(() => f.descend(tracking, 0.125)).toThrow(
+        'every column must hold the same number of samples: data.x holds 1, data.y holds 2',
+      );
+    }
+  });
+
   it('with no samples returns 0 and changes nothing', () => {
     for (const mode of MODES) {
       const w = new Value(2);
