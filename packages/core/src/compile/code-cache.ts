@@ -137,10 +137,11 @@ function shapeOf(
 
 /**
  * How much replay work each recent tape shape has done in this process (in
- * samples replayed), by a hash of the shape: what `auto` mode decides
- * by (see `tiered` in codegen.ts). Two shapes with one hash share a count,
- * which can only move one of them to generated code early; the numbers are the
- * same in either mode.
+ * statements replayed: a tape's statements per sample, or per replay of a
+ * batch tape), by a hash of the shape: what `auto` mode weighs against the
+ * cost of the shape's code (see `tiered` in codegen.ts). Two shapes with one
+ * hash share a count, which can only move one of them to generated code early;
+ * the numbers are the same in either mode.
  */
 export class WorkCounter {
   private readonly counts = new Map<number, number>();

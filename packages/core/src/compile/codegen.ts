@@ -98,15 +98,43 @@ const TERMS = 32;
  * (0.3–0.4 ms an epoch of 200 samples, the locals 0.4 once optimized at last).
  */
 const LOCALS_LIMIT = 300;
-/** Lines per function in arrays mode (a unit, such as a long sum, is never split). */
-const STATEMENTS_PER_FUNCTION = 400;
-/** Up to this many statements `auto` generates code at once (see {@link tiered}). */
+/**
+ * Lines per function in arrays mode (a unit, such as a long sum, is never
+ * split). TurboFan's time grows faster than a function's length: one 400-line
+ * backward chunk of an MLP 8-32-32-1 took it 849 ms, during which the code
+ * ran unoptimized (11 ms an epoch of 200 samples, the interpreter 4). Cut into
+ * 100 lines, the same tape is optimized within 3 epochs and then runs at 2.5
+ * ms; W5's 2-16-16-1 (744 statements) costs 340 ms of CPU over its first
+ * 20,000 samples instead of 625–690, and the same 2.8 ms per 1,000 after.
+ */
+const STATEMENTS_PER_FUNCTION = 100;
+/**
+ * Up to this many statements `auto` generates code at once (see {@link tiered}):
+ * a function this small, its values in locals, is optimized within a few
+ * hundred calls, and its source costs about as much as the interpreter's setup.
+ */
 const AT_ONCE = 128;
 /**
- * `auto` moves a larger tape to generated code once its shape has replayed
- * this many samples (see {@link tiered}).
+ * What one statement of generated code costs until V8 has optimized it, in
+ * statements of the tape interpreter: the price `auto` weighs replays against
+ * (see {@link tiered}). Measured in fresh processes (CPU time, this 2-core
+ * machine, 100-line functions), the extra cost of generated code over the
+ * interpreter until both run steadily, divided by the interpreter's time per
+ * statement (5–7 ns) and by the generated statements: W5's online 2-16-16-1
+ * (744 statements, straight-line) 195 ms, 40,000; an 8-32-32-1 online (2,886)
+ * 1.2 s, 55,000; W1's batch of 100 rolled into a loop (767) 120 ms by wall
+ * time, 45,000 (500 ms by CPU time, which counts the optimizing compiler's
+ * thread too: 130,000).
  */
-const PROMOTE_AFTER = 50000;
+const WARM_UP = 50000;
+/**
+ * A block of repeats written as a loop is one function, however long: beyond
+ * this many statements V8 did not optimize it (an 8-32-32-1 tanh MLP's block
+ * of 2,900: 4 ms a replay of 32 samples in code, 0.5 in the interpreter, for
+ * 600 replays), so `auto` keeps such a tape in the interpreter. W1's block of
+ * 750 runs optimized after 150 replays.
+ */
+const BLOCK_LIMIT = 1500;
 /**
  * In arrays mode, a sum of at least this many terms, or a run of at least this
  * many nodes of one unary op, is written as a loop over a table of slots: code
@@ -120,19 +148,40 @@ const LOCAL_PARAMS_LIMIT = 64;
 const CODEGEN_LIMIT = 20000;
 
 /**
- * Whether generating code for the tape pays: its statements (after writing
- * repeated blocks as a loop) stay below {@link CODEGEN_LIMIT}.
+ * About how many statements the code generated for a tape has, and how many
+ * of them are one rolled block's, which is one function (0: none). In locals
+ * mode, all of them ({@link statementCount}); in arrays mode, what `passes`
+ * writes out: a run of repeated blocks (repeats.ts) as one block, and a long
+ * sum or a run of one op ({@link MIN_LOOP}) as a loop, a statement a pass.
+ * @internal Exported for tests.
  */
-export function worthGenerating(tape: Tape): boolean {
-  const total = statementCount(tape);
-  if (total <= CODEGEN_LIMIT) return true;
+export function generatedSize(tape: Tape): { size: number; block: number } {
+  if (!slotsInArrays(tape)) return { size: statementCount(tape), block: 0 };
+  const { op, n } = tape;
   const r = findRepeat(tape);
-  if (r === null) return false;
-  const perNode = total / tape.op.length;
-  return total - (r.count - 1) * r.period * perNode <= CODEGEN_LIMIT;
+  const blocksEnd = r === null ? -1 : r.start + r.period * r.count;
+  // A node's forward and backward statements, and its list's terms.
+  const written = (k: number): number =>
+    2 + (op[k] === DOT.code ? 2 * (n[k] as number) : op[k] === SUM.code ? (n[k] as number) : 0);
+  const listed = (k: number): boolean => op[k] === SUM.code || op[k] === DOT.code;
+  let size = 0;
+  let block = 0;
+  for (let k = 0; k < op.length; k++) {
+    if (r !== null && k >= r.start && k < blocksEnd) {
+      if (k < r.start + r.period) block += written(k);
+      continue;
+    }
+    let end = k + 1;
+    if (!listed(k)) while (end < op.length && end !== r?.start && op[end] === op[k]) end++;
+    if (end - k >= MIN_LOOP || (op[k] === SUM.code && (n[k] as number) >= MIN_LOOP)) {
+      size += 2;
+      k = end - 1;
+    } else size += written(k);
+  }
+  return { size: size + block, block };
 }
 
-/** How big the generated code for a tape would be, in statements. */
+/** How big the generated code for a tape would be without rolling repeats, in statements: what one replay does. */
 const statementCount = (tape: Tape): number =>
   tape.op.length + tape.backward.length + tape.args.length;
 
@@ -978,38 +1027,67 @@ export interface TieredFunctions extends GeneratedFunctions {
 }
 
 /**
- * `auto` mode: generated code at once for a small tape ({@link AT_ONCE}
- * statements); a larger one starts in the interpreter and moves to generated
- * code once its shape (this tape, or an equal one compiled before in this
- * process) has replayed {@link PROMOTE_AFTER} samples. A shape that has is
- * given generated code at once, which the code cache has kept, optimized.
+ * @internal The work, in statements replayed, after which `auto` moves a
+ * tape's shape to generated code (see {@link tiered}): 0, at once; Infinity,
+ * never.
+ */
+export function promotionBudget(tape: Tape): number {
+  const { size, block } = generatedSize(tape);
+  if (size > CODEGEN_LIMIT || block > BLOCK_LIMIT) return Infinity;
+  return size <= AT_ONCE ? 0 : WARM_UP * size;
+}
+
+/**
+ * `auto` mode: the interpreter for a tape until the work its shape has done
+ * in this process (this tape, or an equal one compiled before: statements
+ * replayed, a tape's {@link statementCount} per sample or per replay) reaches
+ * what generating its code would cost ({@link promotionBudget}); then
+ * generated code. A shape that has done that much is given generated code at
+ * once, which the code cache has kept, optimized. A tape too large to be
+ * worth its code ({@link CODEGEN_LIMIT}, {@link BLOCK_LIMIT}) stays
+ * interpreted; one of at most {@link AT_ONCE} statements gets code at once.
  *
- * Why: V8 runs new code in its bytecode interpreter, every double boxed,
- * until its optimizing compiler has compiled the code in the background, and
- * that takes longer the longer the code. Measured on a loaded 2-core machine,
- * the generated code of a 2-16-16-1 MLP ran 150–800 µs a sample for its first
- * few thousand samples (eager: about 20; the tape interpreter: 5; the code,
- * once optimized: 2): `fit` on issue 17's 6,000 online steps took 2–4 × eager.
- * The interpreter's loops are a few small functions shared by every tape, and
- * optimized within the first calls. Both replays give the same numbers, bit
- * for bit, so moving between calls changes nothing but the speed.
+ * Why: V8 runs new code in its bytecode interpreter and baseline compiler,
+ * every double boxed, until its optimizing compiler has compiled it, which it
+ * does once a function has run about 450 times its bytecode size (3 ticks of
+ * its 66 KB interrupt budget plus one per 150 bytes) and its concurrent
+ * compile, longer the longer the function, is done. Until then every
+ * statement costs 10–40 times what it costs in the tape interpreter, whose
+ * loops are a few small functions shared by every tape and optimized within
+ * the first calls. So what code costs before it pays is about proportional to
+ * its size: the statements written out, a rolled loop's body once (its
+ * iterations run it often enough for on-stack replacement within a few
+ * replays). Both replays give the same numbers, bit for bit, so moving
+ * between calls changes nothing but the speed.
+ *
+ * The rule is the ski rental's: pay rent (interpret) until the rent paid
+ * equals the price of buying (the code's extra cost until it is optimized,
+ * {@link WARM_UP} per generated statement), then buy. Whatever the number of
+ * replays to come, that costs at most about twice what the better choice
+ * made in advance would have. Counting statements rather than samples is
+ * what lets a batch tape promote: W1's 100 moons in one graph (74,500
+ * statements a replay, 767 once rolled) after about 520 replays, where
+ * counting each replay as one sample never reached 50,000; W5's one-sample
+ * tape (744, straight-line) after 50,000 samples, as before. The first `fit`
+ * of either (100 replays, 6,000 samples) stays in the interpreter, which is
+ * the faster there.
  */
 export function tiered(
   tape: Tape,
   layout: InputLayout,
   noGradient: (where: string) => never,
 ): TieredFunctions {
-  // A tape too large to be worth its code (a whole batch in one graph) stays interpreted.
-  if (!worthGenerating(tape))
-    return { ...interpret(tape, layout, noGradient), mode: 'interpreter' };
-  const key = statementCount(tape) <= AT_ONCE ? -1 : work.keyOf(tape, layout);
-  if (key === -1 || work.get(key) >= PROMOTE_AFTER)
+  const budget = promotionBudget(tape);
+  if (budget === Infinity) return { ...interpret(tape, layout, noGradient), mode: 'interpreter' };
+  const key = budget === 0 ? -1 : work.keyOf(tape, layout);
+  if (key === -1 || work.get(key) >= budget)
     return { ...generate(tape, layout, noGradient), mode: 'codegen' };
+  const perSample = statementCount(tape);
   let impl = interpret(tape, layout, noGradient);
   let mode: 'codegen' | 'interpreter' = 'interpreter';
-  // After a call that succeeded: count its samples, and move on once the shape has replayed enough.
+  // After a call that succeeded: count its work, and move on once the shape has done enough.
   const done = (samples: number): void => {
-    if (mode === 'codegen' || work.add(key, samples) < PROMOTE_AFTER) return;
+    if (mode === 'codegen' || work.add(key, samples * perSample) < budget) return;
     impl = generate(tape, layout, noGradient);
     mode = 'codegen';
   };
@@ -1019,6 +1097,7 @@ export function tiered(
     },
     run(sample) {
       const out = impl.run(sample);
+      // The forward pass: about half the statements.
       done(0.5);
       return out;
     },
