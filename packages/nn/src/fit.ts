@@ -268,10 +268,10 @@ function* training(plan: FitPlan, pausing: boolean): Generator<void, FitResult, 
 }
 
 /**
- * Up to `epochs` passes of online plain SGD, several per compiled call, while
- * the optimizer declares plain descent; each pass's loss goes into `history`.
- * Returns the passes run, or −1 − that number where a call met a non-finite
- * step (which changed nothing). Apart from `training`, a generator too large
+ * `epochs` passes of online plain SGD, several per compiled call, if the
+ * optimizer declares plain descent (else none); each pass's loss goes into
+ * `history`. Returns the passes run, or −1 − that number where a call met a
+ * non-finite step (which changed nothing). Apart from `training`, a generator too large
  * for V8 to optimize within a run, so that the loop over calls is optimized
  * code from the first runs.
  */
@@ -283,14 +283,16 @@ function severalPasses(
 ): number {
   const { optimizer, parameters } = plan;
   const n = plan.data.x.length;
+  // Asked once: between these calls no code of the user's runs.
+  const plain = fusable(optimizer, fused);
+  if (plain === null) return 0;
+  // Once: a fused call writes only the trained leaves' gradients, each from 0.
+  optimizer.zeroGrad();
+  for (let i = 0; i < parameters.length; i++) (parameters[i] as Value).grad = 0;
   const sums = new Float64Array(Math.min(fused.passesPerCall, epochs));
   let done = 0;
   while (done < epochs) {
-    const plain = fusable(optimizer, fused);
-    if (plain === null) return done;
     const count = Math.min(fused.passesPerCall, epochs - done);
-    optimizer.zeroGrad();
-    for (let i = 0; i < parameters.length; i++) (parameters[i] as Value).grad = 0;
     try {
       fused.runPasses(count, plain.lr, sums);
     } catch (error) {
