@@ -271,9 +271,9 @@ function* training(plan: FitPlan, pausing: boolean): Generator<void, FitResult, 
  * `epochs` passes of online plain SGD, several per compiled call, if the
  * optimizer declares plain descent (else none); each pass's loss goes into
  * `history`. Returns the passes run, or −1 − that number where a call met a
- * non-finite step (which changed nothing). Apart from `training`, a generator too large
- * for V8 to optimize within a run, so that the loop over calls is optimized
- * code from the first runs.
+ * non-finite step (which changed nothing). A function apart from `training`,
+ * a generator that V8 took 75–90 ms to optimize (it ran unoptimized through
+ * whole runs meanwhile), so that this loop is optimized code early on.
  */
 function severalPasses(
   fused: FusedEpoch,
