@@ -23,7 +23,7 @@ import { checkSamples, readSample, type InputLayout } from './inputs.js';
 import { interpret, TapeMachine } from './interpreter.js';
 import { findRepeat, type Repeat } from './repeats.js';
 import { CodeCache, WorkCounter, type Code } from './code-cache.js';
-import type { Tape } from './tape.js';
+import { operandUses, type Tape } from './tape.js';
 
 /** What the generated code does for one tape. */
 export interface GeneratedFunctions {
@@ -144,6 +144,13 @@ interface Placement {
   paramsInLocals: boolean;
   /** Write a run of identical blocks as a loop (with inArrays). */
   repeat: Repeat | null;
+  /**
+   * The backward pass of `descend` (parameters in V and G, no repeat): dots
+   * skipped where that changes nothing, and the parameters each used once
+   * updated as their dot is visited (see {@link descendDotUnit}). No forward
+   * statements: descend runs the batch pass's.
+   */
+  descend?: boolean;
 }
 
 /** How a pass names slots: a value expression, a gradient variable (null: none), a definition. */
@@ -224,8 +231,11 @@ function passes(
   units: Unit[];
   helpers: string[];
   val: (s: number) => string;
+  /** descend: the parameters whose dot updates them (the rest wait for the end of the step). */
+  fused: number[];
 } {
   const { nInputs, params, constants, firstNode, op, requiresGrad, backward, output } = tape;
+  const descend = placement.descend === true;
   const firstConstant = nInputs + params.length;
   const isConstant = (s: number): boolean => s >= firstConstant && s < firstNode;
   const isParam = (s: number): boolean => s >= nInputs && s < firstConstant;
@@ -247,7 +257,8 @@ function passes(
   // tables (see MIN_LOOP).
   const loops = placement.inArrays;
   const table = (slots: readonly number[]): string => {
-    const name = `K${helpers.length}`;
+    // descend's tables sit beside the batch pass's: their own names.
+    const name = `${descend ? 'D' : ''}K${helpers.length}`;
     helpers.push(`const ${name} = new Int32Array([${slots.join(', ')}]);`);
     return name;
   };
@@ -259,7 +270,7 @@ function passes(
     op[k] !== DOT.code &&
     !isConstant(a[k] as number) &&
     ((b[k] as number) < 0 || !isConstant(b[k] as number));
-  for (let k = 0; k < op.length; k++) {
+  for (let k = 0; k < (descend ? 0 : op.length); k++) {
     if (r !== null && k === r.start) {
       const rolled = rolledForward(tape, r, literal);
       fwd.push(rolled.loop);
@@ -294,7 +305,7 @@ function passes(
     const g = nm.grad(output);
     // A leaf output: ∂root/∂root = 1, accumulated.
     if (g !== null) bwd.push([{ k: 'acc', to: g, neg: false, term: '1' }]);
-    return { fwd, bwd: printUnits(bwd), units: bwd, helpers, val: nm.val };
+    return { fwd, bwd: printUnits(bwd), units: bwd, helpers, val: nm.val, fused: [] };
   }
   // Op nodes' gradients start at 0 on every pass, the output's at 1; each is
   // complete before its node is visited.
@@ -319,6 +330,8 @@ function passes(
         ),
       );
   const rolled = r !== null && r.backwardRun > 0 ? rolledBackward(tape, r, literal) : null;
+  const uses = descend ? operandUses(tape) : new Int32Array(0);
+  const fused: number[] = [];
   if (rolled !== null) {
     bwd.push(...rolled.init.map(codeUnit));
     helpers.push(rolled.helper);
@@ -385,12 +398,105 @@ function passes(
         continue;
       }
     }
+    if (descend && op[k] === DOT.code) {
+      bwd.push(descendDotUnit(tape, k, nm, (s) => isParam(s) && uses[s] === 1, fused));
+      continue;
+    }
     bwd.push(backwardUnit(tape, k, nm));
   }
-  return { fwd, bwd: printUnits(bwd), units: bwd, helpers, val: nm.val };
+  return { fwd, bwd: printUnits(bwd), units: bwd, helpers, val: nm.val, fused };
 }
 
 const sumRule = (RULES[SUM.code] as (typeof RULES)[number]).stmts[0] ?? [];
+
+/**
+ * descend's step for dot node k (its rule from rule-ir.ts, as backwardUnit
+ * prints it), with two shortcuts that give the same doubles:
+ *
+ * - Skipped where its gradient g is 0 (an inactive ReLU above it) and its
+ *   value v is finite. Then every term it would add is w·0, x·0 or 0, which
+ *   is ±0 for finite w and x, and all of them are finite exactly when v is
+ *   (a non-finite w, x or bias makes its product, and so the sum, ±∞ or NaN;
+ *   `v − v` is 0 for finite v, else NaN). Adding ±0 changes no gradient of
+ *   descend's pass: each starts at +0 (the output's at 1), and a sum that
+ *   starts at +0 is never −0, since x + y is −0 only when both are.
+ * - A trained parameter used by no other node (`fusable`) receives its whole
+ *   gradient here, 0 + t as the engine adds t into p.grad = 0, and takes its
+ *   step p − lr·g at once: no later step of the pass reads its value. Where
+ *   the dot is skipped its gradient is 0 and its value stays (p − lr·0 is p).
+ *   Such parameters are added to `fused`.
+ *
+ * Values read from V go into locals first: a store into V or G may alias
+ * them for the optimizing compiler (see {@link BlockNaming}).
+ */
+function descendDotUnit(
+  tape: Tape,
+  k: number,
+  nm: Naming,
+  fusable: (s: number) => boolean,
+  fused: number[],
+): Unit {
+  const { firstNode, a, b, n, args } = tape;
+  const s = firstNode + k;
+  const stmts = (RULES[DOT.code] as (typeof RULES)[number]).stmts;
+  const lines: string[] = [];
+  const zeros: string[] = [];
+  const assigns: string[] = [];
+  const locals = new Map<number, string>();
+  let next = 0;
+  const val = (t: number): string => {
+    const expr = nm.val(t);
+    if (!expr.startsWith('V[')) return expr;
+    let name = locals.get(t);
+    if (name === undefined) {
+      name = `o${next++}`;
+      locals.set(t, name);
+      lines.push(`const ${name} = ${expr};`);
+    }
+    return name;
+  };
+  // Operand `t`'s rule; the roles a and b are the slots wa and xb.
+  const into = (t: number, stmts: readonly Stmt[] | undefined, wa: number, xb: number): void => {
+    const names: Names = (role) => (role === 'a' ? val(wa) : role === 'b' ? val(xb) : 'g');
+    const to = nm.grad(t);
+    const rule = ruleLines(stmts, to, names);
+    const only = rule[0];
+    if (to !== null && fusable(t) && rule.length === 1 && only?.k === 'acc') {
+      const u = `u${next++}`;
+      const value = val(t);
+      lines.push(
+        `const ${u} = 0 ${only.neg ? '-' : '+'} ${only.term}; ${to} = ${u}; ${nm.val(t)} = ${value} - lr * ${u};`,
+      );
+      zeros.push(`${to} = 0;`);
+      fused.push(t);
+      return;
+    }
+    for (const line of rule) {
+      lines.push(printLine(line));
+      assigns.push(...(line.k === 'acc' ? [line.to] : line.assigns));
+    }
+  };
+  const ia = a[k] as number;
+  for (let j = ia; j < ia + 2 * (n[k] as number); j += 2) {
+    const w = args[j] as number;
+    const x = args[j + 1] as number;
+    into(w, stmts[0], w, x);
+    into(x, stmts[1], w, x);
+  }
+  const bias = b[k] as number;
+  if (bias >= 0) into(bias, stmts[2], bias, bias);
+  const guard =
+    zeros.length > 0
+      ? `if (g === 0 && v - v === 0) { ${zeros.join(' ')} } else {`
+      : 'if (g !== 0 || v - v !== 0) {';
+  const text = [
+    `{ const g = ${nm.grad(s) as string}, v = ${nm.val(s)};`,
+    guard,
+    ...lines,
+    '} }',
+  ].join('\n');
+  return [{ k: 'code', text, assigns }];
+}
 
 /**
  * Block slots as seen from inside the loop over blocks b: block 0's slot s is
@@ -589,11 +695,8 @@ export function generateSource(
 ): string {
   const { nInputs, params, paramRequiresGrad, requiresGrad, output } = tape;
   const inArrays = slotsInArrays(tape, style);
-  const batch = passes(tape, {
-    inArrays,
-    paramsInLocals: false,
-    repeat: inArrays ? findRepeat(tape) : null,
-  });
+  const repeat = inArrays ? findRepeat(tape) : null;
+  const batch = passes(tape, { inArrays, paramsInLocals: false, repeat });
   // One sample's backward with few parameters: them too in locals, read from
   // and written back to the Values directly.
   const single =
@@ -601,9 +704,18 @@ export function generateSource(
       ? passes(tape, { inArrays: false, paramsInLocals: true, repeat: null })
       : null;
   const trained = params.map((_, i) => i).filter((i) => paramRequiresGrad[i]);
+  // descend's own backward pass, where the parameters live in V and G (a
+  // tape written with a loop over repeated blocks keeps the batch pass's).
+  const fast =
+    requiresGrad[output] === 1 && single === null && repeat === null
+      ? passes(tape, { inArrays, paramsInLocals: false, repeat: null, descend: true })
+      : null;
   // The sets folding needs (code in locals only: in arrays a loop zeroes the gradients).
   const folding = inArrays ? null : { zeros: zeroGradients(tape), nodes: nodeGradients(tape) };
-  if (folding !== null) batch.bwd = foldFirstTerms(batch.units, folding.zeros, folding.nodes);
+  if (folding !== null) {
+    batch.bwd = foldFirstTerms(batch.units, folding.zeros, folding.nodes);
+    if (fast !== null) fast.bwd = foldFirstTerms(fast.units, folding.zeros, folding.nodes);
+  }
 
   // ---- samples: checked in generated code; on failure the generic check explains ----
   const checks: string[] = [
@@ -680,6 +792,14 @@ export function generateSource(
       `function step(s) { inputs(s); ${forwardParts.calls} ${backwardParts.calls} return ${outVal}; }`,
       `function pass() { ${forwardParts.calls} ${backwardParts.calls} return ${outVal}; }`,
     );
+    if (fast !== null) {
+      const descendParts = cut(fast.bwd, 'd', 'lr');
+      slots.push(
+        ...fast.helpers,
+        ...descendParts.functions,
+        `function descendPass(lr) { ${forwardParts.calls} ${descendParts.calls} return ${outVal}; }`,
+      );
+    }
   } else {
     slots.push(
       `function forward(s) {\n${loads.join('\n')}\n${batch.fwd.join('\n')}\nreturn ${outVal};\n}`,
@@ -750,7 +870,7 @@ export function generateSource(
 }`
       : 'function accumulate() { noGradient("accumulate(samples)"); }',
     trainable
-      ? descendSource(tape, layout, trained, single, batch, inArrays, outVal)
+      ? descendSource(tape, layout, trained, single, batch, fast, inArrays, outVal)
       : 'function descend() { noGradient("descend(data, lr)"); }',
     'const own = { run, backward, accumulate, descend };',
     'return {',
@@ -771,11 +891,15 @@ type Passes = ReturnType<typeof passes>;
  * parameter, as `zeroGrad(); backward(); step()` of plain SGD does; each step's
  * output (taken before its update) goes to L[k], and their sum is returned. Small tapes keep the
  * parameters in locals across the steps, larger ones in V and G; the Values
- * are written once, at the end. Rather than a branch per step, every new
- * parameter x adds x − x (0 if finite, else NaN) into `poison` (a non-finite
- * gradient g makes x − lr·g non-finite too, lr being positive and finite); a
- * poisoned run writes nothing and is run again by `checkedDescend`, which
- * finds the step and names what failed.
+ * are written once, at the end. Rather than a branch per step, the run
+ * checks once, after the last step, that every trained parameter is finite:
+ * x − x is 0 for finite x, else NaN. That catches every step the eager loop
+ * would refuse: a non-finite gradient g makes x − lr·g non-finite (lr is
+ * positive and finite), and a non-finite x stays so at every later step
+ * (∞ − lr·g is ±∞ or NaN). A poisoned run writes nothing and is run again by
+ * `checkedDescend`, which finds the step and names what failed. With V and G,
+ * the parameters that one dot alone uses take their step in that dot's
+ * backward (`fast`, see descendDotUnit); the rest after the pass.
  */
 // Longer than ~60 lines: two variants of one generated function (parameters in locals, or in V and G), written side by side so that they stay the same loop.
 function descendSource(
@@ -784,6 +908,7 @@ function descendSource(
   trained: readonly number[],
   single: Passes | null,
   batch: Passes,
+  fast: Passes | null,
   inArrays: boolean,
   outVal: string,
 ): string {
@@ -802,8 +927,7 @@ function descendSource(
     for (const i of trained) fresh.add(`g${slot(i)}`);
     const g = (i: number): string => `g${slot(i)}`;
     const next = (i: number): string => `n${slot(i)}`;
-    // A non-finite gradient makes the new value non-finite too (lr is positive and finite).
-    const finite = trained.map((i) => `(${next(i)} - ${next(i)})`);
+    const finite = trained.map((i) => `(v${slot(i)} - v${slot(i)})`);
     return [
       ...head,
       ...params.map((_, i) => `let v${slot(i)} = p${i}.data;`),
@@ -814,39 +938,50 @@ function descendSource(
       `${trained.map((i) => `${g(i)} = 0`).join('; ')};`,
       ...foldFirstTerms(single.units, fresh, nodeGradients(tape)),
       ...trained.map((i) => `const ${next(i)} = v${slot(i)} - lr * ${g(i)};`),
-      `poison = poison + (${finite.join(' + ')});`,
       // The output before the update (it may be a parameter itself).
       `L[k] = ${single.val(tape.output)};`,
       'total += L[k];',
       ...trained.map((i) => `v${slot(i)} = ${next(i)};`),
       '}',
+      `poison = ${finite.join(' + ')};`,
       poisoned,
       ...trained.map((i) => `p${i}.data = v${slot(i)}; p${i}.grad = ${g(i)};`),
       'return total;',
       '}',
     ].join('\n');
   }
-  // Parameters in V and G: the body is pass() (arrays) or the statements inline (locals).
+  // Parameters in V and G: the body is a pass (arrays) or the statements inline (locals).
   const body = inArrays
-    ? [...columnLoads(layout, (s, expr) => `V[${s}] = ${expr};`), 'const out = pass();']
+    ? [
+        ...columnLoads(layout, (s, expr) => `V[${s}] = ${expr};`),
+        `const out = ${fast === null ? 'pass()' : 'descendPass(lr)'};`,
+      ]
     : [
         ...columnLoads(layout, (s, expr) => `const v${s} = ${expr};`),
         ...batch.fwd,
-        ...batch.bwd,
+        ...(fast ?? batch).bwd,
         `const out = ${outVal};`,
       ];
+  // The parameters the pass does not update itself: gradients from 0, a step after the pass.
+  const fused = new Set(fast?.fused ?? []);
+  const rest = trained.map(slot).filter((s) => !fused.has(s));
+  const R = `[${rest.join(', ')}]`;
   return [
     ...head,
+    `const R = ${R};`,
     'loadParams();',
     'for (let k = 0; k < count; k++) {',
-    `for (let j = 0; j < T.length; j++) G[${nInputs} + T[j]] = 0;`,
+    ...(rest.length > 0 ? ['for (let j = 0; j < R.length; j++) G[R[j]] = 0;'] : []),
     '{',
     ...body,
     'L[k] = out;',
     'total += out;',
     '}',
-    `for (let j = 0; j < T.length; j++) { const s = ${nInputs} + T[j]; const g = G[s]; const n = V[s] - lr * g; V[s] = n; poison = poison + (n - n); }`,
+    ...(rest.length > 0
+      ? ['for (let j = 0; j < R.length; j++) { const s = R[j]; V[s] = V[s] - lr * G[s]; }']
+      : []),
     '}',
+    `for (let j = 0; j < T.length; j++) { const s = ${nInputs} + T[j]; poison = poison + (V[s] - V[s]); }`,
     poisoned,
     `for (let j = 0; j < T.length; j++) P[T[j]].data = V[${nInputs} + T[j]];`,
     'storeGrads();',
@@ -876,8 +1011,12 @@ function chunkedSum(
   return lines.join('\n');
 }
 
-/** Statements cut into functions `prefix0`, `prefix1`, …, and the calls that run them in order. */
-function cut(units: readonly string[], prefix: string): { functions: string[]; calls: string } {
+/** Statements cut into functions `prefix0(params)`, `prefix1(params)`, …, and the calls that run them in order. */
+function cut(
+  units: readonly string[],
+  prefix: string,
+  params = '',
+): { functions: string[]; calls: string } {
   const functions: string[] = [];
   const calls: string[] = [];
   let part: string[] = [];
@@ -885,8 +1024,8 @@ function cut(units: readonly string[], prefix: string): { functions: string[]; c
   const flush = (): void => {
     if (part.length === 0) return;
     const name = `${prefix}${functions.length}`;
-    functions.push(`function ${name}() {\n${part.join('\n')}\n}`);
-    calls.push(`${name}();`);
+    functions.push(`function ${name}(${params}) {\n${part.join('\n')}\n}`);
+    calls.push(`${name}(${params});`);
     part = [];
     lines = 0;
   };
