@@ -114,6 +114,14 @@ const PROMOTE_AFTER = 50000;
  * loop is optimized within a few.
  */
 const MIN_LOOP = 8;
+/**
+ * In arrays mode, descend writes the pairs of a dot of at least this many as
+ * a loop over two slot tables (descendDotUnit). Measured on issue 17's MLPs:
+ * straight-line pairs made the 64-64-64-10 MLP's code 3.5 times as slow to
+ * get going (60 steps of 600 compiling), and a loop over W5's 16 pairs took
+ * 1.5 times the straight-line code's time a step, warm.
+ */
+const DOT_LOOP = 32;
 /** Up to this many parameters, one sample's `backward` keeps them in locals too. */
 const LOCAL_PARAMS_LIMIT = 64;
 /** Beyond this many statements `auto` mode prefers the interpreter: the code would cost more to compile than it saves. */
@@ -399,7 +407,16 @@ function passes(
       }
     }
     if (descend && op[k] === DOT.code) {
-      bwd.push(descendDotUnit(tape, k, nm, (s) => isParam(s) && uses[s] === 1, fused));
+      bwd.push(
+        descendDotUnit(
+          tape,
+          k,
+          nm,
+          (s) => isParam(s) && uses[s] === 1 && requiresGrad[s] === 1,
+          fused,
+          loops ? table : null,
+        ),
+      );
       continue;
     }
     bwd.push(backwardUnit(tape, k, nm));
@@ -435,56 +452,127 @@ function descendDotUnit(
   nm: Naming,
   fusable: (s: number) => boolean,
   fused: number[],
+  table: ((slots: readonly number[]) => string) | null,
 ): Unit {
   const { firstNode, a, b, n, args } = tape;
   const s = firstNode + k;
   const stmts = (RULES[DOT.code] as (typeof RULES)[number]).stmts;
-  const lines: string[] = [];
+  let lines: string[] = [];
   const zeros: string[] = [];
   const assigns: string[] = [];
-  const locals = new Map<number, string>();
+  let locals = new Map<string, string>();
   let next = 0;
-  const val = (t: number): string => {
-    const expr = nm.val(t);
+  const read = (expr: string): string => {
     if (!expr.startsWith('V[')) return expr;
-    let name = locals.get(t);
+    let name = locals.get(expr);
     if (name === undefined) {
       name = `o${next++}`;
-      locals.set(t, name);
+      locals.set(expr, name);
       lines.push(`const ${name} = ${expr};`);
     }
     return name;
   };
-  // Operand `t`'s rule; the roles a and b are the slots wa and xb.
-  const into = (t: number, stmts: readonly Stmt[] | undefined, wa: number, xb: number): void => {
-    const names: Names = (role) => (role === 'a' ? val(wa) : role === 'b' ? val(xb) : 'g');
-    const to = nm.grad(t);
-    const rule = ruleLines(stmts, to, names);
+  // Operand t's rule, the roles a and b being wa and xb; true if t takes its step here.
+  const into = (
+    t: DotOperand,
+    stmts: readonly Stmt[] | undefined,
+    wa: DotOperand,
+    xb: DotOperand,
+  ): boolean => {
+    const names: Names = (role) =>
+      role === 'a' ? read(wa.val) : role === 'b' ? read(xb.val) : 'g';
+    const rule = ruleLines(stmts, t.grad, names);
     const only = rule[0];
-    if (to !== null && fusable(t) && rule.length === 1 && only?.k === 'acc') {
+    if (t.grad !== null && t.fused && rule.length === 1 && only?.k === 'acc') {
       const u = `u${next++}`;
-      const value = val(t);
+      const value = read(t.val);
       lines.push(
-        `const ${u} = 0 ${only.neg ? '-' : '+'} ${only.term}; ${to} = ${u}; ${nm.val(t)} = ${value} - lr * ${u};`,
+        `const ${u} = 0 ${only.neg ? '-' : '+'} ${only.term}; ${t.grad} = ${u}; ${t.val} = ${value} - lr * ${u};`,
       );
-      zeros.push(`${to} = 0;`);
-      fused.push(t);
-      return;
+      return true;
     }
     for (const line of rule) {
       lines.push(printLine(line));
       assigns.push(...(line.k === 'acc' ? [line.to] : line.assigns));
     }
+    return false;
   };
+  const operand = (t: number): DotOperand => ({
+    val: nm.val(t),
+    grad: nm.grad(t),
+    fused: fusable(t),
+  });
   const ia = a[k] as number;
+  const ws: number[] = [];
+  const xs: number[] = [];
   for (let j = ia; j < ia + 2 * (n[k] as number); j += 2) {
-    const w = args[j] as number;
-    const x = args[j + 1] as number;
-    into(w, stmts[0], w, x);
-    into(x, stmts[1], w, x);
+    ws.push(args[j] as number);
+    xs.push(args[j + 1] as number);
+  }
+  // Pairs alike (values in V, each operand stepped here or not, with or without a gradient): a loop.
+  const alike = (slots: readonly number[]): boolean => {
+    const first = operand(slots[0] as number);
+    return slots.every((t) => {
+      const o = operand(t);
+      return (
+        o.val.startsWith('V[') &&
+        o.fused === first.fused &&
+        (o.grad === null) === (first.grad === null)
+      );
+    });
+  };
+  if (table !== null && ws.length >= DOT_LOOP && alike(ws) && alike(xs)) {
+    const W = table(ws);
+    const X = table(xs);
+    const looped = (slots: readonly number[], at: string): DotOperand => {
+      const first = operand(slots[0] as number);
+      return { val: `V[${at}]`, grad: first.grad === null ? null : `G[${at}]`, fused: first.fused };
+    };
+    const w = looped(ws, 'sw');
+    const x = looped(xs, 'sx');
+    const outer = lines;
+    lines = [];
+    locals = new Map();
+    const wFused = into(w, stmts[0], w, x);
+    const xFused = into(x, stmts[1], w, x);
+    outer.push(
+      `for (let i = 0; i < ${ws.length}; i++) { const sw = ${W}[i], sx = ${X}[i];`,
+      ...lines,
+      '}',
+    );
+    lines = outer;
+    locals = new Map();
+    for (const [on, T, slots] of [
+      [wFused, W, ws],
+      [xFused, X, xs],
+    ] as const) {
+      if (!on) continue;
+      zeros.push(`for (let i = 0; i < ${slots.length}; i++) G[${T}[i]] = 0;`);
+      fused.push(...slots);
+    }
+  } else {
+    ws.forEach((wt, i) => {
+      const xt = xs[i] as number;
+      const w = operand(wt);
+      const x = operand(xt);
+      for (const [t, o, rule] of [
+        [wt, w, stmts[0]],
+        [xt, x, stmts[1]],
+      ] as const) {
+        if (!into(o, rule, w, x)) continue;
+        zeros.push(`${o.grad as string} = 0;`);
+        fused.push(t);
+      }
+    });
   }
   const bias = b[k] as number;
-  if (bias >= 0) into(bias, stmts[2], bias, bias);
+  if (bias >= 0) {
+    const o = operand(bias);
+    if (into(o, stmts[2], o, o)) {
+      zeros.push(`${o.grad as string} = 0;`);
+      fused.push(bias);
+    }
+  }
   const guard =
     zeros.length > 0
       ? `if (g === 0 && v - v === 0) { ${zeros.join(' ')} } else {`
@@ -496,6 +584,13 @@ function descendDotUnit(
     '} }',
   ].join('\n');
   return [{ k: 'code', text, assigns }];
+}
+
+/** An operand of a dot as descendDotUnit prints it: where its value and gradient live, and whether it may take its step there. */
+interface DotOperand {
+  readonly val: string;
+  readonly grad: string | null;
+  readonly fused: boolean;
 }
 
 /**

@@ -331,6 +331,25 @@ describe('descend: dots with a zero gradient skipped, parameters stepped in thei
     });
   });
 
+  it('writes dots of 33 and 34 pairs as loops over slot tables, and still equals the eager loop', () => {
+    // 34-33-2-1: the first layer's dots read 34 inputs, the second's 33 hidden values.
+    const weights = Array.from({ length: 1226 }, (_, i) =>
+      i % 11 === 0 ? -0 : Math.sin(5 * i + 2) / 4,
+    );
+    const xs = Array.from({ length: 4 * 34 }, (_, i) => (i % 9 === 0 ? 0 : Math.cos(i) * 2));
+    for (const hinge of [true, false]) {
+      expectMlpEager({
+        sizes: [34, 33, 2, 1],
+        weights,
+        xs,
+        ys: [1, -1, -0, 1],
+        lr: 0.05,
+        hinge,
+        grad0: -0,
+      });
+    }
+  });
+
   it('equals the eager loop on random ReLU networks and data, −0, 0 and ∞ among them', () => {
     const special = fc.constantFrom(0, -0, Infinity, -Infinity, Number.NaN, 1e200, -1e200);
     const number = fc.oneof({ weight: 6, arbitrary: finite }, { weight: 1, arbitrary: special });
