@@ -32,6 +32,9 @@ type BackwardLoop = (tape: Tape, d: Float64Array, g: Float64Array) => void;
  * descend's backward loop: the backward loop with the dots skipped where
  * that changes nothing, and the parameters marked in `fused` (used by one dot
  * alone) stepped by lr in that dot (see descendDotUnit in codegen.ts).
+ * `skipped[k]` says whether dot k was skipped: its parameters' gradients
+ * are then 0, which {@link TapeMachine.descendFast} writes after the last
+ * step rather than at every skip.
  */
 type DescendLoop = (
   tape: Tape,
@@ -39,6 +42,7 @@ type DescendLoop = (
   g: Float64Array,
   lr: number,
   fused: Uint8Array,
+  skipped: Uint8Array,
 ) => void;
 
 /** The forward loop's source: one case per op, each the op's forward on d[ia], d[ib]. */
@@ -77,7 +81,8 @@ for (let k = 0; k < K; k++) {
 
 /**
  * descend's dot: skipped where its gradient is 0 and its value finite (every
- * term then ±0, which changes no gradient that starts at +0); a parameter
+ * term then ±0, which changes no gradient that starts at +0), and marked so in
+ * `skipped`; a parameter
  * marked in `fused` gets its gradient as 0 + term, as p.grad = 0 receives it,
  * and its step p − lr·g at once. Both values of a pair are read before either
  * is stepped.
@@ -98,10 +103,10 @@ function descendDotSource(): string {
   return `case ${DOT.code}: {
       const end = ia + 2 * n[k];
       if (go === 0 && d[out] - d[out] === 0) {
-        for (let j = ia; j < end; j++) { const t = args[j]; if (fused[t]) g[t] = 0; }
-        if (ib >= 0 && fused[ib]) g[ib] = 0;
+        skipped[k] = 1;
         break;
       }
+      skipped[k] = 0;
       for (let j = ia; j < end; j += 2) {
         const w = args[j], x = args[j + 1], dw = d[w], dx = d[x];
         ${into(dot[0], 'w', 'dw', names('dw', 'dx'))}
@@ -143,7 +148,7 @@ function backwardSource(descend: boolean): string {
       if (ib >= 0) { ${into(dot[2], 'ib', at('ib', 'ib', 'out'))} }
       break;
     }`;
-  return `return function backward(tape, d, g${descend ? ', lr, fused' : ''}) {
+  return `return function backward(tape, d, g${descend ? ', lr, fused, skipped' : ''}) {
 const { op, a, b, n, args, firstNode, requiresGrad: rg, backward: order } = tape;
 for (let i = 0; i < order.length; i++) {
   const k = order[i], ia = a[k], ib = b[k], out = firstNode + k, go = g[out];
@@ -264,6 +269,14 @@ export function useEvaluatedLoops(on: boolean): void {
   loops = on ? evaluated : null;
 }
 
+/** descendFast's trained slots: see {@link TapeMachine.fusedSlots}. */
+interface Split {
+  readonly fused: Uint8Array;
+  readonly rest: Int32Array;
+  /** Per op node: 1 if the last step skipped it (a dot). */
+  readonly skipped: Uint8Array;
+}
+
 /** The tape's numbers: one value and one gradient per slot, allocated once. */
 export class TapeMachine {
   readonly tape: Tape;
@@ -376,7 +389,7 @@ export class TapeMachine {
     const { sizes, offsets } = layout;
     const trained = this.trainedSlots();
     const loop = theLoops().descend;
-    const { fused, rest } = this.fusedSlots(loop !== null);
+    const { fused, rest, skipped } = this.fusedSlots(loop !== null);
     const d = this.data;
     const g = this.grad;
     let total = 0;
@@ -391,7 +404,7 @@ export class TapeMachine {
       else {
         for (let i = 0; i < order.length; i++) g[firstNode + (order[i] as number)] = 0;
         g[output] = 1;
-        loop(this.tape, d, g, lr, fused);
+        loop(this.tape, d, g, lr, fused, skipped);
       }
       for (let j = 0; j < rest.length; j++) {
         const s = rest[j] as number;
@@ -404,6 +417,7 @@ export class TapeMachine {
       poison = poison + (x - x);
     }
     if (poison !== 0) return this.descend(layout, columns, count, lr, losses);
+    if (loop !== null) this.zeroSkipped(fused, skipped);
     for (let j = 0; j < trained.length; j++) {
       const s = trained[j] as number;
       (params[s - nInputs] as Value).data = d[s] as number;
@@ -417,12 +431,26 @@ export class TapeMachine {
    * dot uses (stepped by the descend loop), `rest` lists the others. Made on
    * first use; without the descend loop, nothing is fused.
    */
-  private readonly splits: ({ fused: Uint8Array; rest: Int32Array } | null)[] = [null, null];
-  private fusedSlots(loop: boolean): { fused: Uint8Array; rest: Int32Array } {
+  private readonly splits: (Split | null)[] = [null, null];
+  private fusedSlots(loop: boolean): Split {
     return (this.splits[loop ? 1 : 0] ??= this.splitTrained(loop));
   }
 
-  private splitTrained(loop: boolean): { fused: Uint8Array; rest: Int32Array } {
+  /** The last step's gradient of the parameters of the dots it skipped: 0 (see DescendLoop). */
+  private zeroSkipped(fused: Uint8Array, skipped: Uint8Array): void {
+    const { a, b, n, args } = this.tape;
+    const g = this.grad;
+    for (let k = 0; k < skipped.length; k++) {
+      if (skipped[k] === 0) continue;
+      const ia = a[k] as number;
+      for (let j = ia; j < ia + 2 * (n[k] as number); j++)
+        if (fused[args[j] as number]) g[args[j] as number] = 0;
+      const ib = b[k] as number;
+      if (ib >= 0 && fused[ib]) g[ib] = 0;
+    }
+  }
+
+  private splitTrained(loop: boolean): Split {
     const tape = this.tape;
     const fused = new Uint8Array(tape.nSlots);
     if (loop) {
@@ -438,7 +466,11 @@ export class TapeMachine {
       for (const s of this.trainedSlots()) isTrained[s] = 1;
       for (let s = 0; s < tape.nSlots; s++) if (!(isTrained[s] && uses[s] === 1)) fused[s] = 0;
     }
-    return { fused, rest: this.trainedSlots().filter((s) => fused[s] === 0) };
+    return {
+      fused,
+      rest: this.trainedSlots().filter((s) => fused[s] === 0),
+      skipped: new Uint8Array(tape.op.length),
+    };
   }
 
   /** The slots of the parameters that require a gradient, made on first use. */
