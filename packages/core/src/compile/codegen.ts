@@ -241,6 +241,8 @@ function passes(
   val: (s: number) => string;
   /** descend: the parameters whose dot updates them (the rest wait for the end of the step). */
   fused: number[];
+  /** descend: statements that zero those of the dots the last step skipped (flagged in Z). */
+  unskip: string[];
 } {
   const { nInputs, params, constants, firstNode, op, requiresGrad, backward, output } = tape;
   const descend = placement.descend === true;
@@ -313,7 +315,7 @@ function passes(
     const g = nm.grad(output);
     // A leaf output: ∂root/∂root = 1, accumulated.
     if (g !== null) bwd.push([{ k: 'acc', to: g, neg: false, term: '1' }]);
-    return { fwd, bwd: printUnits(bwd), units: bwd, helpers, val: nm.val, fused: [] };
+    return { fwd, bwd: printUnits(bwd), units: bwd, helpers, val: nm.val, fused: [], unskip: [] };
   }
   // Op nodes' gradients start at 0 on every pass, the output's at 1; each is
   // complete before its node is visited.
@@ -340,6 +342,7 @@ function passes(
   const rolled = r !== null && r.backwardRun > 0 ? rolledBackward(tape, r, literal) : null;
   const uses = descend ? operandUses(tape) : new Int32Array(0);
   const fused: number[] = [];
+  const unskip: string[] = [];
   if (rolled !== null) {
     bwd.push(...rolled.init.map(codeUnit));
     helpers.push(rolled.helper);
@@ -414,6 +417,7 @@ function passes(
           nm,
           (s) => isParam(s) && uses[s] === 1 && requiresGrad[s] === 1,
           fused,
+          unskip,
           loops ? table : null,
         ),
       );
@@ -421,7 +425,7 @@ function passes(
     }
     bwd.push(backwardUnit(tape, k, nm));
   }
-  return { fwd, bwd: printUnits(bwd), units: bwd, helpers, val: nm.val, fused };
+  return { fwd, bwd: printUnits(bwd), units: bwd, helpers, val: nm.val, fused, unskip };
 }
 
 const sumRule = (RULES[SUM.code] as (typeof RULES)[number]).stmts[0] ?? [];
@@ -441,7 +445,9 @@ const sumRule = (RULES[SUM.code] as (typeof RULES)[number]).stmts[0] ?? [];
  *   gradient here, 0 + t as the engine adds t into p.grad = 0, and takes its
  *   step p − lr·g at once: no later step of the pass reads its value. Where
  *   the dot is skipped its gradient is 0 and its value stays (p − lr·0 is p).
- *   Such parameters are added to `fused`.
+ *   Such parameters are added to `fused`. Only the last step's gradients
+ *   outlive the run, so a skipped dot just sets its flag Z[k], and `unskip`
+ *   gets the statement that zeroes its gradients after the last step.
  *
  * Values read from V go into locals first: a store into V or G may alias
  * them for the optimizing compiler (see {@link BlockNaming}).
@@ -452,6 +458,7 @@ function descendDotUnit(
   nm: Naming,
   fusable: (s: number) => boolean,
   fused: number[],
+  unskip: string[],
   table: ((slots: readonly number[]) => string) | null,
 ): Unit {
   const { firstNode, a, b, n, args } = tape;
@@ -573,9 +580,11 @@ function descendDotUnit(
       fused.push(bias);
     }
   }
+  // Skipped, its parameters' gradients are 0: written once, after the last step, if it was skipped there.
+  if (zeros.length > 0) unskip.push(`if (Z[${k}] === 1) { ${zeros.join(' ')} }`);
   const guard =
     zeros.length > 0
-      ? `if (g === 0 && v - v === 0) { ${zeros.join(' ')} } else {`
+      ? `if (g === 0 && v - v === 0) Z[${k}] = 1; else { Z[${k}] = 0;`
       : 'if (g !== 0 || v - v !== 0) {';
   const text = [
     `{ const g = ${nm.grad(s) as string}, v = ${nm.val(s)};`,
@@ -872,6 +881,12 @@ export function generateSource(
     // Whether a call is using the slots: a call made meanwhile (from a getter
     // on a sample or a parameter) runs in the interpreter instead.
     'let busy = false;',
+    // descend: per op node, 1 if the last step skipped it (see descendDotUnit).
+    `const Z = new Uint8Array(${Math.max(1, tape.op.length)});`,
+    // Its own function: in descend, straight-line code run once a call would slow the loop's optimization.
+    ...(fast !== null && fast.unskip.length > 0
+      ? [`function unskip() {\n${fast.unskip.join('\n')}\n}`]
+      : []),
   ];
   if (inArrays) {
     const forwardParts = cut(batch.fwd, 'f');
@@ -1078,6 +1093,7 @@ function descendSource(
     '}',
     `for (let j = 0; j < T.length; j++) { const s = ${nInputs} + T[j]; poison = poison + (V[s] - V[s]); }`,
     poisoned,
+    ...(fast !== null && fast.unskip.length > 0 ? ['unskip();'] : []),
     `for (let j = 0; j < T.length; j++) P[T[j]].data = V[${nInputs} + T[j]];`,
     'storeGrads();',
     'return total;',
