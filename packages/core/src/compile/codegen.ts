@@ -449,8 +449,8 @@ const sumRule = (RULES[SUM.code] as (typeof RULES)[number]).stmts[0] ?? [];
  *   outlive the run, so a skipped dot just sets its flag Z[k], and `unskip`
  *   gets the statement that zeroes its gradients after the last step.
  *
- * Values read from V go into locals first: a store into V or G may alias
- * them for the optimizing compiler (see {@link BlockNaming}).
+ * A dot of at least {@link DOT_LOOP} pairs is a loop over tables of its
+ * weights' and inputs' slots (`table`, arrays mode) where its pairs are alike.
  */
 function descendDotUnit(
   tape: Tape,
@@ -464,45 +464,49 @@ function descendDotUnit(
   const { firstNode, a, b, n, args } = tape;
   const s = firstNode + k;
   const stmts = (RULES[DOT.code] as (typeof RULES)[number]).stmts;
-  let lines: string[] = [];
+  const lines: string[] = [];
   const zeros: string[] = [];
   const assigns: string[] = [];
-  let locals = new Map<string, string>();
   let next = 0;
-  const read = (expr: string): string => {
-    if (!expr.startsWith('V[')) return expr;
-    let name = locals.get(expr);
-    if (name === undefined) {
-      name = `o${next++}`;
-      locals.set(expr, name);
-      lines.push(`const ${name} = ${expr};`);
+  // Whether o takes its step here: its rule a single addition.
+  const steps = (o: DotOperand, rule: readonly Stmt[] | undefined): boolean =>
+    o.grad !== null && o.fused && rule?.length === 1 && rule[0]?.k === 'acc';
+  /**
+   * One pair (w, x), or the bias (as w = x): first the rules of the operands
+   * that are not stepped here, then `p -= lr * (gp = 0 + term)` for those
+   * that are, each reading p before it changes; where both are stepped, their
+   * values are read into locals first. Returns which of the two were stepped.
+   */
+  const pair = (
+    w: DotOperand,
+    x: DotOperand,
+    rules: readonly (readonly Stmt[] | undefined)[],
+  ): boolean[] => {
+    const operands = rules.length === 1 ? [w] : [w, x];
+    const stepped = operands.map((o, i) => steps(o, rules[i]));
+    let [wv, xv] = [w.val, x.val];
+    if (stepped.every((on) => on) && operands.length === 2) {
+      [wv, xv] = [`o${next++}`, `o${next++}`];
+      lines.push(`const ${wv} = ${w.val}, ${xv} = ${x.val};`);
     }
-    return name;
-  };
-  // Operand t's rule, the roles a and b being wa and xb; true if t takes its step here.
-  const into = (
-    t: DotOperand,
-    stmts: readonly Stmt[] | undefined,
-    wa: DotOperand,
-    xb: DotOperand,
-  ): boolean => {
-    const names: Names = (role) =>
-      role === 'a' ? read(wa.val) : role === 'b' ? read(xb.val) : 'g';
-    const rule = ruleLines(stmts, t.grad, names);
-    const only = rule[0];
-    if (t.grad !== null && t.fused && rule.length === 1 && only?.k === 'acc') {
-      const u = `u${next++}`;
-      const value = read(t.val);
-      lines.push(
-        `const ${u} = 0 ${only.neg ? '-' : '+'} ${only.term}; ${t.grad} = ${u}; ${t.val} = ${value} - lr * ${u};`,
-      );
-      return true;
-    }
-    for (const line of rule) {
-      lines.push(printLine(line));
-      assigns.push(...(line.k === 'acc' ? [line.to] : line.assigns));
-    }
-    return false;
+    const names: Names = (role) => (role === 'a' ? wv : role === 'b' ? xv : 'g');
+    const after: string[] = [];
+    operands.forEach((o, i) => {
+      const rule = ruleLines(rules[i], o.grad, names);
+      const only = rule[0];
+      if (stepped[i] && only?.k === 'acc') {
+        after.push(
+          `${o.val} -= lr * (${o.grad as string} = 0 ${only.neg ? '-' : '+'} ${only.term});`,
+        );
+        return;
+      }
+      for (const line of rule) {
+        lines.push(printLine(line));
+        assigns.push(...(line.k === 'acc' ? [line.to] : line.assigns));
+      }
+    });
+    lines.push(...after);
+    return stepped;
   };
   const operand = (t: number): DotOperand => ({
     val: nm.val(t),
@@ -535,25 +539,14 @@ function descendDotUnit(
       const first = operand(slots[0] as number);
       return { val: `V[${at}]`, grad: first.grad === null ? null : `G[${at}]`, fused: first.fused };
     };
-    const w = looped(ws, 'sw');
-    const x = looped(xs, 'sx');
-    const outer = lines;
-    lines = [];
-    locals = new Map();
-    const wFused = into(w, stmts[0], w, x);
-    const xFused = into(x, stmts[1], w, x);
-    outer.push(
-      `for (let i = 0; i < ${ws.length}; i++) { const sw = ${W}[i], sx = ${X}[i];`,
-      ...lines,
-      '}',
-    );
-    lines = outer;
-    locals = new Map();
+    lines.push(`for (let i = 0; i < ${ws.length}; i++) { const sw = ${W}[i], sx = ${X}[i];`);
+    const [wStepped, xStepped] = pair(looped(ws, 'sw'), looped(xs, 'sx'), [stmts[0], stmts[1]]);
+    lines.push('}');
     for (const [on, T, slots] of [
-      [wFused, W, ws],
-      [xFused, X, xs],
+      [wStepped, W, ws],
+      [xStepped, X, xs],
     ] as const) {
-      if (!on) continue;
+      if (on !== true) continue;
       zeros.push(`for (let i = 0; i < ${slots.length}; i++) G[${T}[i]] = 0;`);
       fused.push(...slots);
     }
@@ -562,20 +555,21 @@ function descendDotUnit(
       const xt = xs[i] as number;
       const w = operand(wt);
       const x = operand(xt);
-      for (const [t, o, rule] of [
-        [wt, w, stmts[0]],
-        [xt, x, stmts[1]],
-      ] as const) {
-        if (!into(o, rule, w, x)) continue;
-        zeros.push(`${o.grad as string} = 0;`);
-        fused.push(t);
-      }
+      const stepped = pair(w, x, [stmts[0], stmts[1]]);
+      [
+        [wt, w],
+        [xt, x],
+      ].forEach(([t, o], j) => {
+        if (stepped[j] !== true) return;
+        zeros.push(`${(o as DotOperand).grad as string} = 0;`);
+        fused.push(t as number);
+      });
     });
   }
   const bias = b[k] as number;
   if (bias >= 0) {
     const o = operand(bias);
-    if (into(o, stmts[2], o, o)) {
+    if (pair(o, o, [stmts[2]])[0] === true) {
       zeros.push(`${o.grad as string} = 0;`);
       fused.push(bias);
     }
