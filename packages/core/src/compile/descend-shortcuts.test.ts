@@ -13,7 +13,7 @@ import { generate } from './codegen.js';
 import { compile, record } from './compile.js';
 import { layoutOf } from './inputs.js';
 import { useEvaluatedLoops } from './interpreter.js';
-import { expectSameBits, finite } from './random-graphs.test-support.js';
+import { build, expectSameBits, finite, step, type Step } from './random-graphs.test-support.js';
 
 /** An MLP's weights: per layer, per neuron, its weights then its bias (null: no bias). */
 type Net = (readonly Value[])[][];
@@ -350,6 +350,35 @@ describe('descend: dots with a zero gradient skipped, parameters stepped in thei
     }
   });
 
+  it('adds into a node’s gradient after a dot did, with 70 parameters in V and G and the nodes in locals', () => {
+    // h = p₀·x₀ feeds a dot and a product 3h, in both orders; a dot over all
+    // 70 parameters puts each in the tape.
+    const data = Array.from({ length: 70 }, (_, i) => Math.cos(2 * i + 1));
+    const p = data.map((d) => new Value(d));
+    for (const dotFirst of [true, false]) {
+      expectEager({
+        params: p,
+        data,
+        grad0: 0,
+        graph: (x) => {
+          const [x0, x1] = x as Value[];
+          const h = (p[0] as Value).mul(x0 as Value);
+          const d = dot([p[1] as Value, p[2] as Value], [h, x1 as Value], p[3] as Value);
+          const t = h.mul(3);
+          const all = dot(
+            p,
+            p.map((_, i) => (i % 2 === 0 ? x0 : x1) as Value),
+          );
+          return (dotFirst ? d.add(t) : t.add(d)).add(all);
+        },
+        nin: 2,
+        xs: [0.5, -1, 2, 0.25, -0.75, 1.5],
+        ys: [0, 0, 0],
+        lr: 0.01,
+      });
+    }
+  });
+
   it('equals the eager loop on random ReLU networks and data, −0, 0 and ∞ among them', () => {
     const special = fc.constantFrom(0, -0, Infinity, -Infinity, Number.NaN, 1e200, -1e200);
     const number = fc.oneof({ weight: 6, arbitrary: finite }, { weight: 1, arbitrary: special });
@@ -376,6 +405,41 @@ describe('descend: dots with a zero gradient skipped, parameters stepped in thei
         },
       ),
       { seed: 17, numRuns: 100 },
+    );
+  });
+
+  it('equals the eager loop on random graphs over every op with 70 parameters (kept in V and G)', () => {
+    // More parameters than generated code keeps in locals: the slots-in-locals
+    // code then runs descend's own pass too, its dots among other ops.
+    fc.assert(
+      fc.property(
+        fc.array(step, { minLength: 1, maxLength: 25 }),
+        fc.array(finite, { minLength: 70, maxLength: 70 }),
+        fc.array(finite, { minLength: 9, maxLength: 9 }),
+        fc.constantFrom(0.001, 0.1),
+        (steps: Step[], data, xs, lr) => {
+          const params = data.map((d) => new Value(d));
+          expectEager({
+            params,
+            data,
+            // Parameters the graph leaves out keep their p.grad; the eager loop zeroes every one.
+            grad0: 0,
+            // A dot over all of them, so that every one is in the tape.
+            graph: (x) =>
+              build(steps, params, x as Value[], [0.75]).add(
+                dot(
+                  params,
+                  params.map((_, i) => x[i % 3] as Value),
+                ),
+              ),
+            nin: 3,
+            xs,
+            ys: [0, 0, 0],
+            lr,
+          });
+        },
+      ),
+      { seed: 23, numRuns: 100 },
     );
   });
 });
