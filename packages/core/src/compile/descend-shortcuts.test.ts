@@ -363,7 +363,7 @@ describe('descend: dots with a zero gradient skipped, parameters stepped in thei
         graph: (x) => {
           const [x0, x1] = x as Value[];
           const h = (p[0] as Value).mul(x0 as Value);
-          const d = dot([p[1] as Value, p[2] as Value], [h, x1 as Value], p[3] as Value);
+          const d = dot([p[1] as Value, p[2] as Value], [h, x1 as Value], p[3]);
           const t = h.mul(3);
           const all = dot(
             p,
