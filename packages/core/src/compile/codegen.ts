@@ -23,7 +23,7 @@ import { checkSamples, readSample, type InputLayout } from './inputs.js';
 import { interpret, TapeMachine } from './interpreter.js';
 import { findRepeat, type Repeat } from './repeats.js';
 import { CodeCache, WorkCounter, type Code } from './code-cache.js';
-import type { Tape } from './tape.js';
+import { operandUses, type Tape } from './tape.js';
 
 /** What the generated code does for one tape. */
 export interface GeneratedFunctions {
@@ -142,6 +142,14 @@ const BLOCK_LIMIT = 1500;
  * loop is optimized within a few.
  */
 const MIN_LOOP = 8;
+/**
+ * In arrays mode, descend writes the pairs of a dot of at least this many as
+ * a loop over two slot tables (descendDotUnit). Measured on issue 17's MLPs:
+ * straight-line pairs made the 64-64-64-10 MLP's code 3.5 times as slow to
+ * get going (60 steps of 600 compiling), and a loop over W5's 16 pairs took
+ * 1.5 times the straight-line code's time a step, warm.
+ */
+const DOT_LOOP = 32;
 /** Up to this many parameters, one sample's `backward` keeps them in locals too. */
 const LOCAL_PARAMS_LIMIT = 64;
 /** Beyond this many statements `auto` mode prefers the interpreter: the code would cost more to compile than it saves. */
@@ -193,6 +201,13 @@ interface Placement {
   paramsInLocals: boolean;
   /** Write a run of identical blocks as a loop (with inArrays). */
   repeat: Repeat | null;
+  /**
+   * The backward pass of `descend` (parameters in V and G, no repeat): dots
+   * skipped where that changes nothing, and the parameters each used once
+   * updated as their dot is visited (see {@link descendDotUnit}). No forward
+   * statements: descend runs the batch pass's.
+   */
+  descend?: boolean;
 }
 
 /** How a pass names slots: a value expression, a gradient variable (null: none), a definition. */
@@ -273,8 +288,13 @@ function passes(
   units: Unit[];
   helpers: string[];
   val: (s: number) => string;
+  /** descend: the parameters whose dot updates them (the rest wait for the end of the step). */
+  fused: number[];
+  /** descend: statements that zero those of the dots the last step skipped (flagged in Z). */
+  unskip: string[];
 } {
   const { nInputs, params, constants, firstNode, op, requiresGrad, backward, output } = tape;
+  const descend = placement.descend === true;
   const firstConstant = nInputs + params.length;
   const isConstant = (s: number): boolean => s >= firstConstant && s < firstNode;
   const isParam = (s: number): boolean => s >= nInputs && s < firstConstant;
@@ -296,7 +316,8 @@ function passes(
   // tables (see MIN_LOOP).
   const loops = placement.inArrays;
   const table = (slots: readonly number[]): string => {
-    const name = `K${helpers.length}`;
+    // descend's tables sit beside the batch pass's: their own names.
+    const name = `${descend ? 'D' : ''}K${helpers.length}`;
     helpers.push(`const ${name} = new Int32Array([${slots.join(', ')}]);`);
     return name;
   };
@@ -308,7 +329,7 @@ function passes(
     op[k] !== DOT.code &&
     !isConstant(a[k] as number) &&
     ((b[k] as number) < 0 || !isConstant(b[k] as number));
-  for (let k = 0; k < op.length; k++) {
+  for (let k = 0; k < (descend ? 0 : op.length); k++) {
     if (r !== null && k === r.start) {
       const rolled = rolledForward(tape, r, literal);
       fwd.push(rolled.loop);
@@ -343,7 +364,7 @@ function passes(
     const g = nm.grad(output);
     // A leaf output: ∂root/∂root = 1, accumulated.
     if (g !== null) bwd.push([{ k: 'acc', to: g, neg: false, term: '1' }]);
-    return { fwd, bwd: printUnits(bwd), units: bwd, helpers, val: nm.val };
+    return { fwd, bwd: printUnits(bwd), units: bwd, helpers, val: nm.val, fused: [], unskip: [] };
   }
   // Op nodes' gradients start at 0 on every pass, the output's at 1; each is
   // complete before its node is visited.
@@ -368,6 +389,9 @@ function passes(
         ),
       );
   const rolled = r !== null && r.backwardRun > 0 ? rolledBackward(tape, r, literal) : null;
+  const uses = descend ? operandUses(tape) : new Int32Array(0);
+  const fused: number[] = [];
+  const unskip: string[] = [];
   if (rolled !== null) {
     bwd.push(...rolled.init.map(codeUnit));
     helpers.push(rolled.helper);
@@ -434,12 +458,192 @@ function passes(
         continue;
       }
     }
+    if (descend && op[k] === DOT.code) {
+      bwd.push(
+        descendDotUnit(
+          tape,
+          k,
+          nm,
+          (s) => isParam(s) && uses[s] === 1 && requiresGrad[s] === 1,
+          fused,
+          unskip,
+          loops ? table : null,
+        ),
+      );
+      continue;
+    }
     bwd.push(backwardUnit(tape, k, nm));
   }
-  return { fwd, bwd: printUnits(bwd), units: bwd, helpers, val: nm.val };
+  return { fwd, bwd: printUnits(bwd), units: bwd, helpers, val: nm.val, fused, unskip };
 }
 
 const sumRule = (RULES[SUM.code] as (typeof RULES)[number]).stmts[0] ?? [];
+
+/**
+ * descend's step for dot node k (its rule from rule-ir.ts, as backwardUnit
+ * prints it), with two shortcuts that give the same doubles:
+ *
+ * - Skipped where its gradient g is 0 (an inactive ReLU above it) and its
+ *   value v is finite. Then every term it would add is w·0, x·0 or 0, which
+ *   is ±0 for finite w and x, and all of them are finite exactly when v is
+ *   (a non-finite w, x or bias makes its product, and so the sum, ±∞ or NaN;
+ *   `v − v` is 0 for finite v, else NaN). Adding ±0 changes no gradient of
+ *   descend's pass: each starts at +0 (the output's at 1), and a sum that
+ *   starts at +0 is never −0, since x + y is −0 only when both are.
+ * - A trained parameter used by no other node (`fusable`) receives its whole
+ *   gradient here, 0 + t as the engine adds t into p.grad = 0, and takes its
+ *   step p − lr·g at once: no later step of the pass reads its value. Where
+ *   the dot is skipped its gradient is 0 and its value stays (p − lr·0 is p).
+ *   Such parameters are added to `fused`. Only the last step's gradients
+ *   outlive the run, so a skipped dot just sets its flag Z[k], and `unskip`
+ *   gets the statement that zeroes its gradients after the last step.
+ *
+ * A dot of at least {@link DOT_LOOP} pairs is a loop over tables of its
+ * weights' and inputs' slots (`table`, arrays mode) where its pairs are alike.
+ */
+function descendDotUnit(
+  tape: Tape,
+  k: number,
+  nm: Naming,
+  fusable: (s: number) => boolean,
+  fused: number[],
+  unskip: string[],
+  table: ((slots: readonly number[]) => string) | null,
+): Unit {
+  const { firstNode, a, b, n, args } = tape;
+  const s = firstNode + k;
+  const stmts = (RULES[DOT.code] as (typeof RULES)[number]).stmts;
+  const lines: string[] = [];
+  const zeros: string[] = [];
+  const assigns: string[] = [];
+  let next = 0;
+  // Whether o takes its step here: its rule a single addition.
+  const steps = (o: DotOperand, rule: readonly Stmt[] | undefined): boolean =>
+    o.grad !== null && o.fused && rule?.length === 1 && rule[0]?.k === 'acc';
+  /**
+   * One pair (w, x), or the bias (as w = x): first the rules of the operands
+   * that are not stepped here, then `p -= lr * (gp = 0 + term)` for those
+   * that are, each reading p before it changes; where both are stepped, their
+   * values are read into locals first. Returns which of the two were stepped.
+   */
+  const pair = (
+    w: DotOperand,
+    x: DotOperand,
+    rules: readonly (readonly Stmt[] | undefined)[],
+  ): boolean[] => {
+    const operands = rules.length === 1 ? [w] : [w, x];
+    const stepped = operands.map((o, i) => steps(o, rules[i]));
+    let [wv, xv] = [w.val, x.val];
+    if (stepped.every((on) => on) && operands.length === 2) {
+      [wv, xv] = [`o${next++}`, `o${next++}`];
+      lines.push(`const ${wv} = ${w.val}, ${xv} = ${x.val};`);
+    }
+    const names: Names = (role) => (role === 'a' ? wv : role === 'b' ? xv : 'g');
+    const after: string[] = [];
+    operands.forEach((o, i) => {
+      const rule = ruleLines(rules[i], o.grad, names);
+      const only = rule[0];
+      if (stepped[i] && only?.k === 'acc') {
+        after.push(
+          `${o.val} -= lr * (${o.grad as string} = 0 ${only.neg ? '-' : '+'} ${only.term});`,
+        );
+        return;
+      }
+      for (const line of rule) {
+        lines.push(printLine(line));
+        assigns.push(...(line.k === 'acc' ? [line.to] : line.assigns));
+      }
+    });
+    lines.push(...after);
+    return stepped;
+  };
+  const operand = (t: number): DotOperand => ({
+    val: nm.val(t),
+    grad: nm.grad(t),
+    fused: fusable(t),
+  });
+  const ia = a[k] as number;
+  const ws: number[] = [];
+  const xs: number[] = [];
+  for (let j = ia; j < ia + 2 * (n[k] as number); j += 2) {
+    ws.push(args[j] as number);
+    xs.push(args[j + 1] as number);
+  }
+  // Pairs alike (values in V, each operand stepped here or not, with or without a gradient): a loop.
+  const alike = (slots: readonly number[]): boolean => {
+    const first = operand(slots[0] as number);
+    return slots.every((t) => {
+      const o = operand(t);
+      return (
+        o.val.startsWith('V[') &&
+        o.fused === first.fused &&
+        (o.grad === null) === (first.grad === null)
+      );
+    });
+  };
+  if (table !== null && ws.length >= DOT_LOOP && alike(ws) && alike(xs)) {
+    const W = table(ws);
+    const X = table(xs);
+    const looped = (slots: readonly number[], at: string): DotOperand => {
+      const first = operand(slots[0] as number);
+      return { val: `V[${at}]`, grad: first.grad === null ? null : `G[${at}]`, fused: first.fused };
+    };
+    lines.push(`for (let i = 0; i < ${ws.length}; i++) { const sw = ${W}[i], sx = ${X}[i];`);
+    const [wStepped, xStepped] = pair(looped(ws, 'sw'), looped(xs, 'sx'), [stmts[0], stmts[1]]);
+    lines.push('}');
+    for (const [on, T, slots] of [
+      [wStepped, W, ws],
+      [xStepped, X, xs],
+    ] as const) {
+      if (on !== true) continue;
+      zeros.push(`for (let i = 0; i < ${slots.length}; i++) G[${T}[i]] = 0;`);
+      fused.push(...slots);
+    }
+  } else {
+    ws.forEach((wt, i) => {
+      const xt = xs[i] as number;
+      const w = operand(wt);
+      const x = operand(xt);
+      const stepped = pair(w, x, [stmts[0], stmts[1]]);
+      [
+        [wt, w],
+        [xt, x],
+      ].forEach(([t, o], j) => {
+        if (stepped[j] !== true) return;
+        zeros.push(`${(o as DotOperand).grad as string} = 0;`);
+        fused.push(t as number);
+      });
+    });
+  }
+  const bias = b[k] as number;
+  if (bias >= 0) {
+    const o = operand(bias);
+    if (pair(o, o, [stmts[2]])[0] === true) {
+      zeros.push(`${o.grad as string} = 0;`);
+      fused.push(bias);
+    }
+  }
+  // Skipped, its parameters' gradients are 0: written once, after the last step, if it was skipped there.
+  if (zeros.length > 0) unskip.push(`if (Z[${k}] === 1) { ${zeros.join(' ')} }`);
+  const guard =
+    zeros.length > 0
+      ? `if (g === 0 && v - v === 0) Z[${k}] = 1; else { Z[${k}] = 0;`
+      : 'if (g !== 0 || v - v !== 0) {';
+  const text = [
+    `{ const g = ${nm.grad(s) as string}, v = ${nm.val(s)};`,
+    guard,
+    ...lines,
+    '} }',
+  ].join('\n');
+  return [{ k: 'code', text, assigns }];
+}
+
+/** An operand of a dot as descendDotUnit prints it: where its value and gradient live, and whether it may take its step there. */
+interface DotOperand {
+  readonly val: string;
+  readonly grad: string | null;
+  readonly fused: boolean;
+}
 
 /**
  * Block slots as seen from inside the loop over blocks b: block 0's slot s is
@@ -638,11 +842,8 @@ export function generateSource(
 ): string {
   const { nInputs, params, paramRequiresGrad, requiresGrad, output } = tape;
   const inArrays = slotsInArrays(tape, style);
-  const batch = passes(tape, {
-    inArrays,
-    paramsInLocals: false,
-    repeat: inArrays ? findRepeat(tape) : null,
-  });
+  const repeat = inArrays ? findRepeat(tape) : null;
+  const batch = passes(tape, { inArrays, paramsInLocals: false, repeat });
   // One sample's backward with few parameters: them too in locals, read from
   // and written back to the Values directly.
   const single =
@@ -650,9 +851,18 @@ export function generateSource(
       ? passes(tape, { inArrays: false, paramsInLocals: true, repeat: null })
       : null;
   const trained = params.map((_, i) => i).filter((i) => paramRequiresGrad[i]);
+  // descend's own backward pass, where the parameters live in V and G (a
+  // tape written with a loop over repeated blocks keeps the batch pass's).
+  const fast =
+    requiresGrad[output] === 1 && single === null && repeat === null
+      ? passes(tape, { inArrays, paramsInLocals: false, repeat: null, descend: true })
+      : null;
   // The sets folding needs (code in locals only: in arrays a loop zeroes the gradients).
   const folding = inArrays ? null : { zeros: zeroGradients(tape), nodes: nodeGradients(tape) };
-  if (folding !== null) batch.bwd = foldFirstTerms(batch.units, folding.zeros, folding.nodes);
+  if (folding !== null) {
+    batch.bwd = foldFirstTerms(batch.units, folding.zeros, folding.nodes);
+    if (fast !== null) fast.bwd = foldFirstTerms(fast.units, folding.zeros, folding.nodes);
+  }
 
   // ---- samples: checked in generated code; on failure the generic check explains ----
   const checks: string[] = [
@@ -714,6 +924,12 @@ export function generateSource(
     // Whether a call is using the slots: a call made meanwhile (from a getter
     // on a sample or a parameter) runs in the interpreter instead.
     'let busy = false;',
+    // descend: per op node, 1 if the last step skipped it (see descendDotUnit).
+    `const Z = new Uint8Array(${Math.max(1, tape.op.length)});`,
+    // Its own function: in descend, straight-line code run once a call would slow the loop's optimization.
+    ...(fast !== null && fast.unskip.length > 0
+      ? [`function unskip() {\n${fast.unskip.join('\n')}\n}`]
+      : []),
   ];
   if (inArrays) {
     const forwardParts = cut(batch.fwd, 'f');
@@ -729,6 +945,14 @@ export function generateSource(
       `function step(s) { inputs(s); ${forwardParts.calls} ${backwardParts.calls} return ${outVal}; }`,
       `function pass() { ${forwardParts.calls} ${backwardParts.calls} return ${outVal}; }`,
     );
+    if (fast !== null) {
+      const descendParts = cut(fast.bwd, 'd', 'lr');
+      slots.push(
+        ...fast.helpers,
+        ...descendParts.functions,
+        `function descendPass(lr) { ${forwardParts.calls} ${descendParts.calls} return ${outVal}; }`,
+      );
+    }
   } else {
     slots.push(
       `function forward(s) {\n${loads.join('\n')}\n${batch.fwd.join('\n')}\nreturn ${outVal};\n}`,
@@ -799,7 +1023,7 @@ export function generateSource(
 }`
       : 'function accumulate() { noGradient("accumulate(samples)"); }',
     trainable
-      ? descendSource(tape, layout, trained, single, batch, inArrays, outVal)
+      ? descendSource(tape, layout, trained, single, batch, fast, inArrays, outVal)
       : 'function descend() { noGradient("descend(data, lr)"); }',
     'const own = { run, backward, accumulate, descend };',
     'return {',
@@ -820,11 +1044,15 @@ type Passes = ReturnType<typeof passes>;
  * parameter, as `zeroGrad(); backward(); step()` of plain SGD does; each step's
  * output (taken before its update) goes to L[k], and their sum is returned. Small tapes keep the
  * parameters in locals across the steps, larger ones in V and G; the Values
- * are written once, at the end. Rather than a branch per step, every new
- * parameter x adds x − x (0 if finite, else NaN) into `poison` (a non-finite
- * gradient g makes x − lr·g non-finite too, lr being positive and finite); a
- * poisoned run writes nothing and is run again by `checkedDescend`, which
- * finds the step and names what failed.
+ * are written once, at the end. Rather than a branch per step, the run
+ * checks once, after the last step, that every trained parameter is finite:
+ * x − x is 0 for finite x, else NaN. That catches every step the eager loop
+ * would refuse: a non-finite gradient g makes x − lr·g non-finite (lr is
+ * positive and finite), and a non-finite x stays so at every later step
+ * (∞ − lr·g is ±∞ or NaN). A poisoned run writes nothing and is run again by
+ * `checkedDescend`, which finds the step and names what failed. With V and G,
+ * the parameters that one dot alone uses take their step in that dot's
+ * backward (`fast`, see descendDotUnit); the rest after the pass.
  */
 // Longer than ~60 lines: two variants of one generated function (parameters in locals, or in V and G), written side by side so that they stay the same loop.
 function descendSource(
@@ -833,6 +1061,7 @@ function descendSource(
   trained: readonly number[],
   single: Passes | null,
   batch: Passes,
+  fast: Passes | null,
   inArrays: boolean,
   outVal: string,
 ): string {
@@ -851,8 +1080,7 @@ function descendSource(
     for (const i of trained) fresh.add(`g${slot(i)}`);
     const g = (i: number): string => `g${slot(i)}`;
     const next = (i: number): string => `n${slot(i)}`;
-    // A non-finite gradient makes the new value non-finite too (lr is positive and finite).
-    const finite = trained.map((i) => `(${next(i)} - ${next(i)})`);
+    const finite = trained.map((i) => `(v${slot(i)} - v${slot(i)})`);
     return [
       ...head,
       ...params.map((_, i) => `let v${slot(i)} = p${i}.data;`),
@@ -863,40 +1091,52 @@ function descendSource(
       `${trained.map((i) => `${g(i)} = 0`).join('; ')};`,
       ...foldFirstTerms(single.units, fresh, nodeGradients(tape)),
       ...trained.map((i) => `const ${next(i)} = v${slot(i)} - lr * ${g(i)};`),
-      `poison = poison + (${finite.join(' + ')});`,
       // The output before the update (it may be a parameter itself).
       `L[k] = ${single.val(tape.output)};`,
       'total += L[k];',
       ...trained.map((i) => `v${slot(i)} = ${next(i)};`),
       '}',
+      `poison = ${finite.join(' + ')};`,
       poisoned,
       ...trained.map((i) => `p${i}.data = v${slot(i)}; p${i}.grad = ${g(i)};`),
       'return total;',
       '}',
     ].join('\n');
   }
-  // Parameters in V and G: the body is pass() (arrays) or the statements inline (locals).
+  // Parameters in V and G: the body is a pass (arrays) or the statements inline (locals).
   const body = inArrays
-    ? [...columnLoads(layout, (s, expr) => `V[${s}] = ${expr};`), 'const out = pass();']
+    ? [
+        ...columnLoads(layout, (s, expr) => `V[${s}] = ${expr};`),
+        `const out = ${fast === null ? 'pass()' : 'descendPass(lr)'};`,
+      ]
     : [
         ...columnLoads(layout, (s, expr) => `const v${s} = ${expr};`),
         ...batch.fwd,
-        ...batch.bwd,
+        ...(fast ?? batch).bwd,
         `const out = ${outVal};`,
       ];
+  // The parameters the pass does not update itself: gradients from 0, a step after the pass.
+  const fused = new Set(fast?.fused ?? []);
+  const rest = trained.map(slot).filter((s) => !fused.has(s));
+  const R = `[${rest.join(', ')}]`;
   return [
     ...head,
+    `const R = ${R};`,
     'loadParams();',
     'for (let k = 0; k < count; k++) {',
-    `for (let j = 0; j < T.length; j++) G[${nInputs} + T[j]] = 0;`,
+    ...(rest.length > 0 ? ['for (let j = 0; j < R.length; j++) G[R[j]] = 0;'] : []),
     '{',
     ...body,
     'L[k] = out;',
     'total += out;',
     '}',
-    `for (let j = 0; j < T.length; j++) { const s = ${nInputs} + T[j]; const g = G[s]; const n = V[s] - lr * g; V[s] = n; poison = poison + (n - n); }`,
+    ...(rest.length > 0
+      ? ['for (let j = 0; j < R.length; j++) { const s = R[j]; V[s] = V[s] - lr * G[s]; }']
+      : []),
     '}',
+    `for (let j = 0; j < T.length; j++) { const s = ${nInputs} + T[j]; poison = poison + (V[s] - V[s]); }`,
     poisoned,
+    ...(fast !== null && fast.unskip.length > 0 ? ['unskip();'] : []),
     `for (let j = 0; j < T.length; j++) P[T[j]].data = V[${nInputs} + T[j]];`,
     'storeGrads();',
     'return total;',
@@ -925,8 +1165,12 @@ function chunkedSum(
   return lines.join('\n');
 }
 
-/** Statements cut into functions `prefix0`, `prefix1`, …, and the calls that run them in order. */
-function cut(units: readonly string[], prefix: string): { functions: string[]; calls: string } {
+/** Statements cut into functions `prefix0(params)`, `prefix1(params)`, …, and the calls that run them in order. */
+function cut(
+  units: readonly string[],
+  prefix: string,
+  params = '',
+): { functions: string[]; calls: string } {
   const functions: string[] = [];
   const calls: string[] = [];
   let part: string[] = [];
@@ -934,8 +1178,8 @@ function cut(units: readonly string[], prefix: string): { functions: string[]; c
   const flush = (): void => {
     if (part.length === 0) return;
     const name = `${prefix}${functions.length}`;
-    functions.push(`function ${name}() {\n${part.join('\n')}\n}`);
-    calls.push(`${name}();`);
+    functions.push(`function ${name}(${params}) {\n${part.join('\n')}\n}`);
+    calls.push(`${name}(${params});`);
     part = [];
     lines = 0;
   };

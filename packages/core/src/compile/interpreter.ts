@@ -13,6 +13,7 @@ import {
   HELPERS,
   NUMBERS,
   printApply,
+  printExpr,
   printStmts,
   RULES,
   runStmts,
@@ -23,10 +24,26 @@ import {
 import type { Value } from '../value.js';
 import type { GeneratedFunctions } from './codegen.js';
 import { checkSamples, readSample, type InputLayout, type KeyCount } from './inputs.js';
-import type { Tape } from './tape.js';
+import { operandUses, type Tape } from './tape.js';
 
 type ForwardLoop = (tape: Tape, d: Float64Array) => void;
 type BackwardLoop = (tape: Tape, d: Float64Array, g: Float64Array) => void;
+/**
+ * descend's backward loop: the backward loop with the dots skipped where
+ * that changes nothing, and the parameters marked in `fused` (used by one dot
+ * alone) stepped by lr in that dot (see descendDotUnit in codegen.ts).
+ * `skipped[k]` says whether dot k was skipped: its parameters' gradients
+ * are then 0, which {@link TapeMachine.descendFast} writes after the last
+ * step rather than at every skip.
+ */
+type DescendLoop = (
+  tape: Tape,
+  d: Float64Array,
+  g: Float64Array,
+  lr: number,
+  fused: Uint8Array,
+  skipped: Uint8Array,
+) => void;
 
 /** The forward loop's source: one case per op, each the op's forward on d[ia], d[ib]. */
 function forwardSource(): string {
@@ -62,8 +79,49 @@ for (let k = 0; k < K; k++) {
 };`;
 }
 
-/** The backward loop's source: per op, its chain-rule statements into g[operand]. */
-function backwardSource(): string {
+/**
+ * descend's dot: skipped where its gradient is 0 and its value finite (every
+ * term then ±0, which changes no gradient that starts at +0), and marked so in
+ * `skipped`; a parameter
+ * marked in `fused` gets its gradient as 0 + term, as p.grad = 0 receives it,
+ * and its step p − lr·g at once. Both values of a pair are read before either
+ * is stepped.
+ */
+function descendDotSource(): string {
+  const dot = RULES[DOT.code]?.stmts ?? [];
+  const names =
+    (a: string, b: string): Names =>
+    (role) =>
+      role === 'a' ? a : role === 'b' ? b : 'go';
+  const into = (stmts: readonly Stmt[] | undefined, slot: string, value: string, nm: Names) => {
+    const only = stmts?.[0];
+    const plain = printStmts(stmts ?? [], `g[${slot}]`, nm);
+    if (stmts?.length !== 1 || only?.k !== 'acc') return `if (rg[${slot}]) { ${plain} }`;
+    const term = printExpr(only.term, nm);
+    return `if (fused[${slot}]) { const u = 0 ${only.neg ? '-' : '+'} ${term}; g[${slot}] = u; d[${slot}] = ${value} - lr * u; } else if (rg[${slot}]) { ${plain} }`;
+  };
+  return `case ${DOT.code}: {
+      const end = ia + 2 * n[k];
+      if (go === 0 && d[out] - d[out] === 0) {
+        skipped[k] = 1;
+        break;
+      }
+      skipped[k] = 0;
+      for (let j = ia; j < end; j += 2) {
+        const w = args[j], x = args[j + 1], dw = d[w], dx = d[x];
+        ${into(dot[0], 'w', 'dw', names('dw', 'dx'))}
+        ${into(dot[1], 'x', 'dx', names('dw', 'dx'))}
+      }
+      if (ib >= 0) { const db = d[ib]; ${into(dot[2], 'ib', 'db', names('db', 'db'))} }
+      break;
+    }`;
+}
+
+/**
+ * The backward loop's source: per op, its chain-rule statements into
+ * g[operand]; for descend, with its own dot (see {@link descendDotSource}).
+ */
+function backwardSource(descend: boolean): string {
   const at =
     (a: string, b: string, v: string): Names =>
     (role) =>
@@ -79,7 +137,18 @@ function backwardSource(): string {
   });
   const sum = RULES[SUM.code]?.stmts ?? [];
   const dot = RULES[DOT.code]?.stmts ?? [];
-  return `return function backward(tape, d, g) {
+  const dotCase = descend
+    ? descendDotSource()
+    : `case ${DOT.code}: {
+      const end = ia + 2 * n[k];
+      for (let j = ia; j < end; j += 2) {
+        const w = args[j], x = args[j + 1];
+        ${into(dot[0], 'w', at('w', 'x', 'out'))} ${into(dot[1], 'x', at('w', 'x', 'out'))}
+      }
+      if (ib >= 0) { ${into(dot[2], 'ib', at('ib', 'ib', 'out'))} }
+      break;
+    }`;
+  return `return function backward(tape, d, g${descend ? ', lr, fused, skipped' : ''}) {
 const { op, a, b, n, args, firstNode, requiresGrad: rg, backward: order } = tape;
 for (let i = 0; i < order.length; i++) {
   const k = order[i], ia = a[k], ib = b[k], out = firstNode + k, go = g[out];
@@ -90,22 +159,21 @@ for (let i = 0; i < order.length; i++) {
       for (let j = ia; j < end; j++) { const t = args[j]; ${into(sum[0], 't', at('t', 't', 'out'))} }
       break;
     }
-    case ${DOT.code}: {
-      const end = ia + 2 * n[k];
-      for (let j = ia; j < end; j += 2) {
-        const w = args[j], x = args[j + 1];
-        ${into(dot[0], 'w', at('w', 'x', 'out'))} ${into(dot[1], 'x', at('w', 'x', 'out'))}
-      }
-      if (ib >= 0) { ${into(dot[2], 'ib', at('ib', 'ib', 'out'))} }
-      break;
-    }
+    ${dotCase}
     default: throw new Error("compile: no interpreter rule for op code " + op[k]);
   }
 }
 };`;
 }
 
-function generatedLoops(): { forward: ForwardLoop; backward: BackwardLoop } {
+interface Loops {
+  forward: ForwardLoop;
+  backward: BackwardLoop;
+  /** null: descend runs `backward` and steps every parameter after it. */
+  descend: DescendLoop | null;
+}
+
+function generatedLoops(): Loops {
   const make = (source: string): unknown =>
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     (new Function(...HELPERS.names, `"use strict"; ${source}`) as (...f: unknown[]) => unknown)(
@@ -113,7 +181,8 @@ function generatedLoops(): { forward: ForwardLoop; backward: BackwardLoop } {
     );
   return {
     forward: make(forwardSource()) as ForwardLoop,
-    backward: make(backwardSource()) as BackwardLoop,
+    backward: make(backwardSource(false)) as BackwardLoop,
+    descend: make(backwardSource(true)) as DescendLoop,
   };
 }
 
@@ -189,16 +258,23 @@ const evaluatedBackward: BackwardLoop = (tape, d, g) => {
   }
 };
 
-let loops: { forward: ForwardLoop; backward: BackwardLoop } | null = null;
+const evaluated: Loops = { forward: evaluatedForward, backward: evaluatedBackward, descend: null };
+let loops: Loops | null = null;
 /** The loops, made on first use: printed where `new Function` works, else evaluated. */
-function theLoops(): { forward: ForwardLoop; backward: BackwardLoop } {
-  return (loops ??= canGenerateCode()
-    ? generatedLoops()
-    : { forward: evaluatedForward, backward: evaluatedBackward });
+function theLoops(): Loops {
+  return (loops ??= canGenerateCode() ? generatedLoops() : evaluated);
 }
 /** @internal For tests: force the evaluated loops (as where `new Function` is forbidden), or go back. */
 export function useEvaluatedLoops(on: boolean): void {
-  loops = on ? { forward: evaluatedForward, backward: evaluatedBackward } : null;
+  loops = on ? evaluated : null;
+}
+
+/** descendFast's trained slots: see {@link TapeMachine.fusedSlots}. */
+interface Split {
+  readonly fused: Uint8Array;
+  readonly rest: Int32Array;
+  /** Per op node: 1 if the last step skipped it (a dot). */
+  readonly skipped: Uint8Array;
 }
 
 /** The tape's numbers: one value and one gradient per slot, allocated once. */
@@ -290,13 +366,16 @@ export class TapeMachine {
   }
 
   /**
-   * {@link descend} with one loop over the parameters per step instead of
-   * three: each new value goes into its slot at once (the step's gradient is
-   * complete by then) and adds x − x into `poison` (0 if x is finite, else
-   * NaN; a non-finite gradient makes x non-finite too, lr being positive and
-   * finite), as the generated descend does. A poisoned pass has written only
-   * slots, never a Value nor `losses`' caller: it runs again checked, from the
-   * Values, and throws at the step that failed.
+   * {@link descend} without a check per step: each step's new values go into
+   * the slots at once (the step's gradient is complete by then), and after
+   * the last step every trained parameter x adds x − x into `poison` (0 if x
+   * is finite, else NaN). A step the checked loop refuses leaves a non-finite
+   * parameter behind: a non-finite gradient makes x − lr·g non-finite (lr is
+   * positive and finite), and a non-finite x stays so. A poisoned pass has
+   * written only slots, never a Value nor `losses`' caller: it runs again
+   * checked, from the Values, and throws at the step that failed. With the
+   * printed loops, the parameters one dot alone uses are stepped in that dot
+   * (DescendLoop), the others after the pass.
    */
   descendFast(
     layout: InputLayout,
@@ -306,35 +385,92 @@ export class TapeMachine {
     losses: Float64Array,
   ): number {
     if (count === 0) return 0;
-    const { nInputs, params } = this.tape;
+    const { nInputs, params, firstNode, backward: order, output } = this.tape;
     const { sizes, offsets } = layout;
     const trained = this.trainedSlots();
+    const loop = theLoops().descend;
+    const { fused, rest, skipped } = this.fusedSlots(loop !== null);
     const d = this.data;
     const g = this.grad;
     let total = 0;
-    let poison = 0;
     this.loadParams();
     for (let k = 0; k < count; k++) {
       loadSample(d, columns, sizes, offsets, k);
-      for (let j = 0; j < trained.length; j++) g[trained[j] as number] = 0;
+      for (let j = 0; j < rest.length; j++) g[rest[j] as number] = 0;
       const out = this.forward();
       losses[k] = out;
       total += out;
-      this.backward();
-      for (let j = 0; j < trained.length; j++) {
-        const s = trained[j] as number;
-        const x = (d[s] as number) - lr * (g[s] as number);
-        d[s] = x;
-        poison = poison + (x - x);
+      if (loop === null || output < firstNode) this.backward();
+      else {
+        for (let i = 0; i < order.length; i++) g[firstNode + (order[i] as number)] = 0;
+        g[output] = 1;
+        loop(this.tape, d, g, lr, fused, skipped);
+      }
+      for (let j = 0; j < rest.length; j++) {
+        const s = rest[j] as number;
+        d[s] = (d[s] as number) - lr * (g[s] as number);
       }
     }
+    let poison = 0;
+    for (let j = 0; j < trained.length; j++) {
+      const x = d[trained[j] as number] as number;
+      poison = poison + (x - x);
+    }
     if (poison !== 0) return this.descend(layout, columns, count, lr, losses);
+    if (loop !== null) this.zeroSkipped(fused, skipped);
     for (let j = 0; j < trained.length; j++) {
       const s = trained[j] as number;
       (params[s - nInputs] as Value).data = d[s] as number;
     }
     this.storeParamGrads();
     return total;
+  }
+
+  /**
+   * descendFast's split of the trained slots: `fused` marks those a single
+   * dot uses (stepped by the descend loop), `rest` lists the others. Made on
+   * first use; without the descend loop, nothing is fused.
+   */
+  private readonly splits: (Split | null)[] = [null, null];
+  private fusedSlots(loop: boolean): Split {
+    return (this.splits[loop ? 1 : 0] ??= this.splitTrained(loop));
+  }
+
+  /** The last step's gradient of the parameters of the dots it skipped: 0 (see DescendLoop). */
+  private zeroSkipped(fused: Uint8Array, skipped: Uint8Array): void {
+    const { a, b, n, args } = this.tape;
+    const g = this.grad;
+    for (let k = 0; k < skipped.length; k++) {
+      if (skipped[k] === 0) continue;
+      const ia = a[k] as number;
+      for (let j = ia; j < ia + 2 * (n[k] as number); j++)
+        if (fused[args[j] as number]) g[args[j] as number] = 0;
+      const ib = b[k] as number;
+      if (ib >= 0 && fused[ib]) g[ib] = 0;
+    }
+  }
+
+  private splitTrained(loop: boolean): Split {
+    const tape = this.tape;
+    const fused = new Uint8Array(tape.nSlots);
+    if (loop) {
+      const uses = operandUses(tape);
+      const { op, a, b, n, args } = tape;
+      for (let k = 0; k < op.length; k++) {
+        if (op[k] !== DOT.code) continue;
+        const ia = a[k] as number;
+        for (let j = ia; j < ia + 2 * (n[k] as number); j++) fused[args[j] as number] = 1;
+        if ((b[k] as number) >= 0) fused[b[k] as number] = 1;
+      }
+      const isTrained = new Uint8Array(tape.nSlots);
+      for (const s of this.trainedSlots()) isTrained[s] = 1;
+      for (let s = 0; s < tape.nSlots; s++) if (!(isTrained[s] && uses[s] === 1)) fused[s] = 0;
+    }
+    return {
+      fused,
+      rest: this.trainedSlots().filter((s) => fused[s] === 0),
+      skipped: new Uint8Array(tape.op.length),
+    };
   }
 
   /** The slots of the parameters that require a gradient, made on first use. */

@@ -426,3 +426,27 @@ function checkVisits(
     if (!seen[c] && chain.some((v) => v._f & RG)) accepted[c] = false;
   });
 }
+
+/**
+ * How many times each slot is an operand of an op node: a dot's weights,
+ * inputs and bias, a sum's terms, an op's a and b. A trained parameter used
+ * once receives one term per backward pass.
+ */
+export function operandUses(tape: Tape): Int32Array {
+  const { op, a, b, n, args } = tape;
+  const uses = new Int32Array(tape.nSlots);
+  for (let k = 0; k < op.length; k++) {
+    const code = op[k] as number;
+    const ia = a[k] as number;
+    const list =
+      code === DOT.code ? 2 * (n[k] as number) : code === SUM.code ? (n[k] as number) : 0;
+    if (list === 0) uses[ia] = (uses[ia] as number) + 1;
+    for (let j = ia; j < ia + list; j++) {
+      const t = args[j] as number;
+      uses[t] = (uses[t] as number) + 1;
+    }
+    const ib = b[k] as number;
+    if (ib >= 0) uses[ib] = (uses[ib] as number) + 1;
+  }
+  return uses;
+}
