@@ -11,10 +11,11 @@ import {
 } from './w5-online-mlp.js';
 
 describe('floorOnlineMlp', () => {
-  it('is matched bit for bit by fit, eager and without a compile option', () => {
+  it('is matched bit for bit by fit: eager, without a compile option, and in generated code', () => {
     const setup = w5Setup(2);
     const floor = floorOnlineMlp(setup);
-    for (const other of [fitOnlineMlp(setup, false), fitOnlineMlp(setup, 'default')]) {
+    for (const how of [false, 'default', 'codegen'] as const) {
+      const other = fitOnlineMlp(setup, how);
       expect(other.loss).toBe(floor.loss);
       expect(other.checks).toEqual(floor.checks);
     }
