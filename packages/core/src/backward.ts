@@ -118,9 +118,11 @@ function topologicalOrder(root: Value, eager: boolean): number {
   try {
     while (top > 0) {
       const node = stack[top - 1] as Value;
-      const f = node._f;
+      let f = node._f;
       if ((f & VISITED) === 0) {
-        node._f = f | VISITED;
+        f |= VISITED;
+        node._f = f;
+        const below = top;
         const code = f & OP_MASK;
         if (code < FIRST_NARY) {
           // Unary and binary ops, by far the most nodes.
@@ -151,17 +153,18 @@ function topologicalOrder(root: Value, eager: boolean): number {
             if (meet(c, eager)) stack[top++] = c;
           }
         }
-      } else {
-        stack[--top] = undefined;
-        if ((f & ORDERED) === 0) {
-          node._f = f | ORDERED;
-          if (eager) {
-            node.grad = 0;
-            // Its data is read by its own rule and its consumers'.
-            if (f & TRACED || !finite(node.data)) zeroSkip = false;
-          }
-          order[n++] = node;
+        // A node that waits for no operand is placed now, as the next turn would.
+        if (top !== below) continue;
+      }
+      stack[--top] = undefined;
+      if ((f & ORDERED) === 0) {
+        node._f = f | ORDERED;
+        if (eager) {
+          node.grad = 0;
+          // Its data is read by its own rule and its consumers'.
+          if (f & TRACED || !finite(node.data)) zeroSkip = false;
         }
+        order[n++] = node;
       }
     }
   } catch (error) {
