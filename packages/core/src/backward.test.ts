@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ZERO_SAFE } from './backward.js';
 import { BACKWARD } from './eager-rules.js';
 import { detectAnomaly } from './grad-mode.js';
-import { dot, sum } from './nary.js';
+import { affine, dot, sum } from './nary.js';
 import { OPS } from './ops.js';
 import { Value } from './value.js';
 
@@ -173,5 +173,38 @@ describe('backward skips the rules of nodes with gradient 0, changing no bit', (
     expect(y.data).toBe(12);
     expect(Object.is(w1.grad, 0)).toBe(true);
     expect(w2.grad).toBe(2 * 2 * 3); // ∂(w2²x)/∂w2 = 2·w2·x
+  });
+});
+
+// The sort skips a second scan of an input array whose first scan found every
+// element visited (backward.ts, settled): a layer's neurons share one array.
+describe('backward over dot nodes that share their input array', () => {
+  it('gives each input the sum over the neurons, and each weight its input', () => {
+    const w = new Value(1);
+    const h = [w.mul(2), w.mul(3)]; // 2, 3
+    const params = [
+      [1, 4, 0],
+      [2, 5, 0],
+      [3, 6, 0],
+    ].map((row) => row.map((p) => new Value(p)));
+    const y = sum(params.map((p) => affine(p, h)));
+    y.backward();
+    expect(y.data).toBe(2 * 6 + 3 * 15);
+    // ∂y/∂w = Σₖ (aₖ·2 + bₖ·3) = 6·2 + 15·3
+    expect(w.grad).toBe(57);
+    for (const [a, b, c] of params as [Value, Value, Value][]) {
+      expect([a.grad, b.grad, c.grad]).toEqual([2, 3, 1]);
+    }
+  });
+
+  it('still checks a trainable leaf in the shared array', () => {
+    const u = new Value(1, { label: 'u' });
+    const xs = [new Value(2).mul(1), u];
+    const y = sum([affine([1, 1, 0], xs), affine([2, 2, 0], xs), affine([3, 3, 0], xs)]);
+    poke(u, 'grad', 'x');
+    expect(() => y.backward()).toThrow(/grad of a leaf \('u'\) is not a number/);
+    u.grad = 0;
+    y.backward();
+    expect(u.grad).toBe(6); // 1 + 2 + 3
   });
 });

@@ -114,6 +114,11 @@ function clearLeaves(): void {
 function topologicalOrder(root: Value, eager: boolean): number {
   let n = 0;
   let top = 0;
+  // The last input array of a dot whose scan pushed nothing: every element
+  // was visited or met (and checked) already, so a later scan in this pass,
+  // which would find the same, is skipped. A layer's neurons share one input
+  // array (affine), and the sort expands them one after the other.
+  let settled: readonly Value[] | null = null;
   stack[top++] = root;
   try {
     while (top > 0) {
@@ -139,9 +144,13 @@ function topologicalOrder(root: Value, eager: boolean): number {
             const c = ws[i] as Value;
             if (meet(c, eager)) stack[top++] = c;
           }
-          for (let i = 0; i < pairs; i++) {
-            const c = xs[i] as Value;
-            if (meet(c, eager)) stack[top++] = c;
+          if (xs !== settled) {
+            const pushed = top;
+            for (let i = 0; i < pairs; i++) {
+              const c = xs[i] as Value;
+              if (meet(c, eager)) stack[top++] = c;
+            }
+            if (top === pushed) settled = xs;
           }
           const bias = ws.length > pairs ? (ws[pairs] as Value) : null;
           if (bias !== null && meet(bias, eager)) stack[top++] = bias;
