@@ -8,7 +8,7 @@
 import { OP_MASK, ORDERED, REQUIRES_GRAD as RG, TRACED, VISITED } from './flags.js';
 import { AnomalyError, anomalyEnabled } from './grad-mode.js';
 import { BACKWARD } from './eager-rules.js';
-import { DOT, FIRST_NARY, OPS, type Op } from './ops.js';
+import { ADD, DOT, FIRST_NARY, MUL, NEG, OPS, RELU, SUB, SUM, type Op } from './ops.js';
 import { describe } from './describe.js';
 import { operandsOf, type Value } from './value.js';
 
@@ -19,31 +19,90 @@ const MARKS = VISITED | ORDERED;
 // KEEP by a huge graph are let go.
 const stack: (Value | undefined)[] = [];
 const order: (Value | undefined)[] = [];
+/** The trainable leaves the eager sort marked VISITED (each checked once a pass). */
+const leaves: (Value | undefined)[] = [];
+let leafCount = 0;
 const KEEP = 1 << 16;
 
 /**
  * The first leaf met by the sort whose grad or data is not a number (a string
  * written to it would make += concatenate); runBackward throws on it before
- * any rule runs. Checked where the sort reads the leaf's flags anyway.
+ * any rule runs. Checked where the sort first meets the leaf in a pass.
  */
 let badLeaf: Value | null = null;
 
 /**
- * A leaf that will receive a gradient and holds a non-number. A compile
- * input (TRACED) is skipped: its number is hidden while fn is recorded, and
- * `gradients()` inside fn walks it.
+ * Whether runRules may skip the rule of a node whose gradient is 0 and whose
+ * op is ZERO_SAFE, found by the sort: every number a rule could read (the data
+ * of every node and operand it met) is finite, and no trainable leaf holds a
+ * gradient of −0. Then such a rule would add g·(finite) = ±0 into gradients
+ * that are not −0, which leaves every one of them as it is: x + ±0 = x for any
+ * x ≠ 0 (NaN included), +0 + ±0 = +0, and an interior node's gradient, which
+ * starts at +0 and only has numbers added or subtracted, is never −0. So the
+ * skip changes no bit, and a ReLU network, where most of the graph below an
+ * inactive unit or hinge term gets gradient 0, skips most of its rules.
  */
-function isBadLeaf(x: Value): boolean {
-  return (
-    (x._f & (RG | OP_MASK | TRACED)) === RG &&
-    (typeof x.grad !== 'number' || typeof x.data !== 'number')
-  );
+let zeroSkip = true;
+
+/**
+ * @internal The ops whose every backward term is g, −g, or an operand's data times g
+ * (rule-ir.ts): with finite data and g = ±0, each term is ±0 (backward.test.ts
+ * checks each). Indexed by op code.
+ */
+export const ZERO_SAFE = new Uint8Array(OP_MASK + 1);
+for (const op of [ADD, SUB, NEG, MUL, RELU, SUM, DOT]) ZERO_SAFE[op.code] = 1;
+
+/** A finite number (a string, NaN or ±∞ is not). */
+function finite(x: unknown): boolean {
+  return typeof x === 'number' && x - x === 0;
 }
 
-/** Only interior nodes that need a gradient are ordered; leaves just receive. */
-function pending(node: Value): boolean {
-  const f = node._f;
-  return (f & (RG | VISITED)) === RG && (f & OP_MASK) !== 0;
+/**
+ * Whether the sort must expand operand c: an interior node that needs a
+ * gradient and is not yet visited. The eager sort (runBackward's) checks
+ * every other operand on the way: a trainable leaf the first time it is met
+ * in the pass (marked VISITED, listed in `leaves`), a node that needs no
+ * gradient every time (its data is read by its consumer's rule).
+ */
+function meet(c: Value, eager: boolean): boolean {
+  const f = c._f;
+  if ((f & (RG | VISITED)) === RG) {
+    if ((f & OP_MASK) !== 0) return true;
+    if (eager) meetLeaf(c, f);
+  } else if (eager && (f & RG) === 0) {
+    // A compile input (TRACED) hides its number: no skip then, and no read.
+    if (f & TRACED || !finite(c.data)) zeroSkip = false;
+  }
+  return false;
+}
+
+/**
+ * A trainable leaf met for the first time in this pass. A compile input
+ * (TRACED) is not checked: its number is hidden while fn is recorded.
+ */
+function meetLeaf(c: Value, f: number): void {
+  // Throws on a frozen leaf, before any rule ran (topologicalOrder explains it).
+  c._f = f | VISITED;
+  leaves[leafCount++] = c;
+  if (f & TRACED) {
+    zeroSkip = false;
+    return;
+  }
+  const g = c.grad;
+  const d = c.data;
+  if (typeof g !== 'number' || typeof d !== 'number') {
+    badLeaf ??= c;
+    zeroSkip = false;
+  } else if (d - d !== 0 || (g === 0 && 1 / g < 0)) {
+    zeroSkip = false;
+  }
+}
+
+/** Clears the VISITED marks of the leaves the eager sort met. */
+function clearLeaves(): void {
+  clearMarks(leaves, leafCount);
+  leafCount = 0;
+  if (leaves.length > KEEP) leaves.length = 0;
 }
 
 /**
@@ -52,27 +111,30 @@ function pending(node: Value): boolean {
  * order the second time; a node pushed twice is placed once.
  */
 // Longer than ~60 lines: the hot loop of every backward pass, kept in one piece so V8 optimizes it as one loop (a helper per op kind costs a call per node).
-function topologicalOrder(root: Value, zeroGrads: boolean): number {
+function topologicalOrder(root: Value, eager: boolean): number {
   let n = 0;
   let top = 0;
+  // The last input array of a dot whose scan pushed nothing: every element
+  // was visited or met (and checked) already, so a later scan in this pass,
+  // which would find the same, is skipped. A layer's neurons share one input
+  // array (affine), and the sort expands them one after the other.
+  let settled: readonly Value[] | null = null;
   stack[top++] = root;
   try {
     while (top > 0) {
       const node = stack[top - 1] as Value;
-      const f = node._f;
+      let f = node._f;
       if ((f & VISITED) === 0) {
-        node._f = f | VISITED;
+        f |= VISITED;
+        node._f = f;
+        const below = top;
         const code = f & OP_MASK;
         if (code < FIRST_NARY) {
           // Unary and binary ops, by far the most nodes.
           const a = node._a as Value;
-          if (pending(a)) stack[top++] = a;
-          else if (isBadLeaf(a)) badLeaf = a;
+          if (meet(a, eager)) stack[top++] = a;
           const b = node._b as Value | null;
-          if (b !== null) {
-            if (pending(b)) stack[top++] = b;
-            else if (isBadLeaf(b)) badLeaf = b;
-          }
+          if (b !== null && meet(b, eager)) stack[top++] = b;
         } else if (code === DOT.code) {
           // dot: the weights, then the inputs, then the bias.
           const ws = node._a as readonly Value[];
@@ -80,45 +142,55 @@ function topologicalOrder(root: Value, zeroGrads: boolean): number {
           const pairs = xs.length;
           for (let i = 0; i < pairs; i++) {
             const c = ws[i] as Value;
-            if (pending(c)) stack[top++] = c;
-            else if (isBadLeaf(c)) badLeaf = c;
+            if (meet(c, eager)) stack[top++] = c;
           }
-          for (let i = 0; i < pairs; i++) {
-            const c = xs[i] as Value;
-            if (pending(c)) stack[top++] = c;
-            else if (isBadLeaf(c)) badLeaf = c;
+          if (xs !== settled) {
+            const pushed = top;
+            for (let i = 0; i < pairs; i++) {
+              const c = xs[i] as Value;
+              if (meet(c, eager)) stack[top++] = c;
+            }
+            if (top === pushed) settled = xs;
           }
           const bias = ws.length > pairs ? (ws[pairs] as Value) : null;
-          if (bias !== null) {
-            if (pending(bias)) stack[top++] = bias;
-            else if (isBadLeaf(bias)) badLeaf = bias;
-          }
+          if (bias !== null && meet(bias, eager)) stack[top++] = bias;
         } else {
           // sum: the terms.
           const list = node._a as readonly Value[];
           for (let i = 0; i < list.length; i++) {
             const c = list[i] as Value;
-            if (pending(c)) stack[top++] = c;
-            else if (isBadLeaf(c)) badLeaf = c;
+            if (meet(c, eager)) stack[top++] = c;
           }
         }
-      } else {
-        stack[--top] = undefined;
-        if ((f & ORDERED) === 0) {
-          node._f = f | ORDERED;
-          if (zeroGrads) node.grad = 0;
-          order[n++] = node;
+        // A node that waits for no operand is placed now, as the next turn would.
+        if (top !== below) continue;
+      }
+      stack[--top] = undefined;
+      if ((f & ORDERED) === 0) {
+        node._f = f | ORDERED;
+        if (eager) {
+          node.grad = 0;
+          // Its data is read by its own rule and its consumers'.
+          if (f & TRACED || !finite(node.data)) zeroSkip = false;
         }
+        order[n++] = node;
       }
     }
   } catch (error) {
     // Only a frozen Value can make a mark fail to be written: the nodes marked
     // so far must not keep their marks, or the next backward would skip them.
-    const marking = top > 0 ? (stack[top - 1] as Value) : null;
+    // (or a trainable leaf among the operands of the node being expanded,
+    // which lies below the operands it pushed so far).
+    let suspects: Value[] = [];
+    for (let i = top - 1; i >= 0 && !suspects.some((v) => Object.isFrozen(v)); i--) {
+      const node = stack[i] as Value;
+      suspects = [node, ...operandsOf(node)];
+    }
     clearMarks(stack, top);
     clearMarks(order, n);
+    clearLeaves();
     badLeaf = null;
-    throw explainFrozen(error, marking === null ? [] : [marking]);
+    throw explainFrozen(error, suspects);
   }
   // Nothing else after the loop (the caller trims the stack): code here, never
   // reached while V8 compiled the loop on the first long pass, made the loop's
@@ -184,7 +256,9 @@ export function runBackward(root: Value): void {
     root.grad += 1; // a leaf root: ∂root/∂root = 1, accumulated like any leaf
     return;
   }
+  zeroSkip = true;
   const n = topologicalOrder(root, true);
+  clearLeaves();
   root.grad = 1;
   if (badLeaf !== null) {
     const x = badLeaf;
@@ -195,16 +269,17 @@ export function runBackward(root: Value): void {
       : notANumber(x, 'grad', x.grad);
   }
   if (anomalyEnabled) checkedPass(n);
-  else runRules(n);
+  else runRules(n, zeroSkip);
   trim();
 }
 
 /**
- * Runs the rules of the first n ordered nodes, the last placed first. Apart
- * from runBackward so that this loop returns as soon as it ends (see
+ * Runs the rules of the first n ordered nodes, the last placed first; with
+ * `skip`, not those that would change nothing (see zeroSkip). Apart from
+ * runBackward so that this loop returns as soon as it ends (see
  * topologicalOrder).
  */
-function runRules(n: number): void {
+function runRules(n: number, skip: boolean): void {
   // The op rules are plain arithmetic; only writing the grad of a frozen Value
   // can throw, and then the nodes not yet reached must lose their marks.
   let i = n - 1;
@@ -213,8 +288,11 @@ function runRules(n: number): void {
     for (; i >= 0; i--) {
       node = order[i] as Value;
       order[i] = undefined;
-      node._f &= ~MARKS;
-      (BACKWARD[node._f & OP_MASK] as (out: Value) => void)(node);
+      const f = node._f & ~MARKS;
+      node._f = f;
+      const code = f & OP_MASK;
+      if (skip && node.grad === 0 && ZERO_SAFE[code] === 1) continue;
+      (BACKWARD[code] as (out: Value) => void)(node);
     }
   } catch (error) {
     clearMarks(order, i);
