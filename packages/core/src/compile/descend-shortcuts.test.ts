@@ -13,7 +13,15 @@ import { generate } from './codegen.js';
 import { compile, record } from './compile.js';
 import { layoutOf } from './inputs.js';
 import { useEvaluatedLoops } from './interpreter.js';
-import { build, expectSameBits, finite, step, type Step } from './random-graphs.test-support.js';
+import {
+  build,
+  eagerDescent,
+  expectDescended,
+  expectSameBits,
+  finite,
+  step,
+  type Step,
+} from './random-graphs.test-support.js';
 
 /** An MLP's weights: per layer, per neuron, its weights then its bias (null: no bias). */
 type Net = (readonly Value[])[][];
@@ -42,35 +50,6 @@ function loss(net: Net, x: readonly (Value | number)[], y: Value | number, hinge
   });
   const s = h[0] as Value;
   return hinge ? sub(1, mul(y, s)).relu() : s.sub(y).square();
-}
-
-interface Descended {
-  losses: number[];
-  data: number[];
-  grads: number[];
-}
-
-/**
- * The eager loop: per sample, p.grad = 0, a graph, backward(), SGD's check
- * (every gradient, then every new value finite), p ← p − lr·g.
- */
-function eagerDescent(
-  params: readonly Value[],
-  count: number,
-  lr: number,
-  graph: (k: number) => Value,
-): Descended | { failsAt: number } {
-  const losses: number[] = [];
-  for (let k = 0; k < count; k++) {
-    params.forEach((p) => (p.grad = 0));
-    const root = graph(k);
-    root.backward();
-    losses.push(root.data);
-    if (params.some((p) => !Number.isFinite(p.grad))) return { failsAt: k };
-    if (params.some((p) => !Number.isFinite(p.data - lr * p.grad))) return { failsAt: k };
-    for (const p of params) p.data -= lr * p.grad;
-  }
-  return { losses, data: params.map((p) => p.data), grads: params.map((p) => p.grad) };
 }
 
 /** A function of a vector input x and a target y over `params`, trained on `xs` (sample after sample) and `ys`. */
@@ -155,16 +134,8 @@ function expectEager(c: Problem): void {
         expectSameBits(state(), before);
       } else {
         const total = run();
-        expectSameBits(Array.from(out), expected.losses);
         expectSameBits([total], [expected.losses.reduce((s, l) => s + l, 0)]);
-        expectSameBits(
-          params.map((p) => p.data),
-          expected.data,
-        );
-        expectSameBits(
-          params.map((p) => p.grad),
-          expected.grads,
-        );
+        expectDescended(out, params, expected);
       }
     } catch (e) {
       throw new Error(`${name}: ${(e as Error).message}`);

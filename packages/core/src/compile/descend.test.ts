@@ -6,65 +6,19 @@ import { compile, record, type CompileMode } from './compile.js';
 import { layoutOf } from './inputs.js';
 import {
   build,
+  eagerDescent,
+  expectDescended,
   expectSameBits,
   finite,
   generatedStyles,
   step,
+  type Descended,
   type Step,
 } from './random-graphs.test-support.js';
 
 const MODES: readonly CompileMode[] = ['codegen', 'interpreter'];
 
-/** What `descend` computes, by hand, over `dataOf(k)`: one sample's `data`. */
-interface Descended {
-  losses: number[];
-  data: number[];
-  grads: number[];
-}
-
-/**
- * The eager loop `descend` fuses, written out: per sample, gradients from 0, a
- * graph, `backward()`, then SGD's check (every gradient, then every new value
- * finite) and p ← p − lr·g. Returns the failing sample instead where the check fails.
- */
-function eagerDescent(
-  params: readonly Value[],
-  count: number,
-  lr: number,
-  graph: (k: number) => Value,
-): Descended | { failsAt: number } {
-  const losses: number[] = [];
-  for (let k = 0; k < count; k++) {
-    params.forEach((p) => (p.grad = 0));
-    const root = graph(k);
-    root.backward();
-    losses.push(root.data);
-    const trained = params.filter((p) => p.requiresGrad);
-    if (trained.some((p) => !Number.isFinite(p.grad))) return { failsAt: k };
-    if (trained.some((p) => !Number.isFinite(p.data - lr * p.grad))) return { failsAt: k };
-    for (const p of trained) p.data -= lr * p.grad;
-  }
-  return { losses, data: params.map((p) => p.data), grads: params.map((p) => p.grad) };
-}
-
 const state = (params: readonly Value[]): number[] => params.flatMap((p) => [p.data, p.grad]);
-
-/** The losses written, and the parameters and gradients left, bit for bit as expected. */
-function expectDescended(
-  losses: Float64Array,
-  params: readonly Value[],
-  expected: Descended,
-): void {
-  expectSameBits(Array.from(losses), expected.losses);
-  expectSameBits(
-    params.map((p) => p.data),
-    expected.data,
-  );
-  expectSameBits(
-    params.map((p) => p.grad),
-    expected.grads,
-  );
-}
 
 describe('descend: online gradient descent, fused', () => {
   it('takes the notebook’s steps for y = m·x + c: the hand-derived update, bit for bit', () => {
