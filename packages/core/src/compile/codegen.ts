@@ -243,6 +243,22 @@ export function forwardUnit(tape: Tape, k: number, nm: Naming): string {
   return nm.define(s, forwardExpr(code, nm.val(ia), ib >= 0 ? nm.val(ib) : null));
 }
 
+/**
+ * The generated variable that lets a pass skip a dot (1) or not (0). A dot
+ * whose gradient g is 0 and whose value v is finite adds only ±0: v finite
+ * means every product w·x and the bias are finite (a non-finite one makes the
+ * sum ±∞ or NaN; `v − v` is 0 exactly for finite v), so every term g·x, g·w, g
+ * is ±0. Adding ±0 changes no gradient that is not −0: x + (±0) is x for
+ * every x but −0 (−0 + 0 is +0). Op nodes' gradients start each pass at +0
+ * (the output's at 1), and a sum that starts at +0 is never −0 (x + y is −0
+ * only when both are). Parameters' gradients start where the user left them
+ * and add up over the samples of `accumulate`: where none is −0 when loaded,
+ * none becomes −0 later, so `backward` and `accumulate` set the flag to 1
+ * exactly when no loaded gradient is −0 (see `loadGrads`); descend, whose
+ * gradients start every step at +0, sets it to 1.
+ */
+const ZERO_SAFE_FLAG = 'zsafe';
+
 /** Op node k's backward statements: the op's chain rule (rule-ir.ts) into its operands' gradients. */
 function backwardUnit(tape: Tape, k: number, nm: Naming): Unit {
   const { firstNode, op, a, b, n, args } = tape;
@@ -263,6 +279,12 @@ function backwardUnit(tape: Tape, k: number, nm: Naming): Unit {
       out.push(...ruleLines(stmts[0], nm.grad(t), names(t, t)));
     }
   } else if (code === DOT.code) {
+    // Skipped where that changes no bit (see ZERO_SAFE_FLAG).
+    out.push(
+      codeUnit(
+        `if (${ZERO_SAFE_FLAG} === 0 || ${g} !== 0 || ${nm.val(s)} - ${nm.val(s)} !== 0) {`,
+      )[0] as Line,
+    );
     for (let j = ia; j < ia + 2 * (n[k] as number); j += 2) {
       const w = args[j] as number;
       const x = args[j + 1] as number;
@@ -270,6 +292,7 @@ function backwardUnit(tape: Tape, k: number, nm: Naming): Unit {
       out.push(...ruleLines(stmts[1], nm.grad(x), names(w, x)));
     }
     if (ib >= 0) out.push(...ruleLines(stmts[2], nm.grad(ib), names(ib, ib)));
+    out.push(codeUnit('}')[0] as Line);
   } else {
     out.push(...ruleLines(stmts[0], nm.grad(ia), names(ia, ib)));
     if (ib >= 0) out.push(...ruleLines(stmts[1], nm.grad(ib), names(ia, ib)));
@@ -926,6 +949,8 @@ export function generateSource(
     'let busy = false;',
     // descend: per op node, 1 if the last step skipped it (see descendDotUnit).
     `const Z = new Uint8Array(${Math.max(1, tape.op.length)});`,
+    // backward, accumulate: whether a dot may be skipped (see ZERO_SAFE_FLAG).
+    `let ${ZERO_SAFE_FLAG} = 1;`,
     // Its own function: in descend, straight-line code run once a call would slow the loop's optimization.
     ...(fast !== null && fast.unskip.length > 0
       ? [`function unskip() {\n${fast.unskip.join('\n')}\n}`]
@@ -971,7 +996,8 @@ export function generateSource(
     `const T = [${trained.join(', ')}];`,
     'let counted = null;',
     `function loadParams() { for (let i = 0; i < ${params.length}; i++) V[${nInputs} + i] = P[i].data; }`,
-    `function loadGrads() { for (let j = 0; j < T.length; j++) { const i = T[j]; G[${nInputs} + i] = P[i].grad; } }`,
+    // A dot may be skipped unless a gradient loaded is −0 (see ZERO_SAFE_FLAG).
+    `function loadGrads() { let safe = 1; for (let j = 0; j < T.length; j++) { const i = T[j]; const q = P[i].grad; G[${nInputs} + i] = q; if (q === 0 && 1 / q < 0) safe = 0; } ${ZERO_SAFE_FLAG} = safe; }`,
     `function storeGrads() { for (let j = 0; j < T.length; j++) { const i = T[j]; P[i].grad = G[${nInputs} + i]; } }`,
     `function check(s, where) {\n${checks.join('\n')}\n}`,
   ];
@@ -986,6 +1012,8 @@ export function generateSource(
       ...loads,
       ...params.map((_, i) => `const v${slot(i)} = p${i}.data;`),
       ...trained.map((i) => `let g${slot(i)} = p${i}.grad;`),
+      // Its own flag (see ZERO_SAFE_FLAG): 0 if a gradient loaded is −0.
+      `const ${ZERO_SAFE_FLAG} = ${trained.length === 0 ? '1' : `${trained.map((i) => `(g${slot(i)} === 0 && 1 / g${slot(i)} < 0)`).join(' || ')} ? 0 : 1`};`,
       ...single.fwd,
       ...foldFirstTerms(single.units, (folding as FoldSets).zeros, (folding as FoldSets).nodes),
       ...trained.map((i) => `p${i}.grad = g${slot(i)};`),
@@ -1085,6 +1113,8 @@ function descendSource(
       ...head,
       ...params.map((_, i) => `let v${slot(i)} = p${i}.data;`),
       `let ${trained.map((i) => `${g(i)} = 0`).join(', ')};`,
+      // Gradients from +0: a dot may be skipped (see ZERO_SAFE_FLAG). Its own, for a call made within another.
+      `const ${ZERO_SAFE_FLAG} = 1;`,
       'for (let k = 0; k < count; k++) {',
       ...columnLoads(layout, (s, expr) => `const v${s} = ${expr};`),
       ...single.fwd,
@@ -1122,6 +1152,8 @@ function descendSource(
   return [
     ...head,
     `const R = ${R};`,
+    // Gradients from +0: a dot may be skipped (see ZERO_SAFE_FLAG).
+    `${ZERO_SAFE_FLAG} = 1;`,
     'loadParams();',
     'for (let k = 0; k < count; k++) {',
     ...(rest.length > 0 ? ['for (let j = 0; j < R.length; j++) G[R[j]] = 0;'] : []),

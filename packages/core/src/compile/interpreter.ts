@@ -27,7 +27,12 @@ import { checkSamples, readSample, type InputLayout, type KeyCount } from './inp
 import { operandUses, type Tape } from './tape.js';
 
 type ForwardLoop = (tape: Tape, d: Float64Array) => void;
-type BackwardLoop = (tape: Tape, d: Float64Array, g: Float64Array) => void;
+/**
+ * `safe` 1: a dot whose gradient is 0 and whose value is finite is skipped,
+ * which changes no bit where no gradient in `g` is −0 (see ZERO_SAFE_FLAG in
+ * codegen.ts); 0: every rule runs.
+ */
+type BackwardLoop = (tape: Tape, d: Float64Array, g: Float64Array, safe: number) => void;
 /**
  * descend's backward loop: the backward loop with the dots skipped where
  * that changes nothing, and the parameters marked in `fused` (used by one dot
@@ -140,6 +145,7 @@ function backwardSource(descend: boolean): string {
   const dotCase = descend
     ? descendDotSource()
     : `case ${DOT.code}: {
+      if (safe !== 0 && go === 0 && d[out] - d[out] === 0) break;
       const end = ia + 2 * n[k];
       for (let j = ia; j < end; j += 2) {
         const w = args[j], x = args[j + 1];
@@ -148,7 +154,7 @@ function backwardSource(descend: boolean): string {
       if (ib >= 0) { ${into(dot[2], 'ib', at('ib', 'ib', 'out'))} }
       break;
     }`;
-  return `return function backward(tape, d, g${descend ? ', lr, fused, skipped' : ''}) {
+  return `return function backward(tape, d, g${descend ? ', lr, fused, skipped' : ', safe'}) {
 const { op, a, b, n, args, firstNode, requiresGrad: rg, backward: order } = tape;
 for (let i = 0; i < order.length; i++) {
   const k = order[i], ia = a[k], ib = b[k], out = firstNode + k, go = g[out];
@@ -216,7 +222,7 @@ const evaluatedForward: ForwardLoop = (tape, d) => {
   }
 };
 
-const evaluatedBackward: BackwardLoop = (tape, d, g) => {
+const evaluatedBackward: BackwardLoop = (tape, d, g, safe) => {
   const { op, a, b, n, args, firstNode, requiresGrad: rg, backward: order } = tape;
   let slot = 0;
   const add = (neg: boolean, term: number): void => {
@@ -242,6 +248,7 @@ const evaluatedBackward: BackwardLoop = (tape, d, g) => {
         into(stmts[0], args[j] as number);
       }
     } else if (code === DOT.code) {
+      if (safe !== 0 && env.g === 0 && env.v - env.v === 0) continue;
       for (let j = ia; j < ia + 2 * (n[k] as number); j += 2) {
         env.a = d[args[j] as number] as number;
         env.b = d[args[j + 1] as number] as number;
@@ -298,12 +305,24 @@ export class TapeMachine {
       data[nInputs + i] = (params[i] as { data: number }).data;
   }
 
+  /**
+   * Whether {@link backward} may skip a dot whose gradient is 0 (see
+   * BackwardLoop): 0 while a loaded parameter gradient is −0.
+   */
+  private safe = 1;
+
   /** Reads the gradients of the parameters that require one: backward adds to them. */
   loadParamGrads(): void {
     const { params, nInputs, paramRequiresGrad } = this.tape;
     const grad = this.grad;
+    let safe = 1;
     for (let i = 0; i < params.length; i++)
-      if (paramRequiresGrad[i]) grad[nInputs + i] = (params[i] as { grad: number }).grad;
+      if (paramRequiresGrad[i]) {
+        const q = (params[i] as { grad: number }).grad;
+        grad[nInputs + i] = q;
+        if (q === 0 && 1 / q < 0) safe = 0;
+      }
+    this.safe = safe;
   }
 
   /** Writes the accumulated gradients back into the parameters. */
@@ -517,7 +536,7 @@ export class TapeMachine {
     // Op nodes' gradients start from 0 on every pass, the output's at 1.
     for (let i = 0; i < order.length; i++) g[firstNode + (order[i] as number)] = 0;
     g[output] = 1;
-    theLoops().backward(this.tape, this.data, g);
+    theLoops().backward(this.tape, this.data, g, this.safe);
   }
 }
 
