@@ -9,13 +9,13 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dot, mul, sub, sum, Value } from '../index.js';
+import { dot, sum, Value } from '../index.js';
 import { generate, generateSource } from './codegen.js';
 import { compile, record } from './compile.js';
 import { layoutOf } from './inputs.js';
 import { useEvaluatedLoops } from './interpreter.js';
 import { findRepeat } from './repeats.js';
-import { expectSameBits, finite } from './random-graphs.test-support.js';
+import { expectSameBits, finite, mlpLoss, mlpNet } from './random-graphs.test-support.js';
 
 type Item = Value | number;
 
@@ -123,34 +123,6 @@ function expectEager(c: Case): void {
   }
 }
 
-/** An MLP's weights: per layer, per neuron, its weights then its bias. */
-type Net = Value[][][];
-
-function makeNet(sizes: readonly number[]): Net {
-  const net: Net = [];
-  for (let l = 0; l + 1 < sizes.length; l++)
-    net.push(
-      Array.from({ length: sizes[l + 1] as number }, () =>
-        Array.from({ length: (sizes[l] as number) + 1 }, () => new Value(0)),
-      ),
-    );
-  return net;
-}
-
-/** ReLU hidden layers, a linear output s; then hinge relu(1 − y·s) or (s − y)². */
-function mlpLoss(net: Net, x: readonly Item[], y: Item, hinge: boolean): Value {
-  let h: readonly Item[] = x;
-  net.forEach((layer, l) => {
-    const last = l === net.length - 1;
-    h = layer.map((wb) => {
-      const z = dot(wb.slice(0, -1), h, wb.at(-1));
-      return last ? z : z.relu();
-    });
-  });
-  const s = h[0] as Value;
-  return hinge ? sub(1, mul(y, s)).relu() : s.sub(y).square();
-}
-
 /** The gradients a parameter may start at: each sort the flag tells apart. */
 const STARTS: readonly (readonly number[])[] = [
   [-0],
@@ -173,7 +145,7 @@ interface Mlp {
 }
 
 function expectMlpEager(c: Mlp): void {
-  const net = makeNet(c.sizes);
+  const net = mlpNet(c.sizes, () => 0);
   const params = net.flat(2);
   const nin = c.sizes[0] as number;
   expectEager({
@@ -297,7 +269,7 @@ describe('backward and accumulate: dots with a zero gradient skipped unless a gr
 
   it('skips inside a batch tape whose 6 per-sample blocks are one loop, in generated code and the interpreter', () => {
     // W1's shape, smaller: Σₖ relu(1 − yₖ·sₖ) over a 2-3-1 MLP, plus an L2 term.
-    const net = makeNet([2, 3, 1]);
+    const net = mlpNet([2, 3, 1], () => 0);
     const params = net.flat(2);
     const count = 6;
     const graph = (x: readonly Item[], y: readonly Item[]): Value => {

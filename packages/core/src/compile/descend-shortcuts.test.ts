@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dot, mul, sub, Value } from '../index.js';
+import { dot, mul, Value } from '../index.js';
 import { generate } from './codegen.js';
 import { compile, record } from './compile.js';
 import { layoutOf } from './inputs.js';
@@ -19,38 +19,11 @@ import {
   expectDescended,
   expectSameBits,
   finite,
+  mlpLoss,
+  mlpNet,
   step,
   type Step,
 } from './random-graphs.test-support.js';
-
-/** An MLP's weights: per layer, per neuron, its weights then its bias (null: no bias). */
-type Net = (readonly Value[])[][];
-
-function makeNet(sizes: readonly number[], init: (i: number) => number): Net {
-  let at = 0;
-  const net: Net = [];
-  for (let l = 0; l + 1 < sizes.length; l++) {
-    const layer: Value[][] = [];
-    for (let j = 0; j < (sizes[l + 1] as number); j++)
-      layer.push(Array.from({ length: (sizes[l] as number) + 1 }, () => new Value(init(at++))));
-    net.push(layer);
-  }
-  return net;
-}
-
-/** ReLU hidden layers, a linear output (one neuron); then hinge relu(1 − y·s) or (s − y)². */
-function loss(net: Net, x: readonly (Value | number)[], y: Value | number, hinge: boolean): Value {
-  let h: readonly (Value | number)[] = x;
-  net.forEach((layer, l) => {
-    const last = l === net.length - 1;
-    h = layer.map((wb) => {
-      const z = dot(wb.slice(0, -1), h, wb.at(-1));
-      return last ? z : z.relu();
-    });
-  });
-  const s = h[0] as Value;
-  return hinge ? sub(1, mul(y, s)).relu() : s.sub(y).square();
-}
 
 /** A function of a vector input x and a target y over `params`, trained on `xs` (sample after sample) and `ys`. */
 interface Problem {
@@ -156,13 +129,13 @@ interface Mlp {
 
 /** expectEager on an MLP (ReLU hidden layers, linear output), hinge or squared loss. */
 function expectMlpEager(c: Mlp): void {
-  const net = makeNet(c.sizes, () => 0);
+  const net = mlpNet(c.sizes, () => 0);
   const params = net.flat(2);
   expectEager({
     params,
     data: params.map((_, i) => c.weights[i % c.weights.length] as number),
     grad0: c.grad0,
-    graph: (x, y) => loss(net, x, y, c.hinge),
+    graph: (x, y) => mlpLoss(net, x, y, c.hinge),
     nin: c.sizes[0] as number,
     xs: c.xs,
     ys: c.ys,

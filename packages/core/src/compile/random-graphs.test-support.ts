@@ -319,3 +319,38 @@ export function expectDescended(
     expected.grads,
   );
 }
+
+/** An MLP's weights: per layer, per neuron, its weights then its bias. */
+export type Net = (readonly Value[])[][];
+
+/** An MLP of these layer sizes, its parameters numbered in order and set to init(i). */
+export function mlpNet(sizes: readonly number[], init: (i: number) => number): Net {
+  let at = 0;
+  const net: Net = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const layer: Value[][] = [];
+    for (let j = 0; j < (sizes[l + 1] as number); j++)
+      layer.push(Array.from({ length: (sizes[l] as number) + 1 }, () => new Value(init(at++))));
+    net.push(layer);
+  }
+  return net;
+}
+
+/** ReLU hidden layers, a linear output (one neuron); then hinge relu(1 − y·s) or (s − y)². */
+export function mlpLoss(
+  net: Net,
+  x: readonly (Value | number)[],
+  y: Value | number,
+  hinge: boolean,
+): Value {
+  let h: readonly (Value | number)[] = x;
+  net.forEach((layer, l) => {
+    const last = l === net.length - 1;
+    h = layer.map((wb) => {
+      const z = dot(wb.slice(0, -1), h, wb.at(-1));
+      return last ? z : z.relu();
+    });
+  });
+  const s = h[0] as Value;
+  return hinge ? sub(1, mul(y, s)).relu() : s.sub(y).square();
+}
