@@ -162,16 +162,20 @@ export function planUpdates(plan: FitPlan): Updates {
   if (one === undefined || plan.batchSize !== 1) return { update, fused: null, compiled: true };
   // The pass's samples as columns, in the pass's order.
   const n = data.x.length;
+  // Sample order[k] (k itself without an order) into row k of x and y.
+  const fill = (x: Float64Array, y: Float64Array, order: readonly number[] | null): void => {
+    for (let k = 0; k < n; k++) {
+      const i = order === null ? k : (order[k] as number);
+      const row = data.x[i] as readonly number[];
+      for (let j = 0, at = k * nin; j < nin; j++) x[at + j] = row[j] as number;
+      y[k] = data.y[i] as number;
+    }
+  };
   let columns: { x: Float64Array; y: Float64Array } | null = null;
   const run = (order: readonly number[], lr: number, refill: boolean): number => {
     if (refill || columns === null) {
       columns ??= { x: new Float64Array(n * nin), y: new Float64Array(n) };
-      for (let k = 0; k < n; k++) {
-        const i = order[k] as number;
-        const row = data.x[i] as readonly number[];
-        for (let j = 0, at = k * nin; j < nin; j++) columns.x[at + j] = row[j] as number;
-        columns.y[k] = data.y[i] as number;
-      }
+      fill(columns.x, columns.y, order);
     }
     return one.f.descend(columns, lr);
   };
@@ -193,11 +197,7 @@ export function planUpdates(plan: FitPlan): Updates {
       const buffer = new Float64Array(samples * (nin + 2));
       const x = buffer.subarray(0, samples * nin);
       const y = buffer.subarray(samples * nin, samples * (nin + 1));
-      for (let i = 0; i < n; i++) {
-        const row = data.x[i] as readonly number[];
-        for (let j = 0; j < nin; j++) x[i * nin + j] = row[j] as number;
-        y[i] = data.y[i] as number;
-      }
+      fill(x, y, null);
       for (let p = 1; p < count; p++) {
         x.copyWithin(p * n * nin, 0, n * nin);
         y.copyWithin(p * n, 0, n);
