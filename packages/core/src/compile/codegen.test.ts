@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { dot } from '../nary.js';
 import { Value } from '../value.js';
 import { generatedSize, generateSource, promotionBudget } from './codegen.js';
@@ -63,7 +63,12 @@ describe('compile auto: generated code or the interpreter, by size and by use', 
     expect(asked.mode).toBe('codegen');
   });
 
-  it('moves a shape to generated code after 50,000 samples, and starts a new function of that shape there, with the numbers of the eager loop', () => {
+  it('moves a shape to generated code after 50,000 samples, and starts a new function of that shape there, with the numbers of the eager loop (descend without WebAssembly)', () => {
+    // Where WebAssembly runs, descend runs it from the first call (wasm-descend.test.ts).
+    vi.stubGlobal('WebAssembly', undefined);
+    onTestFinished(() => {
+      vi.unstubAllGlobals();
+    });
     const lr = 0.01;
     const a = mlp(7, 3);
     // The eager loop descend fuses, on a second copy of the weights.

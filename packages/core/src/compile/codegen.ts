@@ -21,6 +21,7 @@ import {
 import type { Value } from '../value.js';
 import { checkSamples, readSample, type InputLayout } from './inputs.js';
 import { interpret, TapeMachine } from './interpreter.js';
+import { wasmDescend } from './wasm-descend.js';
 import { findRepeat, type Repeat } from './repeats.js';
 import { CodeCache, WorkCounter, type Code } from './code-cache.js';
 import { operandUses, type Tape } from './tape.js';
@@ -1356,11 +1357,29 @@ export function tiered(
   layout: InputLayout,
   noGradient: (where: string) => never,
 ): TieredFunctions {
+  // descend in WebAssembly where it compiles: no warm-up to weigh.
+  let wasm: GeneratedFunctions['descend'] | null | undefined;
+  const wasmOr =
+    (other: () => GeneratedFunctions['descend']): GeneratedFunctions['descend'] =>
+    (columns, count, lr, losses) => {
+      if (wasm === undefined)
+        wasm = tape.requiresGrad[tape.output] === 1 ? wasmDescend(tape, layout) : null;
+      return (wasm ?? other())(columns, count, lr, losses);
+    };
   const budget = promotionBudget(tape);
-  if (budget === Infinity) return { ...interpret(tape, layout, noGradient), mode: 'interpreter' };
+  if (budget === Infinity) {
+    const interpreted = interpret(tape, layout, noGradient);
+    return { ...interpreted, descend: wasmOr(() => interpreted.descend), mode: 'interpreter' };
+  }
   const key = budget === 0 ? -1 : work.keyOf(tape, layout);
-  if (key === -1 || work.get(key) >= budget)
-    return { ...generate(tape, layout, noGradient), mode: 'codegen' };
+  // A small tape's code is optimized within a few calls, and a call into
+  // WebAssembly per sample would cost more than its statements (W2: 8 × the
+  // floor instead of 1.6).
+  if (key === -1) return { ...generate(tape, layout, noGradient), mode: 'codegen' };
+  if (work.get(key) >= budget) {
+    const generated = generate(tape, layout, noGradient);
+    return { ...generated, descend: wasmOr(() => generated.descend), mode: 'codegen' };
+  }
   const perSample = statementCount(tape);
   let impl = interpret(tape, layout, noGradient);
   let mode: 'codegen' | 'interpreter' = 'interpreter';
@@ -1390,10 +1409,10 @@ export function tiered(
       done((samples as readonly unknown[]).length);
       return out;
     },
-    descend(columns, count, lr, losses) {
+    descend: wasmOr(() => (columns, count, lr, losses) => {
       const out = impl.descend(columns, count, lr, losses);
       done(count);
       return out;
-    },
+    }),
   };
 }

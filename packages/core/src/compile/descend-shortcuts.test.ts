@@ -13,6 +13,7 @@ import { generate } from './codegen.js';
 import { compile, record } from './compile.js';
 import { layoutOf } from './inputs.js';
 import { useEvaluatedLoops } from './interpreter.js';
+import { wasmDescend } from './wasm-descend.js';
 import {
   build,
   eagerDescent,
@@ -97,6 +98,14 @@ function expectEager(c: Problem): void {
       style,
       () => generate(tape, layout, noGradient, style).descend(columns, count, lr, out),
     ]),
+    [
+      'wasm',
+      () => {
+        const descend = wasmDescend(tape, layout);
+        if (descend === null) throw new Error('no WebAssembly here');
+        return descend(columns, count, lr, out);
+      },
+    ],
   ];
   for (const [name, run] of runs) {
     reset();
