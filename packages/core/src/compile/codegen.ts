@@ -155,6 +155,12 @@ const DOT_LOOP = 32;
 const LOCAL_PARAMS_LIMIT = 64;
 /** Beyond this many statements `auto` mode prefers the interpreter: the code would cost more to compile than it saves. */
 const CODEGEN_LIMIT = 20000;
+/**
+ * Up to this many statements `auto`'s descend runs WebAssembly (one function:
+ * some 25 bytes a statement, within V8's 7.6 MB for a function body, and
+ * compiled by Liftoff in well under a second).
+ */
+const WASM_LIMIT = 100000;
 
 /**
  * About how many statements the code generated for a tape has, and how many
@@ -1363,7 +1369,10 @@ export function tiered(
     (other: () => GeneratedFunctions['descend']): GeneratedFunctions['descend'] =>
     (columns, count, lr, losses) => {
       if (wasm === undefined)
-        wasm = tape.requiresGrad[tape.output] === 1 ? wasmDescend(tape, layout) : null;
+        wasm =
+          tape.requiresGrad[tape.output] === 1 && statementCount(tape) <= WASM_LIMIT
+            ? wasmDescend(tape, layout)
+            : null;
       return (wasm ?? other())(columns, count, lr, losses);
     };
   const budget = promotionBudget(tape);

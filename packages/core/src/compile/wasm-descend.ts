@@ -277,7 +277,6 @@ class StepWriter {
     if (ib >= 0 && rg[ib]) this.stmts(stmts[1] ?? [], ib, this.names(s, ia, ib));
   }
 
-
   /**
    * Dot k's backward, as codegen.ts's descendDotUnit writes it: skipped where
    * its gradient is 0 and its value finite (every term is then ±0, and the
@@ -320,7 +319,10 @@ class StepWriter {
         b.at().load(this.v(o)).get(LR);
         b.at().f64(0);
         this.expr(only.term, names, 0);
-        b.op(only.neg ? OP.f64Sub : OP.f64Add).tee(TEMP_G).store(this.g(o)).get(TEMP_G);
+        b.op(only.neg ? OP.f64Sub : OP.f64Add)
+          .tee(TEMP_G)
+          .store(this.g(o))
+          .get(TEMP_G);
         b.op(OP.f64Mul).op(OP.f64Sub).store(this.v(o));
         stepped.push(o);
       });
@@ -356,7 +358,11 @@ class StepWriter {
     b.load(this.v(output)).set(OUT);
     // The op nodes' gradients from +0, the output's 1; so the trained
     // parameters' that their dot does not step.
-    if (nSlots > firstNode) b.i32(this.g(firstNode)).i32(0).i32((nSlots - firstNode) * 8).fill();
+    if (nSlots > firstNode)
+      b.i32(this.g(firstNode))
+        .i32(0)
+        .i32((nSlots - firstNode) * 8)
+        .fill();
     const rest: number[] = [];
     for (let i = 0; i < paramRequiresGrad.length; i++)
       if (paramRequiresGrad[i] && this.fused[nInputs + i] === 0) rest.push(nInputs + i);
@@ -394,6 +400,9 @@ interface WasmCode {
 /** Compiled modules of recent tapes: a new `fit` of the same shape instantiates, never compiles. */
 const modules = new CodeCache<WasmCode>();
 
+/** @internal How many tapes' modules (or refusals) are kept, for tests. */
+export const cachedModuleCount = (): number => modules.size;
+
 function compileModule(tape: Tape, api: WasmApi): WasmCode | null {
   const writer = new StepWriter(tape);
   const code = writer.write();
@@ -428,7 +437,13 @@ function compileModule(tape: Tape, api: WasmApi): WasmCode | null {
         [...name('mem'), 2, 0],
       ]),
     ),
-    ...section(10, vector([[...uleb(code.length), ...code], [...uleb(unskip.length), ...unskip]])),
+    ...section(
+      10,
+      vector([
+        [...uleb(code.length), ...code],
+        [...uleb(unskip.length), ...unskip],
+      ]),
+    ),
   ];
   try {
     const module = new api.Module(new Uint8Array(bytes));

@@ -1,0 +1,213 @@
+/**
+ * descend in WebAssembly (wasm-descend.ts): what `auto` runs from the first
+ * call for tapes whose JavaScript would start in the interpreter. The numbers
+ * are the eager loop's, bit for bit (here, and over random graphs and the
+ * shortcuts' edge cases in descend-shortcuts.test.ts); where WebAssembly is
+ * missing or refuses to compile, the JavaScript replays run instead; a step
+ * that fails throws as the checked loop does, and changes nothing.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Value } from '../index.js';
+import { promotionBudget } from './codegen.js';
+import { compile, record } from './compile.js';
+import { layoutOf } from './inputs.js';
+import {
+  eagerDescent,
+  expectDescended,
+  expectSameBits,
+  mlpLoss,
+  mlpNet,
+  type Descended,
+} from './random-graphs.test-support.js';
+import { cachedModuleCount, wasmDescend } from './wasm-descend.js';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+/** A ReLU MLP with a hinge loss over nin inputs, its weights from a fixed sequence. */
+function mlp(sizes: readonly number[]) {
+  const net = mlpNet(sizes, (i) => Math.sin(3 * i + 1) / 2);
+  const params = net.flat(2);
+  const start = params.map((p) => p.data);
+  const nin = sizes[0] as number;
+  const inputs = { x: new Array<number>(nin).fill(0.5), y: 1 };
+  const fn = ({ x, y }: { readonly x: readonly Value[]; readonly y: Value }): Value =>
+    mlpLoss(net, x, y, true);
+  const reset = (): void =>
+    params.forEach((p, i) => {
+      p.data = start[i] as number;
+      p.grad = 0;
+    });
+  return { net, params, nin, inputs, fn, reset };
+}
+
+/** count samples: inputs in [−1, 1], labels ±1. */
+function moons(nin: number, count: number) {
+  const xs = Array.from({ length: nin * count }, (_, i) => Math.cos(7 * i));
+  const ys = Array.from({ length: count }, (_, k) => (Math.sin(5 * k) > 0 ? 1 : -1));
+  return { x: xs, y: ys };
+}
+
+/** The eager loop over the same data, from the same start. */
+function eagerOf(m: ReturnType<typeof mlp>, data: { x: number[]; y: number[] }, lr: number) {
+  m.reset();
+  const out = eagerDescent(m.params, data.y.length, lr, (k) =>
+    mlpLoss(m.net, data.x.slice(k * m.nin, (k + 1) * m.nin), data.y[k] as number, true),
+  );
+  m.reset();
+  return out;
+}
+
+describe('descend in WebAssembly', () => {
+  it("is what auto's descend runs from the first call for a tape larger than code made at once, and equals the eager loop", () => {
+    // 3-10-10-1 (shape used by no other test): JavaScript code for it would start interpreted.
+    const m = mlp([3, 10, 10, 1]);
+    const f = compile(m.fn, { inputs: m.inputs });
+    const layout = layoutOf(m.inputs, 'test');
+    const tape = record(
+      (i) => m.fn(i as { x: Value[]; y: Value }),
+      layout,
+      [],
+      (i) => layout.examples[i] as number,
+      'test',
+    );
+    expect(promotionBudget(tape)).toBeGreaterThan(0);
+    const data = moons(3, 40);
+    const expected = eagerOf(m, data, 0.05) as Descended;
+    const before = cachedModuleCount();
+    const losses = new Float64Array(40);
+    const total = f.descend(data, 0.05, losses);
+    expect(cachedModuleCount()).toBe(before + 1);
+    expectSameBits([total], [expected.losses.reduce((s, l) => s + l, 0)]);
+    expectDescended(losses, m.params, expected);
+    // Another function of the shape instantiates the module kept, and trains its own parameters.
+    const other = mlp([3, 10, 10, 1]);
+    other.params.forEach((p) => (p.data = 0.25));
+    compile(other.fn, { inputs: other.inputs }).descend(moons(3, 5), 0.05);
+    expect(cachedModuleCount()).toBe(before + 1);
+    expectDescended(losses, m.params, expected);
+  });
+
+  it('equals the eager loop where a parameter has one use that is not a dot (stepped after the pass)', () => {
+    // (m·x + c − y)², m and c each used once, by * and +; and a dot whose bias is such a parameter too.
+    const m = new Value(0.5);
+    const c = new Value(-0.25);
+    const w = [new Value(0.75), new Value(-1.5)];
+    const fn = ({ x, y }: { readonly x: Value; readonly y: Value }): Value =>
+      m.mul(x).add(c).sub(y).square().add(w[0]!.mul(x).add(w[1]!).tanh());
+    const params = [m, c, ...w];
+    const start = params.map((p) => p.data);
+    const xs = [0.5, -1, 2, 0.125, -0.75];
+    const ys = [1, 0.5, -2, 3, 0];
+    const lr = 0.1;
+    const expected = eagerDescent(params, 5, lr, (k) =>
+      fn({ x: new Value(xs[k] as number), y: new Value(ys[k] as number) }),
+    ) as Descended;
+    params.forEach((p, i) => {
+      p.data = start[i] as number;
+      p.grad = 0;
+    });
+    const layout = layoutOf({ x: 0, y: 0 }, 'test');
+    const tape = record(
+      (i) => fn(i as { x: Value; y: Value }),
+      layout,
+      [],
+      (i) => layout.examples[i] as number,
+      'test',
+    );
+    const descend = wasmDescend(tape, layout);
+    expect(descend).not.toBeNull();
+    const losses = new Float64Array(5);
+    const total = descend!([Float64Array.from(xs), Float64Array.from(ys)], 5, lr, losses);
+    expectSameBits([total], [expected.losses.reduce((s, l) => s + l, 0)]);
+    expectDescended(losses, params, expected);
+  });
+
+  it('throws at the step the checked loop refuses, with its message, and changes nothing', () => {
+    const m = mlp([3, 10, 10, 1]);
+    const data = moons(3, 30);
+    const expected = eagerOf(m, data, 1e306);
+    expect(expected).toHaveProperty('failsAt');
+    const interpreted = compile(m.fn, { inputs: m.inputs, mode: 'interpreter' });
+    let message = '';
+    try {
+      interpreted.descend(data, 1e306);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(new RegExp(`at sample ${(expected as { failsAt: number }).failsAt}, `));
+    m.reset();
+    const state = m.params.flatMap((p) => [p.data, p.grad]);
+    const losses = new Float64Array(30).fill(7);
+    const f = compile(m.fn, { inputs: m.inputs });
+    expect(() => f.descend(data, 1e306, losses)).toThrow(message);
+    expectSameBits(
+      m.params.flatMap((p) => [p.data, p.grad]),
+      state,
+    );
+    expect(Array.from(losses)).toEqual(new Array(30).fill(7));
+  });
+
+  it('gives way to JavaScript where WebAssembly is missing or refuses to compile, with the same numbers', () => {
+    const real = (
+      globalThis as unknown as { WebAssembly: { CompileError: new (m: string) => Error } }
+    ).WebAssembly;
+    for (const [why, api] of [
+      ['missing', undefined],
+      [
+        'refusing',
+        {
+          Module: function refuse() {
+            // As a Content-Security-Policy without 'wasm-unsafe-eval' does.
+            throw new real.CompileError('Wasm code generation disallowed by embedder');
+          },
+        },
+      ],
+    ] as const) {
+      // A shape of its own per case: the module cache keeps a refusal too.
+      const m = mlp(why === 'missing' ? [4, 9, 9, 1] : [4, 9, 10, 1]);
+      const data = moons(4, 25);
+      const expected = eagerOf(m, data, 0.02) as Descended;
+      vi.stubGlobal('WebAssembly', api);
+      const before = cachedModuleCount();
+      const losses = new Float64Array(25);
+      compile(m.fn, { inputs: m.inputs }).descend(data, 0.02, losses);
+      vi.unstubAllGlobals();
+      expect(cachedModuleCount(), why).toBe(why === 'missing' ? before : before + 1);
+      expectDescended(losses, m.params, expected);
+    }
+  });
+
+  it('a call made from a getter while descend runs (its slots busy) gets its own answer, and the first call its', () => {
+    const m = mlp([3, 10, 10, 1]);
+    const data = moons(3, 12);
+    const lossAt = (k: number): Value =>
+      mlpLoss(m.net, data.x.slice(3 * k, 3 * k + 3), data.y[k] as number, true);
+    m.reset();
+    const one = eagerDescent(m.params, 1, 0.05, lossAt) as Descended;
+    m.reset();
+    const expected = eagerDescent(m.params, 12, 0.05, lossAt) as Descended;
+    m.reset();
+    const f = compile(m.fn, { inputs: m.inputs });
+    // The label of sample 5 is a getter that, read the second time (in the
+    // loop; the first is the check of the columns), asks f for one step on
+    // sample 0 from the parameters' Values, which the first call writes at its end.
+    const ys = data.y.slice();
+    let reads = 0;
+    let inner = Number.NaN;
+    Object.defineProperty(ys, 5, {
+      get: () => {
+        if (++reads === 2)
+          inner = f.descend({ x: data.x.slice(0, 3), y: data.y.slice(0, 1) }, 0.05);
+        return data.y[5];
+      },
+      enumerable: true,
+    });
+    const losses = new Float64Array(12);
+    f.descend({ x: data.x, y: ys }, 0.05, losses);
+    expect(reads).toBe(2);
+    expectSameBits([inner], one.losses);
+    expectDescended(losses, m.params, expected);
+  });
+});
