@@ -161,6 +161,17 @@ const CODEGEN_LIMIT = 20000;
  * compiled by Liftoff in well under a second).
  */
 const WASM_LIMIT = 100000;
+/**
+ * What compiling a tape's descend to WebAssembly costs, in statements of the
+ * interpreter per statement of the tape: `auto`'s descend interprets until the
+ * shape's work reaches this many times its statements, then compiles (the ski
+ * rental of {@link tiered} again, with a price some 250 times lower). Measured
+ * in fresh processes: an MLP 64-64-64-10's step (18,212 statements) costs
+ * 45–60 ms to write, compile and run its first calls, about 100 of its
+ * samples in the interpreter (27 ns a statement); W5's 2-16-16-1 (742) costs
+ * 2–4 ms beyond the writer's own first run (~13 ms, once a process).
+ */
+const WASM_WARM_UP = 200;
 
 /**
  * About how many statements the code generated for a tape has, and how many
@@ -1363,38 +1374,32 @@ export function tiered(
   layout: InputLayout,
   noGradient: (where: string) => never,
 ): TieredFunctions {
-  // descend in WebAssembly where it compiles: no warm-up to weigh.
-  let wasm: GeneratedFunctions['descend'] | null | undefined;
-  const wasmOr =
-    (other: () => GeneratedFunctions['descend']): GeneratedFunctions['descend'] =>
-    (columns, count, lr, losses) => {
-      if (wasm === undefined)
-        wasm =
-          tape.requiresGrad[tape.output] === 1 && statementCount(tape) <= WASM_LIMIT
-            ? wasmDescend(tape, layout)
-            : null;
-      return (wasm ?? other())(columns, count, lr, losses);
-    };
   const budget = promotionBudget(tape);
-  if (budget === Infinity) {
-    const interpreted = interpret(tape, layout, noGradient);
-    return { ...interpreted, descend: wasmOr(() => interpreted.descend), mode: 'interpreter' };
-  }
-  const key = budget === 0 ? -1 : work.keyOf(tape, layout);
-  // A small tape's code is optimized within a few calls, and a call into
-  // WebAssembly per sample would cost more than its statements (W2: 8 × the
-  // floor instead of 1.6).
-  if (key === -1) return { ...generate(tape, layout, noGradient), mode: 'codegen' };
-  if (work.get(key) >= budget) {
-    const generated = generate(tape, layout, noGradient);
-    return { ...generated, descend: wasmOr(() => generated.descend), mode: 'codegen' };
-  }
+  if (budget === 0) return { ...generate(tape, layout, noGradient), mode: 'codegen' };
   const perSample = statementCount(tape);
-  let impl = interpret(tape, layout, noGradient);
-  let mode: 'codegen' | 'interpreter' = 'interpreter';
+  // descend in WebAssembly, after the work its compilation costs (see WASM_WARM_UP).
+  const wasmBudget =
+    tape.requiresGrad[tape.output] === 1 && perSample <= WASM_LIMIT
+      ? WASM_WARM_UP * perSample
+      : Infinity;
+  if (budget === Infinity && wasmBudget === Infinity)
+    return { ...interpret(tape, layout, noGradient), mode: 'interpreter' };
+  const key = work.keyOf(tape, layout);
+  let wasm: GeneratedFunctions['descend'] | null = null;
+  let wasmTried = false;
+  const wasmNow = (): GeneratedFunctions['descend'] | null => {
+    if (!wasmTried && work.get(key) >= wasmBudget) {
+      wasmTried = true;
+      wasm = wasmDescend(tape, layout);
+    }
+    return wasm;
+  };
+  let mode: 'codegen' | 'interpreter' = work.get(key) >= budget ? 'codegen' : 'interpreter';
+  let impl =
+    mode === 'codegen' ? generate(tape, layout, noGradient) : interpret(tape, layout, noGradient);
   // After a call that succeeded: count its work, and move on once the shape has done enough.
   const done = (samples: number): void => {
-    if (mode === 'codegen' || work.add(key, samples * perSample) < budget) return;
+    if (work.add(key, samples * perSample) < budget || mode === 'codegen') return;
     impl = generate(tape, layout, noGradient);
     mode = 'codegen';
   };
@@ -1418,10 +1423,12 @@ export function tiered(
       done((samples as readonly unknown[]).length);
       return out;
     },
-    descend: wasmOr(() => (columns, count, lr, losses) => {
+    descend(columns, count, lr, losses) {
+      const fast = wasmNow();
+      if (fast !== null) return fast(columns, count, lr, losses);
       const out = impl.descend(columns, count, lr, losses);
       done(count);
       return out;
-    }),
+    },
   };
 }

@@ -23,22 +23,47 @@ import type { GeneratedFunctions } from './codegen.js';
 import type { InputLayout } from './inputs.js';
 import { TapeMachine } from './interpreter.js';
 import { operandUses, type Tape } from './tape.js';
-import { Body, F64, name, OP, section, uleb, vector } from './wasm-writer.js';
+import { Body, Bytes, F64, I32, name, OP, uleb, vector } from './wasm-writer.js';
 
 type Descend = GeneratedFunctions['descend'];
 
-/** Locals of the step function: its parameter lr, then these. */
+/** Locals of the step function: its parameter lr, then four i32, then f64. */
 const LR = 0;
+/** i32: the byte offset of the current pair in a dot's slot table. */
+const I = 1;
+/** i32: the byte addresses of the current pair's values (in a loop over a dot's pairs). */
+const WA = 2;
+const XA = 3;
+const I32_LOCALS = 3;
 /** The gradient of the node being visited. */
-const GO = 1;
+const GO = 4;
 /** The step's output (the loss), read before the step changes anything. */
-const OUT = 2;
+const OUT = 5;
 /** A dot's pair of values, read before either is stepped. */
-const PA = 3;
-const PB = 4;
+const PA = 6;
+const PB = 7;
+/** A stepped parameter's gradient; a dot's running sum. */
+const TEMP_G = 8;
+const SUM_R = 9;
 /** Temporaries from here, one per nesting depth of an expression. */
-const TEMP_G = 5;
-const TEMP = 6;
+const TEMP = 10;
+const F64_FIXED = TEMP - 1 - I32_LOCALS;
+
+/**
+ * A dot of at least this many pairs, alike (each operand's value in memory,
+ * stepped in the dot or not, with or without a gradient, the same for every
+ * weight and for every input), is a loop over a table of its slots: an
+ * MLP 64-64-64-10's step is then 40 KB of code instead of 850 KB, which the
+ * writer, V8's compilers and the first call all pay for.
+ */
+const DOT_LOOP = Number(process.env.WASM_DOT_LOOP ?? 8);
+
+/**
+ * A slot of the step, as the code addresses it: a slot number (≥ 0), or the
+ * address held in i32 local l, written −1 − l (the pair in a dot's loop).
+ */
+type Ref = number;
+const inLocal = (local: number): Ref => -1 - local;
 
 /** Beyond this many bytes of code, the tape stays with the JavaScript replays. */
 const BODY_LIMIT = 1 << 22;
@@ -77,8 +102,15 @@ class StepWriter {
   private temps = 0;
   /** Per slot: 1 for a trained parameter that one dot alone uses (its rule there one addition), which takes its step in that dot. */
   readonly fused: Uint8Array;
-  /** The dots that step parameters: their node index and those parameters' slots. */
-  readonly fusedDots: { k: number; slots: number[] }[] = [];
+  /**
+   * The dots that step parameters: their node index, those parameters' slots
+   * outside a loop, and which side of a looped dot's pairs is stepped.
+   */
+  readonly fusedDots: {
+    k: number;
+    slots: number[];
+    loop: { w: boolean; x: boolean } | null;
+  }[] = [];
 
   constructor(private readonly tape: Tape) {
     const { nInputs, params, requiresGrad, op, a, b, n, args } = tape;
@@ -112,6 +144,85 @@ class StepWriter {
 
   private g(s: number): number {
     return (this.tape.nSlots + s) * 8;
+  }
+
+  /** Pushes the address operand for slot r (0 for a slot number, the local's address for the other). */
+  private addr(r: Ref): Body {
+    return r >= 0 ? this.body.at() : this.body.get(-1 - r);
+  }
+
+  /** Byte offsets of r's value and gradient past its address operand. */
+  private vOff(r: Ref): number {
+    return r >= 0 ? this.v(r) : 0;
+  }
+
+  private gOff(r: Ref): number {
+    return r >= 0 ? this.g(r) : this.tape.nSlots * 8;
+  }
+
+  private loadV(r: Ref): Body {
+    return this.addr(r).op(OP.f64Load).byte(3).uleb(this.vOff(r));
+  }
+
+  private loadG(r: Ref): Body {
+    return this.addr(r).op(OP.f64Load).byte(3).uleb(this.gOff(r));
+  }
+
+  /** Byte offset of the slot tables (after the values, gradients and dot flags). */
+  private get tables(): number {
+    return (2 * this.tape.nSlots + this.tape.op.length) * 8;
+  }
+
+  /** Slot tables: per looped dot, its pairs' value addresses (w, x, w, x, …). */
+  readonly table: number[] = [];
+  private readonly tableOf = new Map<number, number>();
+
+  /** Where dot k's pairs start in {@link table} (in bytes from its start), made on first use. */
+  private tableStart(k: number): number {
+    let at = this.tableOf.get(k);
+    if (at !== undefined) return at;
+    const { a, n, args } = this.tape;
+    at = this.table.length * 4;
+    for (let j = a[k] as number; j < (a[k] as number) + 2 * (n[k] as number); j++)
+      this.table.push((args[j] as number) * 8);
+    this.tableOf.set(k, at);
+    return at;
+  }
+
+  /**
+   * Whether dot k is written as a loop: at least {@link DOT_LOOP} pairs, and
+   * its weights alike and its inputs alike (stepped here or not, with or
+   * without a gradient).
+   */
+  private looped(k: number): boolean {
+    const { a, n, args, requiresGrad: rg } = this.tape;
+    if ((n[k] as number) < DOT_LOOP) return false;
+    const ia = a[k] as number;
+    for (const side of [0, 1]) {
+      const first = args[ia + side] as number;
+      for (let j = ia + side; j < ia + 2 * (n[k] as number); j += 2) {
+        const t = args[j] as number;
+        if (this.fused[t] !== this.fused[first] || rg[t] !== rg[first]) return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A loop over the pairs of dot k from pair `from` on: each pass loads the
+   * pair's addresses into WA and XA and runs `body`.
+   */
+  private pairLoop(k: number, from: number, body: () => void): void {
+    const b = this.body;
+    const start = this.tableStart(k) + 8 * from;
+    const end = this.tableStart(k) + 8 * (this.tape.n[k] as number);
+    b.i32(start).set(I);
+    b.loop();
+    b.loadI32From(I, this.tables).set(WA);
+    b.loadI32From(I, this.tables + 4).set(XA);
+    body();
+    b.get(I).i32(8).op(OP.i32Add).tee(I).i32(end).op(OP.i32Ne).op(OP.brIf).byte(0);
+    b.op(OP.end);
   }
 
   private temp(depth: number): number {
@@ -195,13 +306,14 @@ class StepWriter {
   }
 
   /** The rule's statements adding into the gradient of slot `to`. */
-  private stmts(stmts: readonly Stmt[], to: number, names: Names): void {
+  private stmts(stmts: readonly Stmt[], to: Ref, names: Names): void {
     const b = this.body;
     for (const s of stmts) {
       if (s.k === 'acc') {
-        b.at().load(this.g(to));
+        this.addr(to);
+        this.loadG(to);
         this.expr(s.term, names, 0);
-        b.op(s.neg ? OP.f64Sub : OP.f64Add).store(this.g(to));
+        b.op(s.neg ? OP.f64Sub : OP.f64Add).store(this.gOff(to));
         continue;
       }
       this.cond(s.c, names, 0);
@@ -215,11 +327,11 @@ class StepWriter {
     }
   }
 
-  /** Names for a rule of node `s` whose operands are slots `x` and `y`. */
-  private names(s: number, x: number, y: number): Names {
+  /** Names for a rule of node `s` whose operands are `x` and `y`. */
+  private names(s: number, x: Ref, y: Ref): Names {
     return (role) => {
       if (role === 'g') this.body.get(GO);
-      else this.body.load(this.v(role === 'a' ? x : role === 'b' ? y : s));
+      else this.loadV(role === 'a' ? x : role === 'b' ? y : s);
     };
   }
 
@@ -236,6 +348,15 @@ class StepWriter {
         b.load(this.v(args[ia + j] as number));
         if (j > 0) b.op(OP.f64Add);
       }
+    } else if (code === DOT.code && this.looped(k)) {
+      // ((w₀x₀ + w₁x₁) + …) + bias, the pairs after the first in a loop.
+      b.load(this.v(args[ia] as number)).load(this.v(args[ia + 1] as number));
+      b.op(OP.f64Mul).set(SUM_R);
+      this.pairLoop(k, 1, () => {
+        b.get(SUM_R).loadFrom(WA, 0).loadFrom(XA, 0).op(OP.f64Mul).op(OP.f64Add).set(SUM_R);
+      });
+      b.get(SUM_R);
+      if (ib >= 0) b.load(this.v(ib)).op(OP.f64Add);
     } else if (code === DOT.code) {
       // ((w₀x₀ + w₁x₁) + …) + bias
       for (let j = 0; j < (n[k] as number); j++) {
@@ -293,15 +414,25 @@ class StepWriter {
     const ia = a[k] as number;
     const ib = bs[k] as number;
     const stepped: number[] = [];
+    let loopSteps: { w: boolean; x: boolean } | null = null;
     b.get(GO).f64(0).op(OP.f64Ne);
     b.load(this.v(s)).load(this.v(s)).op(OP.f64Sub).f64(0).op(OP.f64Ne);
     b.op(OP.i32Or).if();
-    const pair = (w: number, x: number, rules: readonly (readonly Stmt[] | undefined)[]): void => {
+    // fw, fx: the first pair's slots, whose flags every pair of a loop shares.
+    const pair = (
+      w: Ref,
+      x: Ref,
+      fw: number,
+      fx: number,
+      rules: readonly (readonly Stmt[] | undefined)[],
+    ): boolean[] => {
       const operands = rules.length === 1 ? [w] : [w, x];
-      const on = operands.map((o) => this.fused[o] === 1);
+      const flags = rules.length === 1 ? [fw] : [fw, fx];
+      const on = flags.map((o) => this.fused[o] === 1);
       let names = this.names(s, w, x);
       if (operands.length === 2 && on[0] === true && on[1] === true) {
-        b.load(this.v(w)).set(PA).load(this.v(x)).set(PB);
+        this.loadV(w).set(PA);
+        this.loadV(x).set(PB);
         names = (role) => {
           if (role === 'g') b.get(GO);
           else if (role === 'a') b.get(PA);
@@ -310,48 +441,76 @@ class StepWriter {
         };
       }
       operands.forEach((o, i) => {
-        if (rg[o] === 1 && on[i] !== true) this.stmts(rules[i] ?? [], o, names);
+        if (rg[flags[i] as number] === 1 && on[i] !== true) this.stmts(rules[i] ?? [], o, names);
       });
       operands.forEach((o, i) => {
         if (on[i] !== true) return;
         const only = (rules[i] as readonly Stmt[])[0] as Extract<Stmt, { k: 'acc' }>;
         // V[o] = V[o] − lr·(G[o] = 0 ± term)
-        b.at().load(this.v(o)).get(LR);
-        b.at().f64(0);
+        this.addr(o);
+        this.loadV(o).get(LR);
+        this.addr(o).f64(0);
         this.expr(only.term, names, 0);
         b.op(only.neg ? OP.f64Sub : OP.f64Add)
           .tee(TEMP_G)
-          .store(this.g(o))
+          .store(this.gOff(o))
           .get(TEMP_G);
-        b.op(OP.f64Mul).op(OP.f64Sub).store(this.v(o));
-        stepped.push(o);
+        b.op(OP.f64Mul).op(OP.f64Sub).store(this.vOff(o));
+        if (o >= 0) stepped.push(o);
       });
+      return on;
     };
-    for (let j = ia; j < ia + 2 * (n[k] as number); j += 2)
-      pair(args[j] as number, args[j + 1] as number, [stmts[0], stmts[1]]);
-    if (ib >= 0) pair(ib, ib, [stmts[2]]);
-    if (stepped.length > 0) {
+    if (this.looped(k)) {
+      const fw = args[ia] as number;
+      const fx = args[ia + 1] as number;
+      let on: boolean[] = [];
+      this.pairLoop(k, 0, () => {
+        on = pair(inLocal(WA), inLocal(XA), fw, fx, [stmts[0], stmts[1]]);
+      });
+      if (on[0] === true || on[1] === true) loopSteps = { w: on[0] === true, x: on[1] === true };
+    } else
+      for (let j = ia; j < ia + 2 * (n[k] as number); j += 2) {
+        const w = args[j] as number;
+        const x = args[j + 1] as number;
+        pair(w, x, w, x, [stmts[0], stmts[1]]);
+      }
+    if (ib >= 0) pair(ib, ib, ib, ib, [stmts[2]]);
+    if (stepped.length > 0 || loopSteps !== null) {
       b.at().f64(0).store(this.z(k));
       b.op(OP.else).at().f64(1).store(this.z(k));
-      this.fusedDots.push({ k, slots: stepped });
+      this.fusedDots.push({ k, slots: stepped, loop: loopSteps });
     }
     b.op(OP.end);
   }
 
   /** The function that zeroes the gradients of the parameters of the dots the last step skipped. */
-  writeUnskip(): number[] {
+  writeUnskip(): Uint8Array {
     const u = new Body();
-    for (const { k, slots } of this.fusedDots) {
+    const gs = this.tape.nSlots * 8;
+    // Its one local (i32 0): a byte offset into the slot tables.
+    for (const { k, slots, loop } of this.fusedDots) {
       u.load(this.z(k)).f64(0).op(OP.f64Ne).if();
       for (const o of slots) u.at().f64(0).store(this.g(o));
+      if (loop !== null) {
+        const start = this.tableStart(k);
+        const end = start + 8 * (this.tape.n[k] as number);
+        u.i32(start).set(0).loop();
+        if (loop.w) u.loadI32From(0, this.tables).f64(0).store(gs);
+        if (loop.x)
+          u.loadI32From(0, this.tables + 4)
+            .f64(0)
+            .store(gs);
+        u.get(0).i32(8).op(OP.i32Add).tee(0).i32(end).op(OP.i32Ne).op(OP.brIf).byte(0);
+        u.op(OP.end);
+      }
       u.op(OP.end);
     }
     u.op(OP.end);
-    return [...vector([]), ...u.bytes];
+    return new Bytes().uleb(1).uleb(1).byte(I32).bytes(u.view()).view();
   }
 
   /** The whole step function's code (its locals, its instructions, `end`). */
-  write(): number[] {
+  write(): Uint8Array {
     const { tape, body: b } = this;
     const { op, nSlots, output, nInputs, paramRequiresGrad, firstNode } = tape;
     for (let k = 0; k < op.length; k++) this.forward(k);
@@ -374,8 +533,15 @@ class StepWriter {
     for (const s of rest)
       b.at().load(this.v(s)).get(LR).load(this.g(s)).op(OP.f64Mul).op(OP.f64Sub).store(this.v(s));
     b.get(OUT).op(OP.end);
-    // Locals after the parameter lr: GO, OUT, PA, PB, TEMP_G and the temporaries, all f64.
-    return [...vector([[...uleb(TEMP - 1 + this.temps), F64]]), ...b.bytes];
+    // Locals after the parameter lr: I, WA, XA (i32), GO … SUM_R and the temporaries (f64).
+    return new Bytes()
+      .uleb(2)
+      .uleb(I32_LOCALS)
+      .byte(I32)
+      .uleb(F64_FIXED + this.temps)
+      .byte(F64)
+      .bytes(b.view())
+      .view();
   }
 }
 
@@ -395,6 +561,9 @@ interface WasmCode {
   readonly numbers: number;
   readonly module: object;
   readonly imports: readonly Op[];
+  /** The slot tables, and their byte offset in memory. */
+  readonly table: Int32Array;
+  readonly tables: number;
 }
 
 /** Compiled modules of recent tapes: a new `fit` of the same shape instantiates, never compiles. */
@@ -408,46 +577,52 @@ function compileModule(tape: Tape, api: WasmApi): WasmCode | null {
   const code = writer.write();
   const unskip = writer.writeUnskip();
   if (code.length > BODY_LIMIT) return null;
-  // The values, the gradients, and a flag per op node (see StepWriter.dotBackward).
-  const pages = Math.max(1, Math.ceil(((2 * tape.nSlots + tape.op.length) * 8) / 65536));
+  // The values, the gradients, a flag per op node, the slot tables.
+  const tables = (2 * tape.nSlots + tape.op.length) * 8;
+  const pages = Math.max(1, Math.ceil((tables + 4 * writer.table.length) / 65536));
   const arity = (op: Op): number => (op.arity === 2 ? 2 : 1);
   const own = writer.imports.length;
-  const bytes = [
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    // Types: 0 (f64) → f64 (the step, unary imports), 1 (f64, f64) → f64, 2 () → ().
-    ...section(
-      1,
-      vector([
-        [0x60, 1, F64, 1, F64],
-        [0x60, 2, F64, F64, 1, F64],
-        [0x60, 0, 0],
-      ]),
-    ),
-    ...section(
-      2,
-      vector(writer.imports.map((op) => [...name('h'), ...name(`o${op.code}`), 0, arity(op) - 1])),
-    ),
-    ...section(3, vector([[0], [2]])),
-    ...section(5, vector([[0, ...uleb(pages)]])),
-    ...section(
-      7,
-      vector([
-        [...name('step'), 0, ...uleb(own)],
-        [...name('unskip'), 0, ...uleb(own + 1)],
-        [...name('mem'), 2, 0],
-      ]),
-    ),
-    ...section(
-      10,
-      vector([
-        [...uleb(code.length), ...code],
-        [...uleb(unskip.length), ...unskip],
-      ]),
-    ),
-  ];
+  const out = new Bytes().bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+  const small = (id: number, body: readonly number[]): void => {
+    out.byte(id).uleb(body.length).bytes(body);
+  };
+  // Types: 0 (f64) → f64 (the step, unary imports), 1 (f64, f64) → f64, 2 () → ().
+  small(
+    1,
+    vector([
+      [0x60, 1, F64, 1, F64],
+      [0x60, 2, F64, F64, 1, F64],
+      [0x60, 0, 0],
+    ]),
+  );
+  small(
+    2,
+    vector(writer.imports.map((op) => [...name('h'), ...name(`o${op.code}`), 0, arity(op) - 1])),
+  );
+  small(3, vector([[0], [2]]));
+  small(5, vector([[0, ...uleb(pages)]]));
+  small(
+    7,
+    vector([
+      [...name('step'), 0, ...uleb(own)],
+      [...name('unskip'), 0, ...uleb(own + 1)],
+      [...name('mem'), 2, 0],
+    ]),
+  );
+  // The code: a vector of the two bodies, each after its size.
+  const sized = (f: Uint8Array): number => uleb(f.length).length + f.length;
+  out.byte(10).uleb(uleb(2).length + sized(code) + sized(unskip));
+  out.uleb(2).uleb(code.length).bytes(code).uleb(unskip.length).bytes(unskip);
   try {
-    const module = new api.Module(new Uint8Array(bytes));
-    return { source: '', numbers: bytes.length / 8, module, imports: writer.imports };
+    const module = new api.Module(out.view());
+    return {
+      source: '',
+      numbers: out.length / 8 + writer.table.length / 2,
+      module,
+      imports: writer.imports,
+      table: Int32Array.from(writer.table),
+      tables,
+    };
   } catch {
     // No WebAssembly here (a Content-Security-Policy without 'wasm-unsafe-eval',
     // a browser's main thread refusing a large synchronous compile): JavaScript.
@@ -476,6 +651,7 @@ export function wasmDescend(tape: Tape, layout: InputLayout): Descend | null {
   const V = new Float64Array(memory.buffer, 0, nSlots);
   const G = new Float64Array(memory.buffer, nSlots * 8, nSlots);
   V.set(constants, nInputs + params.length);
+  new Int32Array(memory.buffer, code.tables, code.table.length).set(code.table);
   const trained: number[] = [];
   for (let i = 0; i < params.length; i++) if (paramRequiresGrad[i]) trained.push(i);
   const { sizes, offsets } = layout;
@@ -523,4 +699,6 @@ const nothing: WasmCode = {
   numbers: 0,
   module: {},
   imports: [],
+  table: new Int32Array(0),
+  tables: 0,
 };
