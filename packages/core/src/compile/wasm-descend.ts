@@ -56,7 +56,7 @@ const F64_FIXED = TEMP - 1 - I32_LOCALS;
  * MLP 64-64-64-10's step is then 40 KB of code instead of 850 KB, which the
  * writer, V8's compilers and the first call all pay for.
  */
-const DOT_LOOP = Number(process.env.WASM_DOT_LOOP ?? 8);
+const DOT_LOOP = 8;
 
 /**
  * A slot of the step, as the code addresses it: a slot number (≥ 0), or the
