@@ -643,7 +643,13 @@ export function wasmDescend(tape: Tape, layout: InputLayout): Descend | null {
   if (code === nothing) return null;
   const h: Record<string, (a: number, b: number) => number> = {};
   for (const op of code.imports) h[`o${op.code}`] = op.forward;
-  const instance = new api.Instance(code.module, { h });
+  let instance: { readonly exports: Record<string, unknown> };
+  try {
+    instance = new api.Instance(code.module, { h });
+  } catch {
+    // A browser's main thread refuses to instantiate a large module synchronously; so may a full memory.
+    return null;
+  }
   const step = instance.exports.step as (lr: number) => number;
   const unskip = instance.exports.unskip as () => void;
   const memory = instance.exports.mem as { readonly buffer: ArrayBuffer };
