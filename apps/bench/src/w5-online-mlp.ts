@@ -189,7 +189,7 @@ export function runW5(options: {
       name: "W5 fit, compile: 'codegen'",
       floor: 'online MLP',
       run: () => fitOnlineMlp(setup, 'codegen'),
-      note: 'generated code from the first call: what fit default runs once auto has promoted the shape (after 50,000 samples of it, 8⅓ runs); its V8 warm-up falls in the warm-up rounds',
+      note: 'generated JavaScript from the first call (fit default runs descend in WebAssembly after 200 samples of the shape); its V8 warm-up falls in the warm-up rounds',
     },
   ];
   const tensors = w5Tensors(setup);
