@@ -9,6 +9,7 @@ import { TapeMachine } from './interpreter.js';
 import {
   build,
   eagerAndRecorded,
+  wasmOf,
   expectSameBits,
   finite,
   step,
@@ -60,6 +61,7 @@ describe('compile: a running sum of binary adds is replayed as one sum node', ()
             ...(['locals', 'arrays'] as const).map((style) =>
               generate(tape, layout, noGradient, style),
             ),
+            wasmOf(tape, layout, noGradient),
           ];
           for (const f of runners) {
             params.forEach((p) => (p.grad = 0.5));

@@ -15,6 +15,7 @@ import { compile, record } from './compile.js';
 import { layoutOf } from './inputs.js';
 import { useEvaluatedLoops } from './interpreter.js';
 import { findRepeat } from './repeats.js';
+import { wasmReplay } from './wasm-replay.js';
 import { expectSameBits, finite, mlpLoss, mlpNet } from './random-graphs.test-support.js';
 
 type Item = Value | number;
@@ -94,6 +95,15 @@ function expectEager(c: Case): void {
     ['interpreter, evaluated loops', () => compile(fn, { inputs, mode: 'interpreter' }), true],
     ['locals', () => generate(tape, layout, noGradient, 'locals'), false],
     ['arrays', () => generate(tape, layout, noGradient, 'arrays'), false],
+    [
+      'wasm',
+      () => {
+        const replay = wasmReplay(tape, layout, noGradient);
+        if (replay === null) throw new Error('no WebAssembly here');
+        return replay;
+      },
+      false,
+    ],
   ];
   for (const [name, make, evaluated] of engines) {
     const f = make();

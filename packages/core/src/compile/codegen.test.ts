@@ -1,4 +1,4 @@
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dot } from '../nary.js';
 import { Value } from '../value.js';
 import { generatedSize, generateSource, promotionBudget } from './codegen.js';
@@ -45,7 +45,21 @@ const columns = (from: number, count: number) => ({
   y: Float64Array.from({ length: count }, (_, j) => yOf(from + j)),
 });
 
-describe('compile auto: generated code or the interpreter, by size and by use', () => {
+/**
+ * These tests are about generated JavaScript, which `auto` moves to only where
+ * WebAssembly is refused (else to WebAssembly, far sooner: wasm-replay.test.ts).
+ */
+function withoutWasm(): void {
+  beforeEach(() => {
+    vi.stubGlobal('WebAssembly', undefined);
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+}
+
+describe('compile auto: generated code or the interpreter, by size and by use (without WebAssembly)', () => {
+  withoutWasm();
   it('generates code at once for a small tape, and interprets a larger one at first', () => {
     const w = new Value(2);
     const b = new Value(-1);
@@ -63,12 +77,7 @@ describe('compile auto: generated code or the interpreter, by size and by use', 
     expect(asked.mode).toBe('codegen');
   });
 
-  it('moves a shape to generated code after 50,000 samples, and starts a new function of that shape there, with the numbers of the eager loop (descend without WebAssembly)', () => {
-    // Where WebAssembly runs, descend runs it from the first call (wasm-descend.test.ts).
-    vi.stubGlobal('WebAssembly', undefined);
-    onTestFinished(() => {
-      vi.unstubAllGlobals();
-    });
+  it('moves a shape to generated code after 50,000 samples, and starts a new function of that shape there, with the numbers of the eager loop', () => {
     const lr = 0.01;
     const a = mlp(7, 3);
     // The eager loop descend fuses, on a second copy of the weights.
@@ -155,7 +164,8 @@ function batchMlp(h: number, count: number, seed: number) {
   return { params, f, tape, sumOf, sample };
 }
 
-describe('compile auto: the work a shape has done against what its code costs', () => {
+describe('compile auto: the work a shape has done against what its code costs (without WebAssembly)', () => {
+  withoutWasm();
   it('prices a tape at 50,000 interpreted statements per statement of its code, a rolled block written once', () => {
     // w·x + b, (· − y)², over 40 samples, summed: 122 nodes (3 a sample, the
     // sum, the mean's division), 364 statements in all, over the 300 kept in

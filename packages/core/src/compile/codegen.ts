@@ -21,7 +21,7 @@ import {
 import type { Value } from '../value.js';
 import { checkSamples, readSample, type InputLayout } from './inputs.js';
 import { interpret, TapeMachine } from './interpreter.js';
-import { wasmDescend } from './wasm-descend.js';
+import { wasmReplay } from './wasm-replay.js';
 import { findRepeat, type Repeat } from './repeats.js';
 import { CodeCache, WorkCounter, type Code } from './code-cache.js';
 import { operandUses, type Tape } from './tape.js';
@@ -1320,7 +1320,7 @@ const work = new WorkCounter();
 
 /** What {@link tiered} returns: the four calls, and which replay runs them now. */
 export interface TieredFunctions extends GeneratedFunctions {
-  readonly mode: 'codegen' | 'interpreter';
+  readonly mode: 'codegen' | 'interpreter' | 'wasm';
 }
 
 /**
@@ -1377,56 +1377,63 @@ export function tiered(
   const budget = promotionBudget(tape);
   if (budget === 0) return { ...generate(tape, layout, noGradient), mode: 'codegen' };
   const perSample = statementCount(tape);
-  // descend in WebAssembly, after the work its compilation costs (see WASM_WARM_UP).
-  const wasmBudget =
-    tape.requiresGrad[tape.output] === 1 && perSample <= WASM_LIMIT
-      ? WASM_WARM_UP * perSample
-      : Infinity;
+  // WebAssembly after the work its compilation costs (see WASM_WARM_UP).
+  const wasmBudget = perSample <= WASM_LIMIT ? WASM_WARM_UP * perSample : Infinity;
   if (budget === Infinity && wasmBudget === Infinity)
     return { ...interpret(tape, layout, noGradient), mode: 'interpreter' };
   const key = work.keyOf(tape, layout);
-  let wasm: GeneratedFunctions['descend'] | null = null;
+  let impl: GeneratedFunctions | null = null;
+  let mode: TieredFunctions['mode'] = 'interpreter';
   let wasmTried = false;
-  const wasmNow = (): GeneratedFunctions['descend'] | null => {
-    if (!wasmTried && work.get(key) >= wasmBudget) {
+  // Moves on as far as the shape's work pays for: WebAssembly where it
+  // compiles, else generated JavaScript at its own (higher) price.
+  const promote = (): void => {
+    const done = work.get(key);
+    if (!wasmTried && done >= wasmBudget) {
       wasmTried = true;
-      wasm = wasmDescend(tape, layout);
+      const replay = wasmReplay(tape, layout, noGradient);
+      if (replay !== null) {
+        impl = replay;
+        mode = 'wasm';
+        return;
+      }
     }
-    return wasm;
+    if (mode === 'interpreter' && done >= budget) {
+      impl = generate(tape, layout, noGradient);
+      mode = 'codegen';
+    }
   };
-  let mode: 'codegen' | 'interpreter' = work.get(key) >= budget ? 'codegen' : 'interpreter';
-  let impl =
-    mode === 'codegen' ? generate(tape, layout, noGradient) : interpret(tape, layout, noGradient);
+  promote();
+  let now: GeneratedFunctions = impl ?? interpret(tape, layout, noGradient);
   // After a call that succeeded: count its work, and move on once the shape has done enough.
   const done = (samples: number): void => {
-    if (work.add(key, samples * perSample) < budget || mode === 'codegen') return;
-    impl = generate(tape, layout, noGradient);
-    mode = 'codegen';
+    work.add(key, samples * perSample);
+    if (mode === 'wasm') return;
+    promote();
+    if (impl !== null) now = impl;
   };
   return {
     get mode() {
       return mode;
     },
     run(sample) {
-      const out = impl.run(sample);
+      const out = now.run(sample);
       // The forward pass: about half the statements.
       done(0.5);
       return out;
     },
     backward(sample) {
-      const out = impl.backward(sample);
+      const out = now.backward(sample);
       done(1);
       return out;
     },
     accumulate(samples) {
-      const out = impl.accumulate(samples);
+      const out = now.accumulate(samples);
       done((samples as readonly unknown[]).length);
       return out;
     },
     descend(columns, count, lr, losses) {
-      const fast = wasmNow();
-      if (fast !== null) return fast(columns, count, lr, losses);
-      const out = impl.descend(columns, count, lr, losses);
+      const out = now.descend(columns, count, lr, losses);
       done(count);
       return out;
     },

@@ -5,6 +5,7 @@ import {
   build,
   eager,
   eagerAndRecorded,
+  wasmOf,
   expectSameBits,
   finite,
   generatedStyles,
@@ -413,22 +414,26 @@ describe('compile: a batch recorded as one graph replays its repeated blocks as 
             );
           const { root, expected, layout, tape } = eagerAndRecorded(batch, params, xs);
           if (findRepeat(tape) !== null) rolled++;
-          const f = generate(tape, layout, noGradient, 'arrays');
-          params.forEach((p) => (p.grad = 0.5));
-          const out = f.backward({ x: xs });
-          expectSameBits([out, ...params.map((p) => p.grad)], expected);
-          // Forward alone, and accumulate (twice the same sample: twice the gradient's terms).
-          expectSameBits([f.run({ x: xs })], [root.data]);
           params.forEach((p) => (p.grad = 0.5));
           root.backward();
           root.backward();
           const twice = params.map((p) => p.grad);
-          params.forEach((p) => (p.grad = 0.5));
-          f.accumulate([{ x: xs }, { x: xs }]);
-          expectSameBits(
-            params.map((p) => p.grad),
-            twice,
-          );
+          for (const f of [
+            generate(tape, layout, noGradient, 'arrays'),
+            wasmOf(tape, layout, noGradient),
+          ]) {
+            params.forEach((p) => (p.grad = 0.5));
+            const out = f.backward({ x: xs });
+            expectSameBits([out, ...params.map((p) => p.grad)], expected);
+            // Forward alone, and accumulate (twice the same sample: twice the gradient's terms).
+            expectSameBits([f.run({ x: xs })], [root.data]);
+            params.forEach((p) => (p.grad = 0.5));
+            f.accumulate([{ x: xs }, { x: xs }]);
+            expectSameBits(
+              params.map((p) => p.grad),
+              twice,
+            );
+          }
         },
       ),
       { seed: 42, numRuns: 150 },

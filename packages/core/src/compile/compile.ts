@@ -73,10 +73,12 @@ export interface CompileOptions<S extends InputSpec> {
   parameters?: readonly Value[];
   /**
    * Default `auto`: where `new Function` is allowed, generated code at once for
-   * a small tape; a larger one starts in the interpreter and moves to generated
-   * code once its shape has been replayed long enough to pay for compiling it
-   * (never for a huge one, a whole batch recorded as one graph). Elsewhere the
-   * interpreter. Every mode gives the same numbers.
+   * a small tape; a larger one starts in the interpreter and moves to
+   * WebAssembly once its shape has been replayed long enough to pay for
+   * compiling it (200 samples' worth), or, where WebAssembly is refused, to
+   * generated code at its own, higher price (never for a huge tape, over
+   * 100,000 statements). Elsewhere the interpreter. Every mode gives the same
+   * numbers.
    */
   mode?: CompileMode;
   /**
@@ -133,8 +135,11 @@ export type ShapeOf<S extends InputSpec> = S extends readonly (infer N extends s
  * f.backward({ x: 2 }); // adds ∂loss/∂w and ∂loss/∂b into w.grad and b.grad
  */
 export interface CompiledFunction<S extends InputSpec> {
-  /** How the tape is replayed now (`auto` may move from the interpreter to generated code). */
-  readonly mode: 'codegen' | 'interpreter';
+  /**
+   * How the tape is replayed now: `auto` may move from the interpreter to
+   * WebAssembly (or, where that is refused, generated JavaScript).
+   */
+  readonly mode: 'codegen' | 'interpreter' | 'wasm';
   /** The input names, in order. */
   readonly inputs: readonly string[];
   /** The leaves read live at every call; those that require a gradient receive it. */
@@ -277,7 +282,9 @@ export function compile(
   };
   // auto: generated code at once for a small tape, for a larger one once its
   // shape has been replayed enough to pay for the code (tiered, codegen.ts).
-  const impl: ReturnType<typeof interpret> & { readonly mode?: 'codegen' | 'interpreter' } =
+  const impl: ReturnType<typeof interpret> & {
+    readonly mode?: 'codegen' | 'interpreter' | 'wasm';
+  } =
     mode === 'codegen'
       ? generate(tape, layout, noGradient)
       : mode === 'auto' && canGenerateCode()

@@ -13,7 +13,7 @@ import { generate } from './codegen.js';
 import { compile, record } from './compile.js';
 import { layoutOf } from './inputs.js';
 import { useEvaluatedLoops } from './interpreter.js';
-import { wasmDescend } from './wasm-descend.js';
+import { wasmReplay } from './wasm-replay.js';
 import {
   build,
   eagerDescent,
@@ -101,9 +101,9 @@ function expectEager(c: Problem): void {
     [
       'wasm',
       () => {
-        const descend = wasmDescend(tape, layout);
-        if (descend === null) throw new Error('no WebAssembly here');
-        return descend(columns, count, lr, out);
+        const replay = wasmReplay(tape, layout, noGradient);
+        if (replay === null) throw new Error('no WebAssembly here');
+        return replay.descend(columns, count, lr, out);
       },
     ],
   ];

@@ -8,7 +8,9 @@ import { expect } from 'vitest';
 import { add, atan2, div, dot, hypot, max, min, mul, pow, sub, sum, Value } from '../index.js';
 import { generate, type GeneratedFunctions } from './codegen.js';
 import { record } from './compile.js';
-import { layoutOf } from './inputs.js';
+import { layoutOf, type InputLayout } from './inputs.js';
+import type { Tape } from './tape.js';
+import { wasmReplay } from './wasm-replay.js';
 
 export const OP_NAMES = [
   'add',
@@ -226,7 +228,8 @@ export function expectSameBits(actual: readonly number[], expected: readonly num
 
 /**
  * `build(steps, params, x, [0.75])` over a vector input x of three numbers,
- * recorded and generated as code in both styles: slots in locals and in typed arrays.
+ * recorded and generated as code in both styles (slots in locals and in typed
+ * arrays), and as WebAssembly.
  */
 export function generatedStyles(
   steps: readonly Step[],
@@ -243,7 +246,21 @@ export function generatedStyles(
   const noGradient = (): never => {
     throw new Error('no gradient');
   };
-  return (['locals', 'arrays'] as const).map((style) => generate(tape, layout, noGradient, style));
+  return [
+    ...(['locals', 'arrays'] as const).map((style) => generate(tape, layout, noGradient, style)),
+    wasmOf(tape, layout, noGradient),
+  ];
+}
+
+/** A tape's replay in WebAssembly, which every environment the tests run in has. */
+export function wasmOf(
+  tape: Tape,
+  layout: InputLayout,
+  noGradient: (where: string) => never,
+): GeneratedFunctions {
+  const replay = wasmReplay(tape, layout, noGradient);
+  if (replay === null) throw new Error('no WebAssembly here');
+  return replay;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The few pieces of the WebAssembly binary format (https://webassembly.github.io/spec/core/binary/)
- * that wasm-descend.ts writes: LEB128 numbers, sections, and the
+ * that wasm-replay.ts writes: LEB128 numbers, sections, and the
  * instructions of a function body over one memory of doubles.
  */
 

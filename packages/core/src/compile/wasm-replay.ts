@@ -1,12 +1,14 @@
 /**
- * `descend` in WebAssembly: one sample's forward pass, backward pass and SGD
- * step as one function over a memory of doubles, written from the op table's
- * rules (rule-ir.ts) as the JavaScript replays are. Why: V8 runs generated
- * JavaScript unoptimized until its optimizing compiler has compiled it, which
- * for a tape of some hundred statements takes about as long as thousands of
- * samples in the interpreter (see WARM_UP in codegen.ts); WebAssembly is
- * compiled before its first call by a one-pass compiler (Liftoff) and runs
- * within about 1.5 times the optimized speed from the first sample.
+ * A tape replayed in WebAssembly: one module per tape with four functions over
+ * a memory of doubles, written from the op table's rules (rule-ir.ts) as the
+ * JavaScript replays are: `step` (descend's sample: forward, backward from +0,
+ * SGD), `back` (backward's: forward, backward adding into the gradients the
+ * caller loaded), `fwd` (run's) and `unskip` (the end of a descend). Why: V8
+ * runs generated JavaScript unoptimized until its optimizing compiler has
+ * compiled it, which for a tape of some hundred statements takes about as long
+ * as 50,000 samples in the interpreter (see WARM_UP in codegen.ts);
+ * WebAssembly is compiled before its first call by a one-pass compiler
+ * (Liftoff) and runs near the optimized speed from the first sample.
  *
  * The same doubles as the engine, bit for bit: WebAssembly's f64 add, sub,
  * mul, div, sqrt, min, max, abs, neg, floor and ceil are IEEE 754's, as
@@ -20,12 +22,10 @@ import { RULES, type Cond, type Expr, type Role, type Stmt } from '../rule-ir.js
 import type { Value } from '../value.js';
 import { CodeCache } from './code-cache.js';
 import type { GeneratedFunctions } from './codegen.js';
-import type { InputLayout } from './inputs.js';
-import { TapeMachine } from './interpreter.js';
+import { checkSamples, readSample, type InputLayout, type KeyCount } from './inputs.js';
+import { interpret, TapeMachine } from './interpreter.js';
 import { operandUses, type Tape } from './tape.js';
 import { Body, Bytes, F64, I32, name, OP, uleb, vector } from './wasm-writer.js';
-
-type Descend = GeneratedFunctions['descend'];
 
 /** Locals of the step function: its parameter lr, then four i32, then f64. */
 const LR = 0;
@@ -96,7 +96,13 @@ type Names = (role: Role) => void;
 
 /** Writes the step function of a tape: forward, backward, and p ← p − lr·g for the trained parameters. */
 class StepWriter {
-  readonly body = new Body();
+  body = new Body();
+  /**
+   * The function being written: `step` (descend's sample: forward, backward
+   * from +0, SGD), `back` (backward's: forward, backward adding into the
+   * gradients loaded, no step) or `fwd` (run's: forward only).
+   */
+  private kind: 'step' | 'back' | 'fwd' = 'step';
   /** The ops called as imported functions, in import order. */
   readonly imports: Op[] = [];
   private temps = 0;
@@ -417,7 +423,12 @@ class StepWriter {
     let loopSteps: { w: boolean; x: boolean } | null = null;
     b.get(GO).f64(0).op(OP.f64Ne);
     b.load(this.v(s)).load(this.v(s)).op(OP.f64Sub).f64(0).op(OP.f64Ne);
-    b.op(OP.i32Or).if();
+    b.op(OP.i32Or);
+    // In `back`, gradients start where the caller left them: the skip holds
+    // only where none loaded is −0, which the caller says in parameter 0
+    // (1: none is; see ZERO_SAFE_FLAG in codegen.ts).
+    if (this.kind === 'back') b.get(0).f64(0).op(OP.f64Eq).op(OP.i32Or);
+    b.if();
     // fw, fx: the first pair's slots, whose flags every pair of a loop shares.
     const pair = (
       w: Ref,
@@ -428,7 +439,7 @@ class StepWriter {
     ): boolean[] => {
       const operands = rules.length === 1 ? [w] : [w, x];
       const flags = rules.length === 1 ? [fw] : [fw, fx];
-      const on = flags.map((o) => this.fused[o] === 1);
+      const on = flags.map((o) => this.kind === 'step' && this.fused[o] === 1);
       let names = this.names(s, w, x);
       if (operands.length === 2 && on[0] === true && on[1] === true) {
         this.loadV(w).set(PA);
@@ -510,12 +521,17 @@ class StepWriter {
   }
 
   /** The whole step function's code (its locals, its instructions, `end`). */
-  write(): Uint8Array {
+  write(kind: 'step' | 'back' | 'fwd'): Uint8Array {
+    this.kind = kind;
+    this.body = new Body();
+    this.temps = 0;
     const { tape, body: b } = this;
     const { op, nSlots, output, nInputs, paramRequiresGrad, firstNode } = tape;
     for (let k = 0; k < op.length; k++) this.forward(k);
     b.load(this.v(output)).set(OUT);
-    // The op nodes' gradients from +0, the output's 1; so the trained
+    if (kind === 'fwd') return this.finish();
+    // The op nodes' gradients from +0, the output's 1 (added: a leaf
+    // output's starts where the caller left it); in a step, so the trained
     // parameters' that their dot does not step.
     if (nSlots > firstNode)
       b.i32(this.g(firstNode))
@@ -523,8 +539,9 @@ class StepWriter {
         .i32((nSlots - firstNode) * 8)
         .fill();
     const rest: number[] = [];
-    for (let i = 0; i < paramRequiresGrad.length; i++)
-      if (paramRequiresGrad[i] && this.fused[nInputs + i] === 0) rest.push(nInputs + i);
+    if (kind === 'step')
+      for (let i = 0; i < paramRequiresGrad.length; i++)
+        if (paramRequiresGrad[i] && this.fused[nInputs + i] === 0) rest.push(nInputs + i);
     for (const s of rest) b.at().f64(0).store(this.g(s));
     if (tape.requiresGrad[output])
       b.at().load(this.g(output)).f64(1).op(OP.f64Add).store(this.g(output));
@@ -532,6 +549,12 @@ class StepWriter {
     // p ← p − lr·g, as SGD writes it, for the parameters not stepped in their dot.
     for (const s of rest)
       b.at().load(this.v(s)).get(LR).load(this.g(s)).op(OP.f64Mul).op(OP.f64Sub).store(this.v(s));
+    return this.finish();
+  }
+
+  /** The function's locals and code, after it returns the output. */
+  private finish(): Uint8Array {
+    const b = this.body;
     b.get(OUT).op(OP.end);
     // Locals after the parameter lr: I, WA, XA (i32), GO … SUM_R and the temporaries (f64).
     return new Bytes()
@@ -574,9 +597,11 @@ export const cachedModuleCount = (): number => modules.size;
 
 function compileModule(tape: Tape, api: WasmApi): WasmCode | null {
   const writer = new StepWriter(tape);
-  const code = writer.write();
-  const unskip = writer.writeUnskip();
+  const code = writer.write('step');
   if (code.length > BODY_LIMIT) return null;
+  const unskip = writer.writeUnskip();
+  const back = writer.write('back');
+  const fwd = writer.write('fwd');
   // The values, the gradients, a flag per op node, the slot tables.
   const tables = (2 * tape.nSlots + tape.op.length) * 8;
   const pages = Math.max(1, Math.ceil((tables + 4 * writer.table.length) / 65536));
@@ -599,20 +624,24 @@ function compileModule(tape: Tape, api: WasmApi): WasmCode | null {
     2,
     vector(writer.imports.map((op) => [...name('h'), ...name(`o${op.code}`), 0, arity(op) - 1])),
   );
-  small(3, vector([[0], [2]]));
+  // step (lr), unskip (), back (1 where no gradient loaded is −0, else 0), fwd (unused).
+  small(3, vector([[0], [2], [0], [0]]));
   small(5, vector([[0, ...uleb(pages)]]));
   small(
     7,
     vector([
       [...name('step'), 0, ...uleb(own)],
       [...name('unskip'), 0, ...uleb(own + 1)],
+      [...name('back'), 0, ...uleb(own + 2)],
+      [...name('fwd'), 0, ...uleb(own + 3)],
       [...name('mem'), 2, 0],
     ]),
   );
-  // The code: a vector of the two bodies, each after its size.
-  const sized = (f: Uint8Array): number => uleb(f.length).length + f.length;
-  out.byte(10).uleb(uleb(2).length + sized(code) + sized(unskip));
-  out.uleb(2).uleb(code.length).bytes(code).uleb(unskip.length).bytes(unskip);
+  // The code: a vector of the bodies, each after its size.
+  const bodies = [code, unskip, back, fwd];
+  out.byte(10).uleb(bodies.reduce((n, f) => n + uleb(f.length).length + f.length, 1));
+  out.uleb(bodies.length);
+  for (const f of bodies) out.uleb(f.length).bytes(f);
   try {
     const module = new api.Module(out.view());
     return {
@@ -631,12 +660,19 @@ function compileModule(tape: Tape, api: WasmApi): WasmCode | null {
 }
 
 /**
- * `descend` for a tape in WebAssembly, or null where it cannot be compiled
- * here. A step with a non-finite gradient or parameter leaves a non-finite
- * parameter behind; the run then starts again in the interpreter, checked
- * step by step, from the Values (which only a run that passed writes).
+ * A tape's four calls in WebAssembly (see GeneratedFunctions in codegen.ts),
+ * or null where it cannot be compiled here. The samples are read and checked
+ * as the other replays read them, the parameters and their gradients loaded
+ * from and stored to the Values around each call. descend: a step with a
+ * non-finite gradient or parameter leaves a non-finite parameter behind; the
+ * run then starts again in the interpreter, checked step by step, from the
+ * Values (which only a run that passed writes).
  */
-export function wasmDescend(tape: Tape, layout: InputLayout): Descend | null {
+export function wasmReplay(
+  tape: Tape,
+  layout: InputLayout,
+  noGradient: (where: string) => never,
+): GeneratedFunctions | null {
   const api = wasmApi();
   if (api === undefined) return null;
   const code = modules.get(tape, layout, 'wasm', () => compileModule(tape, api) ?? nothing);
@@ -650,27 +686,81 @@ export function wasmDescend(tape: Tape, layout: InputLayout): Descend | null {
     // A browser's main thread refuses to instantiate a large module synchronously; so may a full memory.
     return null;
   }
-  const step = instance.exports.step as (lr: number) => number;
-  const unskip = instance.exports.unskip as () => void;
-  const memory = instance.exports.mem as { readonly buffer: ArrayBuffer };
-  const { nInputs, params, paramRequiresGrad, constants, nSlots } = tape;
-  const V = new Float64Array(memory.buffer, 0, nSlots);
-  const G = new Float64Array(memory.buffer, nSlots * 8, nSlots);
+  const exports = instance.exports as {
+    readonly step: (lr: number) => number;
+    readonly unskip: () => void;
+    readonly back: (zeroSafe: number) => number;
+    readonly fwd: (unused: number) => number;
+    readonly mem: { readonly buffer: ArrayBuffer };
+  };
+  const { step, unskip, back, fwd } = exports;
+  const { nInputs, params, paramRequiresGrad, constants, nSlots, requiresGrad, output } = tape;
+  const trainable = requiresGrad[output] === 1;
+  const V = new Float64Array(exports.mem.buffer, 0, nSlots);
+  const G = new Float64Array(exports.mem.buffer, nSlots * 8, nSlots);
   V.set(constants, nInputs + params.length);
-  new Int32Array(memory.buffer, code.tables, code.table.length).set(code.table);
+  new Int32Array(exports.mem.buffer, code.tables, code.table.length).set(code.table);
   const trained: number[] = [];
   for (let i = 0; i < params.length; i++) if (paramRequiresGrad[i]) trained.push(i);
   const { sizes, offsets } = layout;
+  const counted: KeyCount = { last: null };
+  const scratch = new Float64Array(layout.width);
+  // A call made while another runs (from a getter on a sample or a
+  // parameter) runs in the interpreter, which has slots of its own.
   let busy = false;
-  const checked: Descend = (columns, count, lr, losses) =>
+  let machine: GeneratedFunctions | null = null;
+  const again = (): GeneratedFunctions => (machine ??= interpret(tape, layout, noGradient));
+  const loadParams = (): void => {
+    for (let i = 0; i < params.length; i++) V[nInputs + i] = (params[i] as Value).data;
+  };
+  // 1 where no gradient loaded is −0: a dot with gradient 0 may be skipped (see ZERO_SAFE_FLAG in codegen.ts).
+  const loadGrads = (): number => {
+    let safe = 1;
+    for (const i of trained) {
+      const q = (params[i] as Value).grad;
+      G[nInputs + i] = q;
+      if (q === 0 && 1 / q < 0) safe = 0;
+    }
+    return safe;
+  };
+  const storeGrads = (): void => {
+    for (const i of trained) (params[i] as Value).grad = G[nInputs + i] as number;
+  };
+  const checked: GeneratedFunctions['descend'] = (columns, count, lr, losses) =>
     new TapeMachine(tape).descend(layout, columns, count, lr, losses);
-  return (columns, count, lr, losses) => {
-    if (count === 0) return 0;
-    // A call made while this one runs (a getter on a parameter): the interpreter.
-    if (busy) return checked(columns, count, lr, losses);
-    busy = true;
-    try {
-      for (let i = 0; i < params.length; i++) V[nInputs + i] = (params[i] as Value).data;
+  const own: GeneratedFunctions = {
+    run(sample) {
+      readSample(layout, sample, V, 0, 'run(inputs)', counted);
+      loadParams();
+      return fwd(0);
+    },
+    backward(sample) {
+      if (!trainable) noGradient('backward(inputs)');
+      readSample(layout, sample, V, 0, 'backward(inputs)', counted);
+      loadParams();
+      const out = back(loadGrads());
+      storeGrads();
+      return out;
+    },
+    accumulate(samples) {
+      if (!trainable) noGradient('accumulate(samples)');
+      checkSamples(samples, 'accumulate(samples)');
+      // Every sample checked before any gradient changes.
+      for (let i = 0; i < samples.length; i++)
+        readSample(layout, samples[i], scratch, 0, i, counted);
+      loadParams();
+      const safe = loadGrads();
+      let total = 0;
+      for (let i = 0; i < samples.length; i++) {
+        readSample(layout, samples[i], V, 0, i);
+        total += back(safe);
+      }
+      storeGrads();
+      return total;
+    },
+    descend(columns, count, lr, losses) {
+      if (count === 0) return 0;
+      loadParams();
       let total = 0;
       for (let k = 0; k < count; k++) {
         for (let c = 0; c < columns.length; c++) {
@@ -692,11 +782,29 @@ export function wasmDescend(tape: Tape, layout: InputLayout): Descend | null {
       if (poison !== 0) return checked(columns, count, lr, losses);
       unskip();
       for (const i of trained) (params[i] as Value).data = V[nInputs + i] as number;
-      for (const i of trained) (params[i] as Value).grad = G[nInputs + i] as number;
+      storeGrads();
       return total;
-    } finally {
-      busy = false;
-    }
+    },
+  };
+  const guarded =
+    <A extends unknown[]>(
+      call: (...args: A) => number,
+      other: (m: GeneratedFunctions) => (...args: A) => number,
+    ) =>
+    (...args: A): number => {
+      if (busy) return other(again())(...args);
+      busy = true;
+      try {
+        return call(...args);
+      } finally {
+        busy = false;
+      }
+    };
+  return {
+    run: guarded(own.run, (m) => m.run),
+    backward: guarded(own.backward, (m) => m.backward),
+    accumulate: guarded(own.accumulate, (m) => m.accumulate),
+    descend: guarded(own.descend, (m) => m.descend),
   };
 }
 

@@ -1,6 +1,8 @@
 /**
- * descend in WebAssembly (wasm-descend.ts): what `auto` runs from the first
- * call for tapes whose JavaScript would start in the interpreter. The numbers
+ * Replays in WebAssembly (wasm-replay.ts): what `auto` moves a tape whose
+ * JavaScript would start in the interpreter to, once its shape has done 200
+ * samples' work; descend here (run, backward and accumulate are compared
+ * with eager in compile.test.ts, backward-shortcuts.test.ts, add-chains.test.ts). The numbers
  * are the eager loop's, bit for bit (here, and over random graphs and the
  * shortcuts' edge cases in descend-shortcuts.test.ts); where WebAssembly is
  * missing or refuses to compile, the JavaScript replays run instead; a step
@@ -19,7 +21,7 @@ import {
   mlpNet,
   type Descended,
 } from './random-graphs.test-support.js';
-import { cachedModuleCount, wasmDescend } from './wasm-descend.js';
+import { cachedModuleCount, wasmReplay } from './wasm-replay.js';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -70,7 +72,7 @@ function eagerOf(m: ReturnType<typeof mlp>, data: { x: number[]; y: number[] }, 
   return out;
 }
 
-describe('descend in WebAssembly', () => {
+describe('replays in WebAssembly', () => {
   it("is what auto's descend runs once a shape has done the work its compilation costs, and equals the eager loop", () => {
     // 3-10-10-1 (shape used by no other test): JavaScript code for it would start interpreted.
     const m = mlp([3, 10, 10, 1]);
@@ -88,12 +90,17 @@ describe('descend in WebAssembly', () => {
     const expected = eagerOf(m, data, 0.05) as Descended;
     const before = cachedModuleCount();
     const losses = new Float64Array(260);
-    // 200 samples interpreted, then (from the next call) the shape's module: the same numbers across the switch.
-    f.descend({ x: data.x.slice(0, 3 * 200), y: data.y.slice(0, 200) }, 0.05, losses);
-    expect(cachedModuleCount()).toBe(before);
+    // 199 samples interpreted, then one more; from the next call, the shape's
+    // module: the same numbers across the switch.
+    f.descend({ x: data.x.slice(0, 3 * 199), y: data.y.slice(0, 199) }, 0.05, losses);
+    expect(f.mode).toBe('interpreter');
+    const one = new Float64Array(1);
+    f.descend({ x: data.x.slice(3 * 199, 3 * 200), y: data.y.slice(199, 200) }, 0.05, one);
+    expect(f.mode).toBe('wasm');
+    expect(cachedModuleCount()).toBe(before + 1);
+    losses[199] = one[0] as number;
     const rest = new Float64Array(60);
     f.descend({ x: data.x.slice(3 * 200), y: data.y.slice(200) }, 0.05, rest);
-    expect(cachedModuleCount()).toBe(before + 1);
     losses.set(rest, 200);
     expectDescended(losses, m.params, expected);
     // Another function of the shape instantiates the module kept, from its first call.
@@ -134,10 +141,12 @@ describe('descend in WebAssembly', () => {
       (i) => layout.examples[i] as number,
       'test',
     );
-    const descend = wasmDescend(tape, layout);
-    expect(descend).not.toBeNull();
+    const replay = wasmReplay(tape, layout, () => {
+      throw new Error('no gradient');
+    });
+    expect(replay).not.toBeNull();
     const losses = new Float64Array(5);
-    const total = descend!([Float64Array.from(xs), Float64Array.from(ys)], 5, lr, losses);
+    const total = replay!.descend([Float64Array.from(xs), Float64Array.from(ys)], 5, lr, losses);
     expectSameBits([total], [expected.losses.reduce((s, l) => s + l, 0)]);
     expectDescended(losses, params, expected);
   });
