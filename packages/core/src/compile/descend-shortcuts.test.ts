@@ -361,40 +361,19 @@ describe('descend: dots with a zero gradient skipped, parameters stepped in thei
     );
   });
 
-  it('equals the eager loop on random graphs over every op whose parameters have one use or few, none in a dot of them all', () => {
-    // A parameter used once by an op that is not a dot takes its step after
-    // the pass (the WebAssembly step once stepped none such).
+  /**
+   * expectEager over random graphs of `build` on `count` parameters and an
+   * input of three numbers, `around` turning each graph into the one trained.
+   */
+  function randomGraphs(
+    count: number,
+    seed: number,
+    around: (root: Value, params: readonly Value[], x: readonly Value[]) => Value,
+  ): void {
     fc.assert(
       fc.property(
         fc.array(step, { minLength: 1, maxLength: 25 }),
-        fc.array(finite, { minLength: 12, maxLength: 12 }),
-        fc.array(finite, { minLength: 9, maxLength: 9 }),
-        fc.constantFrom(0.001, 0.1),
-        (steps: Step[], data, xs, lr) => {
-          const params = data.map((d) => new Value(d));
-          expectEager({
-            params,
-            data,
-            grad0: 0,
-            graph: (x) => build(steps, params, x as Value[], [0.75]),
-            nin: 3,
-            xs,
-            ys: [0, 0, 0],
-            lr,
-          });
-        },
-      ),
-      { seed: 29, numRuns: 100 },
-    );
-  });
-
-  it('equals the eager loop on random graphs over every op with 70 parameters (kept in V and G)', () => {
-    // More parameters than generated code keeps in locals: the slots-in-locals
-    // code then runs descend's own pass too, its dots among other ops.
-    fc.assert(
-      fc.property(
-        fc.array(step, { minLength: 1, maxLength: 25 }),
-        fc.array(finite, { minLength: 70, maxLength: 70 }),
+        fc.array(finite, { minLength: count, maxLength: count }),
         fc.array(finite, { minLength: 9, maxLength: 9 }),
         fc.constantFrom(0.001, 0.1),
         (steps: Step[], data, xs, lr) => {
@@ -404,14 +383,7 @@ describe('descend: dots with a zero gradient skipped, parameters stepped in thei
             data,
             // Parameters the graph leaves out keep their p.grad; the eager loop zeroes every one.
             grad0: 0,
-            // A dot over all of them, so that every one is in the tape.
-            graph: (x) =>
-              build(steps, params, x as Value[], [0.75]).add(
-                dot(
-                  params,
-                  params.map((_, i) => x[i % 3] as Value),
-                ),
-              ),
+            graph: (x) => around(build(steps, params, x as Value[], [0.75]), params, x as Value[]),
             nin: 3,
             xs,
             ys: [0, 0, 0],
@@ -419,7 +391,27 @@ describe('descend: dots with a zero gradient skipped, parameters stepped in thei
           });
         },
       ),
-      { seed: 23, numRuns: 100 },
+      { seed, numRuns: 100 },
+    );
+  }
+
+  it('equals the eager loop on random graphs over every op whose parameters have one use or few, none in a dot of them all', () => {
+    // A parameter used once by an op that is not a dot takes its step after
+    // the pass (the WebAssembly step once stepped none such).
+    randomGraphs(12, 29, (root) => root);
+  });
+
+  it('equals the eager loop on random graphs over every op with 70 parameters (kept in V and G)', () => {
+    // More parameters than generated code keeps in locals: the slots-in-locals
+    // code then runs descend's own pass too, its dots among other ops. A dot
+    // over all of them, so that every one is in the tape.
+    randomGraphs(70, 23, (root, params, x) =>
+      root.add(
+        dot(
+          params,
+          params.map((_, i) => x[i % 3] as Value),
+        ),
+      ),
     );
   });
 });

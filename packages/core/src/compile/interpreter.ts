@@ -591,7 +591,7 @@ export function interpret(
 }
 
 /** Sample k of `columns` into the input slots of `d` (a vector input's numbers lie sample after sample). */
-function loadSample(
+export function loadSample(
   d: Float64Array,
   columns: readonly ArrayLike<number>[],
   sizes: ArrayLike<number>,

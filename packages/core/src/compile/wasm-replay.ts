@@ -23,7 +23,7 @@ import type { Value } from '../value.js';
 import { CodeCache } from './code-cache.js';
 import type { GeneratedFunctions } from './codegen.js';
 import { checkSamples, readSample, type InputLayout, type KeyCount } from './inputs.js';
-import { interpret, TapeMachine } from './interpreter.js';
+import { interpret, loadSample, TapeMachine } from './interpreter.js';
 import { operandUses, type Tape } from './tape.js';
 import { Body, Bytes, F64, I32, name, OP, uleb, vector } from './wasm-writer.js';
 
@@ -763,13 +763,7 @@ export function wasmReplay(
       loadParams();
       let total = 0;
       for (let k = 0; k < count; k++) {
-        for (let c = 0; c < columns.length; c++) {
-          const column = columns[c] as ArrayLike<number>;
-          const size = sizes[c] as number;
-          const at = offsets[c] as number;
-          if (size < 0) V[at] = column[k] as number;
-          else for (let j = 0; j < size; j++) V[at + j] = column[k * size + j] as number;
-        }
+        loadSample(V, columns, sizes, offsets, k);
         const out = step(lr);
         losses[k] = out;
         total += out;

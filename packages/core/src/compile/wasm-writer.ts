@@ -4,16 +4,9 @@
  * instructions of a function body over one memory of doubles.
  */
 
-/** Unsigned LEB128. */
-export function uleb(n: number, out: number[] = []): number[] {
-  let v = n;
-  do {
-    let byte = v % 128;
-    v = Math.floor(v / 128);
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
+/** Unsigned LEB128, as bytes (see {@link Bytes.uleb}). */
+export function uleb(n: number): number[] {
+  return Array.from(new Bytes().uleb(n).view());
 }
 
 /** A name: its UTF-8 length, then its bytes (ASCII here). */
