@@ -156,15 +156,15 @@ const LOCAL_PARAMS_LIMIT = 64;
 /** Beyond this many statements `auto` mode prefers the interpreter: the code would cost more to compile than it saves. */
 const CODEGEN_LIMIT = 20000;
 /**
- * Up to this many statements `auto`'s descend runs WebAssembly (one function:
- * some 25 bytes a statement, within V8's 7.6 MB for a function body, and
- * compiled by Liftoff in well under a second).
+ * Up to this many statements `auto` may move a tape to WebAssembly (each of
+ * its functions some 25 bytes a statement, within V8's 7.6 MB for a function
+ * body, and compiled by Liftoff in well under a second).
  */
 const WASM_LIMIT = 100000;
 /**
- * What compiling a tape's descend to WebAssembly costs, in statements of the
- * interpreter per statement of the tape: `auto`'s descend interprets until the
- * shape's work reaches this many times its statements, then compiles (the ski
+ * What compiling a tape to WebAssembly costs, in statements of the
+ * interpreter per statement of the tape: `auto` interprets until the shape's
+ * work reaches this many times its statements, then compiles (the ski
  * rental of {@link tiered} again, with a price some 250 times lower). Measured
  * in fresh processes: an MLP 64-64-64-10's step (18,212 statements) costs
  * 45–60 ms to write, compile and run its first calls, about 100 of its
