@@ -24,7 +24,7 @@ import {
 import type { Value } from '../value.js';
 import type { GeneratedFunctions } from './codegen.js';
 import { checkSamples, readSample, type InputLayout, type KeyCount } from './inputs.js';
-import { operandUses, type Tape } from './tape.js';
+import { dotFusedSlots, type Tape } from './tape.js';
 
 type ForwardLoop = (tape: Tape, d: Float64Array) => void;
 /**
@@ -471,20 +471,7 @@ export class TapeMachine {
 
   private splitTrained(loop: boolean): Split {
     const tape = this.tape;
-    const fused = new Uint8Array(tape.nSlots);
-    if (loop) {
-      const uses = operandUses(tape);
-      const { op, a, b, n, args } = tape;
-      for (let k = 0; k < op.length; k++) {
-        if (op[k] !== DOT.code) continue;
-        const ia = a[k] as number;
-        for (let j = ia; j < ia + 2 * (n[k] as number); j++) fused[args[j] as number] = 1;
-        if ((b[k] as number) >= 0) fused[b[k] as number] = 1;
-      }
-      const isTrained = new Uint8Array(tape.nSlots);
-      for (const s of this.trainedSlots()) isTrained[s] = 1;
-      for (let s = 0; s < tape.nSlots; s++) if (!(isTrained[s] && uses[s] === 1)) fused[s] = 0;
-    }
+    const fused = loop ? dotFusedSlots(tape) : new Uint8Array(tape.nSlots);
     return {
       fused,
       rest: this.trainedSlots().filter((s) => fused[s] === 0),

@@ -16,6 +16,7 @@
  */
 import { EPOCH_SHIFT, OP_MASK, REQUIRES_GRAD as RG, TRACED } from '../flags.js';
 import { ADD, DOT, SUM } from '../ops.js';
+import { RULES } from '../rule-ir.js';
 import { backwardOrder } from '../backward.js';
 import { nodesBelow } from '../graph-walk.js';
 import type { Value } from '../value.js';
@@ -449,4 +450,32 @@ export function operandUses(tape: Tape): Int32Array {
     if (ib >= 0) uses[ib] = (uses[ib] as number) + 1;
   }
   return uses;
+}
+
+/**
+ * Per slot, 1 for a trained parameter that one dot alone uses (its only use,
+ * its rule there one addition): descend steps it inside that dot, as
+ * p − lr·(0 + term), the interpreter's descend loop and the WebAssembly step alike.
+ */
+export function dotFusedSlots(tape: Tape): Uint8Array {
+  const { nInputs, params, paramRequiresGrad, op, a, b, n, args } = tape;
+  const uses = operandUses(tape);
+  const rules = (RULES[DOT.code] as (typeof RULES)[number]).stmts;
+  const single = rules.map((rule) => rule?.length === 1 && rule[0]?.k === 'acc');
+  const fused = new Uint8Array(tape.nSlots);
+  const mark = (s: number, side: number): void => {
+    const i = s - nInputs;
+    if (i >= 0 && i < params.length && paramRequiresGrad[i] === 1 && uses[s] === 1)
+      fused[s] = single[side] === true ? 1 : 0;
+  };
+  for (let k = 0; k < op.length; k++) {
+    if (op[k] !== DOT.code) continue;
+    const ia = a[k] as number;
+    for (let j = ia; j < ia + 2 * (n[k] as number); j += 2) {
+      mark(args[j] as number, 0);
+      mark(args[j + 1] as number, 1);
+    }
+    if ((b[k] as number) >= 0) mark(b[k] as number, 2);
+  }
+  return fused;
 }

@@ -24,7 +24,7 @@ import { CodeCache } from './code-cache.js';
 import type { GeneratedFunctions } from './codegen.js';
 import { checkSamples, readSample, type InputLayout, type KeyCount } from './inputs.js';
 import { interpret, loadSample, TapeMachine } from './interpreter.js';
-import { operandUses, type Tape } from './tape.js';
+import { dotFusedSlots, type Tape } from './tape.js';
 import { Body, Bytes, F64, I32, name, OP, uleb, vector } from './wasm-writer.js';
 
 /** Locals of the step function: its parameter lr, then four i32, then f64. */
@@ -119,24 +119,7 @@ class StepWriter {
   }[] = [];
 
   constructor(private readonly tape: Tape) {
-    const { nInputs, params, requiresGrad, op, a, b, n, args } = tape;
-    const uses = operandUses(tape);
-    const rules = (RULES[DOT.code] as (typeof RULES)[number]).stmts;
-    this.fused = new Uint8Array(tape.nSlots);
-    const mark = (s: number, rule: readonly Stmt[] | undefined): void => {
-      const single = rule?.length === 1 && rule[0]?.k === 'acc';
-      if (s >= nInputs && s < nInputs + params.length && uses[s] === 1 && requiresGrad[s] === 1)
-        this.fused[s] = single ? 1 : 0;
-    };
-    for (let k = 0; k < op.length; k++) {
-      if (op[k] !== DOT.code) continue;
-      const ia = a[k] as number;
-      for (let j = ia; j < ia + 2 * (n[k] as number); j += 2) {
-        mark(args[j] as number, rules[0]);
-        mark(args[j + 1] as number, rules[1]);
-      }
-      if ((b[k] as number) >= 0) mark(b[k] as number, rules[2]);
-    }
+    this.fused = dotFusedSlots(tape);
   }
 
   /** Byte offset of dot k's flag: 1 if the last step skipped it. */
