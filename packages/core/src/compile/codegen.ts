@@ -24,7 +24,7 @@ import { interpret, TapeMachine } from './interpreter.js';
 import { wasmReplay } from './wasm-replay.js';
 import { findRepeat, type Repeat } from './repeats.js';
 import { CodeCache, WorkCounter, type Code } from './code-cache.js';
-import { operandUses, type Tape } from './tape.js';
+import { dotFusedSlots, type Tape } from './tape.js';
 
 /** What the generated code does for one tape. */
 export interface GeneratedFunctions {
@@ -430,7 +430,7 @@ function passes(
         ),
       );
   const rolled = r !== null && r.backwardRun > 0 ? rolledBackward(tape, r, literal) : null;
-  const uses = descend ? operandUses(tape) : new Int32Array(0);
+  const dotFused = descend ? dotFusedSlots(tape) : new Uint8Array(0);
   const fused: number[] = [];
   const unskip: string[] = [];
   if (rolled !== null) {
@@ -501,15 +501,7 @@ function passes(
     }
     if (descend && op[k] === DOT.code) {
       bwd.push(
-        descendDotUnit(
-          tape,
-          k,
-          nm,
-          (s) => isParam(s) && uses[s] === 1 && requiresGrad[s] === 1,
-          fused,
-          unskip,
-          loops ? table : null,
-        ),
+        descendDotUnit(tape, k, nm, (s) => dotFused[s] === 1, fused, unskip, loops ? table : null),
       );
       continue;
     }
