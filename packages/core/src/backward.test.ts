@@ -208,3 +208,157 @@ describe('backward over dot nodes that share their input array', () => {
     expect(u.grad).toBe(6); // 1 + 2 + 3
   });
 });
+
+// The sort meets the elements of a kept row (an affine weights array of 8 or
+// more, KEPT_ROW) once a pass, not once a node (backward.ts, settledRows).
+// `dot` copies its arrays, so the same graph built with dot is sorted by the
+// plain scan of every node: the two must agree bit for bit.
+describe('backward over dot nodes that share a kept weights row', () => {
+  const WIDTH = 9; // 8 weights and the bias: a kept row
+
+  /** Three samples through two neurons of one row each, then a sum; `row` may hold any Value. */
+  function build(
+    rowA: readonly Value[],
+    rowB: readonly Value[],
+    samples: readonly (readonly number[])[],
+    kept: boolean,
+  ): Value {
+    const node = (row: readonly Value[], x: readonly Value[]): Value =>
+      kept ? affine(row, x) : dot(row.slice(0, x.length), x, row[x.length]);
+    const terms: Value[] = [];
+    for (const s of samples) {
+      const x = s.map((v) => new Value(v, { requiresGrad: false }));
+      // The second neuron reads the first neuron's output too: rows meet in
+      // different places of the walk.
+      const a = node(rowA, x).tanh();
+      const bx = [a, ...x.slice(1)];
+      // a · B: the walk expands B (the last operand) first, then a below it.
+      terms.push(a.mul(node(rowB, bx)));
+    }
+    return sum(terms);
+  }
+
+  const samples = [
+    [0.5, -1.25, 2, 0.1, -0.3, 1.5, 0.7, -2],
+    [1e-3, 3, -0.5, 0.25, 0.9, -1.1, 0.2, 0.4],
+    [-0.75, 0.6, 1.2, -0.05, 0.33, 0.8, -1.6, 0.01],
+  ];
+  const numbers = (k: number): number[] =>
+    Array.from({ length: WIDTH }, (_, i) => Math.sin(7 * i + k) / 3);
+
+  /** Builds the same graph twice (kept rows, copied arrays) and returns each run's leaf gradients. */
+  function bothWays(
+    makeRows: () => [Value[], Value[], Value[]],
+    rows: readonly (readonly number[])[] = samples,
+  ): [number[], number[]] {
+    const runs: number[][] = [];
+    for (const kept of [true, false]) {
+      const [rowA, rowB, leaves] = makeRows();
+      build(rowA, rowB, rows, kept).backward();
+      runs.push(leaves.map((v) => v.grad));
+    }
+    return runs as [number[], number[]];
+  }
+
+  const sameBits = ([kept, copied]: [number[], number[]]): void => {
+    expect(kept).toHaveLength(copied.length);
+    kept.forEach((g, i) =>
+      expect(Object.is(g, copied[i]), `leaf ${i}: ${g} vs ${copied[i]}`).toBe(true),
+    );
+  };
+
+  it('gives every weight the same gradient as the plain scan, and the hand-worked one', () => {
+    const [kept, copied] = bothWays(() => {
+      const a = numbers(1).map((d) => new Value(d));
+      const b = numbers(2).map((d) => new Value(d));
+      return [a, b, [...a, ...b]];
+    });
+    sameBits([kept, copied]);
+    // By hand for the bias of row B: ∂/∂b_B = Σ_samples a_s (the tanh output).
+    let expected = 0;
+    const rowA = numbers(1);
+    for (const s of samples) {
+      let z = (rowA[0] as number) * (s[0] as number);
+      for (let i = 1; i < 8; i++) z = z + (rowA[i] as number) * (s[i] as number);
+      expected = expected + Math.tanh(z + (rowA[8] as number));
+    }
+    expect(kept[2 * WIDTH - 1]).toBeCloseTo(expected, 14);
+  });
+
+  it('expands an interior node inside a row, met again from other nodes', () => {
+    sameBits(
+      bothWays(() => {
+        const u = new Value(0.3);
+        const a = numbers(3).map((d) => new Value(d));
+        a[4] = u.mul(2); // interior: the first scan pushes it, later ones find it visited
+        const b = numbers(4).map((d) => new Value(d));
+        b[8] = u.mul(u); // an interior bias
+        return [a, b, [u, ...a.filter((v) => v.isLeaf), ...b.filter((v) => v.isLeaf)]];
+      }),
+    );
+  });
+
+  it('meets the row again below a node whose scan pushed an element still waiting', () => {
+    // One row for both neurons: the second's scan pushes the interior weight,
+    // then its inputs, whose walk reaches the first neuron, over the same row,
+    // before that weight is expanded. The row is not settled yet there: the
+    // first neuron must push the weight too, to be placed after it.
+    sameBits(
+      bothWays(() => {
+        const u = new Value(-0.7);
+        const row = numbers(11).map((d) => new Value(d));
+        row[5] = u.mul(u).add(1);
+        return [row, row, [u, ...row.filter((v) => v.isLeaf)]];
+      }),
+    );
+  });
+
+  it('keeps NaN, ∞ and −0 exactly where the plain scan does', () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, -0]) {
+      sameBits(
+        bothWays(() => {
+          const a = numbers(5).map((d) => new Value(d));
+          a[2] = new Value(bad, { requiresGrad: false }); // a constant in the row
+          const b = numbers(6).map((d) => new Value(d));
+          b[7] = new Value(0); // a weight that meets input 0: a gradient of ±0
+          b[7].grad = -0;
+          return [a, b, [...a.filter((v) => v.requiresGrad), ...b]];
+        }, [samples[0] as number[], [0, 0, 0, 0, 0, 0, 0, 0], samples[2] as number[]]),
+      );
+    }
+  });
+
+  it('still checks each trainable leaf of a row, in the first node that holds it', () => {
+    const rowA = numbers(7).map((d) => new Value(d));
+    const rowB = numbers(8).map((d) => new Value(d));
+    rowB[8] = new Value(0, { label: 'bias' });
+    const y = build(rowA, rowB, samples, true);
+    poke(rowB[8], 'grad', 'x');
+    expect(() => y.backward()).toThrow(/grad of a leaf \('bias'\) is not a number/);
+    rowB[8].grad = 0;
+    y.backward();
+    const copied = numbers(8).map((d) => new Value(d));
+    copied[8] = new Value(0);
+    build(
+      numbers(7).map((d) => new Value(d)),
+      copied,
+      samples,
+      false,
+    ).backward();
+    expect(Object.is(rowB[8].grad, copied[8].grad)).toBe(true);
+  });
+
+  it('settles a row once per pass: a second backward meets it afresh', () => {
+    const rowA = numbers(9).map((d) => new Value(d));
+    const rowB = numbers(10).map((d) => new Value(d));
+    const y = build(rowA, rowB, samples, true);
+    y.backward();
+    const once = rowA.map((v) => v.grad);
+    for (const v of rowA) v.grad = 0;
+    poke(rowA[3] as Value, 'data', 'x'); // a later pass must find it, though the row settled before
+    expect(() => y.backward()).toThrow(/data of a leaf is not a number/);
+    (rowA[3] as Value).data = numbers(9)[3] as number;
+    y.backward();
+    rowA.forEach((v, i) => expect(Object.is(v.grad, once[i])).toBe(true));
+  });
+});

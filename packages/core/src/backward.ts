@@ -5,7 +5,7 @@
  * and no Set: a node's VISITED and ORDERED bits mark it, and are cleared again
  * as the pass goes.
  */
-import { OP_MASK, ORDERED, REQUIRES_GRAD as RG, TRACED, VISITED } from './flags.js';
+import { KEPT_ROW, OP_MASK, ORDERED, REQUIRES_GRAD as RG, TRACED, VISITED } from './flags.js';
 import { AnomalyError, anomalyEnabled } from './grad-mode.js';
 import { BACKWARD } from './eager-rules.js';
 import { ADD, DOT, FIRST_NARY, MUL, NEG, OPS, RELU, SUB, SUM, type Op } from './ops.js';
@@ -23,6 +23,15 @@ const order: (Value | undefined)[] = [];
 const leaves: (Value | undefined)[] = [];
 let leafCount = 0;
 const KEEP = 1 << 16;
+
+/**
+ * The kept weight arrays (KEPT_ROW dots) whose every element the sort has met
+ * in pass `pass`: a neuron's row is the same array in every sample's node, so
+ * its second and later nodes in a pass skip the elements (each already
+ * visited, or checked as a constant). Weak: a row lives as long as its neuron.
+ */
+const settledRows = new WeakMap<readonly Value[], number>();
+let pass = 0;
 
 /**
  * The first leaf met by the sort whose grad or data is not a number (a string
@@ -112,6 +121,7 @@ function clearLeaves(): void {
  */
 // Longer than ~60 lines: the hot loop of every backward pass, kept in one piece so V8 optimizes it as one loop (a helper per op kind costs a call per node).
 function topologicalOrder(root: Value, eager: boolean): number {
+  pass = (pass + 1) & 0x3fff_ffff;
   let n = 0;
   let top = 0;
   // The last input array of a dot whose scan pushed nothing: every element
@@ -140,9 +150,18 @@ function topologicalOrder(root: Value, eager: boolean): number {
           const ws = node._a as readonly Value[];
           const xs = node._b as readonly Value[];
           const pairs = xs.length;
-          for (let i = 0; i < pairs; i++) {
-            const c = ws[i] as Value;
-            if (meet(c, eager)) stack[top++] = c;
+          // A kept row (KEPT_ROW) met in full earlier in this pass is skipped.
+          const kept = (f & KEPT_ROW) !== 0;
+          const unsettled = !kept || settledRows.get(ws) !== pass;
+          let rowPushed = false;
+          if (unsettled) {
+            for (let i = 0; i < pairs; i++) {
+              const c = ws[i] as Value;
+              if (meet(c, eager)) {
+                stack[top++] = c;
+                rowPushed = true;
+              }
+            }
           }
           if (xs !== settled) {
             const pushed = top;
@@ -152,8 +171,11 @@ function topologicalOrder(root: Value, eager: boolean): number {
             }
             if (top === pushed) settled = xs;
           }
-          const bias = ws.length > pairs ? (ws[pairs] as Value) : null;
-          if (bias !== null && meet(bias, eager)) stack[top++] = bias;
+          if (unsettled) {
+            const bias = ws.length > pairs ? (ws[pairs] as Value) : null;
+            if (bias !== null && meet(bias, eager)) stack[top++] = bias;
+            else if (kept && !rowPushed) settledRows.set(ws, pass);
+          }
         } else {
           // sum: the terms.
           const list = node._a as readonly Value[];

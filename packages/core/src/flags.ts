@@ -12,7 +12,14 @@ export const REQUIRES_GRAD = 1 << 6;
 export const VISITED = 1 << 7;
 /** Set while a backward pass has placed the node in its order. */
 export const ORDERED = 1 << 8;
-/** Bits 9 and 10 are free (they held hints the backward sort no longer reads). */
+/**
+ * On a dot node made by `affine` over a kept array of at least KEPT_ROW_MIN
+ * weights (nary.ts): the array is `@ag/nn`'s neuron row, the same array in
+ * every sample's node, so the backward sort meets its elements once a pass,
+ * not once a node (backward.ts).
+ */
+export const KEPT_ROW = 1 << 9;
+/** Bit 10 is free (it held a hint the backward sort no longer reads). */
 /**
  * The node's number depends on an input of a function `compile` records: set
  * on the placeholders, and by every op on a node with such an operand (the ops

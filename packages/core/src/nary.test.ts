@@ -128,6 +128,42 @@ describe('affine', () => {
   });
 });
 
+// affine takes arrays of Values in a loop of its own (nary.ts keptValues), and
+// anything else in the general loop: a bad item found late, a plain number, a
+// compile input, must each still get what the general loop gives it.
+describe('affine over arrays of Values', () => {
+  const vs = (...xs: number[]): Value[] => xs.map((x) => new Value(x));
+
+  it('names a bad item met after Values, in either array, and makes nothing', () => {
+    expect(() => affine([...vs(1, 2), 'b' as unknown as Value], vs(3, 4))).toThrow(
+      /affine\(weightsAndBias\): expected weightsAndBias\[2\] to be a Value or a number, received string "b"/,
+    );
+    expect(() => affine(vs(1, 2, 3), [new Value(1), {} as unknown as Value])).toThrow(
+      /affine\(inputs\): expected inputs\[1\] to be a Value or a number, received/,
+    );
+  });
+
+  it('gives the same node for Values as for the same numbers through dot', () => {
+    const w = vs(0.1, -0.7, 1e-8, 3.5);
+    const x = vs(-2.5, 0.3, 7);
+    const y = affine(w, x);
+    // ((w0·x0 + w1·x1) + w2·x2) + b, by hand
+    expect(Object.is(y.data, 0.1 * -2.5 + -0.7 * 0.3 + 1e-8 * 7 + 3.5)).toBe(true);
+    // −0 products: the first product starts the sum as it is, so all −0 stays −0
+    expect(Object.is(affine(vs(-0, 1, -0), vs(1, -0)).data, -0)).toBe(true);
+  });
+
+  it('takes a constant in the middle of an array of Values into a copy', () => {
+    const w: (Value | number)[] = [new Value(2), 5, new Value(1)];
+    const x = vs(3, 4);
+    const y = affine(w, x);
+    expect(y.data).toBe(2 * 3 + 5 * 4 + 1);
+    expect(w[1]).toBe(5); // the caller's array is left alone
+    y.backward();
+    expect((x[1] as Value).grad).toBe(5);
+  });
+});
+
 describe('exactness', () => {
   it('a neuron equals the same arithmetic written out by hand, bit for bit', () => {
     // A tanh neuron feeding a relu neuron, as in a small MLP, with awkward numbers.
