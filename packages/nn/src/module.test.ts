@@ -95,6 +95,18 @@ describe('custom modules', () => {
     ]);
     expect(m.inner.bias[0]?.label).toBe('inner.bias.0');
     expect(m.numParameters).toBe(6);
+    // parameters() walks without names, in the same order: the Values themselves.
+    const expected = [
+      m.scale,
+      m.inner.weight[0]?.[0],
+      m.inner.weight[0]?.[1],
+      m.inner.bias[0],
+      ...m.shift,
+    ];
+    const params = m.parameters();
+    expect(params).toHaveLength(expected.length);
+    params.forEach((p, i) => expect(p).toBe(expected[i]));
+    expect(params).not.toBe(m.parameters()); // a new array each call: the caller may change it
     m.loadStateDict({ scale: 3, 'inner.weight': [[1, 1]], 'inner.bias': [0], shift: [1, 2] });
     // y = 1 + 2 = 3; 3·3 + [1, 2]
     expect(m.forward([1, 2]).map((v) => v.data)).toEqual([10, 11]);

@@ -80,8 +80,19 @@ export abstract class Module {
    */
   namedTensors(): [string, ParameterTensor][] {
     const out: [string, ParameterTensor][] = [];
-    // Depth-first in declaration order over an explicit stack of frames, so deep
-    // nestings stay off the call stack (DESIGN: no recursion).
+    this.walkTensors(true, (name, tensor) => out.push([name, tensor]));
+    return out;
+  }
+
+  /**
+   * Visits every tensor, depth-first in declaration order, over an explicit
+   * stack of frames so that deep nestings stay off the call stack (DESIGN: no
+   * recursion); with `named`, under its dotted name, else under ''.
+   */
+  private walkTensors(
+    named: boolean,
+    visit: (name: string, tensor: ParameterTensor) => void,
+  ): void {
     const stack: { prefix: string; entries: readonly ModuleEntry[]; next: number }[] = [
       { prefix: '', entries: this.entries(), next: 0 },
     ];
@@ -93,10 +104,13 @@ export abstract class Module {
       }
       const [name, item] = frame.entries[frame.next++] as ModuleEntry;
       if (item instanceof Module)
-        stack.push({ prefix: `${frame.prefix}${name}.`, entries: item.entries(), next: 0 });
-      else out.push([frame.prefix + name, item]);
+        stack.push({
+          prefix: named ? `${frame.prefix}${name}.` : '',
+          entries: item.entries(),
+          next: 0,
+        });
+      else visit(named ? frame.prefix + name : '', item);
     }
-    return out;
   }
 
   /**
@@ -128,12 +142,22 @@ export abstract class Module {
    * const optimizer = new SGD(model.parameters(), { lr: 0.05 });
    */
   parameters(): Value[] {
-    return this.namedParameters().map(([, p]) => p);
+    // Without names: a training loop that asks every step builds no strings.
+    const out: Value[] = [];
+    this.walkTensors(false, (_, tensor) => {
+      if (tensor instanceof Value) out.push(tensor);
+      else
+        for (const row of tensor) {
+          if (row instanceof Value) out.push(row);
+          else for (const v of row) out.push(v);
+        }
+    });
+    return out;
   }
 
   /** The number of scalar parameters. */
   get numParameters(): number {
-    return this.namedParameters().length;
+    return this.parameters().length;
   }
 
   /** Alias of {@link numParameters}. */
@@ -149,7 +173,7 @@ export abstract class Module {
    * loss.backward();
    */
   zeroGrad(): void {
-    for (const [, p] of this.namedParameters()) p.grad = 0;
+    for (const p of this.parameters()) p.grad = 0;
   }
 
   /**
