@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ZERO_SAFE } from './backward.js';
+import { setSortPass, ZERO_SAFE } from './backward.js';
 import { BACKWARD } from './eager-rules.js';
 import { detectAnomaly } from './grad-mode.js';
 import { affine, dot, sum } from './nary.js';
@@ -346,6 +346,46 @@ describe('backward over dot nodes that share a kept weights row', () => {
       false,
     ).backward();
     expect(Object.is(rowB[8].grad, copied[8].grad)).toBe(true);
+  });
+
+  it('meets the elements a kept row gained after an older node was made over it', () => {
+    // affine keeps the array: a node made after it grew reads the new elements
+    // (nary.ts), and the older node, over its first elements only, must not
+    // settle the whole row for it.
+    const u = new Value(0.25);
+    const row = numbers(12).map((d) => new Value(d));
+    const x8 = samples[0] as number[];
+    const x9 = [...x8, 1.5];
+    const older = affine(row, x8);
+    row.push(u.mul(2)); // the newer node's bias
+    const newer = affine(row, x9);
+    newer.add(older).backward();
+    expect(u.grad).toBe(2); // ∂(… + 2u)/∂u
+    // and every weight as the plain scan gives it
+    const copy = numbers(12).map((d) => new Value(d));
+    const v = new Value(0.25);
+    dot(copy.slice(0, 9), x9, v.mul(2))
+      .add(dot(copy.slice(0, 8), x8, copy[8]))
+      .backward();
+    row.slice(0, 9).forEach((w, i) => expect(Object.is(w.grad, copy[i]?.grad)).toBe(true));
+  });
+
+  it('forgets every settled row when the pass number wraps', () => {
+    // A row settled in pass 1, then 2³⁰ − 1 passes later the number is 1 again.
+    const u = new Value(0.3);
+    const row = numbers(13).map((d) => new Value(d));
+    row[3] = u.mul(2);
+    const [x0, x1] = samples as [number[], number[]];
+    const y = affine(row, x0).add(affine(row, x1));
+    setSortPass(0);
+    y.backward(); // pass 1 settles the row
+    const once = u.grad;
+    expect(once).toBe(2 * ((x0[3] as number) + (x1[3] as number)));
+    u.grad = 0;
+    setSortPass(0x3fff_ffff - 1);
+    new Value(1).mul(2).backward(); // the last pass number
+    y.backward(); // wraps: pass 1 again
+    expect(u.grad).toBe(once);
   });
 
   it('settles a row once per pass: a second backward meets it afresh', () => {

@@ -29,9 +29,17 @@ const KEEP = 1 << 16;
  * in pass `pass`: a neuron's row is the same array in every sample's node, so
  * its second and later nodes in a pass skip the elements (each already
  * visited, or checked as a constant). Weak: a row lives as long as its neuron.
+ * A new map when the pass number wraps, so that no entry of an old pass can
+ * match a new pass's number.
  */
-const settledRows = new WeakMap<readonly Value[], number>();
+let settledRows = new WeakMap<readonly Value[], number>();
 let pass = 0;
+const LAST_PASS = 0x3fff_ffff;
+
+/** @internal For tests: makes `n` the number of the last pass, as if `n` passes had run. */
+export function setSortPass(n: number): void {
+  pass = n;
+}
 
 /**
  * The first leaf met by the sort whose grad or data is not a number (a string
@@ -121,7 +129,11 @@ function clearLeaves(): void {
  */
 // Longer than ~60 lines: the hot loop of every backward pass, kept in one piece so V8 optimizes it as one loop (a helper per op kind costs a call per node).
 function topologicalOrder(root: Value, eager: boolean): number {
-  pass = (pass + 1) & 0x3fff_ffff;
+  if (pass === LAST_PASS) {
+    pass = 0;
+    settledRows = new WeakMap();
+  }
+  pass++;
   let n = 0;
   let top = 0;
   // The last input array of a dot whose scan pushed nothing: every element
@@ -174,7 +186,9 @@ function topologicalOrder(root: Value, eager: boolean): number {
           if (unsettled) {
             const bias = ws.length > pairs ? (ws[pairs] as Value) : null;
             if (bias !== null && meet(bias, eager)) stack[top++] = bias;
-            else if (kept && !rowPushed) settledRows.set(ws, pass);
+            // Settled only if this node met the whole array: a kept array may
+            // have grown since an older node was made over its first elements.
+            else if (kept && !rowPushed && ws.length === pairs + 1) settledRows.set(ws, pass);
           }
         } else {
           // sum: the terms.

@@ -14,7 +14,7 @@ export const VISITED = 1 << 7;
 export const ORDERED = 1 << 8;
 /**
  * On a dot node made by `affine` over a kept array of at least KEPT_ROW_MIN
- * weights (nary.ts): the array is `@ag/nn`'s neuron row, the same array in
+ * elements, the bias included (nary.ts): the array is `@ag/nn`'s neuron row, the same array in
  * every sample's node, so the backward sort meets its elements once a pass,
  * not once a node (backward.ts).
  */

@@ -207,11 +207,12 @@ const KEPT_ROW_MIN = 8;
 
 /**
  * `affine`'s node where every weight, input and the bias is a Value that
- * depends on no compile input, as in `@ag/nn`'s layers: the same checks and
- * the same sum as dotNode's loop, in a loop of its own with nothing else in
- * it (measured: an MLP 2-16-16-1 over W1's 100 samples, 268 → 230 µs a
- * forward pass). Null for anything else, which dotNode's general loop then
- * handles from the start.
+ * depends on no compile input, as in `@ag/nn`'s layers: the same node and sum
+ * as dotNode's loop gives them, in a loop of its own with nothing else in it
+ * (measured: an MLP 2-16-16-1 over W1's 100 samples, 268 → 230 µs a forward
+ * pass). Null at the first element that is anything else (a number, a bad
+ * item, a compile input): dotNode's general loop then converts, checks and
+ * names it, from the start.
  */
 function keptValues(weightsAndBias: readonly Operand[], inputs: readonly Operand[]): Value | null {
   const n = inputs.length;
