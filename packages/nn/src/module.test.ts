@@ -119,6 +119,39 @@ describe('custom modules', () => {
   });
 });
 
+describe('parameters()', () => {
+  it('passes over a hole in a tensor, as namedParameters does', () => {
+    class Holey extends Module {
+      // eslint-disable-next-line no-sparse-arrays
+      readonly row = [new Value(1), , new Value(3)] as Value[];
+      protected entries(): readonly ModuleEntry[] {
+        return [['row', this.row]];
+      }
+      forward(): Value {
+        return this.row[0] as Value;
+      }
+    }
+    const m = new Holey();
+    expect(m.namedParameters().map(([n]) => n)).toEqual(['row.0', 'row.2']);
+    expect(m.parameters()).toEqual([m.row[0], m.row[2]]);
+    expect(m.numParameters).toBe(2);
+  });
+
+  it('follows a subclass that lists its parameters its own way', () => {
+    class Frozen extends Linear {
+      // hides the bias from optimizers
+      override namedParameters(): [string, Value][] {
+        return super.namedParameters().filter(([n]) => !n.startsWith('bias'));
+      }
+    }
+    const m = new Frozen(2, 1);
+    expect(m.parameters()).toEqual([m.weight[0]?.[0], m.weight[0]?.[1]]);
+    m.bias[0]!.grad = 5;
+    m.zeroGrad();
+    expect(m.bias[0]!.grad).toBe(5); // not among its parameters
+  });
+});
+
 describe('loadStateDict is atomic when a parameter cannot be written (issue 18)', () => {
   it('a frozen bias: a TypeError naming it, and the weights are not written either', () => {
     const model = new Linear(2, 1);

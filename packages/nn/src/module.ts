@@ -142,15 +142,22 @@ export abstract class Module {
    * const optimizer = new SGD(model.parameters(), { lr: 0.05 });
    */
   parameters(): Value[] {
+    // A subclass that lists its parameters its own way is followed.
+    if (
+      this.namedParameters !== Module.prototype.namedParameters ||
+      this.namedTensors !== Module.prototype.namedTensors
+    )
+      return this.namedParameters().map(([, p]) => p);
     // Without names: a training loop that asks every step builds no strings.
+    // forEach, as namedParameters: a hole in a tensor is passed over alike.
     const out: Value[] = [];
     this.walkTensors(false, (_, tensor) => {
       if (tensor instanceof Value) out.push(tensor);
       else
-        for (const row of tensor) {
+        tensor.forEach((row) => {
           if (row instanceof Value) out.push(row);
-          else for (const v of row) out.push(v);
-        }
+          else row.forEach((v) => out.push(v));
+        });
     });
     return out;
   }
