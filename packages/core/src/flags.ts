@@ -14,9 +14,9 @@ export const VISITED = 1 << 7;
 export const ORDERED = 1 << 8;
 /**
  * On a dot node made by `affine` over a kept array of at least KEPT_ROW_MIN
- * elements, the bias included (nary.ts): the array is `@ag/nn`'s neuron row, the same array in
- * every sample's node, so the backward sort meets its elements once a pass,
- * not once a node (backward.ts).
+ * elements, the bias included (nary.ts): such an array is `@ag/nn`'s neuron
+ * row, the same array in every sample's node, so the backward sort meets its
+ * elements once a pass, not once a node (backward.ts).
  */
 export const KEPT_ROW = 1 << 9;
 /** Bit 10 is free (it held a hint the backward sort no longer reads). */
