@@ -284,16 +284,23 @@ interface Split {
   readonly skipped: Uint8Array;
 }
 
-/** The tape's numbers: one value and one gradient per slot, allocated once. */
+/**
+ * The tape's numbers: one value and one gradient per slot, allocated once (or
+ * given: the WebAssembly replay's memory), and their traffic with the Values.
+ */
 export class TapeMachine {
   readonly tape: Tape;
   readonly data: Float64Array;
   readonly grad: Float64Array;
 
-  constructor(tape: Tape) {
+  constructor(
+    tape: Tape,
+    data = new Float64Array(tape.nSlots),
+    grad = new Float64Array(tape.nSlots),
+  ) {
     this.tape = tape;
-    this.data = new Float64Array(tape.nSlots);
-    this.grad = new Float64Array(tape.nSlots);
+    this.data = data;
+    this.grad = grad;
     this.data.set(tape.constants, tape.nInputs + tape.params.length);
   }
 
@@ -311,8 +318,11 @@ export class TapeMachine {
    */
   private safe = 1;
 
-  /** Reads the gradients of the parameters that require one: backward adds to them. */
-  loadParamGrads(): void {
+  /**
+   * Reads the gradients of the parameters that require one: backward adds to
+   * them. Returns 1 if none is −0, else 0 (see {@link safe}).
+   */
+  loadParamGrads(): number {
     const { params, nInputs, paramRequiresGrad } = this.tape;
     const grad = this.grad;
     let safe = 1;
@@ -323,6 +333,7 @@ export class TapeMachine {
         if (q === 0 && 1 / q < 0) safe = 0;
       }
     this.safe = safe;
+    return safe;
   }
 
   /** Writes the accumulated gradients back into the parameters. */
@@ -331,6 +342,27 @@ export class TapeMachine {
     const grad = this.grad;
     for (let i = 0; i < params.length; i++)
       if (paramRequiresGrad[i]) (params[i] as { grad: number }).grad = grad[nInputs + i] as number;
+  }
+
+  /**
+   * Whether a trained parameter's slot holds a non-finite number: Σ x − x is
+   * 0 when every x is finite, else NaN (see {@link descendFast}).
+   */
+  poisoned(): boolean {
+    const d = this.data;
+    let poison = 0;
+    for (const s of this.trainedSlots()) {
+      const x = d[s] as number;
+      poison = poison + (x - x);
+    }
+    return poison !== 0;
+  }
+
+  /** Writes the trained parameters' slots back into their Values. */
+  storeParams(): void {
+    const { params, nInputs } = this.tape;
+    const d = this.data;
+    for (const s of this.trainedSlots()) (params[s - nInputs] as Value).data = d[s] as number;
   }
 
   /**
@@ -348,7 +380,6 @@ export class TapeMachine {
     losses: Float64Array,
   ): number {
     if (count === 0) return 0;
-    const { nInputs, params } = this.tape;
     const { sizes, offsets } = layout;
     const trained = this.trainedSlots();
     const next = new Float64Array(trained.length);
@@ -379,7 +410,7 @@ export class TapeMachine {
       }
       for (let j = 0; j < trained.length; j++) d[trained[j] as number] = next[j] as number;
     }
-    for (const s of trained) (params[s - nInputs] as Value).data = d[s] as number;
+    this.storeParams();
     this.storeParamGrads();
     return total;
   }
@@ -404,9 +435,8 @@ export class TapeMachine {
     losses: Float64Array,
   ): number {
     if (count === 0) return 0;
-    const { nInputs, params, firstNode, backward: order, output } = this.tape;
+    const { firstNode, backward: order, output } = this.tape;
     const { sizes, offsets } = layout;
-    const trained = this.trainedSlots();
     const loop = theLoops().descend;
     const { fused, rest, skipped } = this.fusedSlots(loop !== null);
     const d = this.data;
@@ -430,17 +460,9 @@ export class TapeMachine {
         d[s] = (d[s] as number) - lr * (g[s] as number);
       }
     }
-    let poison = 0;
-    for (let j = 0; j < trained.length; j++) {
-      const x = d[trained[j] as number] as number;
-      poison = poison + (x - x);
-    }
-    if (poison !== 0) return this.descend(layout, columns, count, lr, losses);
+    if (this.poisoned()) return this.descend(layout, columns, count, lr, losses);
     if (loop !== null) this.zeroSkipped(fused, skipped);
-    for (let j = 0; j < trained.length; j++) {
-      const s = trained[j] as number;
-      (params[s - nInputs] as Value).data = d[s] as number;
-    }
+    this.storeParams();
     this.storeParamGrads();
     return total;
   }

@@ -19,7 +19,6 @@
  */
 import { DOT, OPS, RELU, SUM, type Op } from '../ops.js';
 import { RULES, type Cond, type Expr, type Role, type Stmt } from '../rule-ir.js';
-import type { Value } from '../value.js';
 import { CodeCache } from './code-cache.js';
 import type { GeneratedFunctions } from './codegen.js';
 import { checkSamples, readSample, type InputLayout, type KeyCount } from './inputs.js';
@@ -677,14 +676,17 @@ export function wasmReplay(
     readonly mem: { readonly buffer: ArrayBuffer };
   };
   const { step, unskip, back, fwd } = exports;
-  const { nInputs, params, paramRequiresGrad, constants, nSlots, requiresGrad, output } = tape;
+  const { nSlots, requiresGrad, output } = tape;
   const trainable = requiresGrad[output] === 1;
-  const V = new Float64Array(exports.mem.buffer, 0, nSlots);
-  const G = new Float64Array(exports.mem.buffer, nSlots * 8, nSlots);
-  V.set(constants, nInputs + params.length);
+  // The machine over the module's memory: its loads and stores of the
+  // parameters, the same as the interpreter's.
+  const m = new TapeMachine(
+    tape,
+    new Float64Array(exports.mem.buffer, 0, nSlots),
+    new Float64Array(exports.mem.buffer, nSlots * 8, nSlots),
+  );
+  const V = m.data;
   new Int32Array(exports.mem.buffer, code.tables, code.table.length).set(code.table);
-  const trained: number[] = [];
-  for (let i = 0; i < params.length; i++) if (paramRequiresGrad[i]) trained.push(i);
   const { sizes, offsets } = layout;
   const counted: KeyCount = { last: null };
   const scratch = new Float64Array(layout.width);
@@ -693,36 +695,20 @@ export function wasmReplay(
   let busy = false;
   let machine: GeneratedFunctions | null = null;
   const again = (): GeneratedFunctions => (machine ??= interpret(tape, layout, noGradient));
-  const loadParams = (): void => {
-    for (let i = 0; i < params.length; i++) V[nInputs + i] = (params[i] as Value).data;
-  };
-  // 1 where no gradient loaded is −0: a dot with gradient 0 may be skipped (see ZERO_SAFE_FLAG in codegen.ts).
-  const loadGrads = (): number => {
-    let safe = 1;
-    for (const i of trained) {
-      const q = (params[i] as Value).grad;
-      G[nInputs + i] = q;
-      if (q === 0 && 1 / q < 0) safe = 0;
-    }
-    return safe;
-  };
-  const storeGrads = (): void => {
-    for (const i of trained) (params[i] as Value).grad = G[nInputs + i] as number;
-  };
   const checked: GeneratedFunctions['descend'] = (columns, count, lr, losses) =>
     new TapeMachine(tape).descend(layout, columns, count, lr, losses);
   const own: GeneratedFunctions = {
     run(sample) {
       readSample(layout, sample, V, 0, 'run(inputs)', counted);
-      loadParams();
+      m.loadParams();
       return fwd(0);
     },
     backward(sample) {
       if (!trainable) noGradient('backward(inputs)');
       readSample(layout, sample, V, 0, 'backward(inputs)', counted);
-      loadParams();
-      const out = back(loadGrads());
-      storeGrads();
+      m.loadParams();
+      const out = back(m.loadParamGrads());
+      m.storeParamGrads();
       return out;
     },
     accumulate(samples) {
@@ -731,19 +717,19 @@ export function wasmReplay(
       // Every sample checked before any gradient changes.
       for (let i = 0; i < samples.length; i++)
         readSample(layout, samples[i], scratch, 0, i, counted);
-      loadParams();
-      const safe = loadGrads();
+      m.loadParams();
+      const safe = m.loadParamGrads();
       let total = 0;
       for (let i = 0; i < samples.length; i++) {
         readSample(layout, samples[i], V, 0, i);
         total += back(safe);
       }
-      storeGrads();
+      m.storeParamGrads();
       return total;
     },
     descend(columns, count, lr, losses) {
       if (count === 0) return 0;
-      loadParams();
+      m.loadParams();
       let total = 0;
       for (let k = 0; k < count; k++) {
         loadSample(V, columns, sizes, offsets, k);
@@ -751,22 +737,17 @@ export function wasmReplay(
         losses[k] = out;
         total += out;
       }
-      let poison = 0;
-      for (const i of trained) {
-        const x = V[nInputs + i] as number;
-        poison = poison + (x - x);
-      }
-      if (poison !== 0) return checked(columns, count, lr, losses);
+      if (m.poisoned()) return checked(columns, count, lr, losses);
       unskip();
-      for (const i of trained) (params[i] as Value).data = V[nInputs + i] as number;
-      storeGrads();
+      m.storeParams();
+      m.storeParamGrads();
       return total;
     },
   };
   const guarded =
     <A extends unknown[]>(
       call: (...args: A) => number,
-      other: (m: GeneratedFunctions) => (...args: A) => number,
+      other: (replay: GeneratedFunctions) => (...args: A) => number,
     ) =>
     (...args: A): number => {
       if (busy) return other(again())(...args);
@@ -778,10 +759,10 @@ export function wasmReplay(
       }
     };
   return {
-    run: guarded(own.run, (m) => m.run),
-    backward: guarded(own.backward, (m) => m.backward),
-    accumulate: guarded(own.accumulate, (m) => m.accumulate),
-    descend: guarded(own.descend, (m) => m.descend),
+    run: guarded(own.run, (r) => r.run),
+    backward: guarded(own.backward, (r) => r.backward),
+    accumulate: guarded(own.accumulate, (r) => r.accumulate),
+    descend: guarded(own.descend, (r) => r.descend),
   };
 }
 
